@@ -1,0 +1,378 @@
+#!/usr/bin/env python3
+"""Measurement half of ci/bench (see docs/benchmarks.md).
+
+For each corpus: pick the translation units (one compile command per source
+file under the corpus's source tree), write them as a compile database of
+their own, then time every tool over exactly those TUs, --runs times, and
+print one table (the median of the runs) per corpus.
+
+How a measurement is taken: a fresh helper process (this script with
+`_measure`) runs the commands one after the other and reports
+  wall  - monotonic clock around the whole sequence,
+  CPU   - user+sys of all its children (getrusage(RUSAGE_CHILDREN)), which
+          includes grandchildren the tools waited for (worker processes),
+  RSS   - the largest ru_maxrss of any single process among them (Linux
+          reports the peak of the largest child, not a sum of concurrent
+          processes).
+A fresh helper per measurement keeps RUSAGE_CHILDREN from accumulating
+across rows. Each command's own rusage comes from os.wait4.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+TIDY = "clang-tidy-19"
+CXX = "clang++-19"
+TIDY_CHECKS = ("-*,fuchsia-statically-constructed-objects,cert-err58-cpp,"
+               "cppcoreguidelines-avoid-non-const-global-variables")
+SOURCE_EXTS = (".cc", ".cpp", ".cxx", ".c++", ".C")
+
+
+# --------------------------------------------------------------- helper mode
+def measure_helper(spec_path):
+    """Runs the commands in spec (JSON) sequentially; prints JSON results."""
+    with open(spec_path) as f:
+        spec = json.load(f)
+    log = open(spec["log"], "ab")
+    per = []
+    t0 = time.monotonic()
+    for cmd in spec["commands"]:
+        log.write(("\n$ (cd %s && %s)\n" % (cmd["cwd"], shlex.join(cmd["argv"]))).encode())
+        log.flush()
+        c0 = time.monotonic()
+        try:
+            p = subprocess.Popen(cmd["argv"], cwd=cmd["cwd"], stdout=log,
+                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        except OSError as e:
+            per.append({"rc": 127, "error": str(e), "wall": 0.0, "cpu": 0.0, "rss_kib": 0})
+            continue
+        _, status, ru = os.wait4(p.pid, 0)
+        rc = os.waitstatus_to_exitcode(status)
+        p.returncode = rc  # already reaped; keep Popen from waiting again
+        per.append({"rc": rc, "wall": time.monotonic() - c0,
+                    "cpu": ru.ru_utime + ru.ru_stime, "rss_kib": ru.ru_maxrss})
+    wall = time.monotonic() - t0
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    json.dump({"wall": wall, "cpu": ru.ru_utime + ru.ru_stime,
+               "rss_kib": ru.ru_maxrss, "per": per}, sys.stdout)
+    return 0
+
+
+def measure(commands, log, tmpdir):
+    spec = os.path.join(tmpdir, "spec.json")
+    with open(spec, "w") as f:
+        json.dump({"commands": commands, "log": log}, f)
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), "_measure", spec],
+                         stdout=subprocess.PIPE, check=True)
+    return json.loads(out.stdout)
+
+
+# --------------------------------------------------------------- corpus
+def entry_argv(e):
+    if "arguments" in e:
+        return list(e["arguments"])
+    return shlex.split(e["command"])
+
+
+def syntax_only_argv(argv):
+    """The TU's own flags, minus output/dependency-file options, + -fsyntax-only."""
+    out = [argv[0], "-fsyntax-only"]
+    skip = False
+    for a in argv[1:]:
+        if skip:
+            skip = False
+            continue
+        if a in ("-o", "-MF", "-MT", "-MQ"):
+            skip = True
+            continue
+        if a in ("-c", "-MD", "-MMD"):
+            continue
+        if re.match(r"^-(o|MF|MT|MQ).+", a):
+            continue
+        out.append(a)
+    return out
+
+
+def load_tus(build, src, dbdir):
+    """First compile command of every C++ source under src; written to dbdir."""
+    with open(os.path.join(build, "compile_commands.json")) as f:
+        db = json.load(f)
+    src = os.path.realpath(src)
+    seen, tus, dropped_outside, dups = set(), [], 0, 0
+    for e in db:
+        path = os.path.realpath(os.path.join(e["directory"], e["file"]))
+        if not path.endswith(SOURCE_EXTS):
+            continue
+        if not path.startswith(src + os.sep):
+            dropped_outside += 1
+            continue
+        if path in seen:
+            dups += 1
+            continue
+        seen.add(path)
+        argv = entry_argv(e)
+        tus.append({"file": path, "directory": e["directory"], "argv": argv})
+    os.makedirs(dbdir, exist_ok=True)
+    with open(os.path.join(dbdir, "compile_commands.json"), "w") as f:
+        json.dump([{"directory": t["directory"], "file": t["file"], "arguments": t["argv"]}
+                   for t in tus], f, indent=1)
+    return tus, dropped_outside, dups
+
+
+# --------------------------------------------------------------- rows
+def rows_for(tus, dbdir, cfg, fg, plugin):
+    files = [t["file"] for t in tus]
+    cwd = dbdir
+    rows = [{
+        "id": "baseline", "label": "%s -fsyntax-only (baseline, 1 process/TU)" % CXX,
+        "commands": [{"argv": syntax_only_argv(t["argv"]), "cwd": t["directory"]} for t in tus],
+        "ok": (0,),
+    }, {
+        "id": "tidy", "label": "%s, 3 static-init checks" % TIDY,
+        "commands": [{"argv": [TIDY, "-p", dbdir, "--quiet", "--config={}",
+                               "--checks=" + TIDY_CHECKS] + files, "cwd": cwd}],
+        "ok": (0,),
+    }]
+    plug = {"id": "plugin", "label": "%s --load libfactoryguard-tidy.so" % TIDY, "ok": (0,)}
+    if os.path.isfile(plugin):
+        plug["commands"] = [{"argv": [TIDY, "--load=" + plugin, "-p", dbdir, "--quiet",
+                                      "--config={}", "--checks=-*,factoryguard-*"] + files,
+                             "cwd": cwd}]
+    else:
+        plug["skip"] = "pending: %s does not exist yet" % plugin
+    rows.append(plug)
+    for j in (1, 2):
+        r = {"id": "fg-j%d" % j, "label": "factoryguard -j%d" % j, "ok": (0, 1)}
+        if os.path.isfile(fg) and os.access(fg, os.X_OK):
+            r["commands"] = [{"argv": [fg, "-p", dbdir, "-j%d" % j, "--config", cfg] + files,
+                              "cwd": cwd}]
+        else:
+            r["skip"] = "pending: %s does not exist yet" % fg
+        rows.append(r)
+    return rows
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def fmt(x, nd=2, suffix=""):
+    return "—" if x is None else ("%.*f%s" % (nd, x, suffix))
+
+
+# --------------------------------------------------------------- one corpus
+def run_corpus(name, src, build, cfg, args, tmpdir):
+    resdir = args.results
+    dbdir = os.path.join(os.path.dirname(resdir), "db", name)
+    logdir = os.path.join(resdir, "logs", name)
+    shutil.rmtree(logdir, ignore_errors=True)
+    os.makedirs(logdir)
+    tus, outside, dups = load_tus(build, src, dbdir)
+    if not tus:
+        print("ci/bench: %s: no C++ translation unit under %s in %s/compile_commands.json"
+              % (name, src, build), file=sys.stderr)
+        return None, False
+    print("\n## %s (%s)\n" % (name, os.path.basename(src)))
+    print("%d TUs (one compile command per source file under the source tree; "
+          "%d commands outside it and %d duplicate commands left out)"
+          % (len(tus), outside, dups))
+    load0 = loadavg()
+    print("load average at start: %s%s" % (load0, "  (the machine is busy: wall times will be "
+          "inflated; compare CPU times, or rerun when it is idle)" if float(load0.split()[0]) > 0.5
+          else ""))
+    rows = rows_for(tus, dbdir, cfg, args.factoryguard, args.plugin)
+    results = {r["id"]: [] for r in rows}
+    failures = []
+    for i in range(args.runs):
+        for r in rows:
+            if "skip" in r:
+                continue
+            log = os.path.join(logdir, "%s.run%d.log" % (r["id"], i + 1))
+            m = measure(r["commands"], log, tmpdir)
+            bad = [(c, p["rc"]) for c, p in zip(r["commands"], m["per"]) if p["rc"] not in r["ok"]]
+            for c, rc in bad:
+                failures.append("%s run %d: exit %d: %s (log %s)" % (
+                    r["label"], i + 1, rc, shlex.join(c["argv"])[:200], os.path.relpath(log)))
+            m["failed"] = bool(bad)
+            results[r["id"]].append(m)
+            print("  run %d/%d %-55s wall %7.2fs cpu %7.2fs rss %6.0f MiB%s" % (
+                i + 1, args.runs, r["label"], m["wall"], m["cpu"], m["rss_kib"] / 1024,
+                "  (FAILED)" if bad else ""), flush=True)
+
+    # the largest TU: highest median baseline peak RSS; measured again, alone,
+    # with clang++ and factoryguard -j1 in the same run
+    base_per = [[p["rss_kib"] for p in m["per"]] for m in results["baseline"]]
+    tu_rss = [statistics.median(col) for col in zip(*base_per)]
+    big = max(range(len(tus)), key=lambda k: tu_rss[k])
+    big_tu = tus[big]
+    largest = {"file": os.path.relpath(big_tu["file"], src), "runs": []}
+    fgrow = next(r for r in rows if r["id"] == "fg-j1")
+    if "skip" not in fgrow:
+        for i in range(args.runs):
+            b = measure([{"argv": syntax_only_argv(big_tu["argv"]), "cwd": big_tu["directory"]}],
+                        os.path.join(logdir, "largest-baseline.run%d.log" % (i + 1)), tmpdir)
+            flog = os.path.join(logdir, "largest-fg.run%d.log" % (i + 1))
+            f = measure([{"argv": [args.factoryguard, "-p", dbdir, "-j1", "--config", cfg,
+                                   big_tu["file"]], "cwd": dbdir}], flog, tmpdir)
+            if f["per"][0]["rc"] not in (0, 1):
+                failures.append("factoryguard -j1 on the largest TU run %d: exit %d (log %s)"
+                                % (i + 1, f["per"][0]["rc"], os.path.relpath(flog)))
+            largest["runs"].append({"baseline_rss_kib": b["rss_kib"], "fg_rss_kib": f["rss_kib"],
+                                    "baseline_wall": b["wall"], "fg_wall": f["wall"]})
+
+    # ---- table
+    def ratio(num, den):
+        """median over runs of num/den, both from the same run."""
+        a, b = results.get(num, []), results.get(den, [])
+        if not a or not b:
+            return None
+        return med([x["wall"] / y["wall"] for x, y in zip(a, b) if y["wall"] > 0])
+
+    lines = []
+    lines.append("| tool | wall s | wall min–max | CPU s | peak RSS MiB | wall / baseline |")
+    lines.append("| --- | ---: | ---: | ---: | ---: | ---: |")
+    summary = {}
+    for r in rows:
+        ms = results[r["id"]]
+        if "skip" in r:
+            lines.append("| %s | %s | | | | |" % (r["label"], r["skip"]))
+            continue
+        w = med([m["wall"] for m in ms])
+        c = med([m["cpu"] for m in ms])
+        rss = med([m["rss_kib"] / 1024 for m in ms])
+        rb = ratio(r["id"], "baseline")
+        summary[r["id"]] = {"wall": w, "cpu": c, "rss_mib": rss, "wall_vs_baseline": rb,
+                            "failed_runs": sum(m["failed"] for m in ms)}
+        lines.append("| %s%s | %s | %s–%s | %s | %s | %s |" % (
+            r["label"], " (FAILED, see notes)" if any(m["failed"] for m in ms) else "",
+            fmt(w), fmt(min(m["wall"] for m in ms)), fmt(max(m["wall"] for m in ms)),
+            fmt(c), fmt(rss, 0), fmt(rb, 2, "×")))
+    lines.append("")
+    extra = []
+    sp = ratio("fg-j1", "fg-j2")
+    extra.append("factoryguard -j1 / -j2 wall (speedup): %s" % (fmt(sp, 2, "×") if sp else "pending"))
+    for tid in ("tidy", "plugin"):
+        lab = next(r["label"] for r in rows if r["id"] == tid)
+        for j in ("fg-j1", "fg-j2"):
+            x = ratio(j, tid)
+            extra.append("factoryguard %s wall / %s wall: %s" % (
+                j[3:], lab, fmt(x, 2, "×") if x else "pending"))
+    if largest["runs"]:
+        bm = med([x["baseline_rss_kib"] / 1024 for x in largest["runs"]])
+        fm = med([x["fg_rss_kib"] / 1024 for x in largest["runs"]])
+        rr = med([x["fg_rss_kib"] / x["baseline_rss_kib"] for x in largest["runs"]])
+        extra.append("largest TU %s: peak RSS factoryguard -j1 %s MiB vs %s -fsyntax-only %s MiB "
+                     "(%s)" % (largest["file"], fmt(fm, 0), CXX, fmt(bm, 0), fmt(rr, 2, "×")))
+        largest.update({"fg_rss_mib": fm, "baseline_rss_mib": bm, "ratio": rr})
+    else:
+        extra.append("largest TU %s (baseline peak RSS %.0f MiB): factoryguard -j1 pending"
+                     % (largest["file"], tu_rss[big] / 1024))
+    # single-threaded sequential rows: wall ≈ CPU on an idle machine
+    seq = [m["wall"] / m["cpu"] for rid in ("baseline", "tidy") for m in results[rid] if m["cpu"] > 0]
+    contention = max(seq) if seq else None
+    extra.append("load average at start %s, at end %s; max wall/CPU of the sequential rows %s%s"
+                 % (load0, loadavg(), fmt(contention),
+                    " — CONTENDED: other processes competed for the CPUs, wall times are "
+                    "inflated" if contention and contention > 1.15 else " (idle machine)"))
+    lines += ["- " + e for e in extra]
+    if failures:
+        lines.append("")
+        lines.append("Failures:")
+        lines += ["- " + f for f in failures]
+    text = "\n".join(lines)
+    print()
+    print(text)
+    with open(os.path.join(resdir, name + ".md"), "w") as f:
+        f.write("## %s (%s), %d TUs, median of %d runs\n\n%s\n"
+                % (name, os.path.basename(src), len(tus), args.runs, text))
+    with open(os.path.join(resdir, name + ".json"), "w") as f:
+        json.dump({"corpus": name, "source": src, "tus": [t["file"] for t in tus],
+                   "runs": args.runs, "rows": {r["id"]: {"label": r["label"],
+                   "skip": r.get("skip"), "runs": results[r["id"]]} for r in rows},
+                   "summary": summary, "largest_tu": largest,
+                   "largest_tu_by_baseline_rss_mib": tu_rss[big] / 1024,
+                   "load_start": load0, "max_wall_over_cpu_sequential": contention,
+                   "failures": failures}, f, indent=1)
+    return summary, not failures
+
+
+def loadavg():
+    try:
+        return " ".join(open("/proc/loadavg").read().split()[:3])
+    except OSError:
+        return "?"
+
+
+def machine_info():
+    model = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                mem = "%.1f GiB" % (int(line.split()[1]) / 1024 / 1024)
+    except OSError:
+        pass
+
+    def ver(cmd):
+        try:
+            return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  text=True).stdout.strip().splitlines()[0]
+        except (OSError, IndexError):
+            return "?"
+    return {"nproc": os.cpu_count(), "cpu": model, "ram": mem, "kernel": platform.release(),
+            "clang": ver([CXX, "--version"]), "clang-tidy": ver([TIDY, "--version"]),
+            "cmake": ver(["cmake", "--version"])}
+
+
+def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "_measure":
+        return measure_helper(sys.argv[2])
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--factoryguard", required=True)
+    ap.add_argument("--plugin", required=True)
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--corpus", action="append", required=True,
+                    help="name=srcdir=builddir=config.yaml")
+    args = ap.parse_args()
+    os.makedirs(args.results, exist_ok=True)
+    tmpdir = os.path.join(args.results, ".tmp")
+    os.makedirs(tmpdir, exist_ok=True)
+    info = machine_info()
+    print("machine: %d cores, %s, %s RAM, Linux %s" % (info["nproc"], info["cpu"], info["ram"],
+                                                       info["kernel"]))
+    print("tools:   %s | %s | %s" % (info["clang"], info["clang-tidy"], info["cmake"]))
+    ok = True
+    for spec in args.corpus:
+        name, src, build, cfg = spec.split("=", 3)
+        try:
+            _, good = run_corpus(name, src, build, cfg, args, tmpdir)
+        except subprocess.CalledProcessError as e:
+            print("ci/bench: %s: the measuring helper failed (%s)" % (name, e), file=sys.stderr)
+            good = False
+        ok = ok and bool(good)
+    shutil.rmtree(tmpdir, ignore_errors=True)
+    with open(os.path.join(args.results, "machine.json"), "w") as f:
+        json.dump(info, f, indent=1)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

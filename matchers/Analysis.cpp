@@ -1,0 +1,129 @@
+//===- Analysis.cpp - One translation unit, every rule, one traversal ----===//
+#include "Analysis.h"
+
+#include "NullContext.h"
+#include "RequestScope.h"
+#include "Rules.h"
+#include "StaticSingleton.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Index/USRGeneration.h"
+
+using namespace clang;
+
+namespace factoryguard {
+
+void TUState::begin(ASTContext &NewCtx) {
+  if (Ctx == &NewCtx)
+    return;
+  Ctx = &NewCtx;
+  M = std::make_unique<Model>(Cfg, NewCtx);
+  Locs = std::make_unique<LocationMapper>(NewCtx.getSourceManager(),
+                                          NewCtx.getLangOpts());
+  Ids.clear();
+  Reported.clear();
+}
+
+Severity TUState::levelFor(llvm::StringRef RuleId) const {
+  auto It = Cfg.Rules.find(RuleId.str());
+  if (It != Cfg.Rules.end() && It->second.Level)
+    return *It->second.Level;
+  if (const RuleInfo *R = findRule(RuleId))
+    return R->DefaultLevel;
+  return Severity::Warning;
+}
+
+bool TUState::shouldReport(SourceLocation Loc) {
+  const SourceManager &SM = Ctx->getSourceManager();
+  SourceLocation E = SM.getExpansionLoc(Loc);
+  if (E.isInvalid() || SM.isInSystemHeader(E))
+    return false;
+  if (Cfg.Exclude.empty())
+    return true;
+  return !Cfg.isExcludedPath(Locs->filePath(SM.getFileID(E)));
+}
+
+std::string TUState::nodeId(const FunctionDecl *FD) {
+  if (!FD)
+    return "";
+  FD = FD->getCanonicalDecl();
+  auto It = Ids.find(FD);
+  if (It != Ids.end())
+    return It->second;
+  llvm::SmallString<128> USR;
+  std::string Id;
+  if (!index::generateUSRForDecl(FD, USR) && !USR.empty()) {
+    Id = std::string(USR);
+    // Functions with internal linkage are distinct per unit.
+    if (!FD->isExternallyVisible())
+      Id += "@" + locations().fromLoc(FD->getLocation()).File;
+  }
+  if (Id.empty() || (isa<CXXMethodDecl>(FD) &&
+                     cast<CXXMethodDecl>(FD)->getParent()->isLambda())) {
+    SourceRange R = locations().fromLoc(FD->getLocation());
+    Id = "lambda@" + R.File + ":" + std::to_string(R.Offset);
+  }
+  Ids[FD] = Id;
+  return Id;
+}
+
+std::string TUState::staticInitNodeId(const VarDecl *VD) {
+  SourceRange R = locations().fromLoc(VD->getLocation());
+  return "init:" + R.File + ":" + std::to_string(R.Offset);
+}
+
+void TUState::report(Finding F) {
+  auto Key = std::make_tuple(F.RuleId, F.Where.File, F.Where.Offset);
+  if (!Reported.insert(Key).second)
+    return;
+  F.Level = levelFor(F.RuleId);
+  Findings.push_back(std::move(F));
+}
+
+std::vector<Decl *> userTopLevelDecls(ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::vector<Decl *> Out;
+  for (Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    SourceLocation L = D->getLocation();
+    if (L.isValid() && SM.isInSystemHeader(SM.getExpansionLoc(L)))
+      continue;
+    if (D->isImplicit() && !isa<NamespaceDecl>(D))
+      continue;
+    Out.push_back(D);
+  }
+  return Out;
+}
+
+bool Analysis::ruleEnabled(const Config &Cfg, llvm::StringRef Globs,
+                           llvm::StringRef RuleId) {
+  auto It = Cfg.Rules.find(RuleId.str());
+  if (It != Cfg.Rules.end() && It->second.Level == Severity::Off)
+    return false;
+  return ruleEnabledByGlobs(Globs, RuleId);
+}
+
+Analysis::Analysis(const Config &Cfg, llvm::StringRef RuleGlobs) : State(Cfg) {
+  if (ruleEnabled(Cfg, RuleGlobs, StaticSingletonId))
+    Callbacks.push_back(std::make_unique<StaticSingletonRule>(State));
+  if (ruleEnabled(Cfg, RuleGlobs, RequestScopeId)) {
+    Callbacks.push_back(std::make_unique<RequestScopeRule>(State));
+    Callbacks.push_back(std::make_unique<CallGraphCollector>(State));
+  }
+  if (ruleEnabled(Cfg, RuleGlobs, NullContextId))
+    Callbacks.push_back(std::make_unique<NullContextRule>(State));
+  for (auto &C : Callbacks)
+    C->registerMatchers(Finder);
+}
+
+Analysis::~Analysis() = default;
+
+void Analysis::run(ASTContext &Ctx) {
+  State.begin(Ctx);
+  if (Callbacks.empty())
+    return;
+  std::vector<Decl *> Saved = Ctx.getTraversalScope();
+  Ctx.setTraversalScope(userTopLevelDecls(Ctx));
+  Finder.matchAST(Ctx);
+  Ctx.setTraversalScope(Saved);
+}
+
+} // namespace factoryguard

@@ -1,0 +1,103 @@
+//===- Analysis.h - One translation unit, every rule, one traversal ------===//
+//
+// TUState is what the rules of one translation unit share: the Model, the
+// location mapper, the findings and the call-graph facts. Analysis registers
+// every enabled rule (and the call-graph collector) on one MatchFinder, so a
+// single traversal serves them all. The CLI drives Analysis directly; the
+// clang-tidy checks each register one rule against their own TUState.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FACTORYGUARD_ANALYSIS_H
+#define FACTORYGUARD_ANALYSIS_H
+
+#include "CallGraph.h"
+#include "Config.h"
+#include "Finding.h"
+#include "Model.h"
+#include "clang/AST/ASTConsumer.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+#include <memory>
+#include <set>
+#include <tuple>
+#include <string>
+#include <vector>
+
+namespace factoryguard {
+
+class TUState {
+public:
+  explicit TUState(const Config &Cfg) : Cfg(Cfg) {}
+  /// Binds to the unit being analyzed; a new ASTContext starts afresh.
+  void begin(clang::ASTContext &Ctx);
+  Model &model() { return *M; }
+  LocationMapper &locations() { return *Locs; }
+  clang::ASTContext &astContext() { return *Ctx; }
+  const Config &config() const { return Cfg; }
+
+  /// Level for a rule: its configured severity, else its default.
+  Severity levelFor(llvm::StringRef RuleId) const;
+  /// False for locations in system headers or excluded paths.
+  bool shouldReport(clang::SourceLocation Loc);
+  /// A call-graph node id for a function ("" when none can be made).
+  std::string nodeId(const clang::FunctionDecl *FD);
+  std::string staticInitNodeId(const clang::VarDecl *VD);
+  /// Adds F unless a finding of the same rule already sits at its location.
+  void report(Finding F);
+
+  std::vector<Finding> Findings;
+  TUFacts Facts;
+
+private:
+  const Config &Cfg;
+  clang::ASTContext *Ctx = nullptr;
+  std::unique_ptr<Model> M;
+  std::unique_ptr<LocationMapper> Locs;
+  llvm::DenseMap<const clang::Decl *, std::string> Ids;
+  std::set<std::tuple<std::string, std::string, unsigned>> Reported;
+};
+
+/// A rule or collector: registers its matchers once, decides in run().
+class RuleCallback : public clang::ast_matchers::MatchFinder::MatchCallback {
+public:
+  explicit RuleCallback(TUState &S) : S(S) {}
+  virtual void registerMatchers(clang::ast_matchers::MatchFinder &F) = 0;
+  /// clang-tidy's and our traversal both visit only what may hold a
+  /// finding; this keeps the rule off system headers when another driver
+  /// (clang-tidy) walks them.
+  std::optional<clang::TraversalKind> getCheckTraversalKind() const override {
+    return clang::TK_AsIs;
+  }
+
+protected:
+  TUState &S;
+};
+
+/// The declarations a traversal needs: every top-level declaration except
+/// those in system headers (which cannot hold a finding, and whose walk
+/// costs more than the user's code in template-heavy projects).
+std::vector<clang::Decl *> userTopLevelDecls(clang::ASTContext &Ctx);
+
+/// Every enabled rule and the call-graph collector of one translation unit.
+class Analysis {
+public:
+  /// RuleGlobs: clang-tidy style ("-*,factoryguard-null-context"); rules
+  /// configured "off" are not registered.
+  Analysis(const Config &Cfg, llvm::StringRef RuleGlobs);
+  ~Analysis();
+  /// Restricts the traversal to userTopLevelDecls and runs every rule.
+  void run(clang::ASTContext &Ctx);
+  std::vector<Finding> takeFindings() { return std::move(State.Findings); }
+  TUFacts takeFacts() { return std::move(State.Facts); }
+  static bool ruleEnabled(const Config &Cfg, llvm::StringRef Globs,
+                          llvm::StringRef RuleId);
+
+private:
+  TUState State;
+  clang::ast_matchers::MatchFinder Finder;
+  std::vector<std::unique_ptr<RuleCallback>> Callbacks;
+};
+
+} // namespace factoryguard
+
+#endif

@@ -1,0 +1,135 @@
+//===- CallGraph.cpp - Call chains from start-up roots to factory calls --===//
+#include "CallGraph.h"
+
+#include <algorithm>
+#include <deque>
+#include <set>
+#include <tuple>
+
+namespace factoryguard {
+
+namespace {
+auto siteKey(const SourceRange &R) {
+  return std::make_tuple(R.File, R.Line, R.Column);
+}
+
+std::string rootMessage(const GraphNode &N) {
+  switch (N.Root) {
+  case GraphNode::Main:
+    return "'" + N.Name + "' runs at start-up, outside any request";
+  case GraphNode::Constructor:
+    return "'" + N.Name +
+           "' is an __attribute__((constructor)) function; it runs before main";
+  case GraphNode::Startup:
+    return "'" + N.Name + "' is start-up code, outside any request";
+  case GraphNode::StaticInit:
+    return "the static initialization of '" + N.Name +
+           "' runs before main, outside any request";
+  case GraphNode::NotRoot:
+    break;
+  }
+  return "'" + N.Name + "'";
+}
+} // namespace
+
+void CallGraph::add(const TUFacts &Facts) {
+  for (const GraphNode &N : Facts.Nodes) {
+    auto It = Nodes.find(N.Id);
+    if (It == Nodes.end()) {
+      Nodes.emplace(N.Id, N);
+      continue;
+    }
+    // The same inline function seen by several units: any definition with a
+    // context in scope wins; a root is a root.
+    It->second.HasContext = It->second.HasContext || N.HasContext;
+    if (It->second.Root == GraphNode::NotRoot)
+      It->second.Root = N.Root;
+    if (!It->second.Where.valid())
+      It->second.Where = N.Where;
+  }
+  for (const GraphEdge &E : Facts.Edges)
+    Out[E.From].push_back(E);
+}
+
+void CallGraph::attachChains(std::vector<Finding> &Findings) const {
+  bool Any = false;
+  for (const Finding &F : Findings)
+    Any = Any || !F.ChainAnchor.empty();
+  if (!Any)
+    return;
+
+  // Deterministic multi-source BFS: roots in source order, edges in source
+  // order; the first visit is a shortest path.
+  std::vector<const GraphNode *> Roots;
+  for (const auto &KV : Nodes)
+    if (KV.second.Root != GraphNode::NotRoot)
+      Roots.push_back(&KV.second);
+  std::sort(Roots.begin(), Roots.end(), [](const GraphNode *A, const GraphNode *B) {
+    return std::tie(A->Where.File, A->Where.Line, A->Where.Column, A->Id) <
+           std::tie(B->Where.File, B->Where.Line, B->Where.Column, B->Id);
+  });
+
+  struct Visit {
+    std::string Prev;
+    const GraphEdge *Via = nullptr;
+  };
+  std::map<std::string, Visit> Seen;
+  std::deque<std::string> Queue;
+  for (const GraphNode *R : Roots) {
+    Seen[R->Id] = Visit{};
+    Queue.push_back(R->Id);
+  }
+  while (!Queue.empty()) {
+    std::string U = Queue.front();
+    Queue.pop_front();
+    auto OutIt = Out.find(U);
+    if (OutIt == Out.end())
+      continue;
+    std::vector<const GraphEdge *> Edges;
+    std::set<std::tuple<std::string, std::string, unsigned, unsigned>> Dedup;
+    for (const GraphEdge &E : OutIt->second)
+      if (Dedup.insert({E.To, E.Site.File, E.Site.Line, E.Site.Column}).second)
+        Edges.push_back(&E);
+    std::sort(Edges.begin(), Edges.end(), [](const GraphEdge *A, const GraphEdge *B) {
+      return std::tuple_cat(siteKey(A->Site), std::tie(A->To)) <
+             std::tuple_cat(siteKey(B->Site), std::tie(B->To));
+    });
+    for (const GraphEdge *E : Edges) {
+      auto NIt = Nodes.find(E->To);
+      // Only functions defined somewhere and without a context in scope
+      // continue a chain.
+      if (NIt == Nodes.end() || NIt->second.HasContext || Seen.count(E->To))
+        continue;
+      Seen[E->To] = Visit{U, E};
+      Queue.push_back(E->To);
+    }
+  }
+
+  for (Finding &F : Findings) {
+    if (F.ChainAnchor.empty())
+      continue;
+    auto SIt = Seen.find(F.ChainAnchor);
+    if (SIt == Seen.end())
+      continue;
+    std::vector<ChainStep> Reversed;
+    Reversed.push_back({F.Where, F.Message.substr(0, F.Message.find(';'))});
+    std::string Cur = F.ChainAnchor;
+    for (unsigned Guard = 0; Guard < 100000; ++Guard) {
+      const Visit &V = Seen.at(Cur);
+      if (!V.Via) {
+        const GraphNode &Root = Nodes.at(Cur);
+        Reversed.push_back({Root.Where, rootMessage(Root)});
+        break;
+      }
+      const GraphNode &Caller = Nodes.at(V.Prev);
+      const GraphNode &Callee = Nodes.at(Cur);
+      Reversed.push_back(
+          {V.Via->Site, "'" + Caller.Name + "' calls '" + Callee.Name +
+                            "', which has no request context in scope"});
+      Cur = V.Prev;
+    }
+    F.Chain.assign(Reversed.rbegin(), Reversed.rend());
+  }
+}
+
+} // namespace factoryguard

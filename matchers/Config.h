@@ -1,0 +1,89 @@
+//===- Config.h - .factoryguard.yaml and CheckOptions as one struct ------===//
+#ifndef FACTORYGUARD_CONFIG_H
+#define FACTORYGUARD_CONFIG_H
+
+#include "Finding.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace factoryguard {
+
+/// One configured name: a fully qualified name (a leading "::" optional) or,
+/// when written "regex:...", an ECMAScript regex matched against the whole
+/// qualified name.
+class NameMatcher {
+public:
+  /// Fails with a message when the regex does not compile.
+  static llvm::Expected<NameMatcher> create(llvm::StringRef Entry);
+  bool matches(llvm::StringRef QualifiedName) const;
+  const std::string &text() const { return Text; } // as written
+  bool isRegex() const { return Regex != nullptr; }
+  /// For exclude entries: a regex entry matches the whole path; a plain
+  /// entry matches the path itself or any path below it ("<entry>/...").
+  bool matchesPath(llvm::StringRef Path) const;
+
+private:
+  std::string Text;
+  std::string Plain; // normalized name without a leading "::"
+  std::shared_ptr<std::regex> Regex;
+};
+
+/// A list of names; matches when any entry does.
+struct NameList {
+  std::vector<NameMatcher> Entries;
+  bool matches(llvm::StringRef QualifiedName) const;
+  bool empty() const { return Entries.empty(); }
+  /// ";"-separated, as clang-tidy CheckOptions write lists.
+  std::string join() const;
+  /// Parses a ";"-separated list (CheckOptions form).
+  static llvm::Expected<NameList> parseList(llvm::StringRef Semicolons);
+};
+
+struct FactoryEntry {
+  NameMatcher Name;
+  std::optional<unsigned> ContextParam; // zero-based; none = first context
+};
+
+struct RuleSettings {
+  std::optional<Severity> Level; // none = the rule's default
+};
+
+struct Config {
+  NameList Contexts;
+  NameList Managers;
+  std::vector<FactoryEntry> Factories;
+  NameList Startup;
+  NameList RequestEntries;
+  NameList Exclude; // matched against file paths
+  std::map<std::string, RuleSettings> Rules;
+  std::string SourceFile; // where it was read from; empty = built in
+
+  /// Adds everything of Other (configuration entries add up).
+  void merge(const Config &Other);
+  bool isExcludedPath(llvm::StringRef Path) const;
+};
+
+/// Parses YAML text. Errors name File:line:col and what is wrong: an unknown
+/// key, a wrong type, a bad regex, an unknown rule or severity.
+llvm::Expected<Config> parseConfig(llvm::StringRef Text, llvm::StringRef File);
+llvm::Expected<Config> loadConfigFile(llvm::StringRef Path);
+
+/// The nearest ".factoryguard.yaml" walking up from the directory of File;
+/// empty when none.
+std::string findConfigFor(llvm::StringRef File);
+
+extern const char *const ConfigFileName;
+
+/// Absolute and without "." or ".." components.
+std::string normalizePath(llvm::StringRef Path); // ".factoryguard.yaml"
+
+} // namespace factoryguard
+
+#endif

@@ -1,0 +1,75 @@
+//===- Finding.h - What a rule reports, independent of any output --------===//
+//
+// Rules produce Finding values. The text and SARIF reporters and the
+// clang-tidy adapter only render them. A Finding outlives the AST it came
+// from (the CLI renders after every translation unit is done), so it holds
+// plain file/line/column data, never clang SourceLocations.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FACTORYGUARD_FINDING_H
+#define FACTORYGUARD_FINDING_H
+
+#include <string>
+#include <vector>
+
+namespace factoryguard {
+
+enum class Severity { Off, Note, Warning, Error };
+
+const char *severityName(Severity S); // "note", "warning", "error", "off"
+bool parseSeverity(const std::string &Text, Severity &Out);
+
+/// A point or range in a file. Lines and columns are 1-based; columns are
+/// byte columns as clang reports them. EndColumn is exclusive (one past the
+/// last byte of the range), as in SARIF.
+struct SourceRange {
+  std::string File; // absolute, normalized path
+  unsigned Line = 0, Column = 0;
+  unsigned EndLine = 0, EndColumn = 0;
+  unsigned Offset = 0, Length = 0; // byte offset of the start, byte length
+  bool valid() const { return !File.empty() && Line != 0; }
+};
+
+struct Note {
+  SourceRange Where;
+  std::string Message;
+};
+
+/// One replacement, in clang-apply-replacements terms. The range's
+/// Offset/Length say what is replaced; Line/Column are for SARIF.
+struct FixIt {
+  SourceRange Where;
+  std::string Replacement;
+};
+
+/// One step of a call chain from a start-up root to the offending call.
+struct ChainStep {
+  SourceRange Where;
+  std::string Message;
+};
+
+struct Finding {
+  std::string RuleId; // "factoryguard-null-context"
+  Severity Level = Severity::Warning;
+  SourceRange Where;
+  std::string Message;
+  std::vector<Note> Notes;
+  std::vector<FixIt> Fixes;
+  std::vector<ChainStep> Chain; // root first; empty when none
+  /// Stable identity, independent of line numbers: rule id, file, the
+  /// qualified name of the declaration the finding is in or about, and the
+  /// finding's key text. Reporters hash it into a fingerprint.
+  std::string StableKey;
+  /// factoryguard-request-scope: the call-graph node (function or static
+  /// initializer) the call is in; CallGraph fills Chain from it.
+  std::string ChainAnchor;
+  bool Suppressed = false; // by NOLINT & co.
+  std::string SuppressionText; // the comment that suppressed it
+};
+
+/// Orders findings by file, line, column, rule, message: the output order.
+bool operator<(const Finding &A, const Finding &B);
+
+} // namespace factoryguard
+
+#endif

@@ -1,0 +1,545 @@
+//===- Model.cpp - The shared facts every rule asks about ----------------===//
+#include "Model.h"
+
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <map>
+
+using namespace clang;
+
+namespace factoryguard {
+
+namespace {
+
+/// The declaration whose name and annotations count for D: the template
+/// pattern of an instantiation.
+const Decl *patternOf(const Decl *D) {
+  if (const auto *CTSD = dyn_cast<ClassTemplateSpecializationDecl>(D))
+    return CTSD->getSpecializedTemplate()->getTemplatedDecl();
+  if (const auto *RD = dyn_cast<CXXRecordDecl>(D))
+    if (const CXXRecordDecl *P = RD->getTemplateInstantiationPattern())
+      return P;
+  if (const auto *FD = dyn_cast<FunctionDecl>(D))
+    if (const FunctionDecl *P = FD->getTemplateInstantiationPattern())
+      return P;
+  return D;
+}
+
+bool isStdClass(const CXXRecordDecl *RD, std::initializer_list<llvm::StringRef> Names) {
+  if (!RD || !RD->isInStdNamespace() || !RD->getIdentifier())
+    return false;
+  llvm::StringRef N = RD->getName();
+  for (llvm::StringRef Candidate : Names)
+    if (N == Candidate)
+      return true;
+  return false;
+}
+
+const TemplateArgumentList *stdTemplateArgs(const CXXRecordDecl *RD) {
+  const auto *CTSD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(RD);
+  if (!CTSD || !CTSD->isInStdNamespace())
+    return nullptr;
+  return &CTSD->getTemplateArgs();
+}
+
+} // namespace
+
+std::string qualifiedName(const NamedDecl *D) {
+  llvm::SmallVector<std::string, 6> Parts;
+  auto nameOf = [](const NamedDecl *N) -> std::string {
+    if (const auto *RD = dyn_cast<CXXRecordDecl>(N))
+      if (RD->isLambda())
+        return "(lambda)";
+    if (N->getDeclName().isEmpty())
+      return "(anonymous)";
+    return N->getNameAsString();
+  };
+  Parts.push_back(nameOf(D));
+  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent()) {
+    if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
+      if (NS->isInline())
+        continue;
+      Parts.push_back(NS->isAnonymousNamespace() ? "(anonymous namespace)"
+                                                 : NS->getNameAsString());
+    } else if (const auto *ND = dyn_cast<NamedDecl>(DC)) {
+      Parts.push_back(nameOf(ND));
+    }
+  }
+  std::string Out;
+  for (auto It = Parts.rbegin(); It != Parts.rend(); ++It) {
+    if (!Out.empty())
+      Out += "::";
+    Out += *It;
+  }
+  return Out;
+}
+
+bool hasAnnotation(const Decl *D, llvm::StringRef Kind) {
+  if (!D)
+    return false;
+  std::string Want = ("factoryguard::" + Kind).str();
+  auto Check = [&](const Decl *X) {
+    for (const Decl *R : X->redecls())
+      for (const auto *A : R->specific_attrs<AnnotateAttr>())
+        if (A->getAnnotation() == Want)
+          return true;
+    return false;
+  };
+  if (Check(D))
+    return true;
+  const Decl *P = patternOf(D);
+  return P != D && Check(P);
+}
+
+Model::Model(const Config &Cfg, ASTContext &Ctx) : Cfg(Cfg), Ctx(Ctx) {}
+
+bool Model::isContextRecord(const CXXRecordDecl *RD) {
+  if (!RD)
+    return false;
+  RD = RD->getCanonicalDecl();
+  auto It = ContextCache.find(RD);
+  if (It != ContextCache.end())
+    return It->second;
+  ContextCache[RD] = false; // guards recursion through bases
+  bool Result = Cfg.Contexts.matches(qualifiedName(RD)) ||
+                hasAnnotation(RD, "context");
+  if (!Result)
+    if (const CXXRecordDecl *Def = RD->getDefinition())
+      for (const CXXBaseSpecifier &B : Def->bases())
+        if (isContextRecord(B.getType()->getAsCXXRecordDecl())) {
+          Result = true;
+          break;
+        }
+  if (Result && ContextName.empty())
+    ContextName = RD->getNameAsString();
+  ContextCache[RD] = Result;
+  return Result;
+}
+
+const CXXRecordDecl *Model::managerBase(const CXXRecordDecl *RD) {
+  if (!RD)
+    return nullptr;
+  RD = RD->getCanonicalDecl();
+  auto It = ManagerCache.find(RD);
+  if (It != ManagerCache.end())
+    return It->second;
+  ManagerCache[RD] = nullptr;
+  const CXXRecordDecl *Result = nullptr;
+  if (!RD->isInStdNamespace()) {
+    if (Cfg.Managers.matches(qualifiedName(RD)) || hasAnnotation(RD, "manager"))
+      Result = RD;
+    else if (const CXXRecordDecl *Def = RD->getDefinition())
+      for (const CXXBaseSpecifier &B : Def->bases())
+        if ((Result = managerBase(B.getType()->getAsCXXRecordDecl())))
+          break;
+  }
+  ManagerCache[RD] = Result;
+  return Result;
+}
+
+bool Model::refersToContext(QualType T) {
+  if (T.isNull())
+    return false;
+  T = T.getNonReferenceType().getCanonicalType();
+  while (T->isPointerType())
+    T = T->getPointeeType().getCanonicalType();
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (!RD)
+    return false;
+  if (isStdClass(RD, {"unique_ptr", "shared_ptr", "optional"})) {
+    const TemplateArgumentList *Args = stdTemplateArgs(RD);
+    return Args && Args->size() > 0 &&
+           Args->get(0).getKind() == TemplateArgument::Type &&
+           refersToContext(Args->get(0).getAsType());
+  }
+  return isContextRecord(RD);
+}
+
+std::optional<Model::Holding> Model::holdsManager(QualType T) {
+  return holdsManagerImpl(T, 0);
+}
+
+std::optional<Model::Holding> Model::holdsManagerImpl(QualType T,
+                                                      unsigned Depth) {
+  if (T.isNull())
+    return std::nullopt;
+  T = T.getNonReferenceType().getCanonicalType();
+  for (;;) {
+    if (T->isPointerType())
+      T = T->getPointeeType().getCanonicalType();
+    else if (T->isArrayType())
+      T = Ctx.getBaseElementType(T).getCanonicalType();
+    else
+      break;
+  }
+  if (T->isDependentType() || T->isFunctionType())
+    return std::nullopt;
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (!RD)
+    return std::nullopt;
+  const Type *Key = T.getTypePtr();
+  // Cache on (type, depth): a type's answer depends on how deep it sits.
+  const Type *CacheKey = reinterpret_cast<const Type *>(
+      reinterpret_cast<uintptr_t>(Key) + Depth);
+  auto It = HoldCache.find(CacheKey);
+  if (It != HoldCache.end())
+    return It->second;
+  HoldCache[CacheKey] = std::nullopt; // guards recursive types
+
+  std::optional<Holding> Result;
+  if (managerBase(RD)) {
+    Result = Holding{RD, ""}; // the class held, manager or derived from one
+  } else if (const TemplateArgumentList *Args = stdTemplateArgs(RD)) {
+    // std smart pointers, optional, reference_wrapper, containers, pair...:
+    // whatever their type arguments hold.
+    for (const TemplateArgument &A : Args->asArray()) {
+      if (A.getKind() != TemplateArgument::Type)
+        continue;
+      if ((Result = holdsManagerImpl(A.getAsType(), Depth)))
+        break;
+    }
+  } else if (!RD->isInStdNamespace() && Depth < 4) {
+    if (const CXXRecordDecl *Def = RD->getDefinition()) {
+      for (const FieldDecl *F : Def->fields()) {
+        if (auto Inner = holdsManagerImpl(F->getType(), Depth + 1)) {
+          std::string Step = Def->getNameAsString() + "::" + F->getNameAsString();
+          Result = Holding{Inner->Manager,
+                           Inner->Path.empty() ? Step : Step + " -> " + Inner->Path};
+          break;
+        }
+      }
+      if (!Result)
+        for (const CXXBaseSpecifier &B : Def->bases())
+          if ((Result = holdsManagerImpl(B.getType(), Depth)))
+            break;
+    }
+  }
+  HoldCache[CacheKey] = Result;
+  return Result;
+}
+
+bool Model::nameMatchesAnyRedecl(const FunctionDecl *FD, const NameList &L,
+                                 llvm::StringRef Annotation) {
+  if (!L.empty() && L.matches(qualifiedName(FD)))
+    return true;
+  return hasAnnotation(FD, Annotation);
+}
+
+std::optional<Model::FactoryInfo> Model::factoryInfo(const FunctionDecl *FD) {
+  if (!FD)
+    return std::nullopt;
+  FD = FD->getCanonicalDecl();
+  auto It = FactoryCache.find(FD);
+  if (It != FactoryCache.end())
+    return It->second;
+  FactoryCache[FD] = std::nullopt;
+
+  bool IsFactory = false;
+  std::optional<unsigned> Configured;
+  std::string Name = qualifiedName(FD);
+  for (const FactoryEntry &E : Cfg.Factories)
+    if (E.Name.matches(Name)) {
+      IsFactory = true;
+      Configured = E.ContextParam;
+      break;
+    }
+  if (!IsFactory && hasAnnotation(FD, "factory"))
+    IsFactory = true;
+  if (!IsFactory)
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(FD))
+      for (const CXXMethodDecl *O : MD->overridden_methods())
+        if (auto Base = factoryInfo(O)) {
+          IsFactory = true;
+          Configured = Base->ContextParam;
+          break;
+        }
+
+  std::optional<FactoryInfo> Result;
+  if (IsFactory) {
+    FactoryInfo Info;
+    if (Configured && *Configured < FD->getNumParams())
+      Info.ContextParam = Configured;
+    else if (!Configured)
+      for (unsigned I = 0; I < FD->getNumParams(); ++I)
+        if (refersToContext(FD->getParamDecl(I)->getType())) {
+          Info.ContextParam = I;
+          break;
+        }
+    Result = Info;
+  }
+  FactoryCache[FD] = Result;
+  return Result;
+}
+
+bool Model::isStartup(const FunctionDecl *FD) {
+  return FD && nameMatchesAnyRedecl(FD, Cfg.Startup, "startup");
+}
+
+bool Model::isRequestEntry(const FunctionDecl *FD) {
+  return FD && nameMatchesAnyRedecl(FD, Cfg.RequestEntries, "request-entry");
+}
+
+bool Model::isRootFunction(const FunctionDecl *FD) {
+  if (!FD)
+    return false;
+  return FD->isMain() || FD->hasAttr<ConstructorAttr>() || isStartup(FD);
+}
+
+Enclosing Model::enclosingOf(const Stmt *S) {
+  Enclosing Out;
+  DynTypedNode N = DynTypedNode::create(*S);
+  for (unsigned Guard = 0; Guard < 4096; ++Guard) {
+    DynTypedNodeList Parents = Ctx.getParents(N);
+    if (Parents.empty())
+      return Out;
+    const DynTypedNode &P = Parents[0];
+    if (const auto *LE = P.get<LambdaExpr>()) {
+      const Stmt *Child = N.get<Stmt>();
+      if (Child && Child == LE->getBody()) {
+        Out.Kind = Enclosing::Function;
+        Out.Fn = LE->getCallOperator();
+        Out.Lambda = LE;
+        return Out;
+      }
+    } else if (const auto *FD = P.get<FunctionDecl>()) {
+      Out.Kind = Enclosing::Function;
+      Out.Fn = FD;
+      return Out;
+    } else if (const auto *VD = P.get<VarDecl>()) {
+      if (VD->hasGlobalStorage() && !isa<ParmVarDecl>(VD)) {
+        Out.Kind = Enclosing::StaticInit;
+        Out.Var = VD;
+        return Out;
+      }
+    } else if (const auto *FD = P.get<FieldDecl>()) {
+      Out.Kind = Enclosing::FieldInit;
+      Out.Field = FD;
+      return Out;
+    }
+    N = P;
+  }
+  return Out;
+}
+
+namespace {
+/// Local variables of one function body, not descending into lambdas (a
+/// lambda is its own function) or local classes.
+class LocalCollector : public RecursiveASTVisitor<LocalCollector> {
+public:
+  explicit LocalCollector(std::vector<const VarDecl *> &Out) : Out(Out) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  bool TraverseCXXRecordDecl(CXXRecordDecl *) { return true; }
+  bool VisitVarDecl(VarDecl *VD) {
+    if (VD->hasLocalStorage() && !isa<ParmVarDecl>(VD))
+      Out.push_back(VD);
+    return true;
+  }
+
+private:
+  std::vector<const VarDecl *> &Out;
+};
+} // namespace
+
+void Model::collectLocals(const FunctionDecl *FD,
+                          std::vector<const VarDecl *> &Out) {
+  if (Stmt *Body = FD->getBody())
+    LocalCollector(Out).TraverseStmt(Body);
+}
+
+bool Model::isNullInitialized(const VarDecl *VD) {
+  const Expr *Init = VD->getInit();
+  if (!Init)
+    return VD->getType()->isPointerType();
+  return isNullContextExpr(Init);
+}
+
+ContextScope Model::contextInScope(const Enclosing &Where, SourceLocation Before) {
+  ContextScope Scope;
+  auto AddMembers = [&](const CXXRecordDecl *RD) {
+    if (!RD || !RD->hasDefinition())
+      return;
+    RD = RD->getDefinition();
+    for (const FieldDecl *F : RD->fields())
+      if (refersToContext(F->getType()))
+        Scope.Values.push_back({ContextValue::Member, F->getNameAsString(),
+                                F->getType(), F});
+  };
+  if (Where.Kind == Enclosing::FieldInit) {
+    AddMembers(dyn_cast<CXXRecordDecl>(Where.Field->getParent()));
+  } else if (Where.Kind == Enclosing::Function && Where.Fn) {
+    const FunctionDecl *FD = Where.Fn;
+    for (const ParmVarDecl *P : FD->parameters())
+      if (refersToContext(P->getType()) && P->getIdentifier())
+        Scope.Values.push_back({ContextValue::Parameter, P->getNameAsString(),
+                                P->getType(), P});
+    const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+    if (MD && MD->getParent()->isLambda()) {
+      const CXXRecordDecl *Closure = MD->getParent();
+      for (const LambdaCapture &C : Closure->captures()) {
+        if (C.capturesVariable()) {
+          const ValueDecl *V = C.getCapturedVar();
+          if (refersToContext(V->getType()))
+            Scope.Values.push_back({ContextValue::Capture, V->getNameAsString(),
+                                    V->getType(), V});
+        } else if (C.capturesThis()) {
+          // Members of the class whose method defined the lambda.
+          const DeclContext *DC = Closure->getDeclContext();
+          while (DC && !isa<CXXMethodDecl>(DC))
+            DC = DC->getParent();
+          if (const auto *Outer = dyn_cast_or_null<CXXMethodDecl>(DC))
+            AddMembers(Outer->getParent());
+        }
+      }
+    } else if (MD && MD->isInstance()) {
+      AddMembers(MD->getParent());
+    }
+    std::vector<const VarDecl *> Locals;
+    collectLocals(FD, Locals);
+    const SourceManager &SM = Ctx.getSourceManager();
+    for (const VarDecl *VD : Locals) {
+      if (!refersToContext(VD->getType()) || isNullInitialized(VD))
+        continue;
+      if (Before.isValid() &&
+          !SM.isBeforeInTranslationUnit(VD->getLocation(), Before))
+        continue;
+      Scope.Values.push_back(
+          {ContextValue::Local, VD->getNameAsString(), VD->getType(), VD});
+    }
+    if (isRequestEntry(FD))
+      Scope.ByRequestEntry = true;
+  }
+  Scope.HasContext = Scope.ByRequestEntry || !Scope.Values.empty();
+  return Scope;
+}
+
+bool Model::functionHasContext(const FunctionDecl *FD) {
+  auto It = HasContextCache.find(FD);
+  if (It != HasContextCache.end())
+    return It->second;
+  Enclosing E;
+  E.Kind = Enclosing::Function;
+  E.Fn = FD;
+  bool Result = contextInScope(E, SourceLocation()).HasContext;
+  HasContextCache[FD] = Result;
+  return Result;
+}
+
+std::string Model::contextTypeName() {
+  if (!ContextName.empty())
+    return ContextName;
+  if (!Cfg.Contexts.Entries.empty()) {
+    llvm::StringRef T = Cfg.Contexts.Entries.front().text();
+    if (!T.starts_with("regex:"))
+      return T.rsplit("::").second.empty() ? T.str() : T.rsplit("::").second.str();
+  }
+  return "request context";
+}
+
+bool isNullContextExpr(const Expr *E, std::string *Describe) {
+  (void)Describe;
+  if (!E)
+    return false;
+  for (unsigned Guard = 0; Guard < 64; ++Guard) {
+    E = E->IgnoreImplicit()->IgnoreParenCasts();
+    if (const auto *DA = dyn_cast<CXXDefaultArgExpr>(E)) {
+      E = DA->getExpr();
+      continue;
+    }
+    if (isa<CXXNullPtrLiteralExpr>(E) || isa<GNUNullExpr>(E))
+      return true;
+    if (const auto *IL = dyn_cast<IntegerLiteral>(E))
+      return IL->getValue() == 0;
+    if (isa<ImplicitValueInitExpr>(E) || isa<CXXScalarValueInitExpr>(E))
+      return true;
+    if (const auto *ILE = dyn_cast<InitListExpr>(E)) {
+      if (ILE->getNumInits() == 0)
+        return true;
+      if (ILE->getNumInits() == 1) {
+        E = ILE->getInit(0);
+        continue;
+      }
+      return false;
+    }
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+      return VD && VD->isInStdNamespace() && VD->getName() == "nullopt";
+    }
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+      const CXXRecordDecl *RD = CE->getConstructor()->getParent();
+      if (!isStdClass(RD, {"unique_ptr", "shared_ptr", "optional", "weak_ptr"}))
+        return false;
+      if (CE->getNumArgs() == 0)
+        return true;
+      if (CE->getNumArgs() == 1 ||
+          (CE->getNumArgs() > 1 && isa<CXXDefaultArgExpr>(CE->getArg(1)))) {
+        E = CE->getArg(0);
+        continue;
+      }
+      return false;
+    }
+    return false;
+  }
+  return false;
+}
+
+
+std::string LocationMapper::filePath(FileID FID) {
+  auto It = PathCache.find(FID.getHashValue());
+  if (It != PathCache.end())
+    return It->second;
+  std::string Path;
+  if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID)) {
+    llvm::SmallString<256> P(FE->getName());
+    SM.getFileManager().makeAbsolutePath(P);
+    llvm::sys::path::remove_dots(P, true);
+    Path = std::string(P);
+  }
+  PathCache[FID.getHashValue()] = Path;
+  return Path;
+}
+
+SourceRange LocationMapper::fromCharRange(CharSourceRange R) {
+  SourceRange Out;
+  SourceLocation B = R.getBegin(), E = R.getEnd();
+  if (B.isInvalid() || !B.isFileID())
+    return Out;
+  std::pair<FileID, unsigned> DB = SM.getDecomposedLoc(B);
+  Out.File = filePath(DB.first);
+  Out.Offset = DB.second;
+  Out.Line = SM.getLineNumber(DB.first, DB.second);
+  Out.Column = SM.getColumnNumber(DB.first, DB.second);
+  if (E.isValid() && E.isFileID() && SM.getFileID(E) == DB.first) {
+    unsigned EOff = SM.getFileOffset(E);
+    if (EOff < DB.second)
+      EOff = DB.second;
+    Out.Length = EOff - DB.second;
+    Out.EndLine = SM.getLineNumber(DB.first, EOff);
+    Out.EndColumn = SM.getColumnNumber(DB.first, EOff);
+  } else {
+    Out.EndLine = Out.Line;
+    Out.EndColumn = Out.Column;
+  }
+  return Out;
+}
+
+SourceRange LocationMapper::fromRange(clang::SourceRange R) {
+  SourceLocation B = SM.getExpansionLoc(R.getBegin());
+  SourceLocation E = SM.getExpansionRange(R.getEnd()).getEnd();
+  if (E.isValid())
+    E = Lexer::getLocForEndOfToken(E, 0, SM, LO);
+  if (E.isInvalid() || SM.getFileID(E) != SM.getFileID(B))
+    E = Lexer::getLocForEndOfToken(B, 0, SM, LO);
+  return fromCharRange(CharSourceRange::getCharRange(B, E));
+}
+
+SourceRange LocationMapper::fromLoc(SourceLocation L) {
+  return fromRange(clang::SourceRange(L, L));
+}
+
+} // namespace factoryguard

@@ -1,0 +1,154 @@
+//===- Model.h - The shared facts every rule asks about ------------------===//
+//
+// One place for each question of SPEC §1: is this a context type, a manager
+// type, a factory (and which parameter is its context), does this type hold
+// a manager (and through which members), what encloses this expression
+// (a function, a static initializer), and which context values are in scope
+// there. Answers about types and declarations are cached per Model, which
+// lives for one translation unit.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FACTORYGUARD_MODEL_H
+#define FACTORYGUARD_MODEL_H
+
+#include "Config.h"
+#include "Finding.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace factoryguard {
+
+/// "netra::Factory::create": the qualified name with no template arguments
+/// (template specializations match by their template's name) and with
+/// anonymous namespaces spelled "(anonymous namespace)".
+std::string qualifiedName(const clang::NamedDecl *D);
+
+/// True when D or any redeclaration carries
+/// [[clang::annotate("factoryguard::<Kind>")]].
+bool hasAnnotation(const clang::Decl *D, llvm::StringRef Kind);
+
+/// Where an expression is evaluated.
+struct Enclosing {
+  enum KindT { None, Function, StaticInit, FieldInit } Kind = None;
+  const clang::FunctionDecl *Fn = nullptr;    // Function (lambda: operator())
+  const clang::LambdaExpr *Lambda = nullptr;  // when Fn is a lambda
+  const clang::VarDecl *Var = nullptr;        // StaticInit: the variable
+  const clang::FieldDecl *Field = nullptr;    // FieldInit: the member
+};
+
+/// A context value that code at some point may use.
+struct ContextValue {
+  enum KindT { Parameter, Capture, Member, Local } Kind = Parameter;
+  std::string Name;        // "ctx", "ctx_"
+  clang::QualType Type;    // its declared type
+  const clang::ValueDecl *Decl = nullptr;
+};
+
+struct ContextScope {
+  bool HasContext = false;      // SPEC §1 "context in scope"
+  bool ByRequestEntry = false;  // configured/annotated request entry
+  std::vector<ContextValue> Values; // candidates for a fix-it
+};
+
+class Model {
+public:
+  Model(const Config &Cfg, clang::ASTContext &Ctx);
+
+  const Config &config() const { return Cfg; }
+  clang::ASTContext &astContext() const { return Ctx; }
+
+  bool isContextRecord(const clang::CXXRecordDecl *RD);
+  /// The manager class RD is or derives from; nullptr when none.
+  const clang::CXXRecordDecl *managerBase(const clang::CXXRecordDecl *RD);
+
+  /// Value, reference, pointer, unique_ptr/shared_ptr/optional of a context.
+  bool refersToContext(clang::QualType T);
+
+  struct Holding {
+    const clang::CXXRecordDecl *Manager = nullptr; // the manager class held
+    std::string Path; // "AgentService::emitter_ -> Emitter::ws_manager_"
+  };
+  /// SPEC §2 static-singleton "holds": none when T holds no manager.
+  std::optional<Holding> holdsManager(clang::QualType T);
+
+  struct FactoryInfo {
+    std::optional<unsigned> ContextParam; // none: no context parameter found
+  };
+  /// Configured (by name, or an override of a configured virtual method) or
+  /// annotated factory.
+  std::optional<FactoryInfo> factoryInfo(const clang::FunctionDecl *FD);
+
+  bool isStartup(const clang::FunctionDecl *FD);
+  bool isRequestEntry(const clang::FunctionDecl *FD);
+  /// main, __attribute__((constructor)), configured/annotated start-up.
+  bool isRootFunction(const clang::FunctionDecl *FD);
+
+  /// What encloses E (walks the parent map).
+  Enclosing enclosingOf(const clang::Stmt *E);
+
+  /// SPEC §1 "context in scope" for the function (or static initializer)
+  /// enclosing a point; locals count only when declared before Before.
+  ContextScope contextInScope(const Enclosing &Where, clang::SourceLocation Before);
+  /// Whether a function has a context in scope anywhere in its body (locals
+  /// declared anywhere count): the call-graph question.
+  bool functionHasContext(const clang::FunctionDecl *FD);
+
+  /// The printable name of the first context type configured or seen; used
+  /// in messages ("UserExecutionContext").
+  std::string contextTypeName();
+
+private:
+  bool nameMatchesAnyRedecl(const clang::FunctionDecl *FD, const NameList &L,
+                            llvm::StringRef Annotation);
+  std::optional<Holding> holdsManagerImpl(clang::QualType T, unsigned Depth);
+  void collectLocals(const clang::FunctionDecl *FD,
+                     std::vector<const clang::VarDecl *> &Out);
+  bool isNullInitialized(const clang::VarDecl *VD);
+
+  const Config &Cfg;
+  clang::ASTContext &Ctx;
+  llvm::DenseMap<const clang::CXXRecordDecl *, bool> ContextCache;
+  llvm::DenseMap<const clang::CXXRecordDecl *, const clang::CXXRecordDecl *>
+      ManagerCache;
+  llvm::DenseMap<const clang::Type *, std::optional<Holding>> HoldCache;
+  llvm::DenseMap<const clang::FunctionDecl *, std::optional<FactoryInfo>>
+      FactoryCache;
+  llvm::DenseMap<const clang::FunctionDecl *, bool> HasContextCache;
+  std::string ContextName;
+};
+
+/// Is E (ignoring parens, casts) a null value for a context parameter:
+/// nullptr, NULL, 0, __null, {}, std::nullopt, a default-constructed
+/// unique_ptr/shared_ptr/optional. Describe says which ("nullptr", ...).
+bool isNullContextExpr(const clang::Expr *E, std::string *Describe = nullptr);
+
+/// Converts clang locations into Finding ranges (absolute file paths,
+/// 1-based byte columns, exclusive end) at the expansion site of macros.
+class LocationMapper {
+public:
+  LocationMapper(const clang::SourceManager &SM, const clang::LangOptions &LO)
+      : SM(SM), LO(LO) {}
+  SourceRange fromRange(clang::SourceRange R);
+  SourceRange fromLoc(clang::SourceLocation L);
+  /// A character range (already file locations), e.g. for fix-its.
+  SourceRange fromCharRange(clang::CharSourceRange R);
+  std::string filePath(clang::FileID FID);
+
+private:
+  const clang::SourceManager &SM;
+  const clang::LangOptions &LO;
+  llvm::DenseMap<unsigned, std::string> PathCache; // FileID hash -> path
+};
+
+
+} // namespace factoryguard
+
+#endif

@@ -1,0 +1,30 @@
+//===- NullContext.h - factoryguard-null-context -------------------------===//
+//
+// A factory whose context parameter receives a null or absent context:
+// nullptr, NULL, 0, {}, std::nullopt, an empty smart pointer or optional, a
+// null default argument, or a local still holding its null initializer
+// (SPEC §2). Offers a fix-it when exactly one context is in scope.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FACTORYGUARD_NULLCONTEXT_H
+#define FACTORYGUARD_NULLCONTEXT_H
+
+#include "Analysis.h"
+
+namespace factoryguard {
+
+class NullContextRule : public RuleCallback {
+public:
+  using RuleCallback::RuleCallback;
+  void registerMatchers(clang::ast_matchers::MatchFinder &F) override;
+  void run(const clang::ast_matchers::MatchFinder::MatchResult &R) override;
+};
+
+/// The expression that passes Value where a parameter of type Param is
+/// expected ("ctx", "&ctx", "*ctx", "ctx.get()", "this->ctx_"); empty when
+/// no such expression exists (a unique_ptr parameter from a raw pointer).
+std::string contextArgumentFor(const ContextValue &Value, clang::QualType Param);
+
+} // namespace factoryguard
+
+#endif

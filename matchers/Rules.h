@@ -1,0 +1,53 @@
+//===- Rules.h - The rule catalogue: ids, descriptions, help -------------===//
+//
+// One entry per rule. --list-rules, --explain, SARIF tool.driver.rules and
+// the docs/rules/<id>.md pages are all rendered from this table (a test
+// checks the doc pages against it).
+//
+//===----------------------------------------------------------------------===//
+#ifndef FACTORYGUARD_RULES_H
+#define FACTORYGUARD_RULES_H
+
+#include "Finding.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+#include <vector>
+
+namespace factoryguard {
+
+inline constexpr const char *RequestScopeId = "factoryguard-request-scope";
+inline constexpr const char *StaticSingletonId = "factoryguard-static-singleton";
+inline constexpr const char *NullContextId = "factoryguard-null-context";
+
+struct RuleInfo {
+  const char *Id;               // "factoryguard-null-context"
+  const char *Name;             // "NullContext" (SARIF rule name)
+  const char *ShortDescription; // one sentence
+  const char *FullDescription;  // a paragraph, < 1024 characters
+  const char *HelpMarkdown;     // the doc page: bad and good example, options
+  Severity DefaultLevel;
+  const char *Precision;       // SARIF properties.precision
+  const char *ProblemSeverity; // SARIF properties.problem.severity
+  std::vector<const char *> Tags;
+};
+
+/// Every rule, in a fixed order (the SARIF ruleIndex order).
+llvm::ArrayRef<RuleInfo> allRules();
+/// nullptr when Id is not a rule.
+const RuleInfo *findRule(llvm::StringRef Id);
+/// Index of the rule in allRules(); -1 when unknown.
+int ruleIndex(llvm::StringRef Id);
+/// help.text: the markdown page with the markup stripped to plain text.
+std::string helpText(const RuleInfo &Rule);
+
+/// clang-tidy style globs: "-*,factoryguard-null-context" (comma separated,
+/// later entries win, '-' negates, '*' wildcard). Empty = every rule.
+bool ruleEnabledByGlobs(llvm::StringRef Globs, llvm::StringRef RuleId);
+/// Shell-style match of one glob with '*' against Text.
+bool globMatches(llvm::StringRef Glob, llvm::StringRef Text);
+
+} // namespace factoryguard
+
+#endif

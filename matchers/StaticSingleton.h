@@ -1,0 +1,23 @@
+//===- StaticSingleton.h - factoryguard-static-singleton -----------------===//
+//
+// A variable with static or thread storage duration whose type holds a
+// manager: one object shared by every user's requests (SPEC §2).
+//
+//===----------------------------------------------------------------------===//
+#ifndef FACTORYGUARD_STATICSINGLETON_H
+#define FACTORYGUARD_STATICSINGLETON_H
+
+#include "Analysis.h"
+
+namespace factoryguard {
+
+class StaticSingletonRule : public RuleCallback {
+public:
+  using RuleCallback::RuleCallback;
+  void registerMatchers(clang::ast_matchers::MatchFinder &F) override;
+  void run(const clang::ast_matchers::MatchFinder::MatchResult &R) override;
+};
+
+} // namespace factoryguard
+
+#endif

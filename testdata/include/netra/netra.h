@@ -1,0 +1,64 @@
+// The request-scoped architecture the rule testdata is written against.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace netra {
+
+struct UserExecutionContext {
+  std::string user_id;
+};
+
+class WebSocketManager {
+public:
+  explicit WebSocketManager(const UserExecutionContext *ctx) : ctx_(ctx) {}
+  virtual ~WebSocketManager() = default;
+  void send(const std::string &) {}
+
+private:
+  const UserExecutionContext *ctx_;
+};
+
+class BetaWebSocketManager : public WebSocketManager {
+public:
+  using WebSocketManager::WebSocketManager;
+};
+
+// Matched by "regex:netra::.*Bridge".
+class AgentBridge {};
+// Not matched: the regex must match the whole name.
+class AgentBridgeConfig {};
+
+std::unique_ptr<WebSocketManager>
+create_websocket_manager(const UserExecutionContext *ctx);
+std::shared_ptr<WebSocketManager>
+get_websocket_manager(const UserExecutionContext *ctx = nullptr);
+std::unique_ptr<AgentBridge> make_bridge(const UserExecutionContext &ctx);
+
+class WebSocketBridgeFactory {
+public:
+  // context-param: 1 in the configuration.
+  std::unique_ptr<AgentBridge>
+  create_user_emitter(const std::string &name,
+                      std::shared_ptr<UserExecutionContext> ctx);
+};
+
+class ManagerFactory {
+public:
+  virtual ~ManagerFactory() = default;
+  virtual std::unique_ptr<WebSocketManager>
+  create(std::optional<UserExecutionContext> ctx) = 0;
+};
+
+class Router {
+public:
+  void dispatch(const std::string &path);
+};
+
+void startup();
+namespace boot {
+void load_plugins();
+}
+
+} // namespace netra

@@ -1,0 +1,138 @@
+// Testdata for factoryguard-static-singleton. Each expectation sits on the
+// line after the code it talks about, clang-tidy style; the message part is a
+// substring of the real message. A bad case and its compliant twin side by side.
+#include "netra/netra.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace app {
+using netra::WebSocketManager;
+
+// Meyers singleton: a function-local static, returned by reference.
+WebSocketManager &instance() {
+  static WebSocketManager manager(nullptr);
+  // CHECK-MESSAGES: :[[@LINE-1]]:27: warning: 'manager' has static storage duration and holds request-scoped 'netra::WebSocketManager'; 'app::instance' is a singleton accessor [factoryguard-static-singleton]
+  return manager;
+}
+// Compliant twin: a per-call object.
+WebSocketManager per_request(const netra::UserExecutionContext &ctx) {
+  WebSocketManager manager(&ctx);
+  return manager;
+}
+
+// Lazy pointer slot initialized to nullptr.
+WebSocketManager *g_lazy = nullptr;
+// CHECK-MESSAGES: :[[@LINE-1]]:19: warning: 'g_lazy' has static storage duration and holds request-scoped 'netra::WebSocketManager' [factoryguard-static-singleton]
+// Compliant twin: an app-scoped pointer to something that is no manager.
+std::string *g_name = nullptr;
+
+// Static data member: reported at the definition, not the declaration.
+struct Registry {
+  static std::shared_ptr<WebSocketManager> current;
+  static int count;
+};
+std::shared_ptr<WebSocketManager> Registry::current;
+// CHECK-MESSAGES: :[[@LINE-1]]:45: warning: 'current' has static storage duration and holds request-scoped 'netra::WebSocketManager' [factoryguard-static-singleton]
+int Registry::count = 0;
+
+// A standard container of smart pointers to a manager.
+std::map<std::string, std::shared_ptr<WebSocketManager>> g_by_user;
+// CHECK-MESSAGES: :[[@LINE-1]]:58: warning: 'g_by_user' has static storage duration [factoryguard-static-singleton]
+std::map<std::string, std::shared_ptr<std::string>> g_names;
+
+// thread_local unique_ptr of a derived manager.
+thread_local std::unique_ptr<netra::BetaWebSocketManager> t_beta;
+// CHECK-MESSAGES: :[[@LINE-1]]:59: warning: 't_beta' has thread storage duration and holds request-scoped 'netra::BetaWebSocketManager' [factoryguard-static-singleton]
+thread_local std::unique_ptr<std::string> t_scratch;
+
+// std::optional and std::weak_ptr.
+std::optional<WebSocketManager> g_maybe;
+// CHECK-MESSAGES: :[[@LINE-1]]:33: warning: 'g_maybe' has static storage duration [factoryguard-static-singleton]
+std::weak_ptr<WebSocketManager> g_weak;
+// CHECK-MESSAGES: :[[@LINE-1]]:33: warning: 'g_weak' has static storage duration [factoryguard-static-singleton]
+std::optional<int> g_port;
+
+// A struct that holds a manager two members deep.
+struct Emitter {
+  std::unique_ptr<WebSocketManager> ws_manager_;
+};
+struct AgentService {
+  Emitter emitter_;
+  int retries_ = 3;
+};
+AgentService g_agent_service;
+// CHECK-MESSAGES: :[[@LINE-1]]:14: warning: 'g_agent_service' has static storage duration and holds request-scoped 'netra::WebSocketManager' via AgentService::emitter_ -> Emitter::ws_manager_ [factoryguard-static-singleton]
+struct Settings {
+  std::string name;
+  std::vector<int> ports;
+};
+Settings g_settings;
+
+// A template singleton: reported once, at the pattern, because one
+// instantiation holds a manager; the int instantiation alone would not be.
+template <class T> struct Singleton {
+  static T &get() {
+    static T value{nullptr};
+    // CHECK-MESSAGES: :[[@LINE-1]]:14: warning: 'value' has static storage duration and holds request-scoped 'netra::WebSocketManager'; 'app::Singleton::get' is a singleton accessor [factoryguard-static-singleton]
+    return value;
+  }
+};
+template <class T> struct IntOnlySingleton {
+  static T &get() {
+    static T value{};
+    return value;
+  }
+};
+void use_singletons() {
+  Singleton<WebSocketManager>::get();
+  Singleton<int *>::get();
+  IntOnlySingleton<int>::get();
+}
+
+// A function pointer to a factory holds no manager.
+using FactoryFn = std::unique_ptr<WebSocketManager> (*)(const netra::UserExecutionContext *);
+FactoryFn g_factory = &netra::create_websocket_manager;
+std::function<std::unique_ptr<WebSocketManager>(const netra::UserExecutionContext *)> g_factory_fn;
+
+// A static local in a request handler is still shared by every request.
+void handle(const netra::UserExecutionContext &ctx) {
+  static std::unique_ptr<WebSocketManager> cached;
+  // CHECK-MESSAGES: :[[@LINE-1]]:44: warning: 'cached' has static storage duration [factoryguard-static-singleton]
+  std::unique_ptr<WebSocketManager> local;
+}
+
+// Regex entries must match the whole name: AgentBridgeConfig is no manager.
+std::unique_ptr<netra::AgentBridge> g_bridge;
+// CHECK-MESSAGES: :[[@LINE-1]]:37: warning: 'g_bridge' has static storage duration and holds request-scoped 'netra::AgentBridge' [factoryguard-static-singleton]
+netra::AgentBridgeConfig g_bridge_config;
+
+// extern declarations are not reported, only the definition.
+extern WebSocketManager *g_external;
+WebSocketManager *g_external = nullptr;
+// CHECK-MESSAGES: :[[@LINE-1]]:19: warning: 'g_external' has static storage duration [factoryguard-static-singleton]
+
+// Arrays and references.
+WebSocketManager *g_pool[4];
+// CHECK-MESSAGES: :[[@LINE-1]]:19: warning: 'g_pool' has static storage duration [factoryguard-static-singleton]
+std::vector<std::reference_wrapper<WebSocketManager>> g_refs;
+// CHECK-MESSAGES: :[[@LINE-1]]:55: warning: 'g_refs' has static storage duration [factoryguard-static-singleton]
+
+// Suppressions, as in clang-tidy.
+WebSocketManager *g_suppressed = nullptr; // NOLINT(factoryguard-static-singleton)
+WebSocketManager *g_suppressed_all = nullptr; // NOLINT
+// NOLINTNEXTLINE(factoryguard-static-singleton)
+WebSocketManager *g_suppressed_next = nullptr;
+WebSocketManager *g_other_rule = nullptr; // NOLINT(factoryguard-null-context)
+// CHECK-MESSAGES: :[[@LINE-1]]:19: warning: 'g_other_rule' has static storage duration [factoryguard-static-singleton]
+// NOLINTBEGIN(factoryguard-*)
+WebSocketManager *g_region_a = nullptr;
+WebSocketManager *g_region_b = nullptr;
+// NOLINTEND(factoryguard-*)
+WebSocketManager *g_after_region = nullptr;
+// CHECK-MESSAGES: :[[@LINE-1]]:19: warning: 'g_after_region' has static storage duration [factoryguard-static-singleton]
+} // namespace app

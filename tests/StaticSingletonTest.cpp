@@ -1,0 +1,81 @@
+//===- StaticSingletonTest.cpp - factoryguard-static-singleton -----------===//
+//
+// Drives the real CLI over testdata/rules/factoryguard-static-singleton.cpp
+// and the annotations-only case, and checks each expectation written in them.
+//
+//===----------------------------------------------------------------------===//
+#include "TestHarness.h"
+
+using namespace fgtest;
+
+namespace {
+
+const std::string RuleFile = FG_TESTDATA "/rules/factoryguard-static-singleton.cpp";
+
+std::vector<std::string> withFlags(std::vector<std::string> Args) {
+  Args.push_back("--");
+  for (const std::string &F : testdataFlags())
+    Args.push_back(F);
+  return Args;
+}
+
+TEST(StaticSingleton, TestdataExpectations) {
+  RunResult R = runFactoryguard(withFlags({"--rules=factoryguard-static-singleton", RuleFile}));
+  EXPECT_EQ(R.ExitCode, 1) << R.Err;
+  std::vector<Diag> Expected = readExpectations(RuleFile);
+  ASSERT_GE(Expected.size(), 15u);
+  EXPECT_TRUE(matches(Expected, parseTextOutput(R.Out), "factoryguard-static-singleton.cpp"))
+      << R.Out << R.Err;
+}
+
+TEST(StaticSingleton, AnnotationsOnlyNoConfig) {
+  std::string Dir = makeTempDir("annotations");
+  copyTree(FG_TESTDATA "/annotations-only/annotated.cpp", Dir + "/annotated.cpp");
+  RunResult R = runFactoryguard(withFlags({Dir + "/annotated.cpp"}), Dir);
+  EXPECT_EQ(R.ExitCode, 1) << R.Err;
+  EXPECT_TRUE(matches(readExpectations(Dir + "/annotated.cpp"),
+                      parseTextOutput(R.Out), "annotated.cpp"))
+      << R.Out << R.Err;
+}
+
+TEST(StaticSingleton, WithoutManagersConfiguredNothingIsReported) {
+  // The same file against a configuration naming no manager: the rule must
+  // depend on the model, not on variable names.
+  std::string Dir = makeTempDir("nomanagers");
+  writeFile(Dir + "/cfg.yaml", "contexts: [netra::UserExecutionContext]\n");
+  RunResult R = runFactoryguard(withFlags(
+      {"--config", Dir + "/cfg.yaml", "--rules=factoryguard-static-singleton", RuleFile}));
+  EXPECT_EQ(R.ExitCode, 0) << R.Out << R.Err;
+  EXPECT_TRUE(parseTextOutput(R.Out).empty()) << R.Out;
+}
+
+TEST(StaticSingleton, HeaderIncludedByTwoUnitsIsReportedOnce) {
+  std::string Dir = makeTempDir("twotus");
+  writeFile(Dir + "/shared.h", "#pragma once\n#include \"netra/netra.h\"\n"
+                               "inline netra::WebSocketManager *g_shared = nullptr;\n");
+  writeFile(Dir + "/a.cpp", "#include \"shared.h\"\nvoid a() {}\n");
+  writeFile(Dir + "/b.cpp", "#include \"shared.h\"\nvoid b() {}\n");
+  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml", Dir + "/.factoryguard.yaml");
+  for (const char *J : {"-j1", "-j2"}) {
+    RunResult R = runFactoryguard(withFlags({J, "a.cpp", "b.cpp"}), Dir);
+    EXPECT_EQ(R.ExitCode, 1) << R.Err;
+    std::vector<Diag> D = parseTextOutput(R.Out);
+    unsigned Warnings = 0;
+    for (const Diag &X : D)
+      if (X.Level == "warning") {
+        ++Warnings;
+        EXPECT_EQ(X.File, "shared.h");
+        EXPECT_EQ(X.Line, 3u);
+      }
+    EXPECT_EQ(Warnings, 1u) << R.Out;
+  }
+}
+
+TEST(StaticSingleton, SuppressedFindingsAreNotPrinted) {
+  RunResult R = runFactoryguard(withFlags({RuleFile}));
+  EXPECT_EQ(R.Out.find("g_suppressed"), std::string::npos);
+  EXPECT_EQ(R.Out.find("g_region_a"), std::string::npos);
+  EXPECT_NE(R.Out.find("g_other_rule"), std::string::npos);
+}
+
+} // namespace

@@ -1,0 +1,195 @@
+//===- TestHarness.cpp - Runs the real CLI, reads expectations -----------===//
+#include "TestHarness.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace fgtest {
+
+std::string readFile(const std::string &Path) {
+  std::ifstream In(Path, std::ios::binary);
+  std::stringstream SS;
+  SS << In.rdbuf();
+  return SS.str();
+}
+
+void writeFile(const std::string &Path, const std::string &Text) {
+  llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path));
+  std::ofstream Out(Path, std::ios::binary);
+  Out << Text;
+}
+
+std::string makeTempDir(const std::string &Name) {
+  llvm::SmallString<128> Dir;
+  llvm::sys::fs::createUniqueDirectory("fg-" + Name, Dir);
+  llvm::SmallString<128> Real;
+  llvm::sys::fs::real_path(Dir, Real);
+  return std::string(Real);
+}
+
+void copyTree(const std::string &From, const std::string &To) {
+  RunResult R = runProgram("/bin/cp", {"-R", From, To});
+  ASSERT_EQ(R.ExitCode, 0) << R.Err;
+}
+
+RunResult runProgram(const std::string &Program,
+                     const std::vector<std::string> &Args,
+                     const std::string &Cwd) {
+  RunResult R;
+  llvm::SmallString<128> OutFile, ErrFile;
+  llvm::sys::fs::createTemporaryFile("fg-out", "txt", OutFile);
+  llvm::sys::fs::createTemporaryFile("fg-err", "txt", ErrFile);
+  // ExecuteAndWait has no working-directory parameter: go through sh.
+  std::vector<std::string> Argv;
+  std::string Shell = "/bin/sh";
+  Argv.push_back(Shell);
+  Argv.push_back("-c");
+  Argv.push_back("cd \"$0\" && exec \"$@\"");
+  llvm::SmallString<256> Here;
+  llvm::sys::fs::current_path(Here);
+  Argv.push_back(Cwd.empty() ? std::string(Here) : Cwd);
+  Argv.push_back(Program);
+  for (const std::string &A : Args)
+    Argv.push_back(A);
+  std::vector<llvm::StringRef> Refs(Argv.begin(), Argv.end());
+  std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""),
+                                                llvm::StringRef(OutFile),
+                                                llvm::StringRef(ErrFile)};
+  std::string ErrMsg;
+  R.ExitCode = llvm::sys::ExecuteAndWait(Shell, Refs, std::nullopt, Redirects,
+                                         /*SecondsToWait=*/900, 0, &ErrMsg);
+  R.Out = readFile(std::string(OutFile));
+  R.Err = readFile(std::string(ErrFile)) + ErrMsg;
+  llvm::sys::fs::remove(OutFile);
+  llvm::sys::fs::remove(ErrFile);
+  return R;
+}
+
+RunResult runFactoryguard(const std::vector<std::string> &Args,
+                          const std::string &Cwd) {
+  return runProgram(FG_BINARY, Args, Cwd);
+}
+
+std::vector<std::string> testdataFlags() {
+  return {"-std=c++17", "-I" FG_TESTDATA "/include", "-I" FG_SOURCE_DIR "/include"};
+}
+
+std::vector<Diag> readExpectations(const std::string &File,
+                                   const std::string &Prefix) {
+  std::vector<Diag> Out;
+  std::istringstream In(readFile(File));
+  std::regex Re("// " + Prefix +
+                R"(: :\[\[@LINE([+-][0-9]+)?\]\]:([0-9]+): (warning|error|note): (.*?)(?: \[([a-z-]+)\])?\s*$)");
+  std::string Line;
+  unsigned N = 0;
+  while (std::getline(In, Line)) {
+    ++N;
+    std::smatch M;
+    if (!std::regex_search(Line, M, Re))
+      continue;
+    Diag D;
+    D.File = File;
+    int Offset = M[1].matched ? std::stoi(M[1].str()) : 0;
+    D.Line = static_cast<unsigned>(static_cast<int>(N) + Offset);
+    D.Col = static_cast<unsigned>(std::stoul(M[2].str()));
+    D.Level = M[3].str();
+    D.Message = M[4].str();
+    D.Rule = M[5].matched ? M[5].str() : "";
+    Out.push_back(D);
+  }
+  return Out;
+}
+
+std::vector<std::string> readFixExpectations(const std::string &File) {
+  std::vector<std::string> Out;
+  std::istringstream In(readFile(File));
+  std::string Line;
+  const std::string Tag = "// CHECK-FIXES: ";
+  while (std::getline(In, Line)) {
+    size_t P = Line.find(Tag);
+    if (P != std::string::npos)
+      Out.push_back(Line.substr(P + Tag.size()));
+  }
+  return Out;
+}
+
+std::vector<Diag> parseTextOutput(const std::string &Out) {
+  std::vector<Diag> Result;
+  std::istringstream In(Out);
+  std::regex Re(R"(^(.+?):([0-9]+):([0-9]+): (warning|error|note): (.*?)(?: \[([a-z-]+)\])?$)");
+  std::string Line;
+  while (std::getline(In, Line)) {
+    std::smatch M;
+    if (!std::regex_match(Line, M, Re))
+      continue;
+    Diag D;
+    D.File = M[1].str();
+    D.Line = static_cast<unsigned>(std::stoul(M[2].str()));
+    D.Col = static_cast<unsigned>(std::stoul(M[3].str()));
+    D.Level = M[4].str();
+    D.Message = M[5].str();
+    D.Rule = M[6].matched ? M[6].str() : "";
+    Result.push_back(D);
+  }
+  return Result;
+}
+
+static bool endsWith(const std::string &S, const std::string &Suffix) {
+  return S.size() >= Suffix.size() &&
+         S.compare(S.size() - Suffix.size(), Suffix.size(), Suffix) == 0;
+}
+
+static std::string show(const Diag &D) {
+  std::ostringstream OS;
+  OS << D.File << ":" << D.Line << ":" << D.Col << ": " << D.Level << ": "
+     << D.Message;
+  if (!D.Rule.empty())
+    OS << " [" << D.Rule << "]";
+  return OS.str();
+}
+
+::testing::AssertionResult matches(const std::vector<Diag> &Expected,
+                                   const std::vector<Diag> &Reported,
+                                   const std::string &FileSuffix) {
+  std::vector<bool> Used(Reported.size(), false);
+  std::ostringstream Problems;
+  bool OK = true;
+  bool NotesOnly = !Expected.empty() && Expected.front().Level == "note";
+  for (const Diag &E : Expected) {
+    bool Found = false;
+    for (size_t I = 0; I < Reported.size(); ++I) {
+      const Diag &R = Reported[I];
+      if (Used[I] || !endsWith(R.File, FileSuffix) || R.Line != E.Line ||
+          R.Col != E.Col || R.Level != E.Level || R.Rule != E.Rule ||
+          R.Message.find(E.Message) == std::string::npos)
+        continue;
+      Used[I] = true;
+      Found = true;
+      break;
+    }
+    if (!Found) {
+      OK = false;
+      Problems << "expected but not reported: " << show(E) << "\n";
+    }
+  }
+  for (size_t I = 0; I < Reported.size(); ++I) {
+    const Diag &R = Reported[I];
+    if (Used[I] || !endsWith(R.File, FileSuffix))
+      continue;
+    if (NotesOnly ? R.Level != "note" : R.Level == "note")
+      continue;
+    OK = false;
+    Problems << "reported but not expected: " << show(R) << "\n";
+  }
+  if (OK)
+    return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << Problems.str();
+}
+
+} // namespace fgtest

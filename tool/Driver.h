@@ -1,0 +1,45 @@
+//===- Driver.h - Compilation database, units in parallel, merged findings ===//
+#ifndef FACTORYGUARD_DRIVER_H
+#define FACTORYGUARD_DRIVER_H
+
+#include "Finding.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+namespace factoryguard {
+
+struct DriverOptions {
+  std::string BuildPath;             // -p
+  std::vector<std::string> Inputs;   // files and directories
+  std::string ConfigFile;            // --config
+  std::string RuleGlobs;             // --rules
+  std::vector<std::string> ExtraArgs, ExtraArgsBefore;
+  unsigned Jobs = 0;                 // 0 = number of cores
+  bool HasFixedArgs = false;         // "--" given
+  std::vector<std::string> FixedArgs;
+};
+
+struct UnitFailure {
+  std::string File;
+  std::string Message;
+};
+
+struct DriverResult {
+  std::vector<Finding> Findings; // sorted, deduplicated, chains attached
+  std::vector<UnitFailure> Failures;
+  std::vector<std::string> Units; // what was analyzed, sorted
+};
+
+/// Runs every rule over the selected units. Configuration and database
+/// errors (exit 2) come back as llvm::Error; a unit that fails is a
+/// UnitFailure and the others go on. Clang's own error output for failing
+/// units goes to Diag, in unit order.
+llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
+                                         llvm::raw_ostream &Diag);
+
+} // namespace factoryguard
+
+#endif

@@ -1,0 +1,324 @@
+//===- main.cpp - the factoryguard command line (SPEC §4) ----------------===//
+#include "Config.h"
+#include "Driver.h"
+#include "Fingerprint.h"
+#include "FixApplier.h"
+#include "Rules.h"
+#include "SarifReporter.h"
+#include "TextReporter.h"
+#include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace factoryguard;
+
+namespace {
+
+const char *Usage = R"(USAGE: factoryguard [options] [<file-or-directory>...] [-- <compiler flags>]
+
+Finds request-scoped objects created outside a request, kept in static
+storage, or given a null context (rules: --list-rules).
+
+OPTIONS:
+  -p <dir>                 directory holding compile_commands.json (default:
+                           search upward from the working directory, also in
+                           build/)
+  --config <file>          configuration file instead of .factoryguard.yaml
+                           discovery
+  --format text|sarif      output format (default text)
+  -o <file>                write the report there instead of standard output
+  --rules <globs>          clang-tidy style, e.g. -*,factoryguard-null-context
+  --fix                    apply fix-its in place
+  --export-fixes <yaml>    write fix-its for clang-apply-replacements
+  --baseline <sarif>       report only findings not in that earlier report
+  -j <n>                   translation units analyzed in parallel (default:
+                           number of cores)
+  --fail-on error|warning|note|never
+                           exit 1 when a finding at or above that level is
+                           reported (default warning)
+  --extra-arg <arg>        append a compiler argument
+  --extra-arg-before <arg> prepend a compiler argument
+  --source-root <dir>      root that SARIF URIs are relative to (default: the
+                           git top level, else the working directory)
+  --category <id>          SARIF automationDetails.id (default factoryguard/)
+  --list-rules             list the rules
+  --explain <rule>         print a rule's documentation
+  --version                print the version
+  --help                   print this help
+
+EXIT STATUS: 0 no finding at the fail level; 1 findings; 2 usage or
+configuration error; 3 a translation unit could not be analyzed.
+)";
+
+int usageError(const std::string &Msg) {
+  llvm::errs() << "factoryguard: error: " << Msg
+               << "\nRun 'factoryguard --help' for usage.\n";
+  return 2;
+}
+
+std::string gitTopLevel() {
+  auto Git = llvm::sys::findProgramByName("git");
+  if (!Git)
+    return "";
+  llvm::SmallString<128> Out;
+  if (llvm::sys::fs::createTemporaryFile("factoryguard-git", "txt", Out))
+    return "";
+  std::optional<llvm::StringRef> Redirects[] = {std::nullopt, llvm::StringRef(Out),
+                                                llvm::StringRef("")};
+  int RC = llvm::sys::ExecuteAndWait(*Git, {"git", "rev-parse", "--show-toplevel"},
+                                     std::nullopt, Redirects);
+  std::string Top;
+  if (RC == 0)
+    if (auto Buf = llvm::MemoryBuffer::getFile(Out))
+      Top = (*Buf)->getBuffer().trim().str();
+  llvm::sys::fs::remove(Out);
+  return Top;
+}
+
+/// Writes Text to Path through a temporary file and a rename, so a failed
+/// run never leaves a half-written report.
+bool writeReport(const std::string &Path, const std::string &Text) {
+  if (Path.empty() || Path == "-") {
+    llvm::outs() << Text;
+    llvm::outs().flush();
+    return true;
+  }
+  llvm::SmallString<256> Tmp;
+  int FD;
+  if (auto EC = llvm::sys::fs::createUniqueFile(Path + ".tmp-%%%%%%", FD, Tmp)) {
+    llvm::errs() << "factoryguard: error: cannot write '" << Path
+                 << "': " << EC.message() << "\n";
+    return false;
+  }
+  {
+    llvm::raw_fd_ostream OS(FD, true);
+    OS << Text;
+    OS.flush();
+    if (OS.has_error()) {
+      llvm::errs() << "factoryguard: error: cannot write '" << Path
+                   << "': " << OS.error().message() << "\n";
+      OS.clear_error();
+      llvm::sys::fs::remove(Tmp);
+      return false;
+    }
+  }
+  if (auto EC = llvm::sys::fs::rename(Tmp, Path)) {
+    llvm::errs() << "factoryguard: error: cannot write '" << Path
+                 << "': " << EC.message() << "\n";
+    llvm::sys::fs::remove(Tmp);
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::CrashRecoveryContext::Enable();
+  DriverOptions Opts;
+  std::string Format = "text", Output, ExportFixes, Baseline, SourceRoot;
+  std::string Category = "factoryguard/", FailOn = "warning";
+  bool Fix = false;
+
+  std::vector<std::string> Args(argv + 1, argv + argc);
+  for (size_t I = 0; I < Args.size(); ++I) {
+    std::string A = Args[I];
+    if (A == "--") {
+      Opts.HasFixedArgs = true;
+      Opts.FixedArgs.assign(Args.begin() + I + 1, Args.end());
+      break;
+    }
+    // --name=value and --name value; -p and -j also glued (-pbuild, -j2).
+    std::string Name = A, Value;
+    bool HasValue = false;
+    if (A.rfind("--", 0) == 0 && A.find('=') != std::string::npos) {
+      Name = A.substr(0, A.find('='));
+      Value = A.substr(A.find('=') + 1);
+      HasValue = true;
+    } else if ((A.rfind("-p", 0) == 0 || A.rfind("-j", 0) == 0 ||
+                A.rfind("-o", 0) == 0) &&
+               A.size() > 2 && A[1] != '-') {
+      Name = A.substr(0, 2);
+      Value = A.substr(2);
+      HasValue = true;
+    }
+    auto TakeValue = [&]() -> bool {
+      if (HasValue)
+        return true;
+      if (I + 1 >= Args.size())
+        return false;
+      Value = Args[++I];
+      return true;
+    };
+    static const std::set<std::string> WithValue = {
+        "-p", "--config", "--format", "-o", "--rules", "--export-fixes",
+        "--baseline", "-j", "--fail-on", "--extra-arg", "--extra-arg-before",
+        "--source-root", "--category", "--explain"};
+    if (WithValue.count(Name) && !TakeValue())
+      return usageError("option '" + Name + "' needs a value");
+
+    if (Name == "--help" || Name == "-h") {
+      llvm::outs() << Usage;
+      return 0;
+    } else if (Name == "--version") {
+      llvm::outs() << "factoryguard " << FACTORYGUARD_VERSION
+                   << " (LLVM/Clang " << LLVM_VERSION_STRING << ")\n";
+      return 0;
+    } else if (Name == "--list-rules") {
+      for (const RuleInfo &R : allRules())
+        llvm::outs() << R.Id << "  " << R.ShortDescription << "\n";
+      return 0;
+    } else if (Name == "--explain") {
+      const RuleInfo *R = findRule(Value);
+      if (!R)
+        return usageError("unknown rule '" + Value + "' (see --list-rules)");
+      llvm::outs() << R->HelpMarkdown;
+      return 0;
+    } else if (Name == "-p") {
+      Opts.BuildPath = Value;
+    } else if (Name == "--config") {
+      Opts.ConfigFile = Value;
+    } else if (Name == "--format") {
+      if (Value != "text" && Value != "sarif")
+        return usageError("--format takes text or sarif, not '" + Value + "'");
+      Format = Value;
+    } else if (Name == "-o") {
+      Output = Value;
+    } else if (Name == "--rules") {
+      Opts.RuleGlobs = Value;
+    } else if (Name == "--fix") {
+      Fix = true;
+    } else if (Name == "--export-fixes") {
+      ExportFixes = Value;
+    } else if (Name == "--baseline") {
+      Baseline = Value;
+    } else if (Name == "-j") {
+      char *End = nullptr;
+      long N = std::strtol(Value.c_str(), &End, 10);
+      if (Value.empty() || *End || N < 1 || N > 1024)
+        return usageError("-j takes a number from 1 to 1024, not '" + Value + "'");
+      Opts.Jobs = static_cast<unsigned>(N);
+    } else if (Name == "--fail-on") {
+      if (Value != "error" && Value != "warning" && Value != "note" &&
+          Value != "never")
+        return usageError("--fail-on takes error, warning, note or never, not '" +
+                          Value + "'");
+      FailOn = Value;
+    } else if (Name == "--extra-arg") {
+      Opts.ExtraArgs.push_back(Value);
+    } else if (Name == "--extra-arg-before") {
+      Opts.ExtraArgsBefore.push_back(Value);
+    } else if (Name == "--source-root") {
+      SourceRoot = Value;
+    } else if (Name == "--category") {
+      Category = Value;
+    } else if (!A.empty() && A[0] == '-' && A != "-") {
+      return usageError("unknown option '" + A + "'");
+    } else {
+      Opts.Inputs.push_back(A);
+    }
+  }
+
+  // Validate the rule globs: each positive glob must name at least one rule.
+  if (!Opts.RuleGlobs.empty()) {
+    bool Any = false;
+    for (const RuleInfo &R : allRules())
+      Any = Any || ruleEnabledByGlobs(Opts.RuleGlobs, R.Id);
+    if (!Any)
+      llvm::errs() << "factoryguard: warning: --rules '" << Opts.RuleGlobs
+                   << "' enables no rule\n";
+  }
+
+  std::set<std::string> BaselinePrints;
+  if (!Baseline.empty()) {
+    auto Prints = readBaselineFingerprints(Baseline);
+    if (!Prints) {
+      llvm::errs() << "factoryguard: error: " << llvm::toString(Prints.takeError())
+                   << "\n";
+      return 2;
+    }
+    BaselinePrints = std::move(*Prints);
+  }
+
+  auto ResultOrErr = runAnalysis(Opts, llvm::errs());
+  if (!ResultOrErr) {
+    llvm::errs() << "factoryguard: error: "
+                 << llvm::toString(ResultOrErr.takeError()) << "\n";
+    return 2;
+  }
+  DriverResult &Result = *ResultOrErr;
+  for (const UnitFailure &F : Result.Failures)
+    llvm::errs() << displayPath(F.File) << ": error: translation unit could "
+                 << "not be analyzed: " << F.Message << "\n";
+
+  if (SourceRoot.empty())
+    SourceRoot = gitTopLevel();
+  if (SourceRoot.empty()) {
+    llvm::SmallString<256> Cwd;
+    llvm::sys::fs::current_path(Cwd);
+    SourceRoot = std::string(Cwd);
+  }
+  SourceRoot = normalizePath(SourceRoot);
+
+  std::vector<Finding> Findings;
+  for (Finding &F : Result.Findings) {
+    if (!BaselinePrints.empty() &&
+        BaselinePrints.count(factoryguardFingerprint(F, SourceRoot)))
+      continue;
+    Findings.push_back(std::move(F));
+  }
+
+  if (!ExportFixes.empty())
+    if (auto Err = exportFixes(Findings, ExportFixes)) {
+      llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
+                   << "\n";
+      return 2;
+    }
+  if (Fix) {
+    FixSummary Sum = applyFixes(Findings, llvm::errs());
+    llvm::errs() << "factoryguard: applied " << Sum.Applied << " fix-it(s) in "
+                 << Sum.FilesChanged << " file(s)";
+    if (Sum.Skipped)
+      llvm::errs() << ", skipped " << Sum.Skipped;
+    llvm::errs() << "\n";
+  }
+
+  std::string Report;
+  if (Format == "sarif") {
+    SarifOptions SO;
+    SO.SourceRoot = SourceRoot;
+    SO.Category = Category;
+    SO.ToolVersion = FACTORYGUARD_VERSION;
+    for (const UnitFailure &F : Result.Failures)
+      SO.Failures.push_back({F.File, F.Message});
+    Report = renderSarif(Findings, SO);
+  } else {
+    llvm::raw_string_ostream OS(Report);
+    bool Colors = Output.empty() && llvm::outs().has_colors() &&
+                  !llvm::sys::Process::GetEnv("NO_COLOR");
+    renderText(Findings, OS, Colors);
+  }
+  if (!writeReport(Output, Report))
+    return 2;
+
+  if (!Result.Failures.empty())
+    return 3;
+  if (FailOn == "never")
+    return 0;
+  Severity Threshold = FailOn == "error"     ? Severity::Error
+                       : FailOn == "warning" ? Severity::Warning
+                                             : Severity::Note;
+  for (const Finding &F : Findings)
+    if (!F.Suppressed && F.Level >= Threshold)
+      return 1;
+  return 0;
+}
