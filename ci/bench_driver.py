@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 
+ARGS = None
 TIDY = "clang-tidy-19"
 CXX = "clang++-19"
 TIDY_CHECKS = ("-*,fuchsia-statically-constructed-objects,cert-err58-cpp,"
@@ -67,7 +68,43 @@ def measure_helper(spec_path):
     return 0
 
 
+def cpu_idle_fraction(seconds):
+    """Share of all CPUs left idle by every other process over `seconds`."""
+    def snap():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return v[3] + v[4], sum(v[:8])  # idle+iowait, total (without guest)
+    i0, t0 = snap()
+    time.sleep(seconds)
+    i1, t1 = snap()
+    return (i1 - i0) / max(1, t1 - t0)
+
+
+WAITED = {"seconds": 0.0, "gave_up": 0}
+
+
+def wait_idle(max_seconds):
+    """Waits (at most max_seconds) until the other processes use <10% CPU."""
+    if max_seconds <= 0:
+        return
+    start = time.monotonic()
+    while True:
+        try:
+            idle = cpu_idle_fraction(2.0)
+        except OSError:
+            return
+        if idle >= 0.9:
+            break
+        if time.monotonic() - start >= max_seconds:
+            WAITED["gave_up"] += 1
+            print("  (machine still busy after %ds of waiting, %.0f%% idle: measuring anyway)"
+                  % (max_seconds, idle * 100), flush=True)
+            break
+    WAITED["seconds"] += time.monotonic() - start
+
+
 def measure(commands, log, tmpdir):
+    wait_idle(ARGS.wait_idle)
     spec = os.path.join(tmpdir, "spec.json")
     with open(spec, "w") as f:
         json.dump({"commands": commands, "log": log}, f)
@@ -177,6 +214,7 @@ def run_corpus(name, src, build, cfg, args, tmpdir):
     logdir = os.path.join(resdir, "logs", name)
     shutil.rmtree(logdir, ignore_errors=True)
     os.makedirs(logdir)
+    WAITED.update(seconds=0.0, gave_up=0)
     tus, outside, dups = load_tus(build, src, dbdir)
     if not tus:
         print("ci/bench: %s: no C++ translation unit under %s in %s/compile_commands.json"
@@ -284,6 +322,9 @@ def run_corpus(name, src, build, cfg, args, tmpdir):
                  % (load0, loadavg(), fmt(contention),
                     " — CONTENDED: other processes competed for the CPUs, wall times are "
                     "inflated" if contention and contention > 1.15 else " (idle machine)"))
+    if ARGS.wait_idle > 0:
+        extra.append("waited %.0fs in all for an idle machine (--wait-idle %d); measured on a busy "
+                     "machine %d time(s)" % (WAITED["seconds"], ARGS.wait_idle, WAITED["gave_up"]))
     lines += ["- " + e for e in extra]
     if failures:
         lines.append("")
@@ -302,6 +343,7 @@ def run_corpus(name, src, build, cfg, args, tmpdir):
                    "summary": summary, "largest_tu": largest,
                    "largest_tu_by_baseline_rss_mib": tu_rss[big] / 1024,
                    "load_start": load0, "max_wall_over_cpu_sequential": contention,
+                   "waited_for_idle_s": WAITED["seconds"], "busy_measurements": WAITED["gave_up"],
                    "failures": failures}, f, indent=1)
     return summary, not failures
 
@@ -351,11 +393,39 @@ def main():
     ap.add_argument("--results", required=True)
     ap.add_argument("--corpus", action="append", required=True,
                     help="name=srcdir=builddir=config.yaml")
+    ap.add_argument("--wait-idle", type=int, default=0, metavar="SECONDS",
+                    help="before each measurement wait up to SECONDS for the other "
+                         "processes to leave the CPUs >=90%% idle")
     args = ap.parse_args()
+    global ARGS
+    ARGS = args
     os.makedirs(args.results, exist_ok=True)
     tmpdir = os.path.join(args.results, ".tmp")
     os.makedirs(tmpdir, exist_ok=True)
+    # Work on private copies: a rebuild of build/ while the benchmark runs
+    # (other people's builds on a shared machine) must neither break a run
+    # half-way nor mix two versions of the tool in one table.
+    bindir = os.path.join(tmpdir, "bin")
+    os.makedirs(bindir, exist_ok=True)
+    for attr in ("factoryguard", "plugin"):
+        path = getattr(args, attr)
+        if os.path.isfile(path):
+            copy = os.path.join(bindir, os.path.basename(path))
+            shutil.copy2(path, copy)
+            print("%s: %s (copied to %s for the duration of the run)"
+                  % (attr, path, os.path.relpath(copy)))
+            setattr(args, attr, copy)
+        else:
+            print("%s: %s does not exist yet: its rows are reported as pending" % (attr, path))
     info = machine_info()
+    if os.path.isfile(args.factoryguard):
+        try:
+            info["factoryguard"] = subprocess.run(
+                [args.factoryguard, "--version"], stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, text=True).stdout.strip()
+        except OSError:
+            pass
+        print("factoryguard: %s" % info.get("factoryguard", "?"))
     print("machine: %d cores, %s, %s RAM, Linux %s" % (info["nproc"], info["cpu"], info["ram"],
                                                        info["kernel"]))
     print("tools:   %s | %s | %s" % (info["clang"], info["clang-tidy"], info["cmake"]))

@@ -23,6 +23,10 @@ std::string rootMessage(const GraphNode &N) {
   case GraphNode::Startup:
     return "'" + N.Name + "' is start-up code, outside any request";
   case GraphNode::StaticInit:
+    if (N.StaticLocal)
+      return "the function-local static '" + N.Name +
+             "' is initialized once, by the first call, and kept for every "
+             "later caller";
     return "the static initialization of '" + N.Name +
            "' runs before main, outside any request";
   case GraphNode::NotRoot:

@@ -25,6 +25,7 @@ struct GraphNode {
   SourceRange Where;
   bool HasContext = false;
   RootKind Root = NotRoot;
+  bool StaticLocal = false; // StaticInit of a function-local static
 };
 
 struct GraphEdge {

@@ -472,6 +472,8 @@ bool isNullContextExpr(const Expr *E, std::string *Describe) {
     }
     if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
       const CXXRecordDecl *RD = CE->getConstructor()->getParent();
+      if (isStdClass(RD, {"nullopt_t"}))
+        return true;
       if (!isStdClass(RD, {"unique_ptr", "shared_ptr", "optional", "weak_ptr"}))
         return false;
       if (CE->getNumArgs() == 0)

@@ -97,6 +97,35 @@ public:
   bool Found = false;
 };
 
+/// `{}` (or `T{}`) creating a blank context object for a by-value or
+/// by-reference context parameter: an absent context in disguise.
+bool isEmptyContextObject(const Expr *E, Model &M) {
+  E = E->IgnoreImplicit()->IgnoreParenImpCasts();
+  if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(E))
+    E = MT->getSubExpr()->IgnoreImplicit()->IgnoreParenImpCasts();
+  if (const auto *ILE = dyn_cast<InitListExpr>(E)) {
+    // An aggregate's semantic form lists its implicit member initializers;
+    // what was written is the syntactic form.
+    const InitListExpr *Written =
+        ILE->getSyntacticForm() ? ILE->getSyntacticForm() : ILE;
+    if (!M.refersToContext(ILE->getType()))
+      return false;
+    for (const Expr *Init : Written->inits()) {
+      Init = Init->IgnoreImplicit();
+      const auto *CE = dyn_cast<CXXConstructExpr>(Init);
+      bool Implicit = isa<ImplicitValueInitExpr>(Init) ||
+                      isa<CXXDefaultInitExpr>(Init) ||
+                      (CE && CE->getNumArgs() == 0);
+      if (!Implicit)
+        return false;
+    }
+    return true;
+  }
+  const auto *CE = dyn_cast<CXXConstructExpr>(E);
+  return CE && CE->getNumArgs() == 0 && CE->isListInitialization() &&
+         M.isContextRecord(CE->getConstructor()->getParent());
+}
+
 std::string sourceText(const Expr *E, const ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
   CharSourceRange R = CharSourceRange::getTokenRange(E->getSourceRange());
@@ -229,7 +258,7 @@ void NullContextRule::run(const MatchFinder::MatchResult &R) {
                 (Default ? sourceText(Default, Ctx) : std::string("null")) +
                 "'";
     Why = "defaulted";
-  } else if (isNullContextExpr(Arg)) {
+  } else if (isNullContextExpr(Arg) || isEmptyContextObject(Arg, M)) {
     F.Where = S.locations().fromRange(Arg->getSourceRange());
     F.Message = FactoryName + " called with a null context: '" +
                 sourceText(Arg, Ctx) + "' passed as " + ParamName;
@@ -262,6 +291,7 @@ void NullContextRule::run(const MatchFinder::MatchResult &R) {
     F.Notes.push_back({S.locations().fromLoc(VD->getLocation()),
                        "'" + VD->getNameAsString() + "' is declared null here"});
     Why = "local:" + VD->getNameAsString();
+    Replace = Arg;
   }
 
   // The fix-it: exactly one context value in scope.
@@ -275,13 +305,13 @@ void NullContextRule::run(const MatchFinder::MatchResult &R) {
     std::string Text = contextArgumentFor(Usable.front(), Param->getType());
     FixIt Fix;
     if (Replace) {
-      CharSourceRange Range =
-          CharSourceRange::getTokenRange(Replace->getSourceRange());
-      if (Range.getBegin().isFileID() && Range.getEnd().isFileID()) {
-        SourceLocation End = Lexer::getLocForEndOfToken(Range.getEnd(), 0, SM,
-                                                        Ctx.getLangOpts());
-        Fix.Where = S.locations().fromCharRange(
-            CharSourceRange::getCharRange(Range.getBegin(), End));
+      // A file range exists when the argument is written in the file, or is
+      // one whole macro expansion (NULL); not inside a macro's body.
+      CharSourceRange Range = Lexer::makeFileCharRange(
+          CharSourceRange::getTokenRange(Replace->getSourceRange()), SM,
+          Ctx.getLangOpts());
+      if (Range.isValid()) {
+        Fix.Where = S.locations().fromCharRange(Range);
         Fix.Replacement = Text;
       }
     } else if (RParen.isFileID()) {

@@ -162,6 +162,7 @@ void CallGraphCollector::addStaticInit(const VarDecl *VD) {
   N.Name = VD->getNameAsString();
   N.Where = S.locations().fromLoc(VD->getLocation());
   N.Root = GraphNode::StaticInit;
+  N.StaticLocal = VD->isStaticLocal();
   S.Facts.Nodes.push_back(std::move(N));
 }
 

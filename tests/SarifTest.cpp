@@ -39,6 +39,11 @@ const std::string SourceDir = FG_SOURCE_DIR;
 const std::string SamplePath = FG_SOURCE_DIR "/testdata/sarif/sample.cpp";
 const std::string GoldenPath = FG_SOURCE_DIR "/testdata/sarif/golden.sarif";
 
+// Non-ASCII text spelled as UTF-8 bytes.
+const std::string UUmlaut = "\xC3\xBC";      // ü: 2 bytes, 1 UTF-16 unit
+const std::string Eszett = "\xC3\x9F";       // ß: 2 bytes, 1 unit
+const std::string Wave = "\xF0\x9F\x91\x8B"; // 👋: 4 bytes, 2 units
+
 std::string readFile(const std::string &Path) {
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Buffer =
       llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
@@ -219,8 +224,8 @@ void expectHashes(const std::string &Input,
 TEST(LineHash, CodeqlActionVectors) {
   expectHashes("", {"c129715d7a2bc9a3:1"});
   expectHashes(" a\nb\n  \t\tc\n d",
-               {"271789c17abda88f:1", "54703d4cd895b18:1",
-                "180aee12dab6264:1", "a23a3dc5e078b07b:1"});
+               {"271789c17abda88f:1", "54703d4cd895b18:1", "180aee12dab6264:1",
+                "a23a3dc5e078b07b:1"});
   expectHashes(" hello; \t\nworld!!!\n\n\n  \t\tGreetings\n End",
                {"8b7cf3e952e7aeb2:1", "b1ae1287ec4718d9:1",
                 "bff680108adb0fcc:1", "c6805c5e1288b612:1",
@@ -240,29 +245,28 @@ TEST(LineHash, CodeqlActionVectors) {
   std::string Lorem;
   for (int I = 0; I < 10; ++I)
     Lorem += "Lorem ipsum dolor sit amet.\n";
-  expectHashes(Lorem, {"a7f2ff13bc495cf2:1", "a7f2ff13bc495cf2:2",
-                       "a7f2ff13bc495cf2:3", "a7f2ff13bc495cf2:4",
-                       "a7f2ff13bc495cf2:5", "a7f2ff13bc495cf2:6",
-                       "a7f2ff1481e87703:1", "a9cf91f7bbf1862b:1",
-                       "55ec222b86bcae53:1", "cc97dc7b1d7d8f7b:1",
-                       "c129715d7a2bc9a3:1"});
+  expectHashes(
+      Lorem, {"a7f2ff13bc495cf2:1", "a7f2ff13bc495cf2:2", "a7f2ff13bc495cf2:3",
+              "a7f2ff13bc495cf2:4", "a7f2ff13bc495cf2:5", "a7f2ff13bc495cf2:6",
+              "a7f2ff1481e87703:1", "a9cf91f7bbf1862b:1", "55ec222b86bcae53:1",
+              "cc97dc7b1d7d8f7b:1", "c129715d7a2bc9a3:1"});
   expectHashes("x = 2\nx = 1\nprint(x)\nx = 3\nprint(x)\nx = 4\nprint(x)\n",
                {"e54938cc54b302f1:1", "bb609acbe9138d60:1",
                 "1131fd5871777f34:1", "5c482a0f8b35ea28:1",
-                "54517377da7028d2:1", "2c644846cb18d53e:1",
-                "f1b89f20de0d133:1", "c129715d7a2bc9a3:1"});
+                "54517377da7028d2:1", "2c644846cb18d53e:1", "f1b89f20de0d133:1",
+                "c129715d7a2bc9a3:1"});
 }
 
 // The action hashes UTF-16 code units of the file decoded by Node.js. These
 // values come from running fingerprints.ts's hash() under Node 20.
 TEST(LineHash, NonAsciiAndInvalidUtf8) {
-  expectHashes("int \xC3\xBC = 1; // \xF0\x9F\x91\x8B\n\tmain()\r\n",
-               {"384e0396e894856b:1", "935ec9263b7309c7:1",
-                "c129715d7a2bc9a3:1"});
-  expectHashes("a\xFF\xC3(\xE2\x82\nb\xED\xA0\x80" "c\xF4\x90\x80\x80" "d"
-               "\xE0\x80\n\xF0\x9F\x91",
-               {"a70913c819ca6702:1", "716c787bf781d8a4:1",
-                "8989dec65f08d110:1"});
+  expectHashes(
+      "int " + UUmlaut + " = 1; // " + Wave + "\n\tmain()\r\n",
+      {"384e0396e894856b:1", "935ec9263b7309c7:1", "c129715d7a2bc9a3:1"});
+  expectHashes(
+      std::string("a\xFF\xC3(\xE2\x82\nb\xED\xA0\x80") + "c\xF4\x90\x80\x80" +
+          "d\xE0\x80\n\xF0\x9F\x91",
+      {"a70913c819ca6702:1", "716c787bf781d8a4:1", "8989dec65f08d110:1"});
 }
 
 TEST(LineHash, SingleLine) {
@@ -321,7 +325,7 @@ TEST(SarifUri, PercentEncoding) {
   EXPECT_EQ(percentEncodePath("src/a.cpp"), "src/a.cpp");
   EXPECT_EQ(percentEncodePath("dir with space/x.cpp"),
             "dir%20with%20space/x.cpp");
-  EXPECT_EQ(percentEncodePath("\xC3\xBC.cpp"), "%C3%BC.cpp"); // ü
+  EXPECT_EQ(percentEncodePath(UUmlaut + ".cpp"), "%C3%BC.cpp"); // ü
   EXPECT_EQ(percentEncodePath("a#b?c%d+e:f[g]'h'"),
             "a%23b%3Fc%25d%2Be%3Af%5Bg%5D%27h%27");
   EXPECT_EQ(percentEncodePath("A-Z_a.z~0/9"), "A-Z_a.z~0/9");
@@ -331,7 +335,7 @@ TEST(SarifUri, RelativeToRoot) {
   EXPECT_EQ(artifactUri("/r/src/a.cpp", "/r"), "src/a.cpp");
   EXPECT_EQ(artifactUri("/r/src/a.cpp", "/r/"), "src/a.cpp");
   EXPECT_EQ(artifactUri("/r/./src/../src/a.cpp", "/r/."), "src/a.cpp");
-  EXPECT_EQ(artifactUri("/r/my dir/\xC3\xBC.cpp", "/r"),
+  EXPECT_EQ(artifactUri("/r/my dir/" + UUmlaut + ".cpp", "/r"),
             "my%20dir/%C3%BC.cpp");
   EXPECT_EQ(artifactUri("/r/a.cpp", "/"), "r/a.cpp");
 }
@@ -341,7 +345,7 @@ TEST(SarifUri, OutsideRootIsAbsoluteFileUri) {
             "file:///usr/include/x%20y.h");
   EXPECT_EQ(artifactUri("/rx/a.cpp", "/r"), "file:///rx/a.cpp");
   EXPECT_EQ(artifactUri("/r", "/r"), "file:///r");
-  EXPECT_EQ(artifactUri("/opt/\xC3\xBC/a.cpp", ""),
+  EXPECT_EQ(artifactUri("/opt/" + UUmlaut + "/a.cpp", ""),
             "file:///opt/%C3%BC/a.cpp");
 }
 
@@ -359,21 +363,21 @@ TEST(SarifUri, ResultsUseEncodedRelativeUris) {
   test::TempDir Root;
   std::string Sub = Root.file("my dir");
   ASSERT_FALSE(llvm::sys::fs::create_directory(Sub));
-  std::string File = Sub + "/gr\xC3\xBC\xC3\x9F" "e.cpp"; // grüße.cpp
+  std::string File = Sub + "/gr" + UUmlaut + Eszett + "e.cpp";
   writeFile(File, "int x;\n");
   Finding F;
   F.RuleId = StaticSingletonId;
   F.Where = {File, 1, 5, 1, 6, 4, 1};
   F.Message = "m";
   Finding Outside = F;
-  Outside.Where.File = "/nonexistent dir/\xC3\xBC.h";
+  Outside.Where.File = "/nonexistent dir/" + UUmlaut + ".h";
   SarifOptions Opts;
   Opts.SourceRoot = Root.Path + "/";
   Json Log = parse(renderSarif({F, Outside}, Opts));
   std::set<std::string> Uris;
   for (const Json &R : Log["runs"][0]["results"])
-    Uris.insert(R["locations"][0]["physicalLocation"]["artifactLocation"]
-                 ["uri"]);
+    Uris.insert(
+        R["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]);
   EXPECT_EQ(Uris, (std::set<std::string>{"file:///nonexistent%20dir/%C3%BC.h",
                                          "my%20dir/gr%C3%BC%C3%9Fe.cpp"}));
 }
@@ -384,7 +388,7 @@ TEST(SarifUri, ResultsUseEncodedRelativeUris) {
 
 TEST(SarifColumns, Utf16Column) {
   // 'ü' is 2 bytes and 1 unit; '👋' is 4 bytes and 2 units.
-  llvm::StringRef Line = "s = \"\xC3\xBC\xF0\x9F\x91\x8B\"; x";
+  std::string Line = "s = \"" + UUmlaut + Wave + "\"; x";
   EXPECT_EQ(utf16Column(Line, 1), 1u);
   EXPECT_EQ(utf16Column(Line, 6), 6u);   // ü
   EXPECT_EQ(utf16Column(Line, 8), 7u);   // 👋
@@ -392,8 +396,8 @@ TEST(SarifColumns, Utf16Column) {
   EXPECT_EQ(utf16Column(Line, 15), 12u); // x
   EXPECT_EQ(utf16Column(Line, 16), 13u); // one past the end
   EXPECT_EQ(utf16Column(Line, 18), 15u); // beyond: one unit per byte
-  EXPECT_EQ(utf16Length("\xC3\xBC\xF0\x9F\x91\x8B"), 3u);
-  EXPECT_EQ(utf16Length("a\xFF" "b"), 3u); // invalid byte: one U+FFFD
+  EXPECT_EQ(utf16Length(UUmlaut + Wave), 3u);
+  EXPECT_EQ(utf16Length(std::string("a\xFF") + "b"), 3u); // one U+FFFD
   // clang counts a byte-order mark in line 1's columns; editors do not.
   EXPECT_EQ(utf16Column("\xEF\xBB\xBFint x = y;", 12), 9u);
 }
@@ -418,21 +422,22 @@ TEST(SarifColumns, ResultsAfterNonAsciiText) {
   const Json &R2 = Chained["locations"][0]["physicalLocation"]["region"];
   EXPECT_EQ(R2["startColumn"], 36); // byte column 37
   EXPECT_EQ(R2["endColumn"], 76);   // byte column 77
-  const Json &Fix = Chained["fixes"][0]["artifactChanges"][0]["replacements"][0];
+  const Json &Fix =
+      Chained["fixes"][0]["artifactChanges"][0]["replacements"][0];
   EXPECT_EQ(Fix["deletedRegion"]["startColumn"], 68); // byte column 69
   EXPECT_EQ(Fix["deletedRegion"]["endColumn"], 75);
 
   // A range that spans the non-ASCII literal: only its end moves.
   Finding Span;
   Span.RuleId = StaticSingletonId;
-  Span.Where = rangeOf("*Late =", "\"Gr\xC3\xBC\xC3\x9F" "e \xF0\x9F\x91\x8B\"");
+  Span.Where =
+      rangeOf("*Late =", "\"Gr" + UUmlaut + Eszett + "e " + Wave + "\"");
   Span.Message = "m";
   SarifOptions Opts;
   Opts.SourceRoot = SourceDir;
   Json One = parse(renderSarif({Span}, Opts));
-  const Json &R3 =
-      One["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
-         ["region"];
+  const Json &R3 = One["runs"][0]["results"][0]["locations"][0]
+                      ["physicalLocation"]["region"];
   EXPECT_EQ(R3["startColumn"], 24);
   EXPECT_EQ(R3["endColumn"], 34); // byte column 38
 }
@@ -447,9 +452,8 @@ TEST(SarifColumns, EndFromLength) {
   SarifOptions Opts;
   Opts.SourceRoot = SourceDir;
   Json Log = parse(renderSarif({F}, Opts));
-  const Json &Region =
-      Log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
-         ["region"];
+  const Json &Region = Log["runs"][0]["results"][0]["locations"][0]
+                          ["physicalLocation"]["region"];
   EXPECT_EQ(Region["startColumn"], 68);
   EXPECT_EQ(Region["endLine"], 21);
   EXPECT_EQ(Region["endColumn"], 75);
@@ -478,8 +482,7 @@ TEST(Sarif, Structure) {
     EXPECT_FALSE(Rule["name"].get<std::string>().empty());
     EXPECT_LT(Rule["shortDescription"]["text"].get<std::string>().size(),
               1024u);
-    EXPECT_LT(Rule["fullDescription"]["text"].get<std::string>().size(),
-              1024u);
+    EXPECT_LT(Rule["fullDescription"]["text"].get<std::string>().size(), 1024u);
     EXPECT_FALSE(Rule["help"]["text"].get<std::string>().empty());
     EXPECT_FALSE(Rule["help"]["markdown"].get<std::string>().empty());
     EXPECT_TRUE(Rule["defaultConfiguration"].contains("level"));
@@ -495,9 +498,9 @@ TEST(Sarif, Structure) {
   ASSERT_EQ(Invocation["toolExecutionNotifications"].size(), 1u);
   const Json &Failure = Invocation["toolExecutionNotifications"][0];
   EXPECT_EQ(Failure["level"], "error");
-  EXPECT_EQ(Failure["locations"][0]["physicalLocation"]["artifactLocation"]
-                   ["uri"],
-            "testdata/sarif/broken.cpp");
+  EXPECT_EQ(
+      Failure["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+      "testdata/sarif/broken.cpp");
 
   const Json &Results = Run["results"];
   ASSERT_EQ(Results.size(), Findings.size());
@@ -507,8 +510,7 @@ TEST(Sarif, Structure) {
     ASSERT_EQ(R["locations"].size(), 1u);
     const Json &Phys = R["locations"][0]["physicalLocation"];
     EXPECT_EQ(Phys["artifactLocation"]["uri"], "testdata/sarif/sample.cpp");
-    for (const char *Key : {"startLine", "startColumn", "endLine",
-                            "endColumn"})
+    for (const char *Key : {"startLine", "startColumn", "endLine", "endColumn"})
       EXPECT_TRUE(Phys["region"].contains(Key)) << Key;
     EXPECT_TRUE(R["partialFingerprints"].contains("primaryLocationLineHash"));
     EXPECT_TRUE(R["partialFingerprints"].contains("factoryguard/v1"));
@@ -523,14 +525,13 @@ TEST(Sarif, Structure) {
   ASSERT_EQ(Chained["relatedLocations"].size(), 2u);
   EXPECT_EQ(Chained["relatedLocations"][0]["id"], 1);
   EXPECT_EQ(Chained["relatedLocations"][1]["id"], 2);
-  EXPECT_EQ(Chained["relatedLocations"][0]["physicalLocation"]["region"]
-                   ["startLine"],
-            29);
+  EXPECT_EQ(
+      Chained["relatedLocations"][0]["physicalLocation"]["region"]["startLine"],
+      29);
   // The chain: one thread flow, root first, a message per step.
   const Json &Steps = Chained["codeFlows"][0]["threadFlows"][0]["locations"];
   ASSERT_EQ(Steps.size(), 2u);
-  EXPECT_EQ(Steps[0]["location"]["message"]["text"],
-            "'main' calls 'startup'.");
+  EXPECT_EQ(Steps[0]["location"]["message"]["text"], "'main' calls 'startup'.");
   EXPECT_EQ(Steps[0]["location"]["physicalLocation"]["region"]["startLine"],
             29);
   EXPECT_EQ(Steps[1]["location"]["physicalLocation"]["region"]["startLine"],
@@ -544,8 +545,7 @@ TEST(Sarif, Structure) {
             "null context passed to 'create_websocket_manager'. No context "
             "is in scope.");
   EXPECT_FALSE(NullArg.contains("relatedLocations"));
-  EXPECT_EQ(resultFor(Log, "'create_websocket_manager' called during")
-                ["level"],
+  EXPECT_EQ(resultFor(Log, "'create_websocket_manager' called during")["level"],
             "error");
 
   // Brackets are escaped; a deletion inserts "".
@@ -688,8 +688,7 @@ TEST(SarifBaseline, Errors) {
   llvm::consumeError(NotJson.takeError());
 
   writeFile(Path, "{\"version\": \"2.1.0\"}");
-  llvm::Expected<std::set<std::string>> NoRuns =
-      readBaselineFingerprints(Path);
+  llvm::Expected<std::set<std::string>> NoRuns = readBaselineFingerprints(Path);
   EXPECT_FALSE(static_cast<bool>(NoRuns));
   llvm::consumeError(NoRuns.takeError());
 
@@ -729,7 +728,7 @@ TEST_F(SarifValidators, EdgeCasesAreClean) {
   test::TempDir Root;
   std::string Sub = Root.file("my dir");
   ASSERT_FALSE(llvm::sys::fs::create_directory(Sub));
-  std::string File = Sub + "/\xC3\xBC.cpp";
+  std::string File = Sub + "/" + UUmlaut + ".cpp";
   writeFile(File, readFile(SamplePath));
   std::vector<Finding> Findings = sampleFindings();
   for (Finding &F : Findings) {
@@ -743,7 +742,7 @@ TEST_F(SarifValidators, EdgeCasesAreClean) {
       X.Where.File = File;
   }
   Finding Outside = Findings.front();
-  Outside.Where.File = "/nonexistent dir/vendor \xC3\xBC.h";
+  Outside.Where.File = "/nonexistent dir/vendor " + UUmlaut + ".h";
   Findings.push_back(Outside);
   SarifOptions Opts;
   Opts.SourceRoot = Root.Path;
@@ -755,7 +754,7 @@ TEST_F(SarifValidators, EdgeCasesAreClean) {
   std::vector<std::string> Problems = test::validateSarifFile(Path);
   EXPECT_TRUE(Problems.empty()) << test::join(Problems);
 
-  Opts.Failures.push_back({"/nonexistent dir/failed \xC3\xBC.cpp", ""});
+  Opts.Failures.push_back({"/nonexistent dir/failed " + UUmlaut + ".cpp", ""});
   writeFile(Path, renderSarif({}, Opts));
   Problems = test::validateSarifFile(Path);
   EXPECT_TRUE(Problems.empty()) << test::join(Problems);

@@ -111,8 +111,7 @@ inline int runProgram(const std::vector<std::string> &Argv,
     Args.push_back(const_cast<char *>(Arg.c_str()));
   Args.push_back(nullptr);
   pid_t Pid = 0;
-  int Rc = posix_spawnp(&Pid, Args[0], &Actions, nullptr, Args.data(),
-                        environ);
+  int Rc = posix_spawnp(&Pid, Args[0], &Actions, nullptr, Args.data(), environ);
   posix_spawn_file_actions_destroy(&Actions);
   if (Rc != 0)
     return -1;
@@ -162,16 +161,14 @@ multitoolProblems(const std::string &SarifPath) {
   std::vector<std::string> Problems;
   std::string Tool = multitoolPath();
   if (!llvm::sys::fs::can_execute(Tool))
-    return {"SARIF multitool not found at " + Tool +
-            " (run ci/install.sh)"};
+    return {"SARIF multitool not found at " + Tool + " (run ci/install.sh)"};
   TempDir Work;
   std::string Log = Work.file("multitool.log.sarif");
   std::string Console = Work.file("console.txt");
   // The input file comes right after "validate": list-valued options
   // ("--rule-kind", "--level") would otherwise swallow it.
-  int Rc = runProgram({Tool, "validate", SarifPath, "--rule-kind",
-                       "Sarif;Ghas", "--level", "Error;Warning;Note",
-                       "--output", Log},
+  int Rc = runProgram({Tool, "validate", SarifPath, "--rule-kind", "Sarif;Ghas",
+                       "--level", "Error;Warning;Note", "--output", Log},
                       Console);
   if (Rc != 0)
     Problems.push_back("multitool exited with " + std::to_string(Rc) + ": " +
@@ -227,8 +224,8 @@ inline std::vector<std::string> schemaProblems(const std::string &SarifPath) {
   std::string Schema = sarifSchemaPath();
   std::string Ajv = ajvCliPath();
   if (Schema.empty() || !llvm::sys::fs::exists(Ajv))
-    return {"ajv-cli or the SARIF schema not found under " +
-            sarifToolsDir() + " (run ci/install.sh)"};
+    return {"ajv-cli or the SARIF schema not found under " + sarifToolsDir() +
+            " (run ci/install.sh)"};
   // ajv-cli picks its parser by extension and require()s unknown ones, so
   // the data file must end in .json.
   TempDir Work;
@@ -236,11 +233,11 @@ inline std::vector<std::string> schemaProblems(const std::string &SarifPath) {
   if (llvm::sys::fs::copy_file(SarifPath, Data))
     return {"cannot copy " + SarifPath + " to " + Data};
   std::string Console = Work.file("console.txt");
-  int Rc = runProgram({"node", Ajv, "validate", "--spec=draft2020",
-                       "--strict=false", "--all-errors", "--errors=text",
-                       "-c", sarifToolsDir() + "/ajv-formats", "-s", Schema,
-                       "-d", Data},
-                      Console);
+  int Rc =
+      runProgram({"node", Ajv, "validate", "--spec=draft2020", "--strict=false",
+                  "--all-errors", "--errors=text", "-c",
+                  sarifToolsDir() + "/ajv-formats", "-s", Schema, "-d", Data},
+                 Console);
   std::string Output = readText(Console);
   std::vector<std::string> Problems;
   if (Rc != 0 || Output.find(" valid") == std::string::npos ||

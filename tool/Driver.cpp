@@ -309,6 +309,12 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
         Result.Findings.push_back(std::move(F));
   }
   std::sort(Result.Findings.begin(), Result.Findings.end());
+  // Identical calls in one function share a stable key: number them in
+  // source order so every finding has its own fingerprint.
+  std::map<std::string, unsigned> KeyCount;
+  for (Finding &F : Result.Findings)
+    if (unsigned N = KeyCount[F.StableKey]++)
+      F.StableKey += "#" + std::to_string(N + 1);
   Graph.attachChains(Result.Findings);
   SuppressionIndex Suppressions;
   for (Finding &F : Result.Findings)

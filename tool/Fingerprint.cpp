@@ -19,8 +19,8 @@ namespace {
 /// Decodes UTF-8 as the WHATWG encoding standard does (what Node.js, used by
 /// GitHub's upload action, and VS Code do): every maximal invalid subpart
 /// becomes one U+FFFD. Calls Emit with each UTF-16 code unit.
-template <typename EmitFn> void decodeUtf8ToUtf16(llvm::StringRef Text,
-                                                  EmitFn Emit) {
+template <typename EmitFn>
+void decodeUtf8ToUtf16(llvm::StringRef Text, EmitFn Emit) {
   auto EmitCodePoint = [&](uint32_t CP) {
     if (CP > 0xFFFF) {
       CP -= 0x10000;
@@ -191,8 +191,7 @@ std::map<unsigned, std::string>
 primaryLocationLineHashes(llvm::StringRef FileContents) {
   std::map<unsigned, std::string> Hashes;
   LineHasher Hasher(Hashes);
-  decodeUtf8ToUtf16(FileContents,
-                    [&](uint16_t Unit) { Hasher.process(Unit); });
+  decodeUtf8ToUtf16(FileContents, [&](uint16_t Unit) { Hasher.process(Unit); });
   Hasher.finish();
   return Hashes;
 }

@@ -47,8 +47,8 @@ public:
   llvm::StringRef line(unsigned Line) const {
     if (Line == 0 || Line > LineStarts.size())
       return "";
-    llvm::StringRef Rest = llvm::StringRef(Contents).drop_front(
-        LineStarts[Line - 1]);
+    llvm::StringRef Rest =
+        llvm::StringRef(Contents).drop_front(LineStarts[Line - 1]);
     return Rest.take_until([](char C) { return C == '\n' || C == '\r'; });
   }
 
@@ -157,10 +157,10 @@ std::string capitalized(std::string Text) {
 }
 
 std::string quoteForShell(llvm::StringRef Arg) {
-  if (!Arg.empty() && Arg.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
-                                            "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                            "0123456789-_./=:,+@%") ==
-                          llvm::StringRef::npos)
+  if (!Arg.empty() &&
+      Arg.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                            "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                            "0123456789-_./=:,+@%") == llvm::StringRef::npos)
     return Arg.str();
   std::string Quoted = "'";
   for (char C : Arg) {
@@ -262,8 +262,7 @@ Json SarifWriter::rules() {
     Entry["shortDescription"] = {{"text", Rule.ShortDescription}};
     Entry["fullDescription"] = {{"text", Rule.FullDescription}};
     Entry["defaultConfiguration"] = {{"level", levelName(Rule.DefaultLevel)}};
-    Entry["help"] = {{"text", helpText(Rule)},
-                     {"markdown", Rule.HelpMarkdown}};
+    Entry["help"] = {{"text", helpText(Rule)}, {"markdown", Rule.HelpMarkdown}};
     Entry["properties"] = std::move(Properties);
     Rules.push_back(std::move(Entry));
   }
@@ -299,8 +298,7 @@ std::string SarifWriter::fixDescription(const FixIt &Fix) {
     return ShortOld ? "Remove " + Quote(Old) : "Remove code";
   if (ShortOld && ShortNew)
     return "Replace " + Quote(Old) + " with " + Quote(Fix.Replacement);
-  return ShortNew ? "Replace with " + Quote(Fix.Replacement)
-                  : "Replace code";
+  return ShortNew ? "Replace with " + Quote(Fix.Replacement) : "Replace code";
 }
 
 Json SarifWriter::fixes(const Finding &F) {
@@ -311,8 +309,8 @@ Json SarifWriter::fixes(const Finding &F) {
   for (const FixIt &Fix : F.Fixes) {
     if (!Fix.Where.valid())
       continue;
-    auto [It, Inserted] = Replacements.try_emplace(Fix.Where.File,
-                                                   Json::array());
+    auto [It, Inserted] =
+        Replacements.try_emplace(Fix.Where.File, Json::array());
     if (Inserted)
       Files.push_back(Fix.Where.File);
     Region Reg = region(Fix.Where);
@@ -377,10 +375,10 @@ Json SarifWriter::result(const Finding &F) {
       Loc["message"] = {{"text", sentence(N.Message)}};
     Related.push_back(std::move(Loc));
     llvm::StringRef LinkText = llvm::StringRef(Text).rtrim('.');
-    Citations.push_back("[" +
-                        (LinkText.empty() ? std::string("related location")
-                                          : LinkText.str()) +
-                        "](" + std::to_string(Id) + ")");
+    Citations.push_back(
+        "[" +
+        (LinkText.empty() ? std::string("related location") : LinkText.str()) +
+        "](" + std::to_string(Id) + ")");
   }
   if (!Citations.empty()) {
     Message += " See ";
@@ -435,8 +433,7 @@ Json SarifWriter::result(const Finding &F) {
   if (F.Suppressed) {
     Json Suppression = Json::object();
     Suppression["kind"] = "inSource";
-    std::string Justification =
-        llvm::StringRef(F.SuppressionText).trim().str();
+    std::string Justification = llvm::StringRef(F.SuppressionText).trim().str();
     if (!Justification.empty())
       Suppression["justification"] = Justification;
     Result["suppressions"] = Json::array({std::move(Suppression)});
@@ -579,14 +576,12 @@ readBaselineFingerprints(llvm::StringRef SarifPath) {
       llvm::MemoryBuffer::getFile(SarifPath, /*IsText=*/true,
                                   /*RequiresNullTerminator=*/false);
   if (!Buffer)
-    return llvm::createStringError(Buffer.getError(),
-                                   "cannot read baseline '%s': %s",
-                                   SarifPath.str().c_str(),
-                                   Buffer.getError().message().c_str());
+    return llvm::createStringError(
+        Buffer.getError(), "cannot read baseline '%s': %s",
+        SarifPath.str().c_str(), Buffer.getError().message().c_str());
   llvm::StringRef Text = (*Buffer)->getBuffer();
-  nlohmann::json Log =
-      nlohmann::json::parse(Text.begin(), Text.end(), nullptr,
-                            /*allow_exceptions=*/false);
+  nlohmann::json Log = nlohmann::json::parse(Text.begin(), Text.end(), nullptr,
+                                             /*allow_exceptions=*/false);
   if (Log.is_discarded())
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "baseline '%s' is not valid JSON",

@@ -35,6 +35,8 @@ create_websocket_manager(const UserExecutionContext *ctx);
 std::shared_ptr<WebSocketManager>
 get_websocket_manager(const UserExecutionContext *ctx = nullptr);
 std::unique_ptr<AgentBridge> make_bridge(const UserExecutionContext &ctx);
+std::unique_ptr<AgentBridge> adopt_bridge(std::unique_ptr<UserExecutionContext> ctx);
+std::unique_ptr<AgentBridge> copy_bridge(UserExecutionContext ctx);
 
 class WebSocketBridgeFactory {
 public:

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Sets everything up on a fresh Debian 12 machine, builds factoryguard, makes
+# the compile_commands.json of the bundled example project
+# (testdata/example, a small chat backend) and prints factoryguard's findings
+# on it. Extra arguments go to factoryguard (e.g. --format sarif -o x.sarif).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bash "$root/ci/install.sh" >&2
+bash "$root/ci/build.sh" >&2
+build=${FACTORYGUARD_BUILD_DIR:-$root/build}
+example="$root/testdata/example"
+cmake -S "$example" -B "$example/build" -DCMAKE_CXX_COMPILER=clang++-19 >/dev/null
+cd "$example"
+set +e
+"$build/tool/factoryguard" -p build "$@"
+status=$?
+set -e
+# 1 means "findings reported", which is what the example is for.
+if [ "$status" -eq 0 ] || [ "$status" -eq 1 ]; then exit 0; fi
+exit "$status"

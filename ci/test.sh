@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Sets everything up on a fresh Debian 12 machine and runs the whole test
+# suite (GoogleTest through CTest): the rules on their testdata through the
+# real CLI, the clang-tidy plugin in the real clang-tidy-19, SARIF through the
+# real validators, the pre-commit hook through the real pre-commit.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bash "$root/ci/install.sh"
+bash "$root/ci/build.sh"
+build=${FACTORYGUARD_BUILD_DIR:-$root/build}
+cd "$build"
+ctest --output-on-failure -j "${FACTORYGUARD_JOBS:-$(nproc)}" --timeout 900

@@ -1,0 +1,13 @@
+#include "chat/service.h"
+
+namespace chat::boot {
+
+// Start-up: no request exists here. The agent service it builds reaches the
+// factory in another file (agent_service.cpp).
+void start_services(Router &router) {
+  AgentService agents = make_agent_service();
+  (void)agents;
+  (void)router;
+}
+
+} // namespace chat::boot

@@ -1,0 +1,360 @@
+//===- TidyPluginTest.cpp - the clang-tidy plugin against the CLI --------===//
+//
+// Runs the real clang-tidy-19 with the built plugin (--load) and the real
+// factoryguard CLI on the same translation units and compares what they
+// report: the same warnings at the same places with the same messages, the
+// same call-chain and other notes, the same fix-its. Also: the plugin's
+// checks are listed only when it is loaded, and CheckOptions override
+// .factoryguard.yaml.
+//
+//===----------------------------------------------------------------------===//
+#include "TestHarness.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+using namespace fgtest;
+
+namespace {
+
+const char *const Checks = "--checks=-*,factoryguard-*";
+
+std::string pluginArg() { return std::string("--load=") + FG_TIDY_PLUGIN; }
+
+/// clang-tidy-19 with the plugin on File; --config={} keeps any .clang-tidy
+/// of the tree out.
+RunResult runTidy(std::vector<std::string> Args, const std::string &File,
+                  const std::vector<std::string> &Flags,
+                  const std::string &Cwd = "") {
+  Args.insert(Args.begin(), pluginArg());
+  Args.push_back(File);
+  Args.push_back("--");
+  Args.insert(Args.end(), Flags.begin(), Flags.end());
+  return runProgram(FG_CLANG_TIDY, Args, Cwd);
+}
+
+RunResult runCli(std::vector<std::string> Args, const std::string &File,
+                 const std::vector<std::string> &Flags,
+                 const std::string &Cwd = "") {
+  Args.push_back(File);
+  Args.push_back("--");
+  Args.insert(Args.end(), Flags.begin(), Flags.end());
+  return runFactoryguard(Args, Cwd);
+}
+
+std::string baseName(const std::string &Path) {
+  return llvm::sys::path::filename(Path).str();
+}
+
+using WarningKey = std::tuple<std::string, unsigned, unsigned, std::string,
+                              std::string>; // file, line, col, rule, message
+using NoteKey = std::tuple<std::string, unsigned, unsigned, std::string>;
+
+/// Warnings (and errors: a compile error must show up as a difference).
+std::set<WarningKey> warningsOf(const std::vector<Diag> &Diags) {
+  std::set<WarningKey> Out;
+  for (const Diag &D : Diags)
+    if (D.Level != "note")
+      Out.insert({baseName(D.File), D.Line, D.Col, D.Rule, D.Message});
+  return Out;
+}
+
+/// Notes, as a sorted list (the same note may follow two warnings). The
+/// CLI prints each fix-it as a "fix-it: ..." note; clang-tidy shows fix-its
+/// its own way, so those are compared through --fix instead.
+std::vector<NoteKey> notesOf(const std::vector<Diag> &Diags) {
+  std::vector<NoteKey> Out;
+  for (const Diag &D : Diags)
+    if (D.Level == "note" && D.Message.rfind("fix-it: ", 0) != 0)
+      Out.push_back({baseName(D.File), D.Line, D.Col, D.Message});
+  std::sort(Out.begin(), Out.end());
+  return Out;
+}
+
+std::string show(const std::set<WarningKey> &S) {
+  std::string Out;
+  for (const auto &[F, L, C, R, M] : S)
+    Out += "  " + F + ":" + std::to_string(L) + ":" + std::to_string(C) + ": " +
+           M + " [" + R + "]\n";
+  return Out;
+}
+
+std::string show(const std::vector<NoteKey> &V) {
+  std::string Out;
+  for (const auto &[F, L, C, M] : V)
+    Out += "  " + F + ":" + std::to_string(L) + ":" + std::to_string(C) +
+           ": note: " + M + "\n";
+  return Out;
+}
+
+std::vector<std::string> rulesFiles() {
+  std::vector<std::string> Out;
+  std::error_code EC;
+  for (llvm::sys::fs::directory_iterator It(FG_TESTDATA "/rules", EC), End;
+       It != End && !EC; It.increment(EC))
+    if (llvm::sys::path::extension(It->path()) == ".cpp")
+      Out.push_back(baseName(It->path()));
+  std::sort(Out.begin(), Out.end());
+  return Out;
+}
+
+//===----------------------------------------------------------------------===//
+// Parity: every testdata/rules file, clang-tidy and the CLI
+//===----------------------------------------------------------------------===//
+
+class TidyParity : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TidyParity, SameWarningsAndNotesAsTheCli) {
+  std::string File = FG_TESTDATA "/rules/" + GetParam();
+  RunResult Tidy = runTidy({Checks, "--header-filter=.*", "--config={}"},
+                           File, testdataFlags());
+  RunResult Cli = runCli({}, File, testdataFlags());
+  ASSERT_EQ(Tidy.ExitCode, 0) << Tidy.Out << Tidy.Err;
+  ASSERT_TRUE(Cli.ExitCode == 0 || Cli.ExitCode == 1) << Cli.Out << Cli.Err;
+  EXPECT_EQ(Tidy.Err.find("registered more than once"), std::string::npos)
+      << Tidy.Err;
+
+  std::vector<Diag> TidyDiags = parseTextOutput(Tidy.Out);
+  std::vector<Diag> CliDiags = parseTextOutput(Cli.Out);
+  std::set<WarningKey> TidyWarnings = warningsOf(TidyDiags);
+  std::set<WarningKey> CliWarnings = warningsOf(CliDiags);
+  EXPECT_FALSE(TidyWarnings.empty())
+      << "clang-tidy reported nothing: did the plugin load?\n"
+      << Tidy.Out << Tidy.Err;
+  EXPECT_EQ(TidyWarnings, CliWarnings)
+      << "clang-tidy:\n" << show(TidyWarnings) << "CLI:\n" << show(CliWarnings);
+  for (const WarningKey &W : TidyWarnings)
+    EXPECT_EQ(std::get<3>(W).rfind("factoryguard-", 0), 0u) << show({W});
+
+  std::vector<NoteKey> TidyNotes = notesOf(TidyDiags);
+  std::vector<NoteKey> CliNotes = notesOf(CliDiags);
+  EXPECT_EQ(TidyNotes, CliNotes)
+      << "clang-tidy:\n" << show(TidyNotes) << "CLI:\n" << show(CliNotes);
+
+  // The testdata's own expectations hold for clang-tidy's output as well.
+  EXPECT_TRUE(matches(readExpectations(File), TidyDiags, GetParam()));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, TidyParity, ::testing::ValuesIn(rulesFiles()),
+    [](const ::testing::TestParamInfo<std::string> &Info) {
+      std::string Name;
+      for (char C : llvm::StringRef(Info.param).drop_back(4))
+        Name += std::isalnum(static_cast<unsigned char>(C)) ? C : '_';
+      return Name;
+    });
+
+TEST(TidyPlugin, NolintSuppressesLikeTheCli) {
+  std::string File = FG_TESTDATA "/rules/mixed-nolint.cpp";
+  RunResult Tidy = runTidy({Checks, "--config={}"}, File, testdataFlags());
+  ASSERT_EQ(Tidy.ExitCode, 0) << Tidy.Err;
+  // Three calls on three lines, two rules each: four findings suppressed.
+  EXPECT_NE(Tidy.Err.find("Suppressed 4 warnings (4 NOLINT)"), std::string::npos)
+      << Tidy.Err;
+  EXPECT_EQ(warningsOf(parseTextOutput(Tidy.Out)).size(), 2u) << Tidy.Out;
+}
+
+//===----------------------------------------------------------------------===//
+// --fix
+//===----------------------------------------------------------------------===//
+
+TEST(TidyPlugin, FixEqualsCliFixAndCompiles) {
+  const std::string Name = "factoryguard-null-context.cpp";
+  std::string Original = readFile(FG_TESTDATA "/rules/" + Name);
+  std::vector<std::string> Dirs;
+  for (const char *Which : {"tidy-fix", "cli-fix"}) {
+    std::string Dir = makeTempDir(Which);
+    copyTree(FG_TESTDATA "/rules/" + Name, Dir + "/" + Name);
+    copyTree(FG_TESTDATA "/rules/.factoryguard.yaml", Dir + "/.factoryguard.yaml");
+    // Headers copied as well: no fix may ever touch the source tree.
+    copyTree(FG_TESTDATA "/include", Dir + "/include");
+    Dirs.push_back(Dir);
+  }
+  auto Flags = [](const std::string &Dir) {
+    return std::vector<std::string>{"-std=c++17", "-I" + Dir + "/include",
+                                    "-I" FG_SOURCE_DIR "/include"};
+  };
+
+  RunResult Tidy = runTidy({Checks, "--config={}", "--fix"}, Name,
+                           Flags(Dirs[0]), Dirs[0]);
+  ASSERT_EQ(Tidy.ExitCode, 0) << Tidy.Out << Tidy.Err;
+  RunResult Cli = runCli({"--fix"}, Name, Flags(Dirs[1]), Dirs[1]);
+  ASSERT_TRUE(Cli.ExitCode == 0 || Cli.ExitCode == 1) << Cli.Out << Cli.Err;
+
+  std::string TidyFixed = readFile(Dirs[0] + "/" + Name);
+  std::string CliFixed = readFile(Dirs[1] + "/" + Name);
+  EXPECT_NE(TidyFixed, Original) << "clang-tidy applied no fix:\n" << Tidy.Err;
+  EXPECT_EQ(TidyFixed, CliFixed);
+  size_t From = 0;
+  for (const std::string &Line : readFixExpectations(FG_TESTDATA "/rules/" + Name)) {
+    size_t At = TidyFixed.find(Line, From);
+    EXPECT_NE(At, std::string::npos) << "CHECK-FIXES not found in order: " << Line;
+    if (At != std::string::npos)
+      From = At + Line.size();
+  }
+
+  std::vector<std::string> Compile = {"-fsyntax-only"};
+  for (const std::string &F : Flags(Dirs[0]))
+    Compile.push_back(F);
+  Compile.push_back(Name);
+  RunResult Cc = runProgram(FG_CLANGXX, Compile, Dirs[0]);
+  EXPECT_EQ(Cc.ExitCode, 0) << Cc.Err;
+}
+
+//===----------------------------------------------------------------------===//
+// Loading, listing, verifying
+//===----------------------------------------------------------------------===//
+
+const char *const CheckNames[] = {"factoryguard-null-context",
+                                  "factoryguard-request-scope",
+                                  "factoryguard-static-singleton"};
+
+TEST(TidyPlugin, ListChecksShowsTheThreeChecks) {
+  RunResult R = runProgram(FG_CLANG_TIDY, {pluginArg(), Checks, "--list-checks"});
+  ASSERT_EQ(R.ExitCode, 0) << R.Err;
+  for (const char *Name : CheckNames)
+    EXPECT_NE(R.Out.find(Name), std::string::npos) << Name << "\n" << R.Out;
+  EXPECT_EQ(R.Err.find("registered more than once"), std::string::npos) << R.Err;
+}
+
+TEST(TidyPlugin, WithoutLoadTheChecksAreAbsent) {
+  // clang-tidy only warns about a glob that matches nothing, so this is what
+  // shows that the checks above came from the plugin.
+  RunResult R = runProgram(FG_CLANG_TIDY, {Checks, "--list-checks"});
+  for (const char *Name : CheckNames)
+    EXPECT_EQ(R.Out.find(Name), std::string::npos) << Name << "\n" << R.Out;
+  R = runProgram(FG_CLANG_TIDY, {"--config={Checks: '-*,factoryguard-*'}",
+                                 "--verify-config"});
+  EXPECT_NE(R.ExitCode, 0);
+  EXPECT_NE((R.Out + R.Err).find("'factoryguard-*' doesn't match any known check"),
+            std::string::npos)
+      << R.Out << R.Err;
+}
+
+TEST(TidyPlugin, VerifyConfigKnowsChecksAndOptions) {
+  RunResult R = runProgram(
+      FG_CLANG_TIDY,
+      {pluginArg(),
+       "--config={Checks: '-*,factoryguard-*', CheckOptions: "
+       "{factoryguard-static-singleton.Managers: 'other::Thing', "
+       "factoryguard-null-context.Factories: 'a::f;b::g', "
+       "factoryguard-request-scope.RequestEntries: 'a::Router::dispatch'}}",
+       "--verify-config"});
+  EXPECT_EQ(R.ExitCode, 0) << R.Out << R.Err;
+  EXPECT_NE(R.Out.find("No config errors detected."), std::string::npos)
+      << R.Out << R.Err;
+
+  R = runProgram(FG_CLANG_TIDY,
+                 {pluginArg(),
+                  "--config={Checks: '-*,factoryguard-*', CheckOptions: "
+                  "{factoryguard-static-singleton.Manager: 'other::Thing'}}",
+                  "--verify-config"});
+  EXPECT_NE(R.ExitCode, 0);
+  EXPECT_NE((R.Out + R.Err).find("unknown check option "
+                                 "'factoryguard-static-singleton.Manager'"),
+            std::string::npos)
+      << R.Out << R.Err;
+}
+
+//===----------------------------------------------------------------------===//
+// Configuration: .factoryguard.yaml, then CheckOptions
+//===----------------------------------------------------------------------===//
+
+TEST(TidyPlugin, CheckOptionsOverrideTheYamlFile) {
+  std::string File = FG_TESTDATA "/rules/factoryguard-static-singleton.cpp";
+  RunResult Plain = runTidy({"--checks=-*,factoryguard-static-singleton",
+                             "--config={}"},
+                            File, testdataFlags());
+  ASSERT_EQ(Plain.ExitCode, 0) << Plain.Err;
+  std::set<WarningKey> Before = warningsOf(parseTextOutput(Plain.Out));
+  ASSERT_FALSE(Before.empty()) << Plain.Out << Plain.Err;
+
+  RunResult Other = runTidy(
+      {"--checks=-*,factoryguard-static-singleton",
+       "--config={CheckOptions: {factoryguard-static-singleton.Managers: "
+       "'other::Thing'}}"},
+      File, testdataFlags());
+  ASSERT_EQ(Other.ExitCode, 0) << Other.Err;
+  std::set<WarningKey> After = warningsOf(parseTextOutput(Other.Out));
+  EXPECT_NE(After, Before);
+  // No netra type is a manager any more: only annotated classes remain.
+  for (const WarningKey &W : After)
+    EXPECT_EQ(std::get<4>(W).find("'netra::WebSocketManager'"), std::string::npos)
+        << show({W});
+
+  // A narrower list: only the Bridge regex, so WebSocketManager slots go.
+  RunResult Bridges = runTidy(
+      {"--checks=-*,factoryguard-static-singleton",
+       "--config={CheckOptions: {factoryguard-static-singleton.Managers: "
+       "'regex:netra::.*Bridge'}}"},
+      File, testdataFlags());
+  std::set<WarningKey> BridgeOnly = warningsOf(parseTextOutput(Bridges.Out));
+  EXPECT_LT(BridgeOnly.size(), Before.size());
+  EXPECT_TRUE(std::includes(Before.begin(), Before.end(), BridgeOnly.begin(),
+                            BridgeOnly.end()));
+}
+
+TEST(TidyPlugin, DumpConfigShowsTheOptions) {
+  // From the testdata directory: the options come from its .factoryguard.yaml.
+  RunResult R = runProgram(FG_CLANG_TIDY,
+                           {pluginArg(), "--config={Checks: '-*,factoryguard-*'}",
+                            "--dump-config"},
+                           FG_TESTDATA "/rules");
+  ASSERT_EQ(R.ExitCode, 0) << R.Err;
+  for (const char *Name : CheckNames)
+    for (const char *Opt : {"Contexts", "Managers", "Factories", "Startup",
+                            "RequestEntries"})
+      EXPECT_NE(R.Out.find(std::string(Name) + "." + Opt + ":"), std::string::npos)
+          << Name << "." << Opt << "\n" << R.Out;
+  EXPECT_NE(R.Out.find("factoryguard-static-singleton.Managers: "
+                       "'netra::WebSocketManager;regex:netra::.*Bridge'"),
+            std::string::npos)
+      << R.Out;
+
+  // CheckOptions win, and are written back as given.
+  R = runProgram(FG_CLANG_TIDY,
+                 {pluginArg(),
+                  "--config={Checks: '-*,factoryguard-*', CheckOptions: "
+                  "{factoryguard-static-singleton.Managers: 'other::Thing'}}",
+                  "--dump-config"},
+                 FG_TESTDATA "/rules");
+  ASSERT_EQ(R.ExitCode, 0) << R.Err;
+  EXPECT_NE(R.Out.find("factoryguard-static-singleton.Managers: other::Thing"),
+            std::string::npos)
+      << R.Out;
+  // The other checks keep the file's list.
+  EXPECT_NE(R.Out.find("factoryguard-null-context.Managers: "
+                       "'netra::WebSocketManager;regex:netra::.*Bridge'"),
+            std::string::npos)
+      << R.Out;
+}
+
+TEST(TidyPlugin, MalformedYamlIsAConfigurationErrorNotACrash) {
+  std::string Dir = makeTempDir("tidy-badcfg");
+  writeFile(Dir + "/.factoryguard.yaml", "contexts: [netra::UserExecutionContext]\n"
+                                         "managerz: [netra::WebSocketManager]\n");
+  writeFile(Dir + "/a.cpp", "#include \"netra/netra.h\"\n"
+                            "netra::WebSocketManager *g_slot = nullptr;\n");
+  RunResult R = runTidy({Checks, "--config={}"}, "a.cpp", testdataFlags(), Dir);
+  std::string All = R.Out + R.Err;
+  EXPECT_NE(All.find(".factoryguard.yaml:2:1"), std::string::npos) << All;
+  EXPECT_NE(All.find("clang-tidy-config"), std::string::npos) << All;
+  // Reported once, not once per check.
+  EXPECT_EQ(All.find(".factoryguard.yaml:2:1"), All.rfind(".factoryguard.yaml:2:1"))
+      << All;
+  EXPECT_EQ(R.Err.find("Stack dump"), std::string::npos) << All;
+
+  // A bad regex in CheckOptions names the option.
+  R = runTidy({Checks, "--config={CheckOptions: {factoryguard-null-context."
+                       "Factories: 'regex:('}}"},
+              "a.cpp", testdataFlags(), Dir);
+  All = R.Out + R.Err;
+  EXPECT_NE(All.find("factoryguard-null-context.Factories"), std::string::npos)
+      << All;
+}
+
+} // namespace

@@ -1,0 +1,365 @@
+//===- TidyModule.cpp - factoryguard's rules as clang-tidy checks --------===//
+//
+// A clang-tidy plugin (SPEC §6): `clang-tidy --load=libfactoryguard-tidy.so
+// --checks='-*,factoryguard-*' file.cpp`. Each check is an adapter and holds
+// no rule logic: it owns the Config and TUState of one translation unit,
+// registers the rule's RuleCallback (and, for request-scope, the call-graph
+// collector) on clang-tidy's MatchFinder, and at the end of the unit renders
+// the Findings as clang-tidy diagnostics: the warning with its range and
+// fix-its, then the call chain and the notes with the texts the CLI prints.
+//
+// Configuration: the nearest .factoryguard.yaml above the main file, then
+// the check's CheckOptions (Contexts, Managers, Factories, Startup,
+// RequestEntries; ';'-separated) replace the list of the same name.
+//
+// The plugin links no clang-tidy library: ClangTidyCheck, the module
+// registry and the option machinery resolve from the clang-tidy executable
+// that loads it (Debian's clang-tidy-19 exports them).
+//
+//===----------------------------------------------------------------------===//
+#include "Analysis.h"
+#include "CallGraph.h"
+#include "Config.h"
+#include "NullContext.h"
+#include "RequestScope.h"
+#include "Rules.h"
+#include "StaticSingleton.h"
+
+#include "clang-tidy/ClangTidyCheck.h"
+#include "clang-tidy/ClangTidyModule.h"
+#include "clang-tidy/ClangTidyModuleRegistry.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+
+using namespace clang;
+using namespace clang::ast_matchers;
+using namespace clang::tidy;
+
+namespace factoryguard {
+namespace {
+
+//===----------------------------------------------------------------------===//
+// .factoryguard.yaml, read once per file per process
+//===----------------------------------------------------------------------===//
+
+struct LoadedConfig {
+  std::shared_ptr<const Config> Cfg; // never null; empty when Error is set
+  std::string Error;                 // "file:line:col: what" when malformed
+};
+
+/// The configuration that applies to MainFile ("" = the working directory).
+/// clang-tidy creates every check anew for every unit: the cache keeps three
+/// checks times N units from parsing the same file again.
+const LoadedConfig &configFor(llvm::StringRef MainFile) {
+  static std::mutex Mutex;
+  static std::map<std::string, LoadedConfig> Cache; // by config path
+  std::string Path = findConfigFor(MainFile);
+  std::lock_guard<std::mutex> Lock(Mutex);
+  auto It = Cache.find(Path);
+  if (It != Cache.end())
+    return It->second;
+  LoadedConfig L;
+  if (Path.empty()) {
+    L.Cfg = std::make_shared<Config>();
+  } else if (llvm::Expected<Config> C = loadConfigFile(Path)) {
+    L.Cfg = std::make_shared<Config>(std::move(*C));
+  } else {
+    L.Cfg = std::make_shared<Config>();
+    L.Error = llvm::toString(C.takeError());
+    // Config errors read "<file>:<line>:<col>: error: <what>"; clang-tidy
+    // adds its own "error: ".
+    size_t P = L.Error.find(": error: ");
+    if (P != std::string::npos)
+      L.Error.erase(P, std::strlen(": error"));
+  }
+  return Cache.emplace(Path, std::move(L)).first->second;
+}
+
+/// A malformed file is reported once per process, not once per check and
+/// unit.
+bool firstReportOf(const std::string &Key) {
+  static std::mutex Mutex;
+  static std::set<std::string> Reported;
+  std::lock_guard<std::mutex> Lock(Mutex);
+  return Reported.insert(Key).second;
+}
+
+std::string joinFactories(const std::vector<FactoryEntry> &Factories) {
+  std::string Out;
+  for (const FactoryEntry &F : Factories) {
+    if (!Out.empty())
+      Out += ';';
+    Out += F.Name.text();
+  }
+  return Out;
+}
+
+//===----------------------------------------------------------------------===//
+// Finding locations back to SourceLocations
+//===----------------------------------------------------------------------===//
+
+/// Findings hold absolute paths and byte offsets; the unit's FileManager
+/// knows every file it read under the same identity.
+class LocationResolver {
+public:
+  explicit LocationResolver(SourceManager &SM) : SM(SM) {}
+
+  SourceLocation begin(const SourceRange &R) {
+    FileID FID = fileOf(R);
+    if (FID.isInvalid())
+      return SourceLocation();
+    return SM.getComposedLoc(FID, R.Offset);
+  }
+
+  CharSourceRange range(const SourceRange &R) {
+    SourceLocation B = begin(R);
+    if (B.isInvalid())
+      return CharSourceRange();
+    return CharSourceRange::getCharRange(B, B.getLocWithOffset(R.Length));
+  }
+
+private:
+  FileID fileOf(const SourceRange &R) {
+    if (!R.valid())
+      return FileID();
+    auto It = Files.find(R.File);
+    if (It == Files.end()) {
+      FileID FID;
+      if (OptionalFileEntryRef FE =
+              SM.getFileManager().getOptionalFileRef(R.File))
+        FID = SM.translateFile(*FE);
+      It = Files.try_emplace(R.File, FID).first;
+    }
+    FileID FID = It->second;
+    if (FID.isValid() && R.Offset + R.Length > SM.getFileIDSize(FID))
+      return FileID();
+    return FID;
+  }
+
+  SourceManager &SM;
+  llvm::StringMap<FileID> Files;
+};
+
+//===----------------------------------------------------------------------===//
+// The checks
+//===----------------------------------------------------------------------===//
+
+/// One rule as a clang-tidy check. Subclasses name the callbacks and, for
+/// request-scope, finish the unit's findings before they are rendered.
+class FactoryguardCheck : public ClangTidyCheck {
+public:
+  FactoryguardCheck(llvm::StringRef Name, ClangTidyContext *Context);
+  void registerMatchers(MatchFinder *Finder) override;
+  void onEndOfTranslationUnit() override;
+  void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
+
+protected:
+  virtual void addCallbacks() = 0;
+  virtual void finishUnit() {}
+  template <typename T> void add() {
+    Callbacks.push_back(std::make_unique<T>(State));
+  }
+
+  Config Cfg;     // declared before State: State keeps a reference to it
+  TUState State;
+
+private:
+  /// Reports a configuration problem, unless clang-tidy built this check
+  /// only to collect option names (--verify-config), where no diagnostics
+  /// engine exists.
+  void configurationError(const std::string &Message);
+  void overrideList(llvm::StringRef Option, NameList &Target);
+  void overrideFactories();
+
+  ClangTidyContext *Tidy;
+  std::vector<std::unique_ptr<RuleCallback>> Callbacks;
+};
+
+FactoryguardCheck::FactoryguardCheck(llvm::StringRef Name,
+                                     ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context), State(Cfg), Tidy(Context) {
+  const LoadedConfig &L = configFor(Context->getCurrentFile());
+  Cfg = *L.Cfg;
+  if (!L.Error.empty() && firstReportOf(L.Error))
+    configurationError("invalid factoryguard configuration " + L.Error +
+                       "; continuing with an empty configuration");
+  overrideList("Contexts", Cfg.Contexts);
+  overrideList("Managers", Cfg.Managers);
+  overrideFactories();
+  overrideList("Startup", Cfg.Startup);
+  overrideList("RequestEntries", Cfg.RequestEntries);
+}
+
+void FactoryguardCheck::configurationError(const std::string &Message) {
+  if (Tidy->getOptionsCollector())
+    return;
+  configurationDiag("%0", DiagnosticIDs::Error) << Message;
+}
+
+/// An option that is absent or empty leaves the file's list alone, so the
+/// empty values --dump-config writes for unset lists override nothing.
+void FactoryguardCheck::overrideList(llvm::StringRef Option, NameList &Target) {
+  std::optional<llvm::StringRef> Value = Options.get(Option);
+  if (!Value || Value->trim().empty())
+    return;
+  llvm::Expected<NameList> List = NameList::parseList(*Value);
+  if (!List) {
+    configurationError("invalid value '" + Value->str() + "' for option '" +
+                       getID().str() + "." + Option.str() +
+                       "': " + llvm::toString(List.takeError()));
+    return;
+  }
+  Target = std::move(*List);
+}
+
+/// Factories from the option use their first context parameter, except a
+/// name the YAML file also lists: it keeps that entry's context-param, so
+/// feeding --dump-config's output back changes nothing.
+void FactoryguardCheck::overrideFactories() {
+  NameList Names;
+  overrideList("Factories", Names);
+  if (Names.empty())
+    return;
+  std::vector<FactoryEntry> Factories;
+  for (const NameMatcher &N : Names.Entries) {
+    FactoryEntry E{N, std::nullopt};
+    for (const FactoryEntry &Old : Cfg.Factories)
+      if (Old.Name.text() == N.text())
+        E.ContextParam = Old.ContextParam;
+    Factories.push_back(std::move(E));
+  }
+  Cfg.Factories = std::move(Factories);
+}
+
+void FactoryguardCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "Contexts", Cfg.Contexts.join());
+  Options.store(Opts, "Managers", Cfg.Managers.join());
+  Options.store(Opts, "Factories", joinFactories(Cfg.Factories));
+  Options.store(Opts, "Startup", Cfg.Startup.join());
+  Options.store(Opts, "RequestEntries", Cfg.RequestEntries.join());
+}
+
+void FactoryguardCheck::registerMatchers(MatchFinder *Finder) {
+  // severity "off" in .factoryguard.yaml turns the rule off here too.
+  if (!Analysis::ruleEnabled(Cfg, "", getID()))
+    return;
+  if (Callbacks.empty())
+    addCallbacks();
+  for (auto &C : Callbacks)
+    C->registerMatchers(*Finder);
+}
+
+void FactoryguardCheck::onEndOfTranslationUnit() {
+  if (State.Findings.empty())
+    return; // nothing to render (and State may never have seen the unit)
+  finishUnit();
+  std::vector<Finding> Findings = std::move(State.Findings);
+  State.Findings.clear();
+  State.Facts = TUFacts();
+  std::sort(Findings.begin(), Findings.end());
+
+  LocationResolver Locs(State.astContext().getSourceManager());
+  for (const Finding &F : Findings) {
+    if (F.Suppressed) // clang-tidy applies NOLINT itself
+      continue;
+    // Every finding is a warning: an error-level clang-tidy diagnostic
+    // would turn --fix off. Severity "error" maps to WarningsAsErrors.
+    {
+      SourceLocation Loc = Locs.begin(F.Where);
+      DiagnosticBuilder D = Loc.isValid() ? diag(Loc, "%0") : diag("%0");
+      D << F.Message;
+      CharSourceRange Range = Locs.range(F.Where);
+      if (Range.isValid() && F.Where.Length)
+        D << Range;
+      for (const FixIt &Fix : F.Fixes) {
+        CharSourceRange FixRange = Locs.range(Fix.Where);
+        if (FixRange.isInvalid())
+          continue;
+        if (Fix.Where.Length)
+          D << FixItHint::CreateReplacement(FixRange, Fix.Replacement);
+        else
+          D << FixItHint::CreateInsertion(FixRange.getBegin(),
+                                          Fix.Replacement);
+      }
+    } // the warning is emitted here, before its notes
+    auto EmitNote = [&](const SourceRange &Where, const std::string &Text) {
+      SourceLocation Loc = Locs.begin(Where);
+      if (Loc.isValid())
+        diag(Loc, "%0", DiagnosticIDs::Note) << Text;
+      else
+        diag("%0", DiagnosticIDs::Note) << Text;
+    };
+    for (size_t I = 0; I < F.Chain.size(); ++I)
+      EmitNote(F.Chain[I].Where, "call chain " + std::to_string(I + 1) + "/" +
+                                 std::to_string(F.Chain.size()) + ": " +
+                                 F.Chain[I].Message);
+    for (const factoryguard::Note &N : F.Notes)
+      EmitNote(N.Where, N.Message);
+  }
+}
+
+class RequestScopeCheck : public FactoryguardCheck {
+public:
+  using FactoryguardCheck::FactoryguardCheck;
+
+protected:
+  void addCallbacks() override {
+    add<RequestScopeRule>();
+    add<CallGraphCollector>();
+  }
+  /// Chains within this unit (the CLI joins every unit of the database).
+  void finishUnit() override {
+    CallGraph G;
+    G.add(State.Facts);
+    G.attachChains(State.Findings);
+  }
+};
+
+class StaticSingletonCheck : public FactoryguardCheck {
+public:
+  using FactoryguardCheck::FactoryguardCheck;
+
+protected:
+  void addCallbacks() override { add<StaticSingletonRule>(); }
+};
+
+class NullContextCheck : public FactoryguardCheck {
+public:
+  using FactoryguardCheck::FactoryguardCheck;
+
+protected:
+  void addCallbacks() override { add<NullContextRule>(); }
+};
+
+class FactoryguardModule : public ClangTidyModule {
+public:
+  void addCheckFactories(ClangTidyCheckFactories &Factories) override {
+    Factories.registerCheck<RequestScopeCheck>(RequestScopeId);
+    Factories.registerCheck<StaticSingletonCheck>(StaticSingletonId);
+    Factories.registerCheck<NullContextCheck>(NullContextId);
+  }
+};
+
+} // namespace
+} // namespace factoryguard
+
+namespace clang::tidy {
+
+static ClangTidyModuleRegistry::Add<factoryguard::FactoryguardModule>
+    X("factoryguard-module",
+      "factoryguard: request-scoped objects created outside a request, kept "
+      "in static storage, or given a null context.");
+
+// Lets a clang-tidy that links the module statically force it in, as
+// ClangTidyForceLinker.h does for the built-in modules.
+// NOLINTNEXTLINE(misc-use-internal-linkage)
+volatile int FactoryguardModuleAnchorSource = 0;
+
+} // namespace clang::tidy
