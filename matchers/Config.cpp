@@ -349,8 +349,24 @@ llvm::Error ConfigReader::readTopLevel(Node *Root, Config &C) {
       E = readNameList(Value, *Key, C.Startup);
     else if (*Key == "request-entries")
       E = readNameList(Value, *Key, C.RequestEntries);
-    else if (*Key == "exclude")
+    else if (*Key == "exclude") {
       E = readNameList(Value, *Key, C.Exclude);
+      // A relative path entry names a path below the configuration file's
+      // directory (as .gitignore entries do).
+      llvm::StringRef Dir = llvm::sys::path::parent_path(File);
+      if (!E && !Dir.empty() && llvm::sys::path::is_absolute(Dir))
+        for (NameMatcher &M : C.Exclude.Entries) {
+          if (M.isRegex() || llvm::sys::path::is_absolute(M.text()))
+            continue;
+          llvm::SmallString<256> Abs(Dir);
+          llvm::sys::path::append(Abs, M.text());
+          llvm::sys::path::remove_dots(Abs, true);
+          if (auto Resolved = NameMatcher::create(Abs))
+            M = std::move(*Resolved);
+          else
+            llvm::consumeError(Resolved.takeError());
+        }
+    }
     else if (*Key == "factories")
       E = readFactories(Value, C.Factories);
     else

@@ -178,3 +178,23 @@ TEST(Cli, OutputFileIsWrittenWholeOrNotAtAll) {
 }
 
 } // namespace
+
+namespace {
+TEST(Cli, ExcludedPathsAreNotReported) {
+  std::string Dir = makeTempDir("exclude");
+  writeFile(Dir + "/.factoryguard.yaml",
+            "managers: [netra::WebSocketManager]\nexclude: [third_party, \"regex:.*/gen/.*\"]\n");
+  const char *Unit = "#include \"netra/netra.h\"\nnetra::WebSocketManager *g_slot = nullptr;\n";
+  writeFile(Dir + "/third_party/lib.cpp", Unit);
+  writeFile(Dir + "/gen/out.cpp", Unit);
+  writeFile(Dir + "/src/own.cpp", Unit);
+  std::vector<std::string> Args = {"third_party/lib.cpp", "gen/out.cpp", "src/own.cpp", "--"};
+  for (const std::string &F : testdataFlags())
+    Args.push_back(F);
+  RunResult R = runFactoryguard(Args, Dir);
+  EXPECT_EQ(R.ExitCode, 1) << R.Err;
+  std::vector<Diag> D = parseTextOutput(R.Out);
+  ASSERT_EQ(D.size(), 1u) << R.Out;
+  EXPECT_EQ(D[0].File, "src/own.cpp");
+}
+} // namespace
