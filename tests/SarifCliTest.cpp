@@ -55,11 +55,13 @@ TEST(SarifCli, EveryTestdataFileValidates) {
 
 TEST(SarifCli, ExampleProjectValidatesAndCarriesEveryField) {
   std::string Example = FG_TESTDATA "/example";
-  RunResult Cfg = runProgram("/usr/bin/cmake", {"-S", Example, "-B", Example + "/build",
+  // Its own build directory: tests run in parallel.
+  std::string Build = makeTempDir("exbuild2");
+  RunResult Cfg = runProgram("/usr/bin/cmake", {"-S", Example, "-B", Build,
                                                 "-DCMAKE_CXX_COMPILER=clang++-19"});
   ASSERT_EQ(Cfg.ExitCode, 0) << Cfg.Err;
   std::string Out = makeTempDir("sarifexample") + "/example.sarif";
-  RunResult R = runFactoryguard({"-p", "build", "--format", "sarif", "-o", Out,
+  RunResult R = runFactoryguard({"-p", Build, "--format", "sarif", "-o", Out,
                                  "--source-root", Example, "--category", "backend/"},
                                 Example);
   EXPECT_EQ(R.ExitCode, 1) << R.Err;

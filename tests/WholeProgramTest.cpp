@@ -108,3 +108,25 @@ TEST(WholeProgram, BrokenUnitAmongGoodOnes) {
 }
 
 } // namespace
+
+namespace {
+TEST(WholeProgram, ExampleProjectShowsTheCrossFileChain) {
+  std::string Example = FG_TESTDATA "/example";
+  // Its own build directory: tests run in parallel.
+  std::string Build = makeTempDir("exbuild");
+  RunResult Cfg = runProgram("/usr/bin/cmake", {"-S", Example, "-B", Build,
+                                                "-DCMAKE_CXX_COMPILER=clang++-19"});
+  ASSERT_EQ(Cfg.ExitCode, 0) << Cfg.Err;
+  RunResult R = runFactoryguard({"-p", Build}, Example);
+  EXPECT_EQ(R.ExitCode, 1) << R.Err;
+  std::vector<Diag> D = parseTextOutput(R.Out);
+  EXPECT_TRUE(hasNote(D, "src/main.cpp", 9, 3,
+                      "call chain 2/4: 'main' calls 'chat::boot::start_services'")) << R.Out;
+  EXPECT_TRUE(hasNote(D, "src/boot.cpp", 8, 25,
+                      "call chain 3/4: 'chat::boot::start_services' calls 'chat::make_agent_service'")) << R.Out;
+  unsigned Warnings = 0;
+  for (const Diag &X : D)
+    Warnings += X.Level == "warning";
+  EXPECT_EQ(Warnings, 6u) << R.Out;
+}
+} // namespace

@@ -33,6 +33,10 @@ void spellings(const UserExecutionContext &ctx) {
   // CHECK-MESSAGES: :[[@LINE-1]]:24: warning: 'copy_bridge' called with a null context: '{}' passed as 'ctx' [factoryguard-null-context]
   // CHECK-FIXES: auto g = copy_bridge(ctx);
   auto h = copy_bridge(ctx); // compliant twin
+  auto r = make_bridge({});
+  // CHECK-MESSAGES: :[[@LINE-1]]:24: warning: 'make_bridge' called with a null context: '{}' passed as 'ctx' [factoryguard-null-context]
+  // CHECK-FIXES: auto r = make_bridge(ctx);
+  auto s = make_bridge(ctx); // compliant twin
 }
 
 // The incident: a defaulted nullptr context, reported at the closing
