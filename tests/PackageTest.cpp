@@ -111,11 +111,17 @@ TEST(DebPackage, ControlFieldsContentsAndTheExtractedTools) {
   EXPECT_FALSE(field(I.Out, "Description").empty()) << I.Out;
   std::string Depends = field(I.Out, "Depends");
   for (const char *Dep : {"libclang-cpp19", "libllvm19", "libclang-common-19-dev",
-                          "python3"})
-    EXPECT_NE(Depends.find(Dep), std::string::npos) << Dep << " in: " << Depends;
-  if (llvm::sys::findProgramByName("dpkg-shlibdeps"))
+                          "python3"}) {
+    size_t First = Depends.find(Dep);
+    EXPECT_NE(First, std::string::npos) << Dep << " in: " << Depends;
+    EXPECT_EQ(Depends.find(std::string(Dep) + " ", First + 1), std::string::npos)
+        << Dep << " listed twice: " << Depends;
+  }
+  if (llvm::sys::findProgramByName("dpkg-shlibdeps") &&
+      llvm::sys::findProgramByName("file")) {
     EXPECT_NE(Depends.find("libc6"), std::string::npos)
         << "dpkg-shlibdeps adds the C library: " << Depends;
+  }
   EXPECT_NE(field(I.Out, "Recommends").find("clang-tidy-19"), std::string::npos)
       << I.Out;
 
@@ -162,7 +168,7 @@ TEST(DebPackage, AptInstallsRunsAndRemovesIt) {
   ASSERT_EQ(In.ExitCode, 0) << In.Out << In.Err;
   expectWorks("/usr", analysisProject());
   RunResult Rm = runProgram("/usr/bin/env", {"DEBIAN_FRONTEND=noninteractive",
-                                             "apt-get", "remove", "-y", "-q",
+                                             "apt-get", "purge", "-y", "-q",
                                              "factoryguard"});
   EXPECT_EQ(Rm.ExitCode, 0) << Rm.Out << Rm.Err;
   EXPECT_FALSE(llvm::sys::fs::exists("/usr/bin/factoryguard"));
