@@ -28,8 +28,10 @@
 #include "clang-tidy/ClangTidyCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 #include <cstring>
@@ -122,7 +124,8 @@ public:
     SourceLocation B = begin(R);
     if (B.isInvalid())
       return CharSourceRange();
-    return CharSourceRange::getCharRange(B, B.getLocWithOffset(R.Length));
+    return CharSourceRange::getCharRange(
+        B, B.getLocWithOffset(static_cast<int>(R.Length)));
   }
 
 private:
@@ -167,13 +170,13 @@ protected:
     Callbacks.push_back(std::make_unique<T>(State));
   }
 
-  Config Cfg;     // declared before State: State keeps a reference to it
+  Config Cfg; // declared before State: State keeps a reference to it
   TUState State;
 
 private:
-  /// Reports a configuration problem, unless clang-tidy built this check
-  /// only to collect option names (--verify-config), where no diagnostics
-  /// engine exists.
+  /// Reports a configuration problem as a clang-tidy-config error; on
+  /// standard error when clang-tidy built this check only to collect option
+  /// names (--verify-config), where no diagnostics engine exists.
   void configurationError(const std::string &Message);
   void overrideList(llvm::StringRef Option, NameList &Target);
   void overrideFactories();
@@ -198,8 +201,10 @@ FactoryguardCheck::FactoryguardCheck(llvm::StringRef Name,
 }
 
 void FactoryguardCheck::configurationError(const std::string &Message) {
-  if (Tidy->getOptionsCollector())
+  if (Tidy->getOptionsCollector()) {
+    llvm::errs() << "error: " << Message << " [clang-tidy-config]\n";
     return;
+  }
   configurationDiag("%0", DiagnosticIDs::Error) << Message;
 }
 
@@ -254,6 +259,9 @@ void FactoryguardCheck::registerMatchers(MatchFinder *Finder) {
     addCallbacks();
   for (auto &C : Callbacks)
     C->registerMatchers(*Finder);
+  // MatchFinder calls onEndOfTranslationUnit only on callbacks that have a
+  // matcher: this one gives the check its end-of-unit hook.
+  Finder->addMatcher(translationUnitDecl(), this);
 }
 
 void FactoryguardCheck::onEndOfTranslationUnit() {
@@ -285,8 +293,7 @@ void FactoryguardCheck::onEndOfTranslationUnit() {
         if (Fix.Where.Length)
           D << FixItHint::CreateReplacement(FixRange, Fix.Replacement);
         else
-          D << FixItHint::CreateInsertion(FixRange.getBegin(),
-                                          Fix.Replacement);
+          D << FixItHint::CreateInsertion(FixRange.getBegin(), Fix.Replacement);
       }
     } // the warning is emitted here, before its notes
     auto EmitNote = [&](const SourceRange &Where, const std::string &Text) {
@@ -298,8 +305,8 @@ void FactoryguardCheck::onEndOfTranslationUnit() {
     };
     for (size_t I = 0; I < F.Chain.size(); ++I)
       EmitNote(F.Chain[I].Where, "call chain " + std::to_string(I + 1) + "/" +
-                                 std::to_string(F.Chain.size()) + ": " +
-                                 F.Chain[I].Message);
+                                     std::to_string(F.Chain.size()) + ": " +
+                                     F.Chain[I].Message);
     for (const factoryguard::Note &N : F.Notes)
       EmitNote(N.Where, N.Message);
   }
@@ -351,11 +358,15 @@ public:
 } // namespace factoryguard
 
 namespace clang::tidy {
+namespace {
 
-static ClangTidyModuleRegistry::Add<factoryguard::FactoryguardModule>
+// Registers the module when clang-tidy loads the plugin (--load).
+ClangTidyModuleRegistry::Add<factoryguard::FactoryguardModule>
     X("factoryguard-module",
       "factoryguard: request-scoped objects created outside a request, kept "
       "in static storage, or given a null context.");
+
+} // namespace
 
 // Lets a clang-tidy that links the module statically force it in, as
 // ClangTidyForceLinker.h does for the built-in modules.
