@@ -79,6 +79,26 @@ void TUState::report(Finding F) {
   Findings.push_back(std::move(F));
 }
 
+void registerCallMatchers(ast_matchers::MatchFinder &F,
+                          ast_matchers::MatchFinder::MatchCallback *CB) {
+  using namespace ast_matchers;
+  F.addMatcher(callExpr().bind("call"), CB);
+  F.addMatcher(cxxConstructExpr().bind("call"), CB);
+}
+
+std::optional<FactoryCall>
+matchedFactoryCall(TUState &S, const ast_matchers::MatchFinder::MatchResult &R) {
+  const auto *Call = R.Nodes.getNodeAs<Expr>("call");
+  const FunctionDecl *Callee = Call ? calleeOf(Call) : nullptr;
+  if (!Callee)
+    return std::nullopt;
+  S.begin(*R.Context);
+  auto Info = S.model().factoryInfo(Callee);
+  if (!Info || !S.shouldReport(Call->getBeginLoc()))
+    return std::nullopt;
+  return FactoryCall{Call, Callee, *Info};
+}
+
 std::vector<Decl *> userTopLevelDecls(ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
   std::vector<Decl *> Out;

@@ -73,6 +73,20 @@ protected:
   TUState &S;
 };
 
+/// A call or construction whose callee is a factory, in code that may hold
+/// a finding: what request-scope and null-context both start from.
+struct FactoryCall {
+  const clang::Expr *Call = nullptr; // CallExpr or CXXConstructExpr
+  const clang::FunctionDecl *Callee = nullptr;
+  Model::FactoryInfo Info;
+};
+/// Registers the matchers that feed matchedFactoryCall ("call" binding).
+void registerCallMatchers(clang::ast_matchers::MatchFinder &F,
+                          clang::ast_matchers::MatchFinder::MatchCallback *CB);
+std::optional<FactoryCall>
+matchedFactoryCall(TUState &S,
+                   const clang::ast_matchers::MatchFinder::MatchResult &R);
+
 /// The declarations a traversal needs: every top-level declaration except
 /// those in system headers (which cannot hold a finding, and whose walk
 /// costs more than the user's code in template-heavy projects).

@@ -79,6 +79,14 @@ std::string qualifiedName(const NamedDecl *D) {
   return Out;
 }
 
+const FunctionDecl *calleeOf(const Expr *E) {
+  if (const auto *CE = dyn_cast<CallExpr>(E))
+    return CE->getDirectCallee();
+  if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
+    return CE->getConstructor();
+  return nullptr;
+}
+
 bool hasAnnotation(const Decl *D, llvm::StringRef Kind) {
   if (!D)
     return false;

@@ -35,6 +35,9 @@ std::string qualifiedName(const clang::NamedDecl *D);
 /// [[clang::annotate("factoryguard::<Kind>")]].
 bool hasAnnotation(const clang::Decl *D, llvm::StringRef Kind);
 
+/// The callee of a call or construction expression (nullptr when none).
+const clang::FunctionDecl *calleeOf(const clang::Expr *E);
+
 /// Where an expression is evaluated.
 struct Enclosing {
   enum KindT { None, Function, StaticInit, FieldInit } Kind = None;

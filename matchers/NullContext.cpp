@@ -202,21 +202,17 @@ std::string contextArgumentFor(const ContextValue &Value, QualType Param) {
 }
 
 void NullContextRule::registerMatchers(MatchFinder &F) {
-  F.addMatcher(callExpr().bind("call"), this);
-  F.addMatcher(cxxConstructExpr().bind("call"), this);
+  registerCallMatchers(F, this);
 }
 
 void NullContextRule::run(const MatchFinder::MatchResult &R) {
-  const auto *Call = R.Nodes.getNodeAs<Expr>("call");
-  const FunctionDecl *Callee = Call ? calleeOf(Call) : nullptr;
-  if (!Callee)
+  auto FC = matchedFactoryCall(S, R);
+  if (!FC || !FC->Info.ContextParam)
     return;
-  S.begin(*R.Context);
+  const Expr *Call = FC->Call;
+  const FunctionDecl *Callee = FC->Callee;
   Model &M = S.model();
-  auto Info = M.factoryInfo(Callee);
-  if (!Info || !Info->ContextParam || !S.shouldReport(Call->getBeginLoc()))
-    return;
-  unsigned ParamIndex = *Info->ContextParam;
+  unsigned ParamIndex = *FC->Info.ContextParam;
   unsigned ArgIndex = ParamIndex;
   llvm::ArrayRef<const Expr *> Args;
   SourceLocation RParen;

@@ -9,14 +9,6 @@ using namespace clang::ast_matchers;
 
 namespace factoryguard {
 
-const FunctionDecl *calleeOf(const Expr *E) {
-  if (const auto *CE = dyn_cast<CallExpr>(E))
-    return CE->getDirectCallee();
-  if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
-    return CE->getConstructor();
-  return nullptr;
-}
-
 namespace {
 std::string describeFunction(const FunctionDecl *FD) {
   if (const auto *MD = dyn_cast<CXXMethodDecl>(FD))
@@ -37,19 +29,16 @@ std::string lambdaHome(const FunctionDecl *Op) {
 } // namespace
 
 void RequestScopeRule::registerMatchers(MatchFinder &F) {
-  F.addMatcher(callExpr().bind("call"), this);
-  F.addMatcher(cxxConstructExpr().bind("call"), this);
+  registerCallMatchers(F, this);
 }
 
 void RequestScopeRule::run(const MatchFinder::MatchResult &R) {
-  const auto *Call = R.Nodes.getNodeAs<Expr>("call");
-  const FunctionDecl *Callee = Call ? calleeOf(Call) : nullptr;
-  if (!Callee)
+  auto FC = matchedFactoryCall(S, R);
+  if (!FC)
     return;
-  S.begin(*R.Context);
+  const Expr *Call = FC->Call;
+  const FunctionDecl *Callee = FC->Callee;
   Model &M = S.model();
-  if (!M.factoryInfo(Callee) || !S.shouldReport(Call->getBeginLoc()))
-    return;
   Enclosing Where = M.enclosingOf(Call);
   std::string Factory = "'" + Callee->getNameAsString() + "'";
   std::string Ctx = M.contextTypeName();

@@ -34,9 +34,6 @@ private:
   clang::ASTContext *Seen = nullptr;
 };
 
-/// The callee of a call or construction expression (nullptr when none).
-const clang::FunctionDecl *calleeOf(const clang::Expr *E);
-
 } // namespace factoryguard
 
 #endif

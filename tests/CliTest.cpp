@@ -7,12 +7,6 @@ using namespace fgtest;
 
 namespace {
 
-std::vector<std::string> withFlags(std::vector<std::string> Args) {
-  Args.push_back("--");
-  for (const std::string &F : testdataFlags())
-    Args.push_back(F);
-  return Args;
-}
 
 const char *BadUnit = "#include \"netra/netra.h\"\nvoid broken( { this is not C++ }\n";
 const char *GoodUnit = "#include \"netra/netra.h\"\n"

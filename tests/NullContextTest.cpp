@@ -9,12 +9,6 @@ namespace {
 
 const std::string RuleFile = FG_TESTDATA "/rules/factoryguard-null-context.cpp";
 
-std::vector<std::string> withFlags(std::vector<std::string> Args) {
-  Args.push_back("--");
-  for (const std::string &F : testdataFlags())
-    Args.push_back(F);
-  return Args;
-}
 
 /// The fixed text's lines, without the expectation comments themselves.
 std::vector<std::string> codeLines(const std::string &Text) {

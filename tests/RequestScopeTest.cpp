@@ -7,12 +7,6 @@ namespace {
 
 const std::string RuleFile = FG_TESTDATA "/rules/factoryguard-request-scope.cpp";
 
-std::vector<std::string> withFlags(std::vector<std::string> Args) {
-  Args.push_back("--");
-  for (const std::string &F : testdataFlags())
-    Args.push_back(F);
-  return Args;
-}
 
 TEST(RequestScope, TestdataExpectations) {
   RunResult R = runFactoryguard(withFlags({"--rules=-*,factoryguard-request-scope", RuleFile}));

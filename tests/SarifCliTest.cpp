@@ -18,12 +18,6 @@ using namespace fgtest;
 
 namespace {
 
-std::vector<std::string> withFlags(std::vector<std::string> Args) {
-  Args.push_back("--");
-  for (const std::string &F : testdataFlags())
-    Args.push_back(F);
-  return Args;
-}
 
 void expectValid(const std::string &Sarif) {
   if (factoryguard::test::sarifValidatorsSkipped())

@@ -12,12 +12,6 @@ namespace {
 
 const std::string RuleFile = FG_TESTDATA "/rules/factoryguard-static-singleton.cpp";
 
-std::vector<std::string> withFlags(std::vector<std::string> Args) {
-  Args.push_back("--");
-  for (const std::string &F : testdataFlags())
-    Args.push_back(F);
-  return Args;
-}
 
 TEST(StaticSingleton, TestdataExpectations) {
   RunResult R = runFactoryguard(withFlags({"--rules=factoryguard-static-singleton", RuleFile}));

@@ -80,6 +80,13 @@ std::vector<std::string> testdataFlags() {
   return {"-std=c++17", "-I" FG_TESTDATA "/include", "-I" FG_SOURCE_DIR "/include"};
 }
 
+std::vector<std::string> withFlags(std::vector<std::string> Args) {
+  Args.push_back("--");
+  for (const std::string &F : testdataFlags())
+    Args.push_back(F);
+  return Args;
+}
+
 std::vector<Diag> readExpectations(const std::string &File,
                                    const std::string &Prefix) {
   std::vector<Diag> Out;

@@ -64,6 +64,8 @@ void copyTree(const std::string &From, const std::string &To);
 
 /// The standard flags for testdata: C++17 and testdata/include.
 std::vector<std::string> testdataFlags();
+/// Args, then "--" and testdataFlags(): a run without a database.
+std::vector<std::string> withFlags(std::vector<std::string> Args);
 
 } // namespace fgtest
 
