@@ -287,9 +287,20 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     for (size_t I = 0; I < Result.Units.size(); ++I)
       Results[I] = analyzeUnit(*DB, Result.Units[I], *UnitConfig[I], Opts);
   } else {
+    // Longest units first (file size as the estimate), so that the last
+    // unit to start is a short one and the workers finish together; results
+    // keep the unit order.
+    std::vector<std::pair<uint64_t, size_t>> Order;
+    for (size_t I = 0; I < Result.Units.size(); ++I) {
+      uint64_t Size = 0;
+      llvm::sys::fs::file_size(Result.Units[I], Size);
+      Order.push_back({Size, I});
+    }
+    std::stable_sort(Order.begin(), Order.end(),
+                     [](const auto &A, const auto &B) { return A.first > B.first; });
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Jobs));
-    for (size_t I = 0; I < Result.Units.size(); ++I)
-      Pool.async([&, I] {
+    for (const auto &[Size, I] : Order)
+      Pool.async([&, I = I] {
         Results[I] = analyzeUnit(*DB, Result.Units[I], *UnitConfig[I], Opts);
       });
     Pool.wait();
