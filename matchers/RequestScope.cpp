@@ -78,6 +78,10 @@ void RequestScopeRule::run(const MatchFinder::MatchResult &R) {
                   "factories need a " + Ctx;
       F.ChainAnchor = S.nodeId(Fn);
     } else {
+      // A factory forwarding to another factory: its own callers are
+      // checked where they call it.
+      if (M.factoryInfo(Fn))
+        return;
       ContextScope Scope = M.contextInScope(Where, Call->getBeginLoc());
       if (Scope.HasContext)
         return;

@@ -136,6 +136,16 @@ void via_macro() {
   // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'create_websocket_manager' called in 'app::via_macro' [factoryguard-request-scope]
 }
 
+// 14. A factory forwarding to another factory (found in spdlog, whose
+// *_logger_mt factories call spdlog::create): its callers are checked.
+std::unique_ptr<WebSocketManager> make_default_manager() {
+  return create_websocket_manager(nullptr);
+}
+void boot_default() {
+  auto m = make_default_manager();
+  // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'make_default_manager' called in 'app::boot_default', which has no UserExecutionContext in scope [factoryguard-request-scope]
+}
+
 using Handler = std::function<void(const UserExecutionContext &)>;
 void register_handler(const std::string &path, Handler h);
 } // namespace app
