@@ -180,20 +180,20 @@ def rows_for(tus, dbdir, cfg, fg, plugin):
         "ok": (0,),
     }]
     plug = {"id": "plugin", "label": "%s --load libfactoryguard-tidy.so" % TIDY, "ok": (0,)}
-    if os.path.isfile(plugin):
+    if ARGS.have["plugin"]:
         plug["commands"] = [{"argv": [TIDY, "--load=" + plugin, "-p", dbdir, "--quiet",
                                       "--config={}", "--checks=-*,factoryguard-*"] + files,
                              "cwd": cwd}]
     else:
-        plug["skip"] = "pending: %s does not exist yet" % plugin
+        plug["skip"] = "pending: %s did not exist when the run started" % plugin
     rows.append(plug)
     for j in (1, 2):
         r = {"id": "fg-j%d" % j, "label": "factoryguard -j%d" % j, "ok": (0, 1)}
-        if os.path.isfile(fg) and os.access(fg, os.X_OK):
+        if ARGS.have["factoryguard"]:
             r["commands"] = [{"argv": [fg, "-p", dbdir, "-j%d" % j, "--config", cfg] + files,
                               "cwd": cwd}]
         else:
-            r["skip"] = "pending: %s does not exist yet" % fg
+            r["skip"] = "pending: %s did not exist when the run started" % fg
         rows.append(r)
     return rows
 
@@ -225,9 +225,14 @@ def run_corpus(name, src, build, cfg, args, tmpdir):
           "%d commands outside it and %d duplicate commands left out)"
           % (len(tus), outside, dups))
     load0 = loadavg()
-    print("load average at start: %s%s" % (load0, "  (the machine is busy: wall times will be "
-          "inflated; compare CPU times, or rerun when it is idle)" if float(load0.split()[0]) > 0.5
-          else ""))
+    try:
+        idle0 = cpu_idle_fraction(1.0)
+    except OSError:
+        idle0 = 1.0
+    print("load average at start: %s; CPUs %.0f%% idle%s" % (
+        load0, idle0 * 100, "  (other processes are running: wall times may be inflated; "
+        "compare CPU times, use --wait-idle, or rerun when the machine is idle)"
+        if idle0 < 0.9 else ""))
     rows = rows_for(tus, dbdir, cfg, args.factoryguard, args.plugin)
     results = {r["id"]: [] for r in rows}
     failures = []
@@ -318,8 +323,9 @@ def run_corpus(name, src, build, cfg, args, tmpdir):
     # single-threaded sequential rows: wall ≈ CPU on an idle machine
     seq = [m["wall"] / m["cpu"] for rid in ("baseline", "tidy") for m in results[rid] if m["cpu"] > 0]
     contention = max(seq) if seq else None
-    extra.append("load average at start %s, at end %s; max wall/CPU of the sequential rows %s%s"
-                 % (load0, loadavg(), fmt(contention),
+    extra.append("load average at start %s, at end %s; wall/CPU of the sequential rows: "
+                 "median %s, max %s%s"
+                 % (load0, loadavg(), fmt(med(seq)), fmt(contention),
                     " — CONTENDED: other processes competed for the CPUs, wall times are "
                     "inflated" if contention and contention > 1.15 else " (idle machine)"))
     if ARGS.wait_idle > 0:
@@ -407,9 +413,13 @@ def main():
     # half-way nor mix two versions of the tool in one table.
     bindir = os.path.join(tmpdir, "bin")
     os.makedirs(bindir, exist_ok=True)
+    # A tool that does not exist when the run starts stays pending for the
+    # whole run, even if a build produces it meanwhile.
+    args.have = {}
     for attr in ("factoryguard", "plugin"):
         path = getattr(args, attr)
-        if os.path.isfile(path):
+        args.have[attr] = os.path.isfile(path) and (attr == "plugin" or os.access(path, os.X_OK))
+        if args.have[attr]:
             copy = os.path.join(bindir, os.path.basename(path))
             shutil.copy2(path, copy)
             print("%s: %s (copied to %s for the duration of the run)"
@@ -418,7 +428,7 @@ def main():
         else:
             print("%s: %s does not exist yet: its rows are reported as pending" % (attr, path))
     info = machine_info()
-    if os.path.isfile(args.factoryguard):
+    if args.have["factoryguard"]:
         try:
             info["factoryguard"] = subprocess.run(
                 [args.factoryguard, "--version"], stdout=subprocess.PIPE,
