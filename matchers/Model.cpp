@@ -439,14 +439,44 @@ bool Model::functionHasContext(const FunctionDecl *FD) {
 }
 
 std::string Model::contextTypeName() {
-  if (!ContextName.empty())
-    return ContextName;
+  // The first configured name, else the first annotated context seen.
   if (!Cfg.Contexts.Entries.empty()) {
     llvm::StringRef T = Cfg.Contexts.Entries.front().text();
     if (!T.starts_with("regex:"))
       return T.rsplit("::").second.empty() ? T.str() : T.rsplit("::").second.str();
   }
+  if (!ContextName.empty())
+    return ContextName;
   return "request context";
+}
+
+std::string Model::contextTypeNameFor(const FunctionDecl *Factory,
+                                      std::optional<unsigned> Param) {
+  if (Factory && Param && *Param < Factory->getNumParams()) {
+    QualType T = Factory->getParamDecl(*Param)->getType();
+    for (unsigned Guard = 0; Guard < 8; ++Guard) {
+      T = T.getNonReferenceType().getCanonicalType();
+      if (T->isPointerType()) {
+        T = T->getPointeeType();
+        continue;
+      }
+      const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+      if (!RD)
+        break;
+      if (isStdClass(RD, {"unique_ptr", "shared_ptr", "optional"})) {
+        const TemplateArgumentList *Args = stdTemplateArgs(RD);
+        if (!Args || Args->size() == 0 ||
+            Args->get(0).getKind() != TemplateArgument::Type)
+          break;
+        T = Args->get(0).getAsType();
+        continue;
+      }
+      if (isContextRecord(RD))
+        return RD->getNameAsString();
+      break;
+    }
+  }
+  return contextTypeName();
 }
 
 bool isNullContextExpr(const Expr *E, std::string *Describe) {

@@ -107,6 +107,10 @@ public:
   /// The printable name of the first context type configured or seen; used
   /// in messages ("UserExecutionContext").
   std::string contextTypeName();
+  /// The class name of a factory's own context parameter
+  /// ("ReadOptions"); contextTypeName() when it has none.
+  std::string contextTypeNameFor(const clang::FunctionDecl *Factory,
+                                 std::optional<unsigned> Param);
 
 private:
   bool nameMatchesAnyRedecl(const clang::FunctionDecl *FD, const NameList &L,

@@ -328,7 +328,8 @@ void NullContextRule::run(const MatchFinder::MatchResult &R) {
       F.Fixes.push_back(std::move(Fix));
     }
   } else if (Usable.empty()) {
-    F.Notes.push_back({F.Where, "no " + M.contextTypeName() +
+    F.Notes.push_back({F.Where, "no " +
+                                    M.contextTypeNameFor(Callee, ParamIndex) +
                                     " is in scope here; pass the request's "
                                     "context down to this function"});
   } else {

@@ -41,7 +41,7 @@ void RequestScopeRule::run(const MatchFinder::MatchResult &R) {
   Model &M = S.model();
   Enclosing Where = M.enclosingOf(Call);
   std::string Factory = "'" + Callee->getNameAsString() + "'";
-  std::string Ctx = M.contextTypeName();
+  std::string Ctx = M.contextTypeNameFor(Callee, FC->Info.ContextParam);
   Finding F;
   F.RuleId = RequestScopeId;
   F.Where = S.locations().fromRange(

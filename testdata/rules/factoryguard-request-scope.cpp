@@ -146,6 +146,12 @@ void boot_default() {
   // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'make_default_manager' called in 'app::boot_default', which has no UserExecutionContext in scope [factoryguard-request-scope]
 }
 
+// 15. The message names the factory's own context type.
+void admin_boot() {
+  auto b = make_admin_bridge(nullptr);
+  // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'make_admin_bridge' called in 'app::admin_boot', which has no AdminContext in scope [factoryguard-request-scope]
+}
+
 using Handler = std::function<void(const UserExecutionContext &)>;
 void register_handler(const std::string &path, Handler h);
 } // namespace app

@@ -37,6 +37,9 @@ get_websocket_manager(const UserExecutionContext *ctx = nullptr);
 std::unique_ptr<AgentBridge> make_bridge(const UserExecutionContext &ctx);
 std::unique_ptr<AgentBridge> adopt_bridge(std::unique_ptr<UserExecutionContext> ctx);
 std::unique_ptr<AgentBridge> copy_bridge(UserExecutionContext ctx);
+// A second context type: messages name the factory's own one.
+struct AdminContext : UserExecutionContext {};
+std::unique_ptr<AgentBridge> make_admin_bridge(const AdminContext *ctx);
 
 class WebSocketBridgeFactory {
 public:
