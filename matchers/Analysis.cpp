@@ -76,6 +76,11 @@ void TUState::report(Finding F) {
   if (!Reported.insert(Key).second)
     return;
   F.Level = levelFor(F.RuleId);
+  // --fix applies these offsets later, to the file as it is then: remember
+  // what the offsets were computed against.
+  for (FixIt &X : F.Fixes)
+    if (!X.ContentHash)
+      X.ContentHash = Locs->contentHash(X.Where.File);
   Findings.push_back(std::move(F));
 }
 

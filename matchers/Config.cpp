@@ -20,7 +20,12 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLParser.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <mutex>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <unordered_map>
 
 namespace factoryguard {
@@ -585,15 +590,55 @@ llvm::Expected<Config> parseConfig(llvm::StringRef Text, llvm::StringRef File) {
   return Reader.read();
 }
 
-llvm::Expected<Config> loadConfigFile(llvm::StringRef Path) {
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+readRegularFile(llvm::StringRef Path) {
+  std::string P = Path.str();
+  auto Fail = [](int Errno, const llvm::Twine &What) {
+    return llvm::createStringError(std::error_code(Errno, std::generic_category()),
+                                   What);
+  };
+  int FD = ::open(P.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (FD < 0) {
+    int Errno = errno;
+    struct stat LSt;
+    if (Errno == ENOENT && ::lstat(P.c_str(), &LSt) == 0 && S_ISLNK(LSt.st_mode))
+      return Fail(Errno, "it is a symbolic link to a missing file");
+    return Fail(Errno, std::strerror(Errno));
+  }
+  struct stat St;
+  if (::fstat(FD, &St) != 0) {
+    int Errno = errno;
+    ::close(FD);
+    return Fail(Errno, std::strerror(Errno));
+  }
+  if (!S_ISREG(St.st_mode)) {
+    ::close(FD);
+    const char *Kind = S_ISDIR(St.st_mode)    ? "a directory"
+                       : S_ISFIFO(St.st_mode) ? "a FIFO"
+                       : S_ISCHR(St.st_mode)  ? "a character device"
+                       : S_ISBLK(St.st_mode)  ? "a block device"
+                       : S_ISSOCK(St.st_mode) ? "a socket"
+                                              : "something else";
+    return Fail(EINVAL, llvm::Twine("it is ") + Kind + ", not a regular file");
+  }
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Buffer =
-      llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
+      llvm::MemoryBuffer::getOpenFile(llvm::sys::fs::convertFDToNativeFile(FD),
+                                      Path, St.st_size);
+  ::close(FD);
   if (!Buffer)
-    return llvm::createStringError(Buffer.getError(),
+    return Fail(Buffer.getError().value(), Buffer.getError().message());
+  return std::move(*Buffer);
+}
+
+llvm::Expected<Config> loadConfigFile(llvm::StringRef Path) {
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> Buffer = readRegularFile(Path);
+  if (!Buffer) {
+    std::string Why = llvm::toString(Buffer.takeError());
+    return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
                                    "%s: error: cannot read configuration "
                                    "file: %s",
-                                   Path.str().c_str(),
-                                   Buffer.getError().message().c_str());
+                                   Path.str().c_str(), Why.c_str());
+  }
   return parseConfig((*Buffer)->getBuffer(), Path);
 }
 
@@ -634,7 +679,9 @@ std::string findConfigFor(llvm::StringRef File) {
     Visited.push_back(Dir);
     llvm::SmallString<256> Candidate(Dir);
     llvm::sys::path::append(Candidate, ConfigFileName);
-    if (llvm::sys::fs::is_regular_file(Candidate)) {
+    llvm::sys::fs::file_status St;
+    if (!llvm::sys::fs::status(Candidate, St, /*follow=*/false) &&
+        llvm::sys::fs::exists(St)) {
       Found = std::string(Candidate);
       break;
     }

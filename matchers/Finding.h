@@ -9,6 +9,8 @@
 #ifndef FACTORYGUARD_FINDING_H
 #define FACTORYGUARD_FINDING_H
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,10 @@ struct Note {
 struct FixIt {
   SourceRange Where;
   std::string Replacement;
+  /// xxh3_64bits of the whole file as the analysis read it: --fix refuses a
+  /// file whose content differs by then (stale offsets). Unset for fix-its
+  /// made without an analysis (tests).
+  std::optional<uint64_t> ContentHash;
 };
 
 /// One step of a call chain from a start-up root to the offending call.

@@ -7,6 +7,7 @@
 #include "clang/Lex/Lexer.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/xxhash.h"
 
 #include <map>
 
@@ -541,7 +542,25 @@ std::string LocationMapper::filePath(FileID FID) {
     Path = std::string(P);
   }
   PathCache[FID.getHashValue()] = Path;
+  if (!Path.empty())
+    FileOfPath.try_emplace(Path, FID);
   return Path;
+}
+
+std::optional<uint64_t> LocationMapper::contentHash(llvm::StringRef Path) {
+  auto F = FileOfPath.find(Path);
+  if (F == FileOfPath.end())
+    return std::nullopt;
+  unsigned Key = F->second.getHashValue();
+  auto It = HashCache.find(Key);
+  if (It != HashCache.end())
+    return It->second;
+  std::optional<llvm::StringRef> Data = SM.getBufferDataOrNone(F->second);
+  if (!Data)
+    return std::nullopt;
+  uint64_t Hash = llvm::xxh3_64bits(*Data);
+  HashCache[Key] = Hash;
+  return Hash;
 }
 
 SourceRange LocationMapper::fromCharRange(CharSourceRange R) {

@@ -19,6 +19,7 @@
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
 
 #include <optional>
 #include <string>
@@ -148,11 +149,17 @@ public:
   /// A character range (already file locations), e.g. for fix-its.
   SourceRange fromCharRange(clang::CharSourceRange R);
   std::string filePath(clang::FileID FID);
+  /// xxh3_64bits of the content of a file this mapper produced a path for
+  /// (by filePath or the ranges), as the SourceManager holds it; nullopt for
+  /// a path it has not seen.
+  std::optional<uint64_t> contentHash(llvm::StringRef Path);
 
 private:
   const clang::SourceManager &SM;
   const clang::LangOptions &LO;
   llvm::DenseMap<unsigned, std::string> PathCache; // FileID hash -> path
+  llvm::StringMap<clang::FileID> FileOfPath;       // path -> FileID
+  llvm::DenseMap<unsigned, uint64_t> HashCache;    // FileID hash -> hash
 };
 
 

@@ -492,7 +492,6 @@ TEST_F(ConfigFiles, FindConfigForNearestWins) {
   write("a/.factoryguard.yaml", "contexts: [a::Ctx]\n");
   write("a/b/c/file.cc", "int x;\n");
   write("x/y/file.cc", "int y;\n");
-  mkdir("a/b/.factoryguard.yaml"); // a directory is not a config file
 
   EXPECT_EQ(findConfigFor(path("a/b/c/file.cc")), path("a/.factoryguard.yaml"));
   EXPECT_EQ(findConfigFor(path("x/y/file.cc")), path(".factoryguard.yaml"));
@@ -506,6 +505,20 @@ TEST_F(ConfigFiles, FindConfigForNearestWins) {
   // Dots are resolved before walking up.
   EXPECT_EQ(findConfigFor(path("x/y/../../a/b/c/file.cc")),
             path("a/.factoryguard.yaml"));
+}
+
+TEST_F(ConfigFiles, ADirectoryByThatNameIsFoundAndIsAnError) {
+  write("a/.factoryguard.yaml", "contexts: [a::Ctx]\n");
+  write("a/b/c/file.cc", "int x;\n");
+  mkdir("a/b/.factoryguard.yaml");
+  // Not skipped for the configuration further up: loading it says what it is.
+  std::string Found = findConfigFor(path("a/b/c/file.cc"));
+  EXPECT_EQ(Found, path("a/b/.factoryguard.yaml"));
+  llvm::Expected<Config> C = loadConfigFile(Found);
+  ASSERT_FALSE(static_cast<bool>(C));
+  std::string Msg = llvm::toString(C.takeError());
+  EXPECT_NE(Msg.find(Found + ": error: "), std::string::npos) << Msg;
+  EXPECT_NE(Msg.find("it is a directory, not a regular file"), std::string::npos) << Msg;
 }
 
 TEST_F(ConfigFiles, FindConfigForNoneIsEmpty) {

@@ -33,7 +33,7 @@ TEST(FixApplier, AppliesNonOverlappingFixesInOneWrite) {
   writeFile(File, "f(nullptr); g(nullptr);\n");
   std::string Log;
   llvm::raw_string_ostream OS(Log);
-  FixSummary S = applyFixes({withFix(File, 2, 7, "&ctx"), withFix(File, 14, 7, "ctx")}, OS);
+  FixSummary S = applyFixes({withFix(File, 2, 7, "&ctx"), withFix(File, 14, 7, "ctx")}, Dir, OS);
   EXPECT_EQ(S.Applied, 2u);
   EXPECT_EQ(S.FilesChanged, 1u);
   EXPECT_EQ(readFile(File), "f(&ctx); g(ctx);\n");
@@ -47,7 +47,7 @@ TEST(FixApplier, OverlappingFixesAreBothSkippedAndReported) {
   llvm::raw_string_ostream OS(Log);
   FixSummary S = applyFixes({withFix(File, 2, 7, "&ctx"), withFix(File, 5, 2, "x"),
                              withFix(File, 14, 7, "ctx")},
-                            OS);
+                            Dir, OS);
   EXPECT_EQ(S.Skipped, 2u);
   EXPECT_EQ(S.Applied, 1u);
   EXPECT_EQ(readFile(File), "f(nullptr); g(ctx);\n");
@@ -60,9 +60,25 @@ TEST(FixApplier, StaleOffsetsLeaveTheFileUntouched) {
   writeFile(File, "short\n");
   std::string Log;
   llvm::raw_string_ostream OS(Log);
-  FixSummary S = applyFixes({withFix(File, 2, 1, "x"), withFix(File, 40, 7, "ctx")}, OS);
+  FixSummary S = applyFixes({withFix(File, 2, 1, "x"), withFix(File, 40, 7, "ctx")}, Dir, OS);
   EXPECT_EQ(S.Applied, 0u);
+  EXPECT_EQ(S.FilesRefused, 1u);
   EXPECT_EQ(readFile(File), "short\n");
+}
+
+TEST(FixApplier, ContentHashMismatchLeavesTheFileUntouched) {
+  std::string Dir = makeTempDir("fixhash");
+  std::string File = Dir + "/a.cpp";
+  writeFile(File, "f(nullptr);\n");
+  Finding F = withFix(File, 2, 7, "&ctx");
+  F.Fixes[0].ContentHash = 42; // not the hash of the text above
+  std::string Log;
+  llvm::raw_string_ostream OS(Log);
+  FixSummary S = applyFixes({F}, Dir, OS);
+  EXPECT_EQ(S.Applied, 0u);
+  EXPECT_EQ(S.FilesRefused, 1u);
+  EXPECT_EQ(readFile(File), "f(nullptr);\n");
+  EXPECT_NE(Log.find("changed after it was analyzed"), std::string::npos) << Log;
 }
 
 TEST(FixApplier, UnwritableDirectoryLeavesTheFileWhole) {
@@ -74,7 +90,7 @@ TEST(FixApplier, UnwritableDirectoryLeavesTheFileWhole) {
   runProgram("/bin/chmod", {"a-w", Dir});
   std::string Log;
   llvm::raw_string_ostream OS(Log);
-  FixSummary S = applyFixes({withFix(File, 2, 7, "&ctx")}, OS);
+  FixSummary S = applyFixes({withFix(File, 2, 7, "&ctx")}, Dir, OS);
   runProgram("/bin/chmod", {"u+w", Dir});
   EXPECT_EQ(S.Applied, 0u);
   EXPECT_EQ(readFile(File), "f(nullptr);\n");
@@ -88,7 +104,7 @@ TEST(FixApplier, SuppressedFindingsAreNotFixed) {
   F.Suppressed = true;
   std::string Log;
   llvm::raw_string_ostream OS(Log);
-  applyFixes({F}, OS);
+  applyFixes({F}, Dir, OS);
   EXPECT_EQ(readFile(File), "f(nullptr);\n");
 }
 

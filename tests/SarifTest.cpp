@@ -138,7 +138,7 @@ std::vector<Finding> sampleFindings() {
       {rangeOf("*get_websocket_manager(", "Ctx = nullptr"),
        "the default argument is null"});
   DefaultArg.Fixes.push_back(
-      {pointAt(rangeOf(LateLine, ")", /*Last=*/true)), "Ctx"});
+      {pointAt(rangeOf(LateLine, ")", /*Last=*/true)), "Ctx", std::nullopt});
   DefaultArg.StableKey = "Late|get_websocket_manager|Ctx";
   Findings.push_back(DefaultArg);
 
@@ -155,7 +155,7 @@ std::vector<Finding> sampleFindings() {
   Chained.Chain.push_back({MainCall, "'main' calls 'startup'"});
   Chained.Chain.push_back(
       {Chained.Where, "'startup' calls 'create_websocket_manager'"});
-  Chained.Fixes.push_back({rangeOf(StartupLine, "nullptr"), "Ctx"});
+  Chained.Fixes.push_back({rangeOf(StartupLine, "nullptr"), "Ctx", std::nullopt});
   Chained.StableKey = "startup|create_websocket_manager";
   Findings.push_back(Chained);
 
@@ -176,7 +176,7 @@ std::vector<Finding> sampleFindings() {
   Spacing.Where = rangeOf("( &Ctx)", "&Ctx");
   Spacing.Message = "context 'Ctx' reaches 'create_websocket_manager' "
                     "[demonstration of escaped brackets]";
-  Spacing.Fixes.push_back({rangeOf("( &Ctx)", " "), ""});
+  Spacing.Fixes.push_back({rangeOf("( &Ctx)", " "), "", std::nullopt});
   Spacing.StableKey = "handle|create_websocket_manager";
   Findings.push_back(Spacing);
   return Findings;

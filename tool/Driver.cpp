@@ -40,7 +40,7 @@ llvm::Error fail(const llvm::Twine &Msg) {
 /// Finds compile_commands.json: -p, else upward from the working directory,
 /// also in build/ of each directory.
 llvm::Expected<std::unique_ptr<CompilationDatabase>>
-loadDatabase(const DriverOptions &Opts) {
+loadDatabase(const DriverOptions &Opts, std::string &JsonPath) {
   std::string Error;
   if (Opts.HasFixedArgs) {
     llvm::SmallString<256> Cwd;
@@ -61,6 +61,7 @@ loadDatabase(const DriverOptions &Opts) {
         Json, Error, JSONCommandLineSyntax::AutoDetect);
     if (!DB)
       return fail("cannot read '" + Json + "': " + Error);
+    JsonPath = Json;
     return std::unique_ptr<CompilationDatabase>(std::move(DB));
   }
   llvm::SmallString<256> Dir;
@@ -76,6 +77,7 @@ loadDatabase(const DriverOptions &Opts) {
           Json, Error, JSONCommandLineSyntax::AutoDetect);
       if (!DB)
         return fail("cannot read '" + Json + "': " + Error);
+      JsonPath = Json;
       return std::unique_ptr<CompilationDatabase>(std::move(DB));
     }
   }
@@ -212,13 +214,13 @@ UnitResult analyzeUnit(const CompilationDatabase &DB, const std::string &File,
 
 llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
                                          llvm::raw_ostream &Diag) {
-  auto DBOrErr = loadDatabase(Opts);
+  DriverResult Result;
+  auto DBOrErr = loadDatabase(Opts, Result.DatabaseFile);
   if (!DBOrErr)
     return DBOrErr.takeError();
   std::unique_ptr<CompilationDatabase> DB =
       inferMissingCompileCommands(std::move(*DBOrErr));
 
-  DriverResult Result;
   // Which units.
   std::set<std::string> Units;
   std::vector<std::string> AllFiles = DB->getAllFiles();

@@ -31,6 +31,7 @@ struct DriverResult {
   std::vector<Finding> Findings; // sorted, deduplicated, chains attached
   std::vector<UnitFailure> Failures;
   std::vector<std::string> Units; // what was analyzed, sorted
+  std::string DatabaseFile;       // compile_commands.json read; "" = none
 };
 
 /// Runs every rule over the selected units. Configuration and database

@@ -1,6 +1,8 @@
 //===- FixApplier.cpp - --fix and --export-fixes -------------------------===//
 #include "FixApplier.h"
 
+#include "Config.h"
+#include "Output.h"
 #include "TextReporter.h"
 #include "clang/Tooling/Core/Diagnostic.h"
 #include "clang/Tooling/DiagnosticsYaml.h"
@@ -8,9 +10,11 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/YAMLTraits.h"
+#include "llvm/Support/xxhash.h"
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -28,116 +32,159 @@ struct Edit {
   }
 };
 
-std::map<std::string, std::vector<Edit>>
-editsByFile(const std::vector<Finding> &Findings) {
-  std::map<std::string, std::vector<Edit>> Out;
+/// The replacements of one file, and the content hashes the analysis saw.
+struct FileEdits {
+  std::vector<Edit> Edits;
+  std::set<uint64_t> Hashes;
+};
+
+std::map<std::string, FileEdits> editsByFile(const std::vector<Finding> &Findings) {
+  std::map<std::string, FileEdits> Out;
   for (const Finding &F : Findings) {
     if (F.Suppressed)
       continue;
-    for (const FixIt &X : F.Fixes)
-      Out[X.Where.File].push_back({X.Where.Offset, X.Where.Length, X.Replacement});
+    for (const FixIt &X : F.Fixes) {
+      FileEdits &FE = Out[X.Where.File];
+      FE.Edits.push_back({X.Where.Offset, X.Where.Length, X.Replacement});
+      if (X.ContentHash)
+        FE.Hashes.insert(*X.ContentHash);
+    }
   }
   for (auto &KV : Out) {
-    std::sort(KV.second.begin(), KV.second.end());
-    KV.second.erase(std::unique(KV.second.begin(), KV.second.end()),
-                    KV.second.end());
+    std::vector<Edit> &E = KV.second.Edits;
+    std::sort(E.begin(), E.end());
+    E.erase(std::unique(E.begin(), E.end()), E.end());
   }
   return Out;
 }
 
-bool writeAtomically(const std::string &Path, llvm::StringRef Text,
-                     llvm::raw_ostream &Log) {
-  llvm::SmallString<256> Tmp;
-  int FD;
-  std::string Model = Path + ".factoryguard-%%%%%%";
-  if (auto EC = llvm::sys::fs::createUniqueFile(Model, FD, Tmp)) {
-    Log << "factoryguard: error: cannot write beside '" << displayPath(Path)
-        << "': " << EC.message() << "; file left unchanged\n";
-    return false;
-  }
-  {
-    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
-    OS << Text;
-    OS.flush();
-    if (OS.has_error()) {
-      Log << "factoryguard: error: cannot write '" << Tmp << "': "
-          << OS.error().message() << "; '" << displayPath(Path)
-          << "' left unchanged\n";
-      OS.clear_error();
-      llvm::sys::fs::remove(Tmp);
-      return false;
+bool isUnder(llvm::StringRef Path, llvm::StringRef Root) {
+  if (Root == "/")
+    return Path.starts_with("/");
+  return Path.starts_with(Root) && Path.size() > Root.size() &&
+         llvm::sys::path::is_separator(Path[Root.size()]);
+}
+
+/// The new text of a file, or nullopt when an edit lies past its end.
+/// Overlapping edits are all skipped, with a warning each.
+std::optional<std::string> applyEdits(llvm::StringRef Text,
+                                      const std::vector<Edit> &Edits,
+                                      const std::string &Display,
+                                      llvm::raw_ostream &Log, unsigned &Applied,
+                                      unsigned &Skipped) {
+  std::vector<bool> Drop(Edits.size(), false);
+  for (size_t I = 0; I < Edits.size(); ++I)
+    for (size_t J = I + 1; J < Edits.size(); ++J) {
+      const Edit &A = Edits[I], &B = Edits[J];
+      bool Overlap = B.Offset < A.Offset + A.Length ||
+                     (A.Offset == B.Offset && (A.Length == 0 || B.Length == 0));
+      if (Overlap)
+        Drop[I] = Drop[J] = true;
     }
+  for (const Edit &E : Edits)
+    if (static_cast<size_t>(E.Offset) + E.Length > Text.size())
+      return std::nullopt;
+  std::string Out;
+  size_t Pos = 0;
+  Applied = Skipped = 0;
+  for (size_t I = 0; I < Edits.size(); ++I) {
+    const Edit &E = Edits[I];
+    if (Drop[I]) {
+      Log << "factoryguard: warning: overlapping fix-its at " << Display
+          << " offset " << E.Offset << " were not applied\n";
+      ++Skipped;
+      continue;
+    }
+    Out += Text.slice(Pos, E.Offset);
+    Out += E.Text;
+    Pos = E.Offset + E.Length;
+    ++Applied;
   }
-  llvm::sys::fs::file_status St;
-  if (!llvm::sys::fs::status(Path, St))
-    llvm::sys::fs::setPermissions(Tmp, St.permissions());
-  if (auto EC = llvm::sys::fs::rename(Tmp, Path)) {
-    Log << "factoryguard: error: cannot replace '" << displayPath(Path)
-        << "': " << EC.message() << "; file left unchanged\n";
-    llvm::sys::fs::remove(Tmp);
-    return false;
-  }
-  return true;
+  Out += Text.drop_front(Pos);
+  return Out;
 }
 } // namespace
 
-FixSummary applyFixes(const std::vector<Finding> &Findings, llvm::raw_ostream &Log) {
+FixSummary applyFixes(const std::vector<Finding> &Findings,
+                      llvm::StringRef SourceRoot, llvm::raw_ostream &Log) {
   FixSummary Sum;
+  llvm::SmallString<256> Root;
+  std::error_code RootEC = llvm::sys::fs::real_path(SourceRoot, Root);
   for (auto &KV : editsByFile(Findings)) {
     const std::string &Path = KV.first;
-    std::vector<Edit> &Edits = KV.second;
-    auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false);
-    if (!Buf) {
-      Log << "factoryguard: error: cannot read '" << displayPath(Path)
-          << "' to fix it: " << Buf.getError().message() << "\n";
+    const std::vector<Edit> &Edits = KV.second.Edits;
+    const std::string Display = displayPath(Path);
+    auto Refuse = [&](const llvm::Twine &Why) {
+      Log << "factoryguard: error: '" << Display << "' " << Why << "; its "
+          << Edits.size() << " fix-it(s) were not applied and the file was "
+          << "left as it is\n";
       Sum.Skipped += Edits.size();
+      ++Sum.FilesRefused;
+    };
+
+    // Where the file really is, and whether --fix may write there: never
+    // outside the source root, also not through a link that leads out.
+    llvm::SmallString<256> Real;
+    if (std::error_code EC = llvm::sys::fs::real_path(Path, Real)) {
+      Refuse("cannot be resolved: " + EC.message());
+      continue;
+    }
+    if (RootEC) {
+      Refuse("cannot be fixed: the source root '" + SourceRoot +
+             "' cannot be resolved: " + RootEC.message());
+      continue;
+    }
+    if (!isUnder(Real, Root)) {
+      if (Real != llvm::StringRef(Path))
+        Refuse("resolves to '" + Real + "', outside the source root '" + Root +
+               "' (see --source-root)");
+      else
+        Refuse("is outside the source root '" + Root + "' (see --source-root)");
+      continue;
+    }
+
+    llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> Buf = readRegularFile(Real);
+    if (!Buf) {
+      Refuse("cannot be read: " + llvm::toString(Buf.takeError()));
       continue;
     }
     llvm::StringRef Text = (*Buf)->getBuffer();
-    // Overlapping edits: skip both (and any others they overlap).
-    std::vector<bool> Drop(Edits.size(), false);
-    for (size_t I = 0; I < Edits.size(); ++I)
-      for (size_t J = I + 1; J < Edits.size(); ++J) {
-        const Edit &A = Edits[I], &B = Edits[J];
-        bool Overlap = B.Offset < A.Offset + A.Length ||
-                       (A.Offset == B.Offset && (A.Length == 0 || B.Length == 0));
-        if (Overlap)
-          Drop[I] = Drop[J] = true;
-      }
-    std::string Out;
-    unsigned Pos = 0, Applied = 0;
-    for (size_t I = 0; I < Edits.size(); ++I) {
-      const Edit &E = Edits[I];
-      if (Drop[I]) {
-        Log << "factoryguard: warning: overlapping fix-its at "
-            << displayPath(Path) << " offset " << E.Offset
-            << " were not applied\n";
-        ++Sum.Skipped;
-        continue;
-      }
-      if (E.Offset + E.Length > Text.size()) {
-        Log << "factoryguard: warning: '" << displayPath(Path)
-            << "' changed since it was analyzed; its fix-its were not applied\n";
-        Sum.Skipped += Edits.size();
-        Applied = 0;
-        Out.clear();
-        Pos = ~0u;
-        break;
-      }
-      Out += Text.slice(Pos, E.Offset).str();
-      Out += E.Text;
-      Pos = E.Offset + E.Length;
-      ++Applied;
-    }
-    if (Pos == ~0u || Applied == 0)
+    uint64_t Hash = llvm::xxh3_64bits(Text);
+    // The offsets are only valid for the content the analysis read (an
+    // editor or formatter may have saved the file since).
+    const std::set<uint64_t> &Seen = KV.second.Hashes;
+    if (Seen.size() > 1 || (Seen.size() == 1 && *Seen.begin() != Hash)) {
+      Refuse("changed after it was analyzed");
       continue;
-    Out += Text.drop_front(Pos).str();
-    if (writeAtomically(Path, Out, Log)) {
-      Sum.Applied += Applied;
-      ++Sum.FilesChanged;
-    } else {
-      Sum.Skipped += Applied;
     }
+    unsigned Applied = 0, Overlapping = 0;
+    std::optional<std::string> Out =
+        applyEdits(Text, Edits, Display, Log, Applied, Overlapping);
+    if (!Out) {
+      Refuse("changed after it was analyzed (a fix-it lies past its end)");
+      continue;
+    }
+    Sum.Skipped += Overlapping;
+    if (Applied == 0)
+      continue;
+    // Checked again right before the rename, for a save while we write.
+    auto StillTheSame = [&]() -> llvm::Error {
+      llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> Now = readRegularFile(Real);
+      if (!Now)
+        return Now.takeError();
+      if (llvm::xxh3_64bits((*Now)->getBuffer()) != Hash)
+        return llvm::createStringError(
+            std::make_error_code(std::errc::device_or_resource_busy),
+            "changed while it was being fixed");
+      return llvm::Error::success();
+    };
+    if (llvm::Error Err = writeOutput(
+            Real, [&](llvm::raw_ostream &OS) { OS << *Out; }, StillTheSame)) {
+      Refuse(llvm::Twine("could not be written: ") + llvm::toString(std::move(Err)));
+      continue;
+    }
+    Sum.Applied += Applied;
+    ++Sum.FilesChanged;
   }
   return Sum;
 }
@@ -164,19 +211,10 @@ llvm::Error exportFixes(const std::vector<Finding> &Findings,
                                  "");
     TUD.Diagnostics.push_back(std::move(D));
   }
-  std::string Text;
-  {
-    llvm::raw_string_ostream OS(Text);
+  return writeOutput(YamlPath, [&](llvm::raw_ostream &OS) {
     llvm::yaml::Output YAML(OS);
     YAML << TUD;
-  }
-  std::error_code EC;
-  llvm::raw_fd_ostream OS(YamlPath, EC, llvm::sys::fs::OF_Text);
-  if (EC)
-    return llvm::createStringError(EC, "cannot write '%s': %s",
-                                   YamlPath.str().c_str(), EC.message().c_str());
-  OS << Text;
-  return llvm::Error::success();
+  });
 }
 
 } // namespace factoryguard

@@ -13,17 +13,26 @@ namespace factoryguard {
 struct FixSummary {
   unsigned Applied = 0;      // replacements written
   unsigned FilesChanged = 0;
-  unsigned Skipped = 0;      // overlapping or stale replacements
+  unsigned Skipped = 0;      // replacements not applied
+  unsigned FilesRefused = 0; // files left alone because of an error
 };
 
-/// Applies the fix-its of unsuppressed findings in place. Per file all or
-/// nothing: the new text is written to a temporary file beside it and
-/// renamed over it, so a file is never half-written. Overlapping
-/// replacements are both skipped, with a message on Log; a file whose size
-/// no longer fits the replacements is left alone.
-FixSummary applyFixes(const std::vector<Finding> &Findings, llvm::raw_ostream &Log);
+/// Applies the fix-its of unsuppressed findings in place, through
+/// writeOutput (tool/Output.h): per file all or nothing, a symbolic link is
+/// kept and the file it names is fixed. A file is refused, named on Log and
+/// left exactly as it is (FilesRefused) when
+///   - its real path (links followed) is not under SourceRoot's real path,
+///   - its content differs from what the analysis read (FixIt::ContentHash;
+///     an editor or formatter saved it meanwhile), also when that happens
+///     while the fixed text is being written,
+///   - it cannot be read or written, or is not a regular file.
+/// Overlapping replacements are both skipped with a warning (Skipped), the
+/// others in that file still applied.
+FixSummary applyFixes(const std::vector<Finding> &Findings,
+                      llvm::StringRef SourceRoot, llvm::raw_ostream &Log);
 
-/// Writes the fix-its in clang-apply-replacements' YAML format.
+/// Writes the fix-its in clang-apply-replacements' YAML format, through
+/// writeOutput: a failed write leaves no partial file.
 llvm::Error exportFixes(const std::vector<Finding> &Findings,
                         llvm::StringRef YamlPath);
 

@@ -2,6 +2,7 @@
 
 #include "SarifReporter.h"
 
+#include "Config.h"
 #include "Fingerprint.h"
 #include "Rules.h"
 
@@ -572,13 +573,15 @@ std::string renderSarif(const std::vector<Finding> &Findings,
 
 llvm::Expected<std::set<std::string>>
 readBaselineFingerprints(llvm::StringRef SarifPath) {
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Buffer =
-      llvm::MemoryBuffer::getFile(SarifPath, /*IsText=*/true,
-                                  /*RequiresNullTerminator=*/false);
-  if (!Buffer)
-    return llvm::createStringError(
-        Buffer.getError(), "cannot read baseline '%s': %s",
-        SarifPath.str().c_str(), Buffer.getError().message().c_str());
+  // A FIFO or a device would block or never end: regular files only.
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> Buffer =
+      readRegularFile(SarifPath);
+  if (!Buffer) {
+    std::string Why = llvm::toString(Buffer.takeError());
+    return llvm::createStringError(std::make_error_code(std::errc::invalid_argument),
+                                   "cannot read baseline '%s': %s",
+                                   SarifPath.str().c_str(), Why.c_str());
+  }
   llvm::StringRef Text = (*Buffer)->getBuffer();
   nlohmann::json Log = nlohmann::json::parse(Text.begin(), Text.end(), nullptr,
                                              /*allow_exceptions=*/false);

@@ -5,8 +5,10 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
+#include <vector>
 
 namespace factoryguard {
 
@@ -22,28 +24,37 @@ std::string displayPath(const std::string &Path) {
 
 namespace {
 
+/// The lines of the files findings point into, each file read once and its
+/// line starts indexed once.
 class SourceLines {
 public:
   llvm::StringRef line(const std::string &File, unsigned Line) {
-    auto &Buf = Files[File];
-    if (!Buf) {
+    Entry &E = Files[File];
+    if (!E.Loaded) {
+      E.Loaded = true;
       auto B = llvm::MemoryBuffer::getFile(File, true);
       if (!B)
         return "";
-      Buf = std::move(*B);
+      E.Buf = std::move(*B);
+      llvm::StringRef Text = E.Buf->getBuffer();
+      E.Starts.push_back(0);
+      for (size_t I = 0; I < Text.size(); ++I)
+        if (Text[I] == '\n')
+          E.Starts.push_back(I + 1);
     }
-    llvm::StringRef Text = Buf->getBuffer();
-    for (unsigned L = 1; L < Line; ++L) {
-      size_t NL = Text.find('\n');
-      if (NL == llvm::StringRef::npos)
-        return "";
-      Text = Text.drop_front(NL + 1);
-    }
+    if (!E.Buf || Line == 0 || Line > E.Starts.size())
+      return "";
+    llvm::StringRef Text = E.Buf->getBuffer().drop_front(E.Starts[Line - 1]);
     return Text.take_until([](char C) { return C == '\n' || C == '\r'; });
   }
 
 private:
-  std::map<std::string, std::unique_ptr<llvm::MemoryBuffer>> Files;
+  struct Entry {
+    bool Loaded = false;
+    std::unique_ptr<llvm::MemoryBuffer> Buf;
+    std::vector<size_t> Starts; // offset of each line
+  };
+  std::map<std::string, Entry> Files;
 };
 
 void printLocation(llvm::raw_ostream &OS, const SourceRange &R, bool Colors) {
@@ -66,18 +77,46 @@ void printLevel(llvm::raw_ostream &OS, llvm::StringRef Level, bool Colors) {
     OS.resetColor();
 }
 
+/// Lines up to this many bytes are printed whole; a longer one (generated
+/// code, minified sources) as a window of WindowBytes around the caret with
+/// "..." where it was cut, as clang clips lines to the terminal width. A
+/// 1 MB line is then not repeated per finding.
+constexpr size_t MaxWholeLine = 512;
+constexpr size_t WindowBytes = 200;
+constexpr size_t WindowBeforeCaret = 80;
+
+bool isUtf8Continuation(char C) { return (static_cast<unsigned char>(C) & 0xC0) == 0x80; }
+
 void printSnippet(llvm::raw_ostream &OS, SourceLines &Lines,
                   const SourceRange &R, bool Colors) {
   llvm::StringRef Text = Lines.line(R.File, R.Line);
   if (Text.empty() && R.Column > 1)
     return;
-  OS << Text << "\n";
-  std::string Marks;
-  for (unsigned C = 1; C < R.Column && C <= Text.size(); ++C)
-    Marks += Text[C - 1] == '\t' ? '\t' : ' ';
+  // 0-based: the caret's byte, and the end (exclusive) of the range on this
+  // line.
+  size_t Caret = std::min<size_t>(R.Column ? R.Column - 1 : 0, Text.size());
+  size_t RangeEnd = R.EndLine != R.Line ? Text.size()
+                    : R.EndColumn        ? R.EndColumn - 1
+                                         : 0;
+  size_t From = 0, To = Text.size();
+  if (Text.size() > MaxWholeLine) {
+    From = Caret > WindowBeforeCaret ? Caret - WindowBeforeCaret : 0;
+    To = std::min(Text.size(), From + WindowBytes);
+    if (To - From < WindowBytes)
+      From = To > WindowBytes ? To - WindowBytes : 0;
+    // Cut between characters, not inside a UTF-8 sequence.
+    while (From > 0 && From < Caret && isUtf8Continuation(Text[From]))
+      ++From;
+    while (To < Text.size() && To > Caret + 1 && isUtf8Continuation(Text[To]))
+      --To;
+  }
+  llvm::StringRef Cut = From > 0 ? "..." : "";
+  OS << Cut << Text.slice(From, To) << (To < Text.size() ? "..." : "") << "\n";
+  std::string Marks(Cut.size(), ' ');
+  for (size_t C = From; C < Caret; ++C)
+    Marks += Text[C] == '\t' ? '\t' : ' ';
   Marks += '^';
-  unsigned End = R.EndLine == R.Line ? R.EndColumn : Text.size() + 1;
-  for (unsigned C = R.Column + 1; C < End; ++C)
+  for (size_t C = Caret + 1; C < std::min(RangeEnd, To); ++C)
     Marks += '~';
   if (Colors)
     OS.changeColor(llvm::raw_ostream::GREEN, true);

@@ -3,6 +3,7 @@
 #include "Driver.h"
 #include "Fingerprint.h"
 #include "FixApplier.h"
+#include "Output.h"
 #include "Rules.h"
 #include "SarifReporter.h"
 #include "TextReporter.h"
@@ -15,6 +16,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -35,9 +37,13 @@ OPTIONS:
   --config <file>          configuration file instead of .factoryguard.yaml
                            discovery
   --format text|sarif      output format (default text)
-  -o <file>                write the report there instead of standard output
+  -o <file>                write the report there instead of standard output;
+                           a device or FIFO is written through, a symbolic
+                           link is kept and the file it names replaced whole
   --rules <globs>          clang-tidy style, e.g. -*,factoryguard-null-context
-  --fix                    apply fix-its in place
+  --fix                    apply fix-its in place, only to files whose real
+                           path is under the source root and that did not
+                           change since they were analyzed (others: exit 2)
   --export-fixes <yaml>    write fix-its for clang-apply-replacements
   --baseline <sarif>       report only findings not in that earlier report
   -j <n>                   translation units analyzed in parallel (default:
@@ -55,8 +61,12 @@ OPTIONS:
   --version                print the version
   --help                   print this help
 
+Neither -o nor --export-fixes may name an analyzed source or the
+compilation database.
+
 EXIT STATUS: 0 no finding at the fail level; 1 findings; 2 usage or
-configuration error; 3 a translation unit could not be analyzed.
+configuration error, or a report, export or fix that could not be written;
+3 a translation unit could not be analyzed.
 )";
 
 int usageError(const std::string &Msg) {
@@ -82,42 +92,6 @@ std::string gitTopLevel() {
       Top = (*Buf)->getBuffer().trim().str();
   llvm::sys::fs::remove(Out);
   return Top;
-}
-
-/// Writes Text to Path through a temporary file and a rename, so a failed
-/// run never leaves a half-written report.
-bool writeReport(const std::string &Path, const std::string &Text) {
-  if (Path.empty() || Path == "-") {
-    llvm::outs() << Text;
-    llvm::outs().flush();
-    return true;
-  }
-  llvm::SmallString<256> Tmp;
-  int FD;
-  if (auto EC = llvm::sys::fs::createUniqueFile(Path + ".tmp-%%%%%%", FD, Tmp)) {
-    llvm::errs() << "factoryguard: error: cannot write '" << Path
-                 << "': " << EC.message() << "\n";
-    return false;
-  }
-  {
-    llvm::raw_fd_ostream OS(FD, true);
-    OS << Text;
-    OS.flush();
-    if (OS.has_error()) {
-      llvm::errs() << "factoryguard: error: cannot write '" << Path
-                   << "': " << OS.error().message() << "\n";
-      OS.clear_error();
-      llvm::sys::fs::remove(Tmp);
-      return false;
-    }
-  }
-  if (auto EC = llvm::sys::fs::rename(Tmp, Path)) {
-    llvm::errs() << "factoryguard: error: cannot write '" << Path
-                 << "': " << EC.message() << "\n";
-    llvm::sys::fs::remove(Tmp);
-    return false;
-  }
-  return true;
 }
 
 } // namespace
@@ -165,6 +139,11 @@ int main(int argc, char **argv) {
         "--source-root", "--category", "--explain"};
     if (WithValue.count(Name) && !TakeValue())
       return usageError("option '" + Name + "' needs a value");
+    // An empty path would silently mean "none" (discovery, standard output).
+    static const std::set<std::string> WithPath = {
+        "-p", "--config", "-o", "--export-fixes", "--baseline", "--source-root"};
+    if (WithPath.count(Name) && Value.empty())
+      return usageError("option '" + Name + "' needs a non-empty path");
 
     if (Name == "--help" || Name == "-h") {
       llvm::outs() << Usage;
@@ -277,21 +256,42 @@ int main(int argc, char **argv) {
     Findings.push_back(std::move(F));
   }
 
+  // What we write must not replace what we read.
+  std::set<std::string> InputSet(Result.Units.begin(), Result.Units.end());
+  for (const Finding &F : Findings)
+    InputSet.insert(F.Where.File);
+  std::vector<std::string> Inputs(InputSet.begin(), InputSet.end());
+  for (const auto &[Option, Path] : {std::pair<const char *, const std::string &>{"-o", Output},
+                                     {"--export-fixes", ExportFixes}})
+    if (auto Err = refuseInputTarget(Option, Path, Inputs, Result.DatabaseFile)) {
+      llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
+                   << "\n";
+      return 2;
+    }
+
+  runTestHook("FACTORYGUARD_TEST_HOOK_AFTER_ANALYSIS");
   if (!ExportFixes.empty())
     if (auto Err = exportFixes(Findings, ExportFixes)) {
       llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
                    << "\n";
       return 2;
     }
+  bool FixFailed = false;
   if (Fix) {
-    FixSummary Sum = applyFixes(Findings, llvm::errs());
+    FixSummary Sum = applyFixes(Findings, SourceRoot, llvm::errs());
     llvm::errs() << "factoryguard: applied " << Sum.Applied << " fix-it(s) in "
                  << Sum.FilesChanged << " file(s)";
     if (Sum.Skipped)
       llvm::errs() << ", skipped " << Sum.Skipped;
+    if (Sum.FilesRefused)
+      llvm::errs() << ", left " << Sum.FilesRefused << " file(s) unchanged";
     llvm::errs() << "\n";
+    FixFailed = Sum.FilesRefused != 0;
   }
 
+  // The text report is streamed (a report of many findings on long lines
+  // is never held as one string); SARIF is one JSON document.
+  std::function<void(llvm::raw_ostream &)> Render;
   std::string Report;
   if (Format == "sarif") {
     SarifOptions SO;
@@ -301,15 +301,19 @@ int main(int argc, char **argv) {
     for (const UnitFailure &F : Result.Failures)
       SO.Failures.push_back({F.File, F.Message});
     Report = renderSarif(Findings, SO);
+    Render = [&](llvm::raw_ostream &OS) { OS << Report; };
   } else {
-    llvm::raw_string_ostream OS(Report);
     bool Colors = Output.empty() && llvm::outs().has_colors() &&
                   !llvm::sys::Process::GetEnv("NO_COLOR");
-    renderText(Findings, OS, Colors);
+    Render = [&, Colors](llvm::raw_ostream &OS) { renderText(Findings, OS, Colors); };
   }
-  if (!writeReport(Output, Report))
+  if (auto Err = writeOutput(Output, Render)) {
+    llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err)) << "\n";
     return 2;
+  }
 
+  if (FixFailed)
+    return 2;
   if (!Result.Failures.empty())
     return 3;
   if (FailOn == "never")
