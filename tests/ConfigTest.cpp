@@ -302,7 +302,7 @@ TEST(NameMatcher, RegexMatchesTheWholeName) {
   EXPECT_TRUE(M.isRegex());
   EXPECT_TRUE(M.matches("netra::AgentBridge"));
   EXPECT_TRUE(M.matches("netra::detail::WsBridge"));
-  // A partial match is no match: std::regex_match, not regex_search.
+  // A partial match is no match: RE2::FullMatch, not a search.
   EXPECT_FALSE(M.matches("netra::BridgeHelper"));
   EXPECT_FALSE(M.matches("x::netra::AgentBridge"));
 }
@@ -313,6 +313,72 @@ TEST(NameMatcher, BadRegexIsAnError) {
   std::string E = llvm::toString(M.takeError());
   EXPECT_EQ(E.rfind("invalid regex 'a::[b': ", 0), 0u) << E;
   EXPECT_GT(E.size(), std::string("invalid regex 'a::[b': ").size());
+}
+
+TEST(NameMatcher, RegexesAreRE2AndLinear) {
+  // RE2 syntax: Perl classes, non-capturing groups; no backreferences.
+  EXPECT_TRUE(matcher("regex:ns::\\w+(?:Manager|Bridge)").matches("ns::WsBridge"));
+  llvm::Expected<NameMatcher> Backref = NameMatcher::create("regex:(a)\\1");
+  ASSERT_FALSE(static_cast<bool>(Backref));
+  EXPECT_NE(llvm::toString(Backref.takeError()).find("invalid regex"),
+            std::string::npos);
+  // A nested quantifier on a long subject: exponential for a backtracking
+  // engine, linear for RE2 (bounded by the test's own timeout).
+  std::string Long = "ns::" + std::string(100000, 'a');
+  NameMatcher Nested = matcher("regex:ns::(a+)+$");
+  EXPECT_TRUE(Nested.matches(Long));
+  EXPECT_FALSE(Nested.matches(Long + "b"));
+  EXPECT_TRUE(matcher("regex:ns::(a+)+b").matches(Long + "b"));
+  // The same for paths.
+  EXPECT_FALSE(matcher("regex:(/+a+)+$").matchesPath(
+      std::string(50000, '/') + std::string(50000, 'a') + "!"));
+}
+
+TEST(NameMatcher, HugePatternsAreAnErrorOrWorkNeverACrash) {
+  std::string Literal(100000, 'a');
+  std::string Groups, Nested = std::string(20000, '(') + "a" +
+                               std::string(20000, ')');
+  for (int I = 0; I < 20000; ++I)
+    Groups += "(a)";
+  for (const std::string &P : {Literal, Groups, Nested,
+                                std::string("(((a{1000}){1000}){1000})")}) {
+    llvm::Expected<NameMatcher> M = NameMatcher::create("regex:" + P);
+    if (M) {
+      EXPECT_FALSE(M->matches("b"));
+      continue;
+    }
+    std::string E = llvm::toString(M.takeError());
+    EXPECT_EQ(E.rfind("invalid regex '", 0), 0u) << E.substr(0, 300);
+    EXPECT_LT(E.size(), 300u) << "the pattern is clipped in the message";
+  }
+  // The repetition bomb is too large to compile: a clear error.
+  llvm::Expected<NameMatcher> Bomb =
+      NameMatcher::create("regex:((a{1000}){1000}){1000}");
+  ASSERT_FALSE(static_cast<bool>(Bomb));
+  llvm::consumeError(Bomb.takeError());
+}
+
+TEST(ParseConfig, EntriesKeepTheirPositions) {
+  Config C = parseOrDie("contexts: [a::Ctx]\n"
+                        "managers:\n"
+                        "  - a::M\n"
+                        "  - \"regex:a::.*Bridge\"\n"
+                        "factories:\n"
+                        "  - a::make\n"
+                        "  - name: a::create\n"
+                        "    context-param: 2\n");
+  ASSERT_EQ(C.Contexts.Entries.size(), 1u);
+  EXPECT_EQ(C.Contexts.Entries[0].Line, 1u);
+  EXPECT_EQ(C.Contexts.Entries[0].Column, 12u);
+  ASSERT_EQ(C.Managers.Entries.size(), 2u);
+  EXPECT_EQ(C.Managers.Entries[1].Line, 4u);
+  EXPECT_EQ(C.Managers.Entries[1].Column, 5u);
+  ASSERT_EQ(C.Factories.size(), 2u);
+  EXPECT_EQ(C.Factories[0].Name.Line, 6u);
+  EXPECT_EQ(C.Factories[1].Name.Line, 7u);
+  EXPECT_EQ(C.Factories[1].Name.Column, 11u);
+  EXPECT_EQ(C.Factories[1].ParamLine, 8u);
+  EXPECT_EQ(C.Factories[1].ParamColumn, 20u);
 }
 
 TEST(NameMatcher, EmptyEntriesAreErrors) {
