@@ -1,5 +1,6 @@
 //===- ConfigTest.cpp - .factoryguard.yaml, name lists, discovery --------===//
 #include "Config.h"
+#include "ConfigCheck.h"
 #include "Finding.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -379,6 +380,70 @@ TEST(ParseConfig, EntriesKeepTheirPositions) {
   EXPECT_EQ(C.Factories[1].Name.Column, 11u);
   EXPECT_EQ(C.Factories[1].ParamLine, 8u);
   EXPECT_EQ(C.Factories[1].ParamColumn, 20u);
+}
+
+TEST(ConfigValidation, UnmatchedEntriesWarnWithASuggestion) {
+  Config C = parseOrDie("contexts: [a::Ctx]\n"
+                        "managers: [a::Manger, \"regex:a::.*Bridge\", zz::Q]\n"
+                        "factories:\n"
+                        "  - name: a::make\n"
+                        "    context-param: 4\n");
+  ConfigMatchRecord R;
+  R.addMatch(C.Contexts.Entries[0], {"a::Ctx", "/src/a.h", 3});
+  R.addMatch(C.Factories[0].Name, {"a::make", "/src/a.h", 9});
+  R.SeenTypes.insert("a::Manager");
+  R.SeenTypes.insert("a::Ctx");
+  R.SeenFunctions.insert("a::Manager2");
+  R.BadParams.push_back({&C.Factories[0], {"a::make", "/src/a.h", 9}, 1});
+  std::vector<ConfigDiagnostic> Out;
+  validateConfig(C, R, /*Strict=*/false, Out);
+  ASSERT_EQ(Out.size(), 4u);
+  EXPECT_FALSE(Out[0].IsError);
+  EXPECT_EQ(Out[0].Text, "cfg.yaml:2:12: warning: 'managers' entry 'a::Manger' "
+                         "matched no declaration in the analyzed units; did "
+                         "you mean 'a::Manager'?");
+  EXPECT_EQ(Out[1].Text, "cfg.yaml:2:23: warning: 'managers' entry "
+                         "'regex:a::.*Bridge' matched no declaration in the "
+                         "analyzed units");
+  EXPECT_EQ(Out[2].Text, "cfg.yaml:2:44: warning: 'managers' entry 'zz::Q' "
+                         "matched no declaration in the analyzed units");
+  EXPECT_TRUE(Out[3].IsError);
+  EXPECT_EQ(Out[3].Text, "cfg.yaml:5:20: error: 'context-param' 4 is out of "
+                         "range for 'a::make' (/src/a.h:9), which has 1 "
+                         "parameter (the index is zero-based)");
+
+  Out.clear();
+  validateConfig(C, R, /*Strict=*/true, Out);
+  ASSERT_EQ(Out.size(), 4u);
+  EXPECT_TRUE(Out[0].IsError);
+  EXPECT_EQ(Out[0].Text.rfind("cfg.yaml:2:12: error: 'managers'", 0), 0u);
+}
+
+TEST(ConfigValidation, RecordsMergeAcrossUnits) {
+  Config C = parseOrDie("managers: [a::M, b::M]\n");
+  ConfigMatchRecord First, Second, All;
+  First.addMatch(C.Managers.Entries[0], {"a::M", "/a.h", 1});
+  Second.addMatch(C.Managers.Entries[1], {"b::M", "/b.h", 2});
+  Second.SeenTypes.insert("b::M");
+  All.merge(std::move(First));
+  All.merge(std::move(Second));
+  std::vector<ConfigDiagnostic> Out;
+  validateConfig(C, All, /*Strict=*/true, Out);
+  EXPECT_TRUE(Out.empty()) << Out.front().Text;
+  EXPECT_EQ(All.SeenTypes.count("b::M"), 1u);
+}
+
+TEST(ConfigValidation, ClosestName) {
+  llvm::StringSet<> Names;
+  for (const char *N : {"netra::WebSocketManager", "netra::WebSocketBridge",
+                        "other::Thing"})
+    Names.insert(N);
+  EXPECT_EQ(closestName("netra::WebSocketManagr", Names),
+            "netra::WebSocketManager");
+  EXPECT_EQ(closestName("::netra::WebsocketManager", Names),
+            "netra::WebSocketManager");
+  EXPECT_EQ(closestName("netra::Completely::Different", Names), "");
+  EXPECT_EQ(closestName("x::y", Names), "");
 }
 
 TEST(NameMatcher, EmptyEntriesAreErrors) {
