@@ -12,6 +12,7 @@
 #include "llvm/Support/Path.h"
 
 #include <algorithm>
+#include <functional>
 
 using namespace clang;
 
@@ -222,6 +223,84 @@ void addSiblings(const DeclContext *DC, NameKind Kind, ConfigMatchRecord &R) {
   }
 }
 
+/// The scope every name a regex matches starts with: "netra" for
+/// "netra::.*Bridge" (the text before the last "::" of the pattern's literal
+/// start); empty when the pattern starts with a metacharacter.
+llvm::StringRef literalScope(llvm::StringRef Pattern) {
+  Pattern.consume_front("::");
+  llvm::StringRef Literal =
+      Pattern.substr(0, Pattern.find_first_of("\\.[](){}*+?|^$"));
+  size_t Colons = Literal.rfind("::");
+  return Colons == llvm::StringRef::npos ? llvm::StringRef()
+                                         : Literal.substr(0, Colons);
+}
+
+/// The namespace or class a qualified name ("a::B") names in the unit.
+const DeclContext *lookupScope(ASTContext &Ctx, llvm::StringRef Name) {
+  llvm::SmallVector<llvm::StringRef, 6> Parts;
+  Name.split(Parts, "::");
+  const DeclContext *DC = Ctx.getTranslationUnitDecl();
+  for (llvm::StringRef Part : Parts) {
+    if (Part.empty() || !llvm::all_of(Part, [](char C) {
+          return llvm::isAlnum(C) || C == '_' || C == '$';
+        }))
+      return nullptr;
+    const DeclContext *Next = nullptr;
+    for (const NamedDecl *D : DC->lookup(DeclarationName(&Ctx.Idents.get(Part))))
+      if ((Next = scopeOf(D)))
+        break;
+    if (!Next)
+      return nullptr;
+    DC = Next;
+  }
+  return DC;
+}
+
+/// A regex entry that the analysis' lookups did not match is tried on the
+/// declarations of the scope its literal start names, and of the namespaces
+/// and classes in it (two levels, declarations only, bounded).
+void matchRegexInScope(ASTContext &Ctx, const NameMatcher &E, NameKind Kind,
+                       ConfigMatchRecord &R) {
+  llvm::StringRef Pattern = E.text();
+  Pattern.consume_front("regex:");
+  llvm::StringRef Scope = literalScope(Pattern);
+  if (Scope.empty())
+    return;
+  const DeclContext *Start = lookupScope(Ctx, Scope);
+  if (!Start)
+    return;
+  unsigned Budget = 20000;
+  std::function<void(const DeclContext *, unsigned)> Scan =
+      [&](const DeclContext *DC, unsigned Depth) {
+        llvm::SmallVector<const DeclContext *, 4> Parts;
+        if (const auto *NS = dyn_cast<NamespaceDecl>(DC))
+          for (const NamespaceDecl *Redecl : NS->redecls())
+            Parts.push_back(Redecl);
+        else
+          Parts.push_back(DC);
+        for (const DeclContext *Part : Parts)
+          for (const Decl *D : Part->decls()) {
+            if (Budget == 0)
+              return;
+            --Budget;
+            const auto *ND = dyn_cast<NamedDecl>(D);
+            if (!ND || D->isImplicit())
+              continue;
+            if (const NamedDecl *K = ofKind(ND, Kind)) {
+              std::string Name = qualifiedName(K);
+              if (E.matches(Name))
+                R.addMatch(E, describeDecl(K, Name));
+            }
+            if (Depth < 2)
+              if (const DeclContext *Inner = scopeOf(ND))
+                if (!isa<NamespaceDecl>(ND) ||
+                    ND == cast<NamespaceDecl>(ND)->getFirstDecl())
+                  Scan(Inner, Depth + 1);
+          }
+      };
+  Scan(Start, 0);
+}
+
 /// factoryguard annotations on the unit's own declarations.
 class AnnotationCollector : public RecursiveASTVisitor<AnnotationCollector> {
 public:
@@ -261,11 +340,13 @@ void finishConfigRecord(ASTContext &Ctx, const Config &Cfg,
                         ConfigMatchRecord &R) {
   auto Resolve = [&](const NameMatcher &E, NameKind Kind,
                      const FactoryEntry *Factory) {
-    if (E.isRegex() || E.plainName().empty())
-      return;
     // Already matched by a lookup of the analysis: the factory check has
     // seen its parameters too.
     if (R.matched(E))
+      return;
+    if (E.isRegex())
+      return matchRegexInScope(Ctx, E, Kind, R);
+    if (E.plainName().empty())
       return;
     llvm::SmallVector<const NamedDecl *, 4> Found;
     const DeclContext *Stop = nullptr;

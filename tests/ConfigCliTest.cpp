@@ -117,6 +117,36 @@ TEST(ConfigCli, EntryMatchedOnlyInTheSecondUnitIsFine) {
   }
 }
 
+TEST(ConfigCli, RegexEntriesMatchDeclarationsInTheScopeTheyName) {
+  std::string Dir = makeTempDir("cfg-regex-scope");
+  writeFile(Dir + "/.factoryguard.yaml",
+            "managers: [\"regex:netra::.*Bridge\"]\n"
+            "startup: [\"regex:netra::boot::.*\", \"regex:netra::nothing_.*\"]\n");
+  // Declared, never used by anything the rules look at.
+  writeFile(Dir + "/a.cpp", "#include \"netra/netra.h\"\n"
+                            "namespace netra { namespace boot {\n"
+                            "void init_all();\n"
+                            "} }\n");
+  RunResult R = runFactoryguard(withFlags({"a.cpp"}), Dir);
+  EXPECT_EQ(R.ExitCode, 0) << R.Err;
+  EXPECT_EQ(R.Err.find("Bridge"), std::string::npos) << R.Err;
+  EXPECT_EQ(R.Err.find("boot"), std::string::npos) << R.Err;
+  EXPECT_NE(R.Err.find(".factoryguard.yaml:2:36: warning: 'startup' entry "
+                       "'regex:netra::nothing_.*' matched no declaration"),
+            std::string::npos)
+      << R.Err;
+  R = runFactoryguard(withFlags({"--explain-config", "a.cpp"}), Dir);
+  EXPECT_EQ(R.ExitCode, 0) << R.Err;
+  EXPECT_NE(R.Out.find("    matched: netra::AgentBridge (" FG_TESTDATA
+                       "/include/netra/netra.h:29)\n"),
+            std::string::npos)
+      << R.Out;
+  EXPECT_NE(R.Out.find("    matched: netra::boot::init_all (" + Dir +
+                       "/a.cpp:3)\n"),
+            std::string::npos)
+      << R.Out;
+}
+
 TEST(ConfigCli, OutOfRangeContextParamIsAnError) {
   std::string Dir = makeTempDir("cfg-param");
   writeFile(Dir + "/.factoryguard.yaml",
