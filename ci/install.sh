@@ -12,7 +12,7 @@ PKGS=(
   build-essential cmake ninja-build git python3
   clang-19 clang-tools-19 clang-tidy-19 libclang-19-dev llvm-19-dev
   libclang-rt-19-dev
-  nlohmann-json3-dev libgtest-dev
+  nlohmann-json3-dev libgtest-dev libre2-dev pkg-config
   pre-commit dpkg-dev file
 )
 # Node.js and npm: the machine may ship them (from another source than

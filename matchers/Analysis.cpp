@@ -17,6 +17,7 @@ void TUState::begin(ASTContext &NewCtx) {
     return;
   Ctx = &NewCtx;
   M = std::make_unique<Model>(Cfg, NewCtx);
+  M->setRecorder(Recorder);
   Locs = std::make_unique<LocationMapper>(NewCtx.getSourceManager(),
                                           NewCtx.getLangOpts());
   Ids.clear();
@@ -144,11 +145,24 @@ Analysis::~Analysis() = default;
 void Analysis::run(ASTContext &Ctx) {
   State.begin(Ctx);
   if (Callbacks.empty())
-    return;
+    return finishConfigMatches(Ctx);
   std::vector<Decl *> Saved = Ctx.getTraversalScope();
   Ctx.setTraversalScope(userTopLevelDecls(Ctx));
   Finder.matchAST(Ctx);
   Ctx.setTraversalScope(Saved);
+  finishConfigMatches(Ctx);
+}
+
+void Analysis::recordConfigMatches(bool CollectAnnotations) {
+  if (!Matches)
+    Matches = std::make_unique<ConfigMatchRecord>();
+  Matches->CollectAnnotations = CollectAnnotations;
+  State.setRecorder(Matches.get());
+}
+
+void Analysis::finishConfigMatches(ASTContext &Ctx) {
+  if (Matches)
+    finishConfigRecord(Ctx, State.config(), *Matches);
 }
 
 } // namespace factoryguard

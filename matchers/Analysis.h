@@ -12,6 +12,7 @@
 
 #include "CallGraph.h"
 #include "Config.h"
+#include "ConfigCheck.h"
 #include "Finding.h"
 #include "Model.h"
 #include "clang/AST/ASTConsumer.h"
@@ -44,6 +45,8 @@ public:
   std::string staticInitNodeId(const clang::VarDecl *VD);
   /// Adds F unless a finding of the same rule already sits at its location.
   void report(Finding F);
+  /// Configuration matches of this unit go to R (see ConfigCheck.h).
+  void setRecorder(ConfigMatchRecord *R) { Recorder = R; }
 
   std::vector<Finding> Findings;
   TUFacts Facts;
@@ -53,6 +56,7 @@ private:
   clang::ASTContext *Ctx = nullptr;
   std::unique_ptr<Model> M;
   std::unique_ptr<LocationMapper> Locs;
+  ConfigMatchRecord *Recorder = nullptr;
   llvm::DenseMap<const clang::Decl *, std::string> Ids;
   std::set<std::tuple<std::string, std::string, unsigned>> Reported;
 };
@@ -103,11 +107,21 @@ public:
   void run(clang::ASTContext &Ctx);
   std::vector<Finding> takeFindings() { return std::move(State.Findings); }
   TUFacts takeFacts() { return std::move(State.Facts); }
+  /// Records which configuration entries match (SPEC §3 validation); with
+  /// CollectAnnotations also the unit's factoryguard annotations
+  /// (--explain-config). Off unless called before run().
+  void recordConfigMatches(bool CollectAnnotations);
+  ConfigMatchRecord takeConfigMatches() {
+    return Matches ? std::move(*Matches) : ConfigMatchRecord();
+  }
   static bool ruleEnabled(const Config &Cfg, llvm::StringRef Globs,
                           llvm::StringRef RuleId);
 
 private:
+  void finishConfigMatches(clang::ASTContext &Ctx);
+
   TUState State;
+  std::unique_ptr<ConfigMatchRecord> Matches;
   clang::ast_matchers::MatchFinder Finder;
   std::vector<std::unique_ptr<RuleCallback>> Callbacks;
 };

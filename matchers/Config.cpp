@@ -20,11 +20,14 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLParser.h"
 
+#include <re2/re2.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <mutex>
 #include <sys/stat.h>
+#include <tuple>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -47,6 +50,16 @@ static llvm::StringRef withoutLeadingColons(llvm::StringRef Name) {
   return Name;
 }
 
+/// The pattern for a message: long patterns are clipped.
+static std::string clipPattern(llvm::StringRef Pattern) {
+  constexpr size_t Max = 80;
+  if (Pattern.size() <= Max)
+    return Pattern.str();
+  return (Pattern.take_front(Max) + "... (" + llvm::Twine(Pattern.size()) +
+          " characters)")
+      .str();
+}
+
 llvm::Expected<NameMatcher> NameMatcher::create(llvm::StringRef Entry) {
   Entry = Entry.trim();
   NameMatcher M;
@@ -55,12 +68,24 @@ llvm::Expected<NameMatcher> NameMatcher::create(llvm::StringRef Entry) {
   if (Pattern.consume_front(RegexPrefix)) {
     if (Pattern.empty())
       return makeError("empty regex in '" + Entry + "'");
-    try {
-      M.Regex =
-          std::make_shared<std::regex>(Pattern.str(), std::regex::ECMAScript);
-    } catch (const std::regex_error &E) {
-      return makeError("invalid regex '" + Pattern + "': " + E.what());
+    // RE2: no backtracking, so matching is linear in the subject; parsing
+    // and compiling are bounded by the memory budget (a huge or deeply
+    // nested pattern is an error, not a crash or a hang).
+    RE2::Options Opts;
+    Opts.set_log_errors(false);
+    Opts.set_max_mem(RegexMemoryBudget);
+    auto Re = std::make_shared<const RE2>(
+        re2::StringPiece(Pattern.data(), Pattern.size()), Opts);
+    if (!Re->ok()) {
+      if (Re->error_code() == RE2::ErrorPatternTooLarge)
+        return makeError("invalid regex '" + clipPattern(Pattern) +
+                         "': the pattern is too large (its compiled form "
+                         "exceeds " +
+                         llvm::Twine(RegexMemoryBudget >> 20) + " MB)");
+      return makeError("invalid regex '" + clipPattern(Pattern) +
+                       "': " + Re->error());
     }
+    M.Regex = std::move(Re);
     return M;
   }
   M.Plain = withoutLeadingColons(Entry).str();
@@ -69,14 +94,8 @@ llvm::Expected<NameMatcher> NameMatcher::create(llvm::StringRef Entry) {
   return M;
 }
 
-static bool regexMatchesWhole(const std::regex &Re, llvm::StringRef Text) {
-  try {
-    return std::regex_match(Text.begin(), Text.end(), Re);
-  } catch (const std::regex_error &) {
-    // Only error_complexity/error_stack can be thrown here: treat a subject
-    // the engine cannot decide as not matching.
-    return false;
-  }
+static bool regexMatchesWhole(const RE2 &Re, llvm::StringRef Text) {
+  return RE2::FullMatch(re2::StringPiece(Text.data(), Text.size()), Re);
 }
 
 bool NameMatcher::matches(llvm::StringRef QualifiedName) const {
@@ -240,6 +259,8 @@ private:
   /// document yields nodes that are wrong only because of it.
   llvm::Error errorAt(const Node *N, const llvm::Twine &Message);
   std::string location(llvm::SMLoc Loc) const;
+  /// 1-based line and column of N (0, 0 when unknown).
+  std::pair<unsigned, unsigned> lineColumn(const Node *N) const;
 
   llvm::Error readTopLevel(Node *Root, Config &C);
   llvm::Error readNameList(Node *Value, llvm::StringRef Key, NameList &Out);
@@ -281,6 +302,13 @@ std::string ConfigReader::location(llvm::SMLoc Loc) const {
     return File + ":1:1";
   auto [Line, Col] = SM.getLineAndColumn(Loc);
   return File + ":" + std::to_string(Line) + ":" + std::to_string(Col);
+}
+
+std::pair<unsigned, unsigned> ConfigReader::lineColumn(const Node *N) const {
+  llvm::SMLoc Loc = N ? N->getSourceRange().Start : llvm::SMLoc();
+  if (!Loc.isValid() || !SM.FindBufferContainingLoc(Loc))
+    return {0, 0};
+  return SM.getLineAndColumn(Loc);
 }
 
 llvm::Error ConfigReader::errorAt(const Node *N, const llvm::Twine &Message) {
@@ -366,8 +394,11 @@ llvm::Error ConfigReader::readTopLevel(Node *Root, Config &C) {
           llvm::SmallString<256> Abs(Dir);
           llvm::sys::path::append(Abs, M.text());
           llvm::sys::path::remove_dots(Abs, true);
-          if (auto Resolved = NameMatcher::create(Abs))
+          if (auto Resolved = NameMatcher::create(Abs)) {
+            Resolved->Line = M.Line;
+            Resolved->Column = M.Column;
             M = std::move(*Resolved);
+          }
           else
             llvm::consumeError(Resolved.takeError());
         }
@@ -400,6 +431,7 @@ llvm::Expected<NameMatcher> ConfigReader::nameAt(Node *N, llvm::StringRef Key) {
   llvm::Expected<NameMatcher> M = NameMatcher::create(*Text);
   if (!M)
     return errorAt(N, llvm::toString(M.takeError()) + " (in '" + Key + "')");
+  std::tie(M->Line, M->Column) = lineColumn(N);
   return M;
 }
 
@@ -494,6 +526,7 @@ llvm::Error ConfigReader::readFactoryMapping(MappingNode *Map,
                               "found '" +
                                   *Text + "'");
       Out.ContextParam = Index;
+      std::tie(Out.ParamLine, Out.ParamColumn) = lineColumn(Value);
     } else {
       return errorAt(KeyNode, "unknown key '" + *Key +
                                   "' in a factory; expected 'name' or "

@@ -10,30 +10,41 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
+
+namespace re2 {
+class RE2;
+} // namespace re2
 
 namespace factoryguard {
 
 /// One configured name: a fully qualified name (a leading "::" optional) or,
-/// when written "regex:...", an ECMAScript regex matched against the whole
-/// qualified name.
+/// when written "regex:...", an RE2 regular expression matched against the
+/// whole qualified name (linear time in the name's length).
 class NameMatcher {
 public:
-  /// Fails with a message when the regex does not compile.
+  /// Fails with a message when the regex does not compile or its compiled
+  /// program exceeds RegexMemoryBudget bytes.
   static llvm::Expected<NameMatcher> create(llvm::StringRef Entry);
+  static constexpr int64_t RegexMemoryBudget = 8 << 20;
   bool matches(llvm::StringRef QualifiedName) const;
   const std::string &text() const { return Text; } // as written
   bool isRegex() const { return Regex != nullptr; }
   /// For exclude entries: a regex entry matches the whole path; a plain
   /// entry matches the path itself or any path below it ("<entry>/...").
   bool matchesPath(llvm::StringRef Path) const;
+  /// The name without a leading "::" (empty for a regex).
+  const std::string &plainName() const { return Plain; }
+
+  /// Where the entry is written in its configuration file (1-based; 0 when
+  /// it came from elsewhere, e.g. clang-tidy CheckOptions).
+  unsigned Line = 0, Column = 0;
 
 private:
   std::string Text;
   std::string Plain; // normalized name without a leading "::"
-  std::shared_ptr<std::regex> Regex;
+  std::shared_ptr<const re2::RE2> Regex;
 };
 
 /// A list of names; matches when any entry does.
@@ -50,6 +61,7 @@ struct NameList {
 struct FactoryEntry {
   NameMatcher Name;
   std::optional<unsigned> ContextParam; // zero-based; none = first context
+  unsigned ParamLine = 0, ParamColumn = 0; // where context-param is written
 };
 
 struct RuleSettings {

@@ -1,5 +1,6 @@
 //===- Model.cpp - The shared facts every rule asks about ----------------===//
 #include "Model.h"
+#include "ConfigCheck.h"
 
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -115,7 +116,8 @@ bool Model::isContextRecord(const CXXRecordDecl *RD) {
   if (It != ContextCache.end())
     return It->second;
   ContextCache[RD] = false; // guards recursion through bases
-  bool Result = Cfg.Contexts.matches(qualifiedName(RD)) ||
+  bool Result = matchAndRecord(Recorder, Cfg.Contexts, RD, qualifiedName(RD),
+                               NameKind::Type) ||
                 hasAnnotation(RD, "context");
   if (!Result)
     if (const CXXRecordDecl *Def = RD->getDefinition())
@@ -140,7 +142,9 @@ const CXXRecordDecl *Model::managerBase(const CXXRecordDecl *RD) {
   ManagerCache[RD] = nullptr;
   const CXXRecordDecl *Result = nullptr;
   if (!RD->isInStdNamespace()) {
-    if (Cfg.Managers.matches(qualifiedName(RD)) || hasAnnotation(RD, "manager"))
+    if (matchAndRecord(Recorder, Cfg.Managers, RD, qualifiedName(RD),
+                       NameKind::Type) ||
+        hasAnnotation(RD, "manager"))
       Result = RD;
     else if (const CXXRecordDecl *Def = RD->getDefinition())
       for (const CXXBaseSpecifier &B : Def->bases())
@@ -234,7 +238,8 @@ std::optional<Model::Holding> Model::holdsManagerImpl(QualType T,
 
 bool Model::nameMatchesAnyRedecl(const FunctionDecl *FD, const NameList &L,
                                  llvm::StringRef Annotation) {
-  if (!L.empty() && L.matches(qualifiedName(FD)))
+  if (!L.empty() &&
+      matchAndRecord(Recorder, L, FD, qualifiedName(FD), NameKind::Function))
     return true;
   return hasAnnotation(FD, Annotation);
 }
@@ -252,10 +257,11 @@ std::optional<Model::FactoryInfo> Model::factoryInfo(const FunctionDecl *FD) {
   std::optional<unsigned> Configured;
   std::string Name = qualifiedName(FD);
   for (const FactoryEntry &E : Cfg.Factories)
-    if (E.Name.matches(Name)) {
+    if (matchFactoryAndRecord(Recorder, E, FD, Name) && !IsFactory) {
       IsFactory = true;
       Configured = E.ContextParam;
-      break;
+      if (!Recorder)
+        break; // a recorder sees every entry that matches
     }
   if (!IsFactory && hasAnnotation(FD, "factory"))
     IsFactory = true;

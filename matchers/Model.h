@@ -27,6 +27,8 @@
 
 namespace factoryguard {
 
+struct ConfigMatchRecord;
+
 /// "netra::Factory::create": the qualified name with no template arguments
 /// (template specializations match by their template's name) and with
 /// anonymous namespaces spelled "(anonymous namespace)".
@@ -68,6 +70,9 @@ public:
 
   const Config &config() const { return Cfg; }
   clang::ASTContext &astContext() const { return Ctx; }
+  /// Configured-name lookups (and their matches) are reported to R
+  /// (ConfigCheck.h); nullptr, the default, records nothing.
+  void setRecorder(ConfigMatchRecord *R) { Recorder = R; }
 
   bool isContextRecord(const clang::CXXRecordDecl *RD);
   /// The manager class RD is or derives from; nullptr when none.
@@ -123,6 +128,7 @@ private:
 
   const Config &Cfg;
   clang::ASTContext &Ctx;
+  ConfigMatchRecord *Recorder = nullptr;
   llvm::DenseMap<const clang::CXXRecordDecl *, bool> ContextCache;
   llvm::DenseMap<const clang::CXXRecordDecl *, const clang::CXXRecordDecl *>
       ManagerCache;

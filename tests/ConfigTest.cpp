@@ -1,5 +1,6 @@
 //===- ConfigTest.cpp - .factoryguard.yaml, name lists, discovery --------===//
 #include "Config.h"
+#include "ConfigCheck.h"
 #include "Finding.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -302,7 +303,7 @@ TEST(NameMatcher, RegexMatchesTheWholeName) {
   EXPECT_TRUE(M.isRegex());
   EXPECT_TRUE(M.matches("netra::AgentBridge"));
   EXPECT_TRUE(M.matches("netra::detail::WsBridge"));
-  // A partial match is no match: std::regex_match, not regex_search.
+  // A partial match is no match: RE2::FullMatch, not a search.
   EXPECT_FALSE(M.matches("netra::BridgeHelper"));
   EXPECT_FALSE(M.matches("x::netra::AgentBridge"));
 }
@@ -313,6 +314,136 @@ TEST(NameMatcher, BadRegexIsAnError) {
   std::string E = llvm::toString(M.takeError());
   EXPECT_EQ(E.rfind("invalid regex 'a::[b': ", 0), 0u) << E;
   EXPECT_GT(E.size(), std::string("invalid regex 'a::[b': ").size());
+}
+
+TEST(NameMatcher, RegexesAreRE2AndLinear) {
+  // RE2 syntax: Perl classes, non-capturing groups; no backreferences.
+  EXPECT_TRUE(matcher("regex:ns::\\w+(?:Manager|Bridge)").matches("ns::WsBridge"));
+  llvm::Expected<NameMatcher> Backref = NameMatcher::create("regex:(a)\\1");
+  ASSERT_FALSE(static_cast<bool>(Backref));
+  EXPECT_NE(llvm::toString(Backref.takeError()).find("invalid regex"),
+            std::string::npos);
+  // A nested quantifier on a long subject: exponential for a backtracking
+  // engine, linear for RE2 (bounded by the test's own timeout).
+  std::string Long = "ns::" + std::string(100000, 'a');
+  NameMatcher Nested = matcher("regex:ns::(a+)+$");
+  EXPECT_TRUE(Nested.matches(Long));
+  EXPECT_FALSE(Nested.matches(Long + "b"));
+  EXPECT_TRUE(matcher("regex:ns::(a+)+b").matches(Long + "b"));
+  // The same for paths.
+  EXPECT_FALSE(matcher("regex:(/+a+)+$").matchesPath(
+      std::string(50000, '/') + std::string(50000, 'a') + "!"));
+}
+
+TEST(NameMatcher, HugePatternsAreAnErrorOrWorkNeverACrash) {
+  std::string Literal(100000, 'a');
+  std::string Groups, Nested = std::string(20000, '(') + "a" +
+                               std::string(20000, ')');
+  for (int I = 0; I < 20000; ++I)
+    Groups += "(a)";
+  for (const std::string &P : {Literal, Groups, Nested,
+                                std::string("(((a{1000}){1000}){1000})")}) {
+    llvm::Expected<NameMatcher> M = NameMatcher::create("regex:" + P);
+    if (M) {
+      EXPECT_FALSE(M->matches("b"));
+      continue;
+    }
+    std::string E = llvm::toString(M.takeError());
+    EXPECT_EQ(E.rfind("invalid regex '", 0), 0u) << E.substr(0, 300);
+    EXPECT_LT(E.size(), 300u) << "the pattern is clipped in the message";
+  }
+  // The repetition bomb is too large to compile: a clear error.
+  llvm::Expected<NameMatcher> Bomb =
+      NameMatcher::create("regex:((a{1000}){1000}){1000}");
+  ASSERT_FALSE(static_cast<bool>(Bomb));
+  llvm::consumeError(Bomb.takeError());
+}
+
+TEST(ParseConfig, EntriesKeepTheirPositions) {
+  Config C = parseOrDie("contexts: [a::Ctx]\n"
+                        "managers:\n"
+                        "  - a::M\n"
+                        "  - \"regex:a::.*Bridge\"\n"
+                        "factories:\n"
+                        "  - a::make\n"
+                        "  - name: a::create\n"
+                        "    context-param: 2\n");
+  ASSERT_EQ(C.Contexts.Entries.size(), 1u);
+  EXPECT_EQ(C.Contexts.Entries[0].Line, 1u);
+  EXPECT_EQ(C.Contexts.Entries[0].Column, 12u);
+  ASSERT_EQ(C.Managers.Entries.size(), 2u);
+  EXPECT_EQ(C.Managers.Entries[1].Line, 4u);
+  EXPECT_EQ(C.Managers.Entries[1].Column, 5u);
+  ASSERT_EQ(C.Factories.size(), 2u);
+  EXPECT_EQ(C.Factories[0].Name.Line, 6u);
+  EXPECT_EQ(C.Factories[1].Name.Line, 7u);
+  EXPECT_EQ(C.Factories[1].Name.Column, 11u);
+  EXPECT_EQ(C.Factories[1].ParamLine, 8u);
+  EXPECT_EQ(C.Factories[1].ParamColumn, 20u);
+}
+
+TEST(ConfigValidation, UnmatchedEntriesWarnWithASuggestion) {
+  Config C = parseOrDie("contexts: [a::Ctx]\n"
+                        "managers: [a::Manger, \"regex:a::.*Bridge\", zz::Q]\n"
+                        "factories:\n"
+                        "  - name: a::make\n"
+                        "    context-param: 4\n");
+  ConfigMatchRecord R;
+  R.addMatch(C.Contexts.Entries[0], {"a::Ctx", "/src/a.h", 3});
+  R.addMatch(C.Factories[0].Name, {"a::make", "/src/a.h", 9});
+  R.SeenTypes.insert("a::Manager");
+  R.SeenTypes.insert("a::Ctx");
+  R.SeenFunctions.insert("a::Manager2");
+  R.BadParams.push_back({&C.Factories[0], {"a::make", "/src/a.h", 9}, 1});
+  std::vector<ConfigDiagnostic> Out;
+  validateConfig(C, R, /*Strict=*/false, Out);
+  ASSERT_EQ(Out.size(), 4u);
+  EXPECT_FALSE(Out[0].IsError);
+  EXPECT_EQ(Out[0].Text, "cfg.yaml:2:12: warning: 'managers' entry 'a::Manger' "
+                         "matched no declaration in the analyzed units; did "
+                         "you mean 'a::Manager'?");
+  EXPECT_EQ(Out[1].Text, "cfg.yaml:2:23: warning: 'managers' entry "
+                         "'regex:a::.*Bridge' matched no declaration in the "
+                         "analyzed units");
+  EXPECT_EQ(Out[2].Text, "cfg.yaml:2:44: warning: 'managers' entry 'zz::Q' "
+                         "matched no declaration in the analyzed units");
+  EXPECT_TRUE(Out[3].IsError);
+  EXPECT_EQ(Out[3].Text, "cfg.yaml:5:20: error: 'context-param' 4 is out of "
+                         "range for 'a::make' (/src/a.h:9), which has 1 "
+                         "parameter (the index is zero-based)");
+
+  Out.clear();
+  validateConfig(C, R, /*Strict=*/true, Out);
+  ASSERT_EQ(Out.size(), 4u);
+  EXPECT_TRUE(Out[0].IsError);
+  EXPECT_EQ(Out[0].Text.rfind("cfg.yaml:2:12: error: 'managers'", 0), 0u);
+}
+
+TEST(ConfigValidation, RecordsMergeAcrossUnits) {
+  Config C = parseOrDie("managers: [a::M, b::M]\n");
+  ConfigMatchRecord First, Second, All;
+  First.addMatch(C.Managers.Entries[0], {"a::M", "/a.h", 1});
+  Second.addMatch(C.Managers.Entries[1], {"b::M", "/b.h", 2});
+  Second.SeenTypes.insert("b::M");
+  All.merge(std::move(First));
+  All.merge(std::move(Second));
+  std::vector<ConfigDiagnostic> Out;
+  validateConfig(C, All, /*Strict=*/true, Out);
+  EXPECT_TRUE(Out.empty()) << Out.front().Text;
+  EXPECT_EQ(All.SeenTypes.count("b::M"), 1u);
+}
+
+TEST(ConfigValidation, ClosestName) {
+  llvm::StringSet<> Names;
+  for (const char *N : {"netra::WebSocketManager", "netra::WebSocketBridge",
+                        "other::Thing"})
+    Names.insert(N);
+  EXPECT_EQ(closestName("netra::WebSocketManagr", Names),
+            "netra::WebSocketManager");
+  EXPECT_EQ(closestName("::netra::WebsocketManager", Names),
+            "netra::WebSocketManager");
+  EXPECT_EQ(closestName("netra::Completely::Different", Names), "");
+  EXPECT_EQ(closestName("x::y", Names), "");
 }
 
 TEST(NameMatcher, EmptyEntriesAreErrors) {

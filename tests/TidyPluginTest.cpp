@@ -386,4 +386,31 @@ TEST(tidy, MalformedYamlIsAConfigurationErrorNotACrash) {
       << All;
 }
 
+// RE2 in the plugin too: a bad regex in the YAML file is a configuration
+// error at its line:col; a 20 000-deep pattern (which crashed std::regex)
+// loads and runs.
+TEST(tidy, RegexesInTheYamlFileAreRE2) {
+  std::string Dir = makeTempDir("tidy-regex");
+  writeFile(Dir + "/a.cpp", "#include \"netra/netra.h\"\n"
+                            "netra::WebSocketManager *g_slot = nullptr;\n");
+  writeFile(Dir + "/.factoryguard.yaml",
+            "managers: [netra::WebSocketManager, \"regex:netra::(\"]\n");
+  RunResult R = runTidy({Checks, "--config={}"}, "a.cpp", testdataFlags(), Dir);
+  std::string All = R.Out + R.Err;
+  EXPECT_NE(All.find(".factoryguard.yaml:1:37: invalid regex 'netra::('"),
+            std::string::npos)
+      << All;
+  EXPECT_NE(All.find("clang-tidy-config"), std::string::npos) << All;
+
+  writeFile(Dir + "/.factoryguard.yaml",
+            "managers: [netra::WebSocketManager, \"regex:" +
+                std::string(20000, '(') + "a" + std::string(20000, ')') +
+                "\"]\n");
+  R = runTidy({Checks, "--config={}"}, "a.cpp", testdataFlags(), Dir);
+  All = R.Out + R.Err;
+  EXPECT_EQ(All.find("Stack dump"), std::string::npos) << All.substr(0, 2000);
+  EXPECT_NE(All.find("a.cpp:2:26: warning: 'g_slot'"), std::string::npos)
+      << All.substr(0, 2000);
+}
+
 } // namespace

@@ -4,6 +4,7 @@
 #include "Analysis.h"
 #include "CallGraph.h"
 #include "Config.h"
+#include "ExplainConfig.h"
 #include "Model.h"
 #include "Suppression.h"
 #include "clang/Basic/Diagnostic.h"
@@ -159,6 +160,7 @@ struct UnitResult {
   bool Failed = false;
   std::string FailMessage;
   std::string Diagnostics;
+  ConfigMatchRecord ConfigMatches; // SPEC §3 validation, merged by the driver
 };
 
 UnitResult analyzeUnit(const CompilationDatabase &DB, const std::string &File,
@@ -189,10 +191,12 @@ UnitResult analyzeUnit(const CompilationDatabase &DB, const std::string &File,
     Tool.setPrintErrorMessage(false);
 
     Analysis A(Cfg, Opts.RuleGlobs);
+    A.recordConfigMatches(/*CollectAnnotations=*/Opts.ExplainConfig);
     ActionFactory Factory(A);
     int RC = Tool.run(&Factory);
     R.Findings = A.takeFindings();
     R.Facts = A.takeFacts();
+    R.ConfigMatches = A.takeConfigMatches();
     if (RC != 0 || Diags.Errors) {
       R.Failed = true;
       R.FailMessage = Diags.Errors
@@ -208,6 +212,30 @@ UnitResult analyzeUnit(const CompilationDatabase &DB, const std::string &File,
     R.FailMessage = "clang crashed while analyzing this unit";
   }
   return R;
+}
+
+/// SPEC §3 after the run: every configuration file some analyzed unit
+/// used is checked against the merged matches (the built-in empty
+/// configuration has no entries); --explain-config renders its one unit.
+void checkConfigurations(
+    const DriverOptions &Opts,
+    const std::map<std::string, std::unique_ptr<Config>> &Configs,
+    const std::set<const Config *> &Analyzed,
+    const std::vector<const Config *> &UnitConfig,
+    const ConfigMatchRecord &Matches, DriverResult &Result) {
+  for (const auto &[Path, C] : Configs)
+    if (Analyzed.count(C.get()))
+      validateConfig(*C, Matches, Opts.StrictConfig && !Opts.ExplainConfig,
+                     Result.ConfigDiagnostics);
+  if (!Opts.ExplainConfig)
+    return;
+  // The explanation lists unmatched entries itself: keep only the errors.
+  llvm::erase_if(Result.ConfigDiagnostics,
+                 [](const ConfigDiagnostic &D) { return !D.IsError; });
+  if (!Result.Units.empty())
+    Result.ConfigExplanation =
+        renderConfigExplanation(Result.Units.front(), *UnitConfig.front(),
+                                !Opts.ConfigFile.empty(), Matches);
 }
 
 } // namespace
@@ -308,10 +336,15 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     Pool.wait();
   }
 
+  ConfigMatchRecord Matches;
+  std::set<const Config *> AnalyzedConfigs;
   CallGraph Graph;
   std::set<std::tuple<std::string, std::string, unsigned>> Seen;
   for (size_t I = 0; I < Results.size(); ++I) {
     UnitResult &R = Results[I];
+    Matches.merge(std::move(R.ConfigMatches));
+    if (!R.Failed)
+      AnalyzedConfigs.insert(UnitConfig[I]);
     if (!R.Diagnostics.empty())
       Diag << R.Diagnostics;
     if (R.Failed)
@@ -334,6 +367,8 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     Suppressions.apply(F);
   std::sort(Result.Failures.begin(), Result.Failures.end(),
             [](const UnitFailure &A, const UnitFailure &B) { return A.File < B.File; });
+  checkConfigurations(Opts, Configs, AnalyzedConfigs, UnitConfig, Matches,
+                      Result);
   return Result;
 }
 

@@ -2,6 +2,7 @@
 #ifndef FACTORYGUARD_DRIVER_H
 #define FACTORYGUARD_DRIVER_H
 
+#include "ConfigCheck.h"
 #include "Finding.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
@@ -20,6 +21,8 @@ struct DriverOptions {
   unsigned Jobs = 0;                 // 0 = number of cores
   bool HasFixedArgs = false;         // "--" given
   std::vector<std::string> FixedArgs;
+  bool StrictConfig = false;         // --strict-config: unmatched entries are errors
+  bool ExplainConfig = false;        // --explain-config: fill ConfigExplanation
 };
 
 struct UnitFailure {
@@ -32,6 +35,10 @@ struct DriverResult {
   std::vector<UnitFailure> Failures;
   std::vector<std::string> Units; // what was analyzed, sorted
   std::string DatabaseFile;       // compile_commands.json read; "" = none
+  /// SPEC §3 validation after the run, in configuration file order; an
+  /// error means exit 2.
+  std::vector<ConfigDiagnostic> ConfigDiagnostics;
+  std::string ConfigExplanation; // --explain-config: the text to print
 };
 
 /// Runs every rule over the selected units. Configuration and database

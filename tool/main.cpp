@@ -36,6 +36,12 @@ OPTIONS:
                            build/)
   --config <file>          configuration file instead of .factoryguard.yaml
                            discovery
+  --strict-config          configuration entries that matched no declaration
+                           are errors (exit 2), not warnings
+  --explain-config <file>  print the configuration that applies to <file>:
+                           its .factoryguard.yaml, every entry with its
+                           position and the declarations it matches in that
+                           file's unit, and the annotations seen there
   --format text|sarif      output format (default text)
   -o <file>                write the report there instead of standard output;
                            a device or FIFO is written through, a symbolic
@@ -102,6 +108,8 @@ int main(int argc, char **argv) {
   std::string Format = "text", Output, ExportFixes, Baseline, SourceRoot;
   std::string Category = "factoryguard/", FailOn = "warning";
   bool Fix = false;
+  std::string ExplainFile; // --explain-config
+  bool Explain = false;
 
   std::vector<std::string> Args(argv + 1, argv + argc);
   for (size_t I = 0; I < Args.size(); ++I) {
@@ -144,6 +152,8 @@ int main(int argc, char **argv) {
         "-p", "--config", "-o", "--export-fixes", "--baseline", "--source-root"};
     if (WithPath.count(Name) && Value.empty())
       return usageError("option '" + Name + "' needs a non-empty path");
+    if (Name == "--explain-config" && !TakeValue())
+      return usageError("option '" + Name + "' needs a value");
 
     if (Name == "--help" || Name == "-h") {
       llvm::outs() << Usage;
@@ -166,6 +176,11 @@ int main(int argc, char **argv) {
       Opts.BuildPath = Value;
     } else if (Name == "--config") {
       Opts.ConfigFile = Value;
+    } else if (Name == "--strict-config") {
+      Opts.StrictConfig = true;
+    } else if (Name == "--explain-config") {
+      ExplainFile = Value;
+      Explain = true;
     } else if (Name == "--format") {
       if (Value != "text" && Value != "sarif")
         return usageError("--format takes text or sarif, not '" + Value + "'");
@@ -217,6 +232,16 @@ int main(int argc, char **argv) {
                    << "' enables no rule\n";
   }
 
+  if (Explain) {
+    if (ExplainFile.empty())
+      return usageError("--explain-config needs a file");
+    if (!Opts.Inputs.empty())
+      return usageError("--explain-config takes one file; give no other "
+                        "file or directory");
+    Opts.Inputs.push_back(ExplainFile);
+    Opts.ExplainConfig = true;
+  }
+
   std::set<std::string> BaselinePrints;
   if (!Baseline.empty()) {
     auto Prints = readBaselineFingerprints(Baseline);
@@ -238,6 +263,16 @@ int main(int argc, char **argv) {
   for (const UnitFailure &F : Result.Failures)
     llvm::errs() << displayPath(F.File) << ": error: translation unit could "
                  << "not be analyzed: " << F.Message << "\n";
+  bool ConfigError = false; // SPEC §3: validation after the run
+  for (const ConfigDiagnostic &D : Result.ConfigDiagnostics) {
+    llvm::errs() << D.Text << "\n";
+    ConfigError = ConfigError || D.IsError;
+  }
+  if (Opts.ExplainConfig) {
+    llvm::outs() << Result.ConfigExplanation;
+    llvm::outs().flush();
+    return ConfigError ? 2 : Result.Failures.empty() ? 0 : 3;
+  }
 
   if (SourceRoot.empty())
     SourceRoot = gitTopLevel();
@@ -312,7 +347,7 @@ int main(int argc, char **argv) {
     return 2;
   }
 
-  if (FixFailed)
+  if (FixFailed || ConfigError)
     return 2;
   if (!Result.Failures.empty())
     return 3;
