@@ -382,6 +382,11 @@ void CallGraphCollector::run(const MatchFinder::MatchResult &R) {
         (Where.Kind == Enclosing::StaticInit &&
          Where.Var->getDeclContext()->isDependentContext()))
       continue; // a pattern: its instantiations hold the calls
+    // Code in system headers is not walked by the CLI (userTopLevelDecls);
+    // the clang-tidy plugin walks it but must draw the same graph.
+    if (Where.Kind == Enclosing::Function &&
+        SM.isInSystemHeader(SM.getExpansionLoc(Where.Fn->getLocation())))
+      continue;
     GraphEdge E;
     E.From = addEnclosing(Where);
     E.To = To;

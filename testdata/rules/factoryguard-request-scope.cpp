@@ -203,6 +203,12 @@ void on_timer(std::function<void()> cb) {
   post([cb] { auto m = make_default_manager(); cb(); });
   // CHECK-MESSAGES: :[[@LINE-1]]:24: warning: 'make_default_manager' called in a lambda in 'app::on_timer' that has no UserExecutionContext in scope [factoryguard-request-scope]
 }
+// The definer may be in request scope by inference: a helper called only
+// from a handler; one called from start-up is not.
+void schedule_reply() { post([] { auto m = make_default_manager(); }); }
+void handle_schedule(const UserExecutionContext &) { schedule_reply(); }
+void schedule_boot() { post([] { auto m = make_default_manager(); }); }
+// CHECK-MESSAGES: :[[@LINE-1]]:43: warning: 'make_default_manager' called in a lambda in 'app::schedule_boot' that has no UserExecutionContext in scope [factoryguard-request-scope]
 
 // 20. Helpers called only from handlers are in request scope by inference
 // (SPEC §1), mutual recursion included; one also reached from start-up, one
@@ -326,6 +332,7 @@ void netra::boot::load_plugins() {
   app::boot_all();
   // CHECK-NOTES: :[[@LINE-1]]:3: note: call chain 2/4: 'netra::boot::load_plugins' calls 'app::boot_all'
   app::render_banner();
+  app::schedule_boot();
   auto m = app::make_default_manager();
   // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'make_default_manager' called in 'netra::boot::load_plugins', start-up code that runs outside any request, with no UserExecutionContext in scope [factoryguard-request-scope]
 }
