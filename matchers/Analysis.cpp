@@ -54,8 +54,9 @@ std::string TUState::nodeId(const FunctionDecl *FD) {
   std::string Id;
   if (!index::generateUSRForDecl(FD, USR) && !USR.empty()) {
     Id = std::string(USR);
-    // Functions with internal linkage are distinct per unit.
-    if (!FD->isExternallyVisible())
+    // Functions with internal linkage are distinct per unit, and each
+    // program's main is its own root (CallGraph.h: node identity).
+    if (!FD->isExternallyVisible() || FD->isMain())
       Id += "@" + locations().fromLoc(FD->getLocation()).File;
   }
   if (Id.empty() || (isa<CXXMethodDecl>(FD) &&
@@ -70,6 +71,14 @@ std::string TUState::nodeId(const FunctionDecl *FD) {
 std::string TUState::staticInitNodeId(const VarDecl *VD) {
   SourceRange R = locations().fromLoc(VD->getLocation());
   return "init:" + R.File + ":" + std::to_string(R.Offset);
+}
+
+std::string TUState::fieldNodeId(const FieldDecl *FD) {
+  llvm::SmallString<128> USR;
+  if (!index::generateUSRForDecl(FD, USR) && !USR.empty())
+    return "field:" + std::string(USR);
+  SourceRange R = locations().fromLoc(FD->getLocation());
+  return "field:" + R.File + ":" + std::to_string(R.Offset);
 }
 
 void TUState::report(Finding F) {

@@ -43,6 +43,8 @@ public:
   /// A call-graph node id for a function ("" when none can be made).
   std::string nodeId(const clang::FunctionDecl *FD);
   std::string staticInitNodeId(const clang::VarDecl *VD);
+  /// The node of a member's default initializer.
+  std::string fieldNodeId(const clang::FieldDecl *FD);
   /// Adds F unless a finding of the same rule already sits at its location.
   void report(Finding F);
   /// Configuration matches of this unit go to R (see ConfigCheck.h).

@@ -1,6 +1,8 @@
 //===- CallGraph.cpp - Call chains from start-up roots to factory calls --===//
 #include "CallGraph.h"
 
+#include "llvm/ADT/StringRef.h"
+
 #include <algorithm>
 #include <deque>
 #include <set>
@@ -37,6 +39,7 @@ std::string rootMessage(const GraphNode &N) {
 } // namespace
 
 void CallGraph::add(const TUFacts &Facts) {
+  Done = false;
   for (const GraphNode &N : Facts.Nodes) {
     auto It = Nodes.find(N.Id);
     if (It == Nodes.end()) {
@@ -45,17 +48,96 @@ void CallGraph::add(const TUFacts &Facts) {
     }
     // The same inline function seen by several units: any definition with a
     // context in scope wins; a root is a root.
-    It->second.HasContext = It->second.HasContext || N.HasContext;
-    if (It->second.Root == GraphNode::NotRoot)
-      It->second.Root = N.Root;
-    if (!It->second.Where.valid())
-      It->second.Where = N.Where;
+    GraphNode &M = It->second;
+    M.HasContext = M.HasContext || N.HasContext;
+    if (M.Root == GraphNode::NotRoot)
+      M.Root = N.Root;
+    if (!M.Where.valid())
+      M.Where = N.Where;
+    M.Factory = M.Factory || N.Factory;
+    M.Virtual = M.Virtual || N.Virtual;
+    M.ImplicitCalls = M.ImplicitCalls || N.ImplicitCalls;
+    M.Lambda = M.Lambda || N.Lambda;
+    if (M.Definer.empty())
+      M.Definer = N.Definer;
+    M.ContextAtDefinition = M.ContextAtDefinition || N.ContextAtDefinition;
   }
   for (const GraphEdge &E : Facts.Edges)
     Out[E.From].push_back(E);
+  AddressTaken.insert(Facts.AddressTaken.begin(), Facts.AddressTaken.end());
 }
 
-void CallGraph::attachChains(std::vector<Finding> &Findings) const {
+bool CallGraph::definedInRequestScope(const GraphNode &N,
+                                      unsigned Depth) const {
+  if (N.Factory || Inferred.count(N.Id))
+    return true;
+  if (!N.Lambda || N.Definer.empty() || Depth > 32)
+    return false;
+  if (N.ContextAtDefinition)
+    return true;
+  auto It = Nodes.find(N.Definer);
+  return It != Nodes.end() && definedInRequestScope(It->second, Depth + 1);
+}
+
+void CallGraph::infer() {
+  if (Done)
+    return;
+  Done = true;
+  In.clear();
+  Inferred.clear();
+  for (const auto &KV : Out)
+    for (const GraphEdge &E : KV.second)
+      In[E.To].push_back(&E);
+  // Greatest fixed point: start from every function whose calls are all
+  // known and seen, and remove those with a call from outside request scope
+  // until none is left to remove. Helpers that call each other and are
+  // called only from handlers stay in; unknown callers never infer.
+  for (const auto &KV : Nodes) {
+    const GraphNode &N = KV.second;
+    if (N.Root != GraphNode::NotRoot || N.Virtual || N.ImplicitCalls ||
+        N.Lambda || AddressTaken.count(N.Id) || !In.count(N.Id))
+      continue;
+    Inferred.insert(N.Id);
+  }
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (auto It = Inferred.begin(); It != Inferred.end();) {
+      bool Keep = true;
+      for (const GraphEdge *E : In[*It]) {
+        if (E->ContextAtSite)
+          continue;
+        auto From = Nodes.find(E->From);
+        if (From == Nodes.end() || !definedInRequestScope(From->second, 0)) {
+          Keep = false;
+          break;
+        }
+      }
+      if (Keep) {
+        ++It;
+      } else {
+        It = Inferred.erase(It);
+        Changed = true;
+      }
+    }
+  }
+}
+
+bool CallGraph::inRequestScope(const std::string &Id) {
+  infer();
+  auto It = Nodes.find(Id);
+  return It != Nodes.end() && definedInRequestScope(It->second, 0);
+}
+
+void CallGraph::dropInRequestScope(std::vector<Finding> &Findings) {
+  Findings.erase(std::remove_if(Findings.begin(), Findings.end(),
+                                [&](const Finding &F) {
+                                  return !F.UnlessInRequestScope.empty() &&
+                                         inRequestScope(F.UnlessInRequestScope);
+                                }),
+                 Findings.end());
+}
+
+void CallGraph::attachChains(std::vector<Finding> &Findings) {
   bool Any = false;
   for (const Finding &F : Findings)
     Any = Any || !F.ChainAnchor.empty();
@@ -98,11 +180,14 @@ void CallGraph::attachChains(std::vector<Finding> &Findings) const {
       return std::tuple_cat(siteKey(A->Site), std::tie(A->To)) <
              std::tuple_cat(siteKey(B->Site), std::tie(B->To));
     });
+    // A function in request scope ends every chain through it.
+    if (Nodes.at(U).Root == GraphNode::NotRoot && inRequestScope(U))
+      continue;
     for (const GraphEdge *E : Edges) {
       auto NIt = Nodes.find(E->To);
-      // Only functions defined somewhere and without a context in scope
-      // continue a chain.
-      if (NIt == Nodes.end() || NIt->second.HasContext || Seen.count(E->To))
+      // Only calls made without a context in scope, to functions defined
+      // somewhere, continue a chain.
+      if (E->ContextAtSite || NIt == Nodes.end() || Seen.count(E->To))
         continue;
       Seen[E->To] = Visit{U, E};
       Queue.push_back(E->To);
@@ -127,9 +212,14 @@ void CallGraph::attachChains(std::vector<Finding> &Findings) const {
       }
       const GraphNode &Caller = Nodes.at(V.Prev);
       const GraphNode &Callee = Nodes.at(Cur);
+      bool Field = llvm::StringRef(Callee.Id).starts_with("field:");
       Reversed.push_back(
-          {V.Via->Site, "'" + Caller.Name + "' calls '" + Callee.Name +
-                            "', which has no request context in scope"});
+          {V.Via->Site,
+           Field ? "'" + Caller.Name +
+                       "' runs the default member initializer of '" +
+                       Callee.Name + "'"
+                 : "'" + Caller.Name + "' calls '" + Callee.Name +
+                       "', which has no request context in scope"});
       Cur = V.Prev;
     }
     F.Chain.assign(Reversed.rbegin(), Reversed.rend());

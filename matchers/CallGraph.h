@@ -1,10 +1,24 @@
 //===- CallGraph.h - Call chains from start-up roots to factory calls ----===//
 //
-// Each translation unit contributes facts (functions without a context in
-// scope, their direct and constructor call edges, the roots); after all
-// units are in, every request-scope finding gets the shortest chain from a
-// root through context-less functions to its call. The CLI feeds it every
-// unit of the database, the clang-tidy plugin the one unit it sees.
+// Each translation unit contributes facts (its functions, their direct and
+// constructor call edges with whether a context is in scope at the call,
+// the roots, which functions have their address taken, which lambda each
+// function defines); after all units are in, the graph infers which
+// functions run only inside a request (SPEC §1 "in request scope"), drops
+// the request-scope findings in them, and gives every other finding the
+// shortest chain from a root through context-less calls to its call. The CLI
+// feeds it every unit of the database, the clang-tidy plugin the one unit it
+// sees.
+//
+// Node identity: a function's USR, so that an inline or external function
+// seen by several units is one node. `main` and functions with internal
+// linkage get their file appended: each program's `main` is its own root,
+// and two `static` helpers of the same name stay apart. A function with
+// external linkage defined in a library that several programs link is one
+// node shared by them: a chain may pass through it from any of the mains
+// that call it, which is what running those programs does. Two programs
+// that each define an external function of the same name (an ODR clash
+// only across programs) are merged as well; they are not told apart.
 //
 //===----------------------------------------------------------------------===//
 #ifndef FACTORYGUARD_CALLGRAPH_H
@@ -13,6 +27,7 @@
 #include "Finding.h"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,34 +35,64 @@ namespace factoryguard {
 
 struct GraphNode {
   enum RootKind { NotRoot, Main, Constructor, Startup, StaticInit };
-  std::string Id;   // USR of the function, "init:" + USR of a variable
+  /// USR of the function (see above), "init:" + place of a static variable,
+  /// "field:" + USR of a member whose default initializer calls something.
+  std::string Id;
   std::string Name; // "app::helper", or the variable for StaticInit
   SourceRange Where;
-  bool HasContext = false;
+  bool HasContext = false; // somewhere in its body
   RootKind Root = NotRoot;
   bool StaticLocal = false; // StaticInit of a function-local static
+  bool Factory = false;     // its body is checked where it is called
+  bool Virtual = false;     // called through the vtable: callers unknown
+  /// Constructors, destructors, operators, conversions: library code (a
+  /// std::make_shared, a container, an algorithm) calls them where no unit
+  /// shows the call, so their callers are never all known.
+  bool ImplicitCalls = false;
+  bool Lambda = false;
+  std::string Definer;              // a lambda: the node that defines it
+  bool ContextAtDefinition = false; // a context in scope where it is defined
 };
 
 struct GraphEdge {
   std::string From, To;
-  SourceRange Site; // the call expression
+  SourceRange Site;           // the call expression
+  bool ContextAtSite = false; // the caller has a context in scope there
 };
 
 /// What one translation unit knows.
 struct TUFacts {
   std::vector<GraphNode> Nodes;
   std::vector<GraphEdge> Edges;
+  /// Functions whose address is taken other than to call them (a function
+  /// pointer, a std::function, a member pointer): their callers are unknown.
+  std::vector<std::string> AddressTaken;
 };
 
 class CallGraph {
 public:
   void add(const TUFacts &Facts);
+  /// SPEC §1 "in request scope" for a node, beyond a context at the call
+  /// (which the rule decides in its unit): a factory, a lambda defined in
+  /// request scope, or a function every call of which is known and made in
+  /// request scope (the largest such set).
+  bool inRequestScope(const std::string &Id);
+  /// Removes the findings whose UnlessInRequestScope node is in request
+  /// scope.
+  void dropInRequestScope(std::vector<Finding> &Findings);
   /// Fills Chain of every finding with a ChainAnchor that a root reaches.
-  void attachChains(std::vector<Finding> &Findings) const;
+  void attachChains(std::vector<Finding> &Findings);
 
 private:
+  void infer();
+  bool definedInRequestScope(const GraphNode &N, unsigned Depth) const;
+
   std::map<std::string, GraphNode> Nodes;
   std::map<std::string, std::vector<GraphEdge>> Out; // by From
+  std::map<std::string, std::vector<const GraphEdge *>> In; // by To
+  std::set<std::string> AddressTaken;
+  std::set<std::string> Inferred;
+  bool Done = false; // Inferred is computed
 };
 
 } // namespace factoryguard

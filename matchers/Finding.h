@@ -69,6 +69,10 @@ struct Finding {
   /// factoryguard-request-scope: the call-graph node (function or static
   /// initializer) the call is in; CallGraph fills Chain from it.
   std::string ChainAnchor;
+  /// factoryguard-request-scope, case 2: the node of the enclosing
+  /// function; the finding is dropped when the whole-program call graph
+  /// infers that node in request scope (SPEC §1).
+  std::string UnlessInRequestScope;
   bool Suppressed = false; // by NOLINT & co.
   std::string SuppressionText; // the comment that suppressed it
 };

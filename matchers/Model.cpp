@@ -6,6 +6,8 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/xxhash.h"
@@ -79,6 +81,26 @@ std::string qualifiedName(const NamedDecl *D) {
     Out += *It;
   }
   return Out;
+}
+
+std::string withArticle(llvm::StringRef Noun) {
+  auto Upper = [](char C) { return C >= 'A' && C <= 'Z'; };
+  bool An = false;
+  if (!Noun.empty()) {
+    char C0 = Noun[0], L0 = llvm::toLower(C0);
+    if (Noun.size() > 1 && Upper(C0) && Upper(Noun[1])) {
+      // An initialism is read letter by letter: "an HTTPRequest", "an SSL...".
+      An = llvm::StringRef("aefhilmnorsx").contains(L0);
+    } else if (L0 == 'u') {
+      // "a User...", "a Unique...", but "an Unsafe...", "an Untrusted...".
+      std::string Rest = Noun.drop_front().lower();
+      An = llvm::StringRef(Rest).starts_with("n") &&
+           !llvm::StringRef(Rest).starts_with("ni");
+    } else {
+      An = llvm::StringRef("aeio").contains(L0);
+    }
+  }
+  return (An ? "an " : "a ") + Noun.str();
 }
 
 const FunctionDecl *calleeOf(const Expr *E) {
@@ -305,40 +327,137 @@ bool Model::isRootFunction(const FunctionDecl *FD) {
   return FD->isMain() || FD->hasAttr<ConstructorAttr>() || isStartup(FD);
 }
 
-Enclosing Model::enclosingOf(const Stmt *S) {
-  Enclosing Out;
-  DynTypedNode N = DynTypedNode::create(*S);
-  for (unsigned Guard = 0; Guard < 4096; ++Guard) {
+namespace {
+bool isDependentEnclosing(const Enclosing &E) {
+  switch (E.Kind) {
+  case Enclosing::Function:
+    return E.Fn->isDependentContext();
+  case Enclosing::StaticInit:
+    return E.Var->getDeclContext()->isDependentContext();
+  case Enclosing::FieldInit:
+    return E.Field->getParent()->isDependentContext();
+  case Enclosing::None:
+    break;
+  }
+  return false;
+}
+} // namespace
+
+/// The call that invokes LE where it is written (`[]{ ... }()`), if any.
+static const Expr *immediateInvocation(ASTContext &Ctx, const LambdaExpr *LE) {
+  DynTypedNode N = DynTypedNode::create(*LE);
+  for (unsigned Guard = 0; Guard < 8; ++Guard) {
     DynTypedNodeList Parents = Ctx.getParents(N);
     if (Parents.empty())
-      return Out;
+      return nullptr;
     const DynTypedNode &P = Parents[0];
-    if (const auto *LE = P.get<LambdaExpr>()) {
+    if (const auto *OC = P.get<CXXOperatorCallExpr>())
+      return OC->getOperator() == OO_Call && OC->getNumArgs() > 0 &&
+                     OC->getArg(0)->IgnoreImplicit()->IgnoreParens() == LE
+                 ? OC
+                 : nullptr;
+    if (!P.get<ImplicitCastExpr>() && !P.get<MaterializeTemporaryExpr>() &&
+        !P.get<CXXBindTemporaryExpr>() && !P.get<ParenExpr>())
+      return nullptr;
+    N = P;
+  }
+  return nullptr;
+}
+
+llvm::SmallVector<Enclosing, 2> Model::enclosingsOf(const Stmt *S) {
+  // Where the walk up from child N to parent P ends, if it does.
+  auto Step = [&](const DynTypedNode &N,
+                  const DynTypedNode &P) -> std::optional<Enclosing> {
+    Enclosing Out;
+    const LambdaExpr *LE = P.get<LambdaExpr>();
+    if (LE) {
       const Stmt *Child = N.get<Stmt>();
-      if (Child && Child == LE->getBody()) {
-        Out.Kind = Enclosing::Function;
-        Out.Fn = LE->getCallOperator();
-        Out.Lambda = LE;
-        return Out;
+      if (!Child || Child != LE->getBody())
+        return std::nullopt;
+    } else if (const auto *MD = P.get<CXXMethodDecl>()) {
+      // The parent map walks implicit code: a lambda's body sits in its
+      // call operator, in the closure class, in the LambdaExpr.
+      if (MD->getParent()->isLambda() && !MD->isDependentContext())
+        LE = lambdaOf(MD);
+    }
+    if (LE) {
+      Out.Kind = Enclosing::Function;
+      Out.Fn = LE->getCallOperator();
+      Out.Lambda = LE;
+      // A lambda invoked where it is written, in a static initializer
+      // (`static auto x = []{ return factory(...); }();`), runs as part of
+      // that initialization.
+      if (const Expr *Call = immediateInvocation(Ctx, LE)) {
+        Enclosing Outer = enclosingOf(Call);
+        if (Outer.Kind == Enclosing::StaticInit)
+          return Outer;
       }
-    } else if (const auto *FD = P.get<FunctionDecl>()) {
+      return Out;
+    }
+    if (const auto *FD = P.get<FunctionDecl>()) {
       Out.Kind = Enclosing::Function;
       Out.Fn = FD;
       return Out;
-    } else if (const auto *VD = P.get<VarDecl>()) {
-      if (VD->hasGlobalStorage() && !isa<ParmVarDecl>(VD)) {
-        Out.Kind = Enclosing::StaticInit;
-        Out.Var = VD;
-        return Out;
-      }
-    } else if (const auto *FD = P.get<FieldDecl>()) {
+    }
+    if (const auto *VD = P.get<VarDecl>()) {
+      if (!VD->hasGlobalStorage() || isa<ParmVarDecl>(VD))
+        return std::nullopt;
+      Out.Kind = Enclosing::StaticInit;
+      Out.Var = VD;
+      return Out;
+    }
+    if (const auto *FD = P.get<FieldDecl>()) {
       Out.Kind = Enclosing::FieldInit;
       Out.Field = FD;
       return Out;
     }
-    N = P;
+    return std::nullopt;
+  };
+  // A statement of a template instantiation that the instantiation did not
+  // change is shared with the pattern and has a parent in each: the answer
+  // is every enclosing instantiation (decisions are made there), else the
+  // pattern.
+  llvm::SmallVector<Enclosing, 2> Found, Dependent;
+  llvm::SmallVector<DynTypedNode, 8> Work{DynTypedNode::create(*S)};
+  llvm::DenseSet<const void *> Seen;
+  for (unsigned Guard = 0; !Work.empty() && Guard < 4096; ++Guard) {
+    DynTypedNode N = Work.pop_back_val();
+    DynTypedNodeList Parents = Ctx.getParents(N);
+    for (size_t I = Parents.size(); I-- > 0;) {
+      const DynTypedNode &P = Parents[I];
+      if (std::optional<Enclosing> E = Step(N, P)) {
+        auto &Into = isDependentEnclosing(*E) ? Dependent : Found;
+        bool Known = false;
+        for (const Enclosing &K : Into)
+          Known |= K.Kind == E->Kind && K.Fn == E->Fn && K.Var == E->Var &&
+                   K.Field == E->Field;
+        if (!Known)
+          Into.push_back(*E);
+        continue;
+      }
+      const void *Key = P.getMemoizationData();
+      if (!Key || Seen.insert(Key).second)
+        Work.push_back(P);
+    }
   }
-  return Out;
+  if (Found.empty() && !Dependent.empty())
+    Found.push_back(Dependent.front());
+  return Found;
+}
+
+const LambdaExpr *Model::lambdaOf(const CXXMethodDecl *CallOp) {
+  for (const DynTypedNode &C : Ctx.getParents(*CallOp))
+    if (const auto *Closure = C.get<CXXRecordDecl>())
+      for (const DynTypedNode &L : Ctx.getParents(*Closure))
+        if (const auto *LE = L.get<LambdaExpr>())
+          if (LE->getCallOperator() == CallOp)
+            return LE;
+  return nullptr;
+}
+
+Enclosing Model::enclosingOf(const Stmt *S) {
+  llvm::SmallVector<Enclosing, 2> All = enclosingsOf(S);
+  return All.empty() ? Enclosing() : All.front();
 }
 
 namespace {
@@ -361,10 +480,36 @@ private:
 };
 } // namespace
 
-void Model::collectLocals(const FunctionDecl *FD,
-                          std::vector<const VarDecl *> &Out) {
+const std::vector<const VarDecl *> &Model::localsOf(const FunctionDecl *FD) {
+  auto It = LocalsCache.find(FD);
+  if (It != LocalsCache.end())
+    return It->second;
+  std::vector<const VarDecl *> Out;
   if (Stmt *Body = FD->getBody())
     LocalCollector(Out).TraverseStmt(Body);
+  return LocalsCache[FD] = std::move(Out);
+}
+
+void Model::addMembers(const CXXRecordDecl *RD, bool Inherited,
+                       ContextScope &Scope, unsigned Depth) {
+  if (!RD || !RD->hasDefinition() || Depth > 16)
+    return;
+  RD = RD->getDefinition();
+  for (const FieldDecl *F : RD->fields()) {
+    if (!refersToContext(F->getType()))
+      continue;
+    // A private member of a base is the request too, but no fix-it can
+    // name it.
+    if (Inherited && F->getAccess() == AS_private)
+      Scope.Valueless = true;
+    else
+      Scope.Values.push_back({ContextValue::Member, F->getNameAsString(),
+                              F->getType(), F});
+  }
+  // Members of bases are members (dependent bases once instantiated: a
+  // dependent base of a pattern has no record yet).
+  for (const CXXBaseSpecifier &B : RD->bases())
+    addMembers(B.getType()->getAsCXXRecordDecl(), true, Scope, Depth + 1);
 }
 
 bool Model::isNullInitialized(const VarDecl *VD) {
@@ -376,23 +521,25 @@ bool Model::isNullInitialized(const VarDecl *VD) {
 
 ContextScope Model::contextInScope(const Enclosing &Where, SourceLocation Before) {
   ContextScope Scope;
-  auto AddMembers = [&](const CXXRecordDecl *RD) {
-    if (!RD || !RD->hasDefinition())
-      return;
-    RD = RD->getDefinition();
-    for (const FieldDecl *F : RD->fields())
-      if (refersToContext(F->getType()))
-        Scope.Values.push_back({ContextValue::Member, F->getNameAsString(),
-                                F->getType(), F});
+  // The members of a class, or `*this` when the class is a context itself.
+  auto AddThis = [&](const CXXRecordDecl *RD) {
+    if (RD && isContextRecord(RD))
+      Scope.Valueless = true;
+    addMembers(RD, false, Scope, 0);
   };
   if (Where.Kind == Enclosing::FieldInit) {
-    AddMembers(dyn_cast<CXXRecordDecl>(Where.Field->getParent()));
+    AddThis(dyn_cast<CXXRecordDecl>(Where.Field->getParent()));
   } else if (Where.Kind == Enclosing::Function && Where.Fn) {
     const FunctionDecl *FD = Where.Fn;
-    for (const ParmVarDecl *P : FD->parameters())
-      if (refersToContext(P->getType()) && P->getIdentifier())
+    for (const ParmVarDecl *P : FD->parameters()) {
+      if (!refersToContext(P->getType()))
+        continue;
+      if (P->getIdentifier())
         Scope.Values.push_back({ContextValue::Parameter, P->getNameAsString(),
                                 P->getType(), P});
+      else
+        Scope.Valueless = true; // unnamed: the request all the same
+    }
     const auto *MD = dyn_cast<CXXMethodDecl>(FD);
     if (MD && MD->getParent()->isLambda()) {
       const CXXRecordDecl *Closure = MD->getParent();
@@ -408,16 +555,14 @@ ContextScope Model::contextInScope(const Enclosing &Where, SourceLocation Before
           while (DC && !isa<CXXMethodDecl>(DC))
             DC = DC->getParent();
           if (const auto *Outer = dyn_cast_or_null<CXXMethodDecl>(DC))
-            AddMembers(Outer->getParent());
+            AddThis(Outer->getParent());
         }
       }
     } else if (MD && MD->isInstance()) {
-      AddMembers(MD->getParent());
+      AddThis(MD->getParent());
     }
-    std::vector<const VarDecl *> Locals;
-    collectLocals(FD, Locals);
     const SourceManager &SM = Ctx.getSourceManager();
-    for (const VarDecl *VD : Locals) {
+    for (const VarDecl *VD : localsOf(FD)) {
       if (!refersToContext(VD->getType()) || isNullInitialized(VD))
         continue;
       if (Before.isValid() &&
@@ -429,8 +574,24 @@ ContextScope Model::contextInScope(const Enclosing &Where, SourceLocation Before
     if (isRequestEntry(FD))
       Scope.ByRequestEntry = true;
   }
-  Scope.HasContext = Scope.ByRequestEntry || !Scope.Values.empty();
+  Scope.HasContext =
+      Scope.ByRequestEntry || Scope.Valueless || !Scope.Values.empty();
   return Scope;
+}
+
+bool Model::lambdaDefinedInRequestScope(const LambdaExpr *LE) {
+  for (unsigned Depth = 0; LE && Depth < 32; ++Depth) {
+    Enclosing Def = enclosingOf(LE);
+    if (Def.Kind == Enclosing::FieldInit)
+      return contextInScope(Def, LE->getBeginLoc()).HasContext;
+    if (Def.Kind != Enclosing::Function || !Def.Fn)
+      return false;
+    if (contextInScope(Def, LE->getBeginLoc()).HasContext ||
+        (!Def.Lambda && factoryInfo(Def.Fn)))
+      return true;
+    LE = Def.Lambda; // a lambda in a lambda: as its definer is
+  }
+  return false;
 }
 
 bool Model::functionHasContext(const FunctionDecl *FD) {

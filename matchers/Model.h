@@ -19,6 +19,7 @@
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <optional>
@@ -37,6 +38,10 @@ std::string qualifiedName(const clang::NamedDecl *D);
 /// True when D or any redeclaration carries
 /// [[clang::annotate("factoryguard::<Kind>")]].
 bool hasAnnotation(const clang::Decl *D, llvm::StringRef Kind);
+
+/// "a UserExecutionContext", "an Options", "an HTTPRequest": the indefinite
+/// article English uses before a type name, by its sound.
+std::string withArticle(llvm::StringRef Noun);
 
 /// The callee of a call or construction expression (nullptr when none).
 const clang::FunctionDecl *calleeOf(const clang::Expr *E);
@@ -61,6 +66,9 @@ struct ContextValue {
 struct ContextScope {
   bool HasContext = false;      // SPEC §1 "context in scope"
   bool ByRequestEntry = false;  // configured/annotated request entry
+  /// A context that no fix-it can name: an unnamed parameter, `*this` of a
+  /// context class, a private member of a base class.
+  bool Valueless = false;
   std::vector<ContextValue> Values; // candidates for a fix-it
 };
 
@@ -100,15 +108,23 @@ public:
   /// main, __attribute__((constructor)), configured/annotated start-up.
   bool isRootFunction(const clang::FunctionDecl *FD);
 
-  /// What encloses E (walks the parent map).
+  /// What encloses E (walks the parent map): the first of enclosingsOf.
   Enclosing enclosingOf(const clang::Stmt *E);
+  /// Everything that encloses E: a statement that template instantiation
+  /// left unchanged is shared by the pattern and each instantiation, and is
+  /// enclosed by each instantiation (the pattern only when none exists).
+  llvm::SmallVector<Enclosing, 2> enclosingsOf(const clang::Stmt *E);
 
   /// SPEC §1 "context in scope" for the function (or static initializer)
   /// enclosing a point; locals count only when declared before Before.
   ContextScope contextInScope(const Enclosing &Where, clang::SourceLocation Before);
   /// Whether a function has a context in scope anywhere in its body (locals
-  /// declared anywhere count): the call-graph question.
+  /// declared anywhere count).
   bool functionHasContext(const clang::FunctionDecl *FD);
+  /// SPEC §1: the function defining LE is in request scope at LE, as far as
+  /// this unit can tell (a context in scope there, a factory, or a lambda
+  /// itself defined so); inference over the call graph may add more.
+  bool lambdaDefinedInRequestScope(const clang::LambdaExpr *LE);
 
   /// The printable name of the first context type configured or seen; used
   /// in messages ("UserExecutionContext").
@@ -122,9 +138,13 @@ private:
   bool nameMatchesAnyRedecl(const clang::FunctionDecl *FD, const NameList &L,
                             llvm::StringRef Annotation);
   std::optional<Holding> holdsManagerImpl(clang::QualType T, unsigned Depth);
-  void collectLocals(const clang::FunctionDecl *FD,
-                     std::vector<const clang::VarDecl *> &Out);
+  const std::vector<const clang::VarDecl *> &
+  localsOf(const clang::FunctionDecl *FD);
+  void addMembers(const clang::CXXRecordDecl *RD, bool Inherited,
+                  ContextScope &Scope, unsigned Depth);
   bool isNullInitialized(const clang::VarDecl *VD);
+  /// The LambdaExpr whose call operator CallOp is (nullptr when unknown).
+  const clang::LambdaExpr *lambdaOf(const clang::CXXMethodDecl *CallOp);
 
   const Config &Cfg;
   clang::ASTContext &Ctx;
@@ -136,6 +156,9 @@ private:
   llvm::DenseMap<const clang::FunctionDecl *, std::optional<FactoryInfo>>
       FactoryCache;
   llvm::DenseMap<const clang::FunctionDecl *, bool> HasContextCache;
+  llvm::DenseMap<const clang::FunctionDecl *,
+                 std::vector<const clang::VarDecl *>>
+      LocalsCache;
   std::string ContextName;
 };
 

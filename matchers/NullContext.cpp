@@ -323,10 +323,21 @@ void NullContextRule::run(const MatchFinder::MatchResult &R) {
       }
     }
     if (Fix.Where.valid()) {
-      F.Notes.push_back({Fix.Where, "pass the " + Usable.front().Name +
-                                        " in scope: '" + Text + "'"});
+      static const char *const Kinds[] = {"parameter", "captured variable",
+                                          "member", "local variable"};
+      F.Notes.push_back({Fix.Where, std::string("pass the ") +
+                                        Kinds[Usable.front().Kind] + " '" +
+                                        Usable.front().Name + "': '" + Text +
+                                        "'"});
       F.Fixes.push_back(std::move(Fix));
     }
+  } else if (Usable.empty() && Scope.Valueless) {
+    F.Notes.push_back({F.Where, "the request's " +
+                                    M.contextTypeNameFor(Callee, ParamIndex) +
+                                    " is in scope without a name a fix-it "
+                                    "can use (an unnamed parameter, '*this', "
+                                    "or a private member of a base); pass "
+                                    "it here"});
   } else if (Usable.empty()) {
     F.Notes.push_back({F.Where, "no " +
                                     M.contextTypeNameFor(Callee, ParamIndex) +

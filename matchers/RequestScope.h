@@ -18,9 +18,16 @@ public:
   using RuleCallback::RuleCallback;
   void registerMatchers(clang::ast_matchers::MatchFinder &F) override;
   void run(const clang::ast_matchers::MatchFinder::MatchResult &R) override;
+
+private:
+  /// The finding for the call where Where encloses it, if any.
+  static std::optional<Finding> decide(TUState &S, const FactoryCall &FC,
+                                       const Enclosing &Where);
 };
 
-/// Functions, roots and call edges of one unit (TUState::Facts).
+/// Functions, roots, call edges (with the context at each call), lambdas
+/// and their definers, and functions whose address is taken, of one unit
+/// (TUState::Facts).
 class CallGraphCollector : public RuleCallback {
 public:
   using RuleCallback::RuleCallback;
@@ -28,9 +35,13 @@ public:
   void run(const clang::ast_matchers::MatchFinder::MatchResult &R) override;
 
 private:
-  void addFunction(const clang::FunctionDecl *FD);
+  GraphNode *addFunction(const clang::FunctionDecl *FD);
   void addStaticInit(const clang::VarDecl *VD);
-  llvm::DenseSet<const clang::Decl *> Added;
+  void addField(const clang::FieldDecl *FD);
+  /// The node of a function, static initializer or member initializer ("").
+  std::string addEnclosing(const Enclosing &Where);
+  /// Facts.Nodes index of each node added in this unit.
+  llvm::DenseMap<const clang::Decl *, size_t> Index;
   clang::ASTContext *Seen = nullptr;
 };
 

@@ -18,9 +18,19 @@ A request-scoped factory (it creates a manager from a request context such as
    `thread_local` (even inside a request handler: that manager is created
    once, with the first user's context, and shared by every later user);
    or in an `__attribute__((constructor))` function;
-2. in a function that has no context in scope: no parameter, lambda capture,
-   member or earlier local refers to a context type, and the function is not
-   a configured request entry. A lambda is its own function.
+2. in a function that is not in request scope: no parameter (named or not),
+   lambda capture, member (its own or inherited) or earlier local refers to a
+   context type, it is no method of a context class, no factory and no
+   configured request entry; and it is not known to run inside a request.
+   A lambda is its own function; one defined where a context is in scope is
+   a continuation of that request. The whole program is searched for the
+   functions that run only inside a request: a function that is no root,
+   not virtual, whose address is never taken, and every call of which is
+   made in request scope (handler-only helpers, also when they call each
+   other) is in request scope. The command line infers this across
+   translation units, the clang-tidy plugin within one.
+
+A call in a template is decided in each instantiation, not in the pattern.
 
 When start-up code (a static initializer, `main`, a configured start-up
 function) reaches the call through functions without a context, the finding

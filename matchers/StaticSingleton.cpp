@@ -87,8 +87,8 @@ void StaticSingletonRule::run(const MatchFinder::MatchResult &R) {
   }
   F.Message += Thread ? "; it is shared by every request on a thread"
                       : "; one instance is shared by every user's requests";
-  F.Message += ": create it per request from a " +
-               S.model().contextTypeName() + " instead";
+  F.Message += ": create it per request from " +
+               withArticle(S.model().contextTypeName()) + " instead";
   F.StableKey = F.RuleId + "|" + qualifiedName(VD) + "|" + Owner + "|" + Manager;
   S.report(std::move(F));
 }

@@ -78,7 +78,8 @@ TEST(NullContext, FixRewritesInPlaceAndTheResultCompiles) {
   unsigned Warnings = 0;
   for (const Diag &D : parseTextOutput(R.Out))
     Warnings += D.Level == "warning";
-  EXPECT_EQ(Warnings, 4u) << R.Out; // adopt_bridge, the capture-less lambda, two, declared_after
+  // adopt_bridge, the capture-less lambda, two, declared_after, unnamed
+  EXPECT_EQ(Warnings, 5u) << R.Out;
 }
 
 TEST(NullContext, ExportFixesFeedsClangApplyReplacements) {

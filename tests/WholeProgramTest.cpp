@@ -11,10 +11,12 @@ using namespace fgtest;
 
 namespace {
 
-/// A copy of testdata/multi-tu with a database of the given units.
-std::string makeProject(const std::vector<std::string> &Units) {
+/// A copy of testdata/<From> (multi-tu unless told) with a database of the
+/// given units.
+std::string makeProject(const std::vector<std::string> &Units,
+                        const std::string &From = "multi-tu") {
   std::string Dir = makeTempDir("multi");
-  copyTree(FG_TESTDATA "/multi-tu/.", Dir);
+  copyTree(FG_TESTDATA "/" + From + "/.", Dir);
   std::string Flags;
   for (const std::string &F : testdataFlags())
     Flags += " " + F;
@@ -129,4 +131,96 @@ TEST(WholeProgram, ExampleProjectShowsTheCrossFileChain) {
     Warnings += X.Level == "warning";
   EXPECT_EQ(Warnings, 6u) << R.Out;
 }
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// "In request scope" by inference over the whole program (SPEC §1), and one
+// root per program: testdata/whole-program.
+//===----------------------------------------------------------------------===//
+namespace {
+
+const std::vector<std::string> WebUnits = {"handlers.cpp", "helpers.cpp",
+                                           "boot.cpp"};
+
+bool hasWarning(const std::vector<Diag> &D, const std::string &File,
+                unsigned Line, const std::string &Text = "") {
+  for (const Diag &X : D)
+    if (X.Level == "warning" && X.File == File && X.Line == Line &&
+        X.Rule == "factoryguard-request-scope" &&
+        X.Message.find(Text) != std::string::npos)
+      return true;
+  return false;
+}
+
+std::vector<Diag> runWeb(const std::vector<std::string> &Units, RunResult &R) {
+  std::string Dir = makeProject(Units, "whole-program");
+  R = runFactoryguard({"-p", "build", "--rules=-*,factoryguard-request-scope"},
+                      Dir);
+  return parseTextOutput(R.Out);
+}
+
+TEST(WholeProgram, HelperInAnotherUnitCalledOnlyFromHandlersIsInRequestScope) {
+  RunResult R;
+  std::vector<Diag> D = runWeb(WebUnits, R);
+  EXPECT_EQ(R.ExitCode, 1) << R.Err;
+  EXPECT_FALSE(hasWarning(D, "helpers.cpp", 4)) << R.Out; // render_reply
+  // Mutual recursion among handler-only helpers stays in request scope.
+  EXPECT_FALSE(hasWarning(D, "helpers.cpp", 8)) << R.Out; // walk_a
+}
+
+TEST(WholeProgram, HelperAlsoCalledFromStartupIsAFindingWithItsChain) {
+  RunResult R;
+  std::vector<Diag> D = runWeb(WebUnits, R);
+  EXPECT_TRUE(hasWarning(D, "helpers.cpp", 5,
+                         "'make_manager' called in 'web::render_banner', which "
+                         "has no UserExecutionContext in scope and is not "
+                         "called only from request handlers; if it runs "
+                         "inside a request, pass the request down to "
+                         "'web::render_banner' or mark it a request entry"))
+      << R.Out;
+  EXPECT_TRUE(hasNote(D, "boot.cpp", 4, 6,
+                      "call chain 1/3: 'web::boot' is start-up code"))
+      << R.Out;
+  EXPECT_TRUE(hasNote(D, "boot.cpp", 4, 15,
+                      "call chain 2/3: 'web::boot' calls 'web::render_banner'"))
+      << R.Out;
+  // Without boot.cpp every call of render_banner is from a handler.
+  D = runWeb({"handlers.cpp", "helpers.cpp"}, R);
+  EXPECT_FALSE(hasWarning(D, "helpers.cpp", 5)) << R.Out;
+}
+
+TEST(WholeProgram, AddressTakenIntoStdFunctionIsAFinding) {
+  RunResult R;
+  std::vector<Diag> D = runWeb(WebUnits, R);
+  EXPECT_TRUE(hasWarning(D, "helpers.cpp", 6, "'web::render_stored'")) << R.Out;
+}
+
+TEST(WholeProgram, VirtualIsAFinding) {
+  RunResult R;
+  std::vector<Diag> D = runWeb(WebUnits, R);
+  EXPECT_TRUE(hasWarning(D, "helpers.cpp", 16, "'web::Page::draw'")) << R.Out;
+  unsigned Warnings = 0;
+  for (const Diag &X : D)
+    Warnings += X.Level == "warning";
+  EXPECT_EQ(Warnings, 3u) << R.Out; // render_banner, render_stored, draw
+}
+
+TEST(WholeProgram, EachProgramsMainIsItsOwnRoot) {
+  RunResult R;
+  std::vector<Diag> D =
+      runWeb({"main_a.cpp", "tool_a.cpp", "main_b.cpp", "tool_b.cpp"}, R);
+  EXPECT_EQ(R.ExitCode, 1) << R.Err;
+  EXPECT_TRUE(hasWarning(D, "tool_a.cpp", 4, "'web::run_a'")) << R.Out;
+  EXPECT_TRUE(hasWarning(D, "tool_b.cpp", 4, "'web::run_b'")) << R.Out;
+  EXPECT_TRUE(hasNote(D, "main_a.cpp", 3, 5, "call chain 1/3: 'main' runs at start-up")) << R.Out;
+  EXPECT_TRUE(hasNote(D, "main_a.cpp", 4, 3, "call chain 2/3: 'main' calls 'web::run_a'")) << R.Out;
+  EXPECT_TRUE(hasNote(D, "main_b.cpp", 3, 5, "call chain 1/3: 'main' runs at start-up")) << R.Out;
+  EXPECT_TRUE(hasNote(D, "main_b.cpp", 4, 3, "call chain 2/3: 'main' calls 'web::run_b'")) << R.Out;
+  // No chain of one program starts in the other's main.
+  unsigned Roots = 0;
+  for (const Diag &X : D)
+    Roots += X.Level == "note" && X.Message.find("call chain 1/") != std::string::npos;
+  EXPECT_EQ(Roots, 2u) << R.Out;
+}
+
 } // namespace

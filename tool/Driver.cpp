@@ -354,6 +354,9 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
       if (Seen.insert({F.RuleId, F.Where.File, F.Where.Offset}).second)
         Result.Findings.push_back(std::move(F));
   }
+  // Request-scope findings in functions the whole program shows to run
+  // only inside a request (SPEC §1 inference).
+  Graph.dropInRequestScope(Result.Findings);
   std::sort(Result.Findings.begin(), Result.Findings.end());
   // Identical calls in one function share a stable key: number them in
   // source order so every finding has its own fingerprint.

@@ -321,10 +321,12 @@ protected:
     add<RequestScopeRule>();
     add<CallGraphCollector>();
   }
-  /// Chains within this unit (the CLI joins every unit of the database).
+  /// Inference and chains within this unit (the CLI joins every unit of
+  /// the database).
   void finishUnit() override {
     CallGraph G;
     G.add(State.Facts);
+    G.dropInRequestScope(State.Findings);
     G.attachChains(State.Findings);
   }
 };

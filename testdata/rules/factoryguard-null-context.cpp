@@ -131,6 +131,28 @@ void declared_after() {
   (void)late;
 }
 
+// A context no fix-it can name (an unnamed parameter) gets a note saying
+// so; an inherited member is named through this->, and the note says which
+// value the fix passes.
+void unnamed(const UserExecutionContext &) {
+  auto m = create_websocket_manager(nullptr);
+  // CHECK-MESSAGES: :[[@LINE-1]]:37: warning: 'create_websocket_manager' called with a null context [factoryguard-null-context]
+  // CHECK-NOTES: :[[@LINE-2]]:37: note: the request's UserExecutionContext is in scope without a name a fix-it can use
+  // CHECK-FIXES: auto m = create_websocket_manager(nullptr);
+}
+struct RequestBase {
+protected:
+  const UserExecutionContext *request_ = nullptr;
+};
+struct Endpoint : RequestBase {
+  void serve() {
+    auto m = create_websocket_manager(nullptr);
+    // CHECK-MESSAGES: :[[@LINE-1]]:39: warning: 'create_websocket_manager' called with a null context [factoryguard-null-context]
+    // CHECK-NOTES: :[[@LINE-2]]:39: note: pass the member 'request_': 'this->request_'
+    // CHECK-FIXES: auto m = create_websocket_manager(this->request_);
+  }
+};
+
 // Suppressed with NOLINT for this rule.
 void suppressed(const UserExecutionContext &ctx) {
   auto m = create_websocket_manager(nullptr); // NOLINT(factoryguard-null-context)

@@ -89,10 +89,11 @@ void null_local() {
   // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'create_websocket_manager' called in 'app::null_local', which has no UserExecutionContext in scope [factoryguard-request-scope]
 }
 
-// 8. Lambdas are their own functions.
+// 8. Lambdas are their own functions. One defined where a context is in
+// scope is a continuation of that request (SPEC §1), even if it captures
+// nothing; one defined where none is, is not (see main below).
 void with_ctx(const UserExecutionContext &ctx) {
   auto later = [] { return create_websocket_manager(nullptr); };
-  // CHECK-MESSAGES: :[[@LINE-1]]:28: warning: 'create_websocket_manager' called in a lambda in 'app::with_ctx' that has no UserExecutionContext in scope [factoryguard-request-scope]
   auto captured = [&ctx] { return create_websocket_manager(&ctx); };
   auto by_param = [](const UserExecutionContext &c) { return create_websocket_manager(&c); };
   auto by_local = [] {
@@ -152,6 +153,156 @@ void admin_boot() {
   // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'make_admin_bridge' called in 'app::admin_boot', which has no AdminContext in scope [factoryguard-request-scope]
 }
 
+// 16. An unnamed context parameter is a context in scope (SPEC §1).
+void unnamed_ctx(const UserExecutionContext &, int) { auto m = make_default_manager(); }
+void unnamed_other(const std::string &, int) { auto m = make_default_manager(); }
+// CHECK-MESSAGES: :[[@LINE-1]]:57: warning: 'make_default_manager' called in 'app::unnamed_other', which has no UserExecutionContext in scope and is not called only from request handlers; if it runs inside a request, pass the request down to 'app::unnamed_other' or mark it a request entry [factoryguard-request-scope]
+
+// 17. A context member inherited from a base, also from a dependent base
+// once the template is instantiated.
+struct HandlerBase {
+protected:
+  std::shared_ptr<UserExecutionContext> request_;
+};
+struct PlainBase {
+protected:
+  int id_ = 0;
+};
+struct ChatHandler : HandlerBase {
+  void run() { auto m = create_websocket_manager(request_.get()); }
+};
+struct PlainHandler : PlainBase {
+  void run() { auto m = make_default_manager(); }
+  // CHECK-MESSAGES: :[[@LINE-1]]:25: warning: 'make_default_manager' called in 'app::PlainHandler::run', which has no UserExecutionContext in scope [factoryguard-request-scope]
+};
+template <class Base> struct Coroutine : Base {
+  void resume() { auto m = make_default_manager(); }
+  // CHECK-MESSAGES: :[[@LINE-1]]:28: warning: 'make_default_manager' called in 'app::Coroutine::resume', which has no UserExecutionContext in scope [factoryguard-request-scope]
+};
+template struct Coroutine<HandlerBase>; // compliant: request_ is inherited
+template struct Coroutine<PlainBase>;   // the finding above
+
+// 18. Member functions of a context class: *this is the request.
+struct RequestState : UserExecutionContext {
+  void open_socket() { auto m = make_default_manager(); }
+};
+struct NotAContext {
+  std::string user_id;
+  void open_socket() { auto m = make_default_manager(); }
+  // CHECK-MESSAGES: :[[@LINE-1]]:33: warning: 'make_default_manager' called in 'app::NotAContext::open_socket', which has no UserExecutionContext in scope [factoryguard-request-scope]
+};
+
+// 19. A continuation lambda created in a handler runs for that request,
+// even if it captures only the callback; one created in a function with no
+// request does not.
+void post(std::function<void()> task);
+void on_message(const UserExecutionContext &, std::function<void()> &&cb) {
+  post([cb = std::move(cb)] { auto m = make_default_manager(); cb(); });
+}
+void on_timer(std::function<void()> cb) {
+  post([cb] { auto m = make_default_manager(); cb(); });
+  // CHECK-MESSAGES: :[[@LINE-1]]:24: warning: 'make_default_manager' called in a lambda in 'app::on_timer' that has no UserExecutionContext in scope [factoryguard-request-scope]
+}
+// The definer may be in request scope by inference: a helper called only
+// from a handler; one called from start-up is not.
+void schedule_reply() { post([] { auto m = make_default_manager(); }); }
+void handle_schedule(const UserExecutionContext &) { schedule_reply(); }
+void schedule_boot() { post([] { auto m = make_default_manager(); }); }
+// CHECK-MESSAGES: :[[@LINE-1]]:43: warning: 'make_default_manager' called in a lambda in 'app::schedule_boot' that has no UserExecutionContext in scope [factoryguard-request-scope]
+
+// 20. Helpers called only from handlers are in request scope by inference
+// (SPEC §1), mutual recursion included; one also reached from start-up, one
+// whose address is taken and a virtual one are not.
+void render_reply() { auto m = make_default_manager(); }
+void handle_chat(const UserExecutionContext &ctx) { render_reply(); }
+void handle_typing(const UserExecutionContext &) { render_reply(); }
+void walk_b(int n);
+void walk_a(int n) {
+  if (n)
+    walk_b(n - 1);
+  auto m = make_default_manager();
+}
+void walk_b(int n) {
+  if (n)
+    walk_a(n - 1);
+}
+void handle_walk(const UserExecutionContext &) { walk_a(3); }
+void render_banner() { auto m = make_default_manager(); }
+// CHECK-MESSAGES: :[[@LINE-1]]:33: warning: 'make_default_manager' called in 'app::render_banner', which has no UserExecutionContext in scope and is not called only from request handlers [factoryguard-request-scope]
+// CHECK-NOTES: :[[@LINE-2]]:33: note: call chain 3/3: 'make_default_manager' called in 'app::render_banner'
+void handle_banner(const UserExecutionContext &) { render_banner(); }
+void pointer_target() { auto m = make_default_manager(); }
+// CHECK-MESSAGES: :[[@LINE-1]]:34: warning: 'make_default_manager' called in 'app::pointer_target' [factoryguard-request-scope]
+void handle_pointer(const UserExecutionContext &) { pointer_target(); }
+void register_hook(void (*hook)());
+void install_hooks(const UserExecutionContext &) { register_hook(&pointer_target); }
+struct Renderer {
+  virtual ~Renderer() = default;
+  virtual void draw() { auto m = make_default_manager(); }
+  // CHECK-MESSAGES: :[[@LINE-1]]:34: warning: 'make_default_manager' called in 'app::Renderer::draw' [factoryguard-request-scope]
+};
+void handle_draw(const UserExecutionContext &, Renderer &r) { r.draw(); }
+
+// 21. A function template is decided on its instantiations: one that
+// receives the context has it in scope; one that does not is reported.
+template <class Ctx> void templated_handler(const Ctx &) { auto m = make_default_manager(); }
+template <class T> void templated_other(const T &) { auto m = make_default_manager(); }
+// CHECK-MESSAGES: :[[@LINE-1]]:63: warning: 'make_default_manager' called in 'app::templated_other', which has no UserExecutionContext in scope [factoryguard-request-scope]
+void use_templates(const UserExecutionContext &ctx) { templated_handler(ctx); }
+void use_other() { templated_other(42); }
+
+// 22. A lambda invoked where it is written, in a static initializer, runs
+// during static initialization; in a handler it is part of the request.
+auto g_lazy = [] { return create_websocket_manager(nullptr); }();
+// CHECK-MESSAGES: :[[@LINE-1]]:27: warning: 'create_websocket_manager' called during static initialization of 'g_lazy'; request-scoped factories need a UserExecutionContext [factoryguard-request-scope]
+void handle_lazy(const UserExecutionContext &ctx) {
+  auto m = [&] { return create_websocket_manager(&ctx); }();
+}
+
+// 23. Chains enter function template instantiations and pass through
+// implicitly defined constructors and default member initializers.
+template <class T> void boot_each(T) { auto m = make_default_manager(); }
+// CHECK-MESSAGES: :[[@LINE-1]]:49: warning: 'make_default_manager' called in 'app::boot_each' [factoryguard-request-scope]
+// CHECK-NOTES: :[[@LINE-2]]:49: note: call chain 4/4: 'make_default_manager' called in 'app::boot_each'
+void boot_all() { boot_each(1); }
+// CHECK-NOTES: :[[@LINE-1]]:19: note: call chain 3/4: 'app::boot_all' calls 'app::boot_each'
+struct Widgets {
+// CHECK-NOTES: :[[@LINE-1]]:8: note: call chain 4/5: 'app::Widgets::Widgets' runs the default member initializer of 'app::Widgets::socket_'
+  std::unique_ptr<WebSocketManager> socket_ = make_default_manager();
+  // CHECK-MESSAGES: :[[@LINE-1]]:47: warning: 'make_default_manager' called in the default member initializer of 'app::Widgets::socket_' [factoryguard-request-scope]
+  // CHECK-NOTES: :[[@LINE-2]]:47: note: call chain 5/5: 'make_default_manager' called in the default member initializer
+};
+struct Dashboard {
+// CHECK-NOTES: :[[@LINE-1]]:8: note: call chain 3/5: 'app::Dashboard::Dashboard' calls 'app::Widgets::Widgets'
+  Widgets widgets;
+};
+Dashboard g_dashboard;
+// CHECK-NOTES: :[[@LINE-1]]:11: note: call chain 1/5: the static initialization of 'g_dashboard' runs before main
+// CHECK-NOTES: :[[@LINE-2]]:11: note: call chain 2/5: 'g_dashboard' calls 'app::Dashboard::Dashboard'
+// Compliant twin: every constructor that runs the initializer has the
+// request (an unnamed parameter).
+struct Reply {
+  explicit Reply(const UserExecutionContext &) {}
+  std::unique_ptr<WebSocketManager> socket_ = make_default_manager();
+};
+void handle_reply(const UserExecutionContext &ctx) { Reply r(ctx); }
+
+// 24. A static that keeps only a value computed from a factory's result is
+// described as such; the article follows the context's name.
+void on_probe(const UserExecutionContext &ctx) {
+  static bool reachable = create_websocket_manager(&ctx) != nullptr;
+  // CHECK-MESSAGES: :[[@LINE-1]]:27: warning: 'create_websocket_manager' called during static initialization of 'reachable' in 'app::on_probe', which keeps only a 'bool' computed from its result; the call runs once, with the first caller's context, and every later user gets that first answer [factoryguard-request-scope]
+}
+auto g_admin = make_admin_bridge(nullptr);
+// CHECK-MESSAGES: :[[@LINE-1]]:16: warning: 'make_admin_bridge' called during static initialization of 'g_admin'; request-scoped factories need an AdminContext, which only exists inside a request [factoryguard-request-scope]
+
+// 25. A context local declared after a call in main does not block the
+// chain to that call (see main); a call after it is in request scope.
+void cold_start() { auto m = make_default_manager(); }
+// CHECK-MESSAGES: :[[@LINE-1]]:30: warning: 'make_default_manager' called in 'app::cold_start' [factoryguard-request-scope]
+// CHECK-NOTES: :[[@LINE-2]]:30: note: call chain 3/3: 'make_default_manager' called in 'app::cold_start'
+void warm_after() { auto m = make_default_manager(); }
+
 using Handler = std::function<void(const UserExecutionContext &)>;
 void register_handler(const std::string &path, Handler h);
 } // namespace app
@@ -167,5 +318,21 @@ int main() {
   // CHECK-NOTES: :[[@LINE-6]]:5: note: call chain 1/2: 'main' runs at start-up, outside any request
   app::warm_up(); // the chain for warm_up starts at netra::startup: it comes first
   netra::startup();
+  app::cold_start();
+  // CHECK-NOTES: :[[@LINE-1]]:3: note: call chain 2/3: 'main' calls 'app::cold_start', which has no request context in scope
+  netra::UserExecutionContext late{"u3"};
+  app::warm_after();
   return 0;
+}
+
+// 26. Start-up functions: a finding there says so; chains start there and
+// enter template instantiations.
+void netra::boot::load_plugins() {
+// CHECK-NOTES: :[[@LINE-1]]:19: note: call chain 1/4: 'netra::boot::load_plugins' is start-up code, outside any request
+  app::boot_all();
+  // CHECK-NOTES: :[[@LINE-1]]:3: note: call chain 2/4: 'netra::boot::load_plugins' calls 'app::boot_all'
+  app::render_banner();
+  app::schedule_boot();
+  auto m = app::make_default_manager();
+  // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'make_default_manager' called in 'netra::boot::load_plugins', start-up code that runs outside any request, with no UserExecutionContext in scope [factoryguard-request-scope]
 }

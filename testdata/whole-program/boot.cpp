@@ -1,0 +1,5 @@
+#include "web.h"
+
+namespace web {
+void boot() { render_banner(); }
+} // namespace web

@@ -1,0 +1,6 @@
+#include "web.h"
+
+int main() {
+  web::run_a();
+  return 0;
+}

@@ -1,0 +1,6 @@
+#include "web.h"
+
+int main() {
+  web::run_b();
+  return 0;
+}
