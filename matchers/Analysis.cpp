@@ -12,9 +12,21 @@ using namespace clang;
 
 namespace factoryguard {
 
+void TUState::reset() {
+  Ctx = nullptr;
+  M.reset();
+  Locs.reset();
+  Ids.clear();
+  Reported.clear();
+  Findings.clear();
+  Facts = TUFacts();
+}
+
 void TUState::begin(ASTContext &NewCtx) {
-  if (Ctx == &NewCtx)
+  if (Ctx) {
+    assert(Ctx == &NewCtx && "TUState::reset() not called between units");
     return;
+  }
   Ctx = &NewCtx;
   M = std::make_unique<Model>(Cfg, NewCtx);
   Locs = std::make_unique<LocationMapper>(NewCtx.getSourceManager(),
@@ -137,6 +149,7 @@ Analysis::Analysis(const Config &Cfg, llvm::StringRef RuleGlobs) : State(Cfg) {
 Analysis::~Analysis() = default;
 
 void Analysis::run(ASTContext &Ctx) {
+  State.reset();
   State.begin(Ctx);
   if (Callbacks.empty())
     return;

@@ -161,10 +161,6 @@ void CallGraphCollector::addStaticInit(const VarDecl *VD) {
 
 void CallGraphCollector::run(const MatchFinder::MatchResult &R) {
   S.begin(*R.Context);
-  if (Seen != R.Context) {
-    Seen = R.Context;
-    Added.clear();
-  }
   const SourceManager &SM = *R.SourceManager;
   if (const auto *FD = R.Nodes.getNodeAs<FunctionDecl>("fn")) {
     if (FD->isDependentContext() ||

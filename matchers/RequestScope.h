@@ -26,12 +26,15 @@ public:
   using RuleCallback::RuleCallback;
   void registerMatchers(clang::ast_matchers::MatchFinder &F) override;
   void run(const clang::ast_matchers::MatchFinder::MatchResult &R) override;
+  void onStartOfTranslationUnit() override {
+    RuleCallback::onStartOfTranslationUnit();
+    Added.clear();
+  }
 
 private:
   void addFunction(const clang::FunctionDecl *FD);
   void addStaticInit(const clang::VarDecl *VD);
-  llvm::DenseSet<const clang::Decl *> Added;
-  clang::ASTContext *Seen = nullptr;
+  llvm::DenseSet<const clang::Decl *> Added; // this unit's, see above
 };
 
 } // namespace factoryguard

@@ -45,6 +45,10 @@ OPTIONS:
   --fail-on error|warning|note|never
                            exit 1 when a finding at or above that level is
                            reported (default warning)
+  --unit-errors fail|report
+                           a unit that cannot be analyzed (compile errors, a
+                           missing file, a crash) is listed either way; with
+                           fail (the default) it makes the exit status 3
   --extra-arg <arg>        append a compiler argument
   --extra-arg-before <arg> prepend a compiler argument
   --source-root <dir>      root that SARIF URIs are relative to (default: the
@@ -56,7 +60,9 @@ OPTIONS:
   --help                   print this help
 
 EXIT STATUS: 0 no finding at the fail level; 1 findings; 2 usage or
-configuration error; 3 a translation unit could not be analyzed.
+configuration error; 3 a translation unit could not be analyzed (with
+--unit-errors fail). A file under several compile commands is analyzed under
+each distinct one; its findings are reported once.
 )";
 
 int usageError(const std::string &Msg) {
@@ -127,6 +133,7 @@ int main(int argc, char **argv) {
   DriverOptions Opts;
   std::string Format = "text", Output, ExportFixes, Baseline, SourceRoot;
   std::string Category = "factoryguard/", FailOn = "warning";
+  std::string UnitErrors = "fail";
   bool Fix = false;
 
   std::vector<std::string> Args(argv + 1, argv + argc);
@@ -162,7 +169,7 @@ int main(int argc, char **argv) {
     static const std::set<std::string> WithValue = {
         "-p", "--config", "--format", "-o", "--rules", "--export-fixes",
         "--baseline", "-j", "--fail-on", "--extra-arg", "--extra-arg-before",
-        "--source-root", "--category", "--explain"};
+        "--source-root", "--category", "--explain", "--unit-errors"};
     if (WithValue.count(Name) && !TakeValue())
       return usageError("option '" + Name + "' needs a value");
 
@@ -213,6 +220,11 @@ int main(int argc, char **argv) {
         return usageError("--fail-on takes error, warning, note or never, not '" +
                           Value + "'");
       FailOn = Value;
+    } else if (Name == "--unit-errors") {
+      if (Value != "fail" && Value != "report")
+        return usageError("--unit-errors takes fail or report, not '" + Value +
+                          "'");
+      UnitErrors = Value;
     } else if (Name == "--extra-arg") {
       Opts.ExtraArgs.push_back(Value);
     } else if (Name == "--extra-arg-before") {
@@ -257,8 +269,7 @@ int main(int argc, char **argv) {
   }
   DriverResult &Result = *ResultOrErr;
   for (const UnitFailure &F : Result.Failures)
-    llvm::errs() << displayPath(F.File) << ": error: translation unit could "
-                 << "not be analyzed: " << F.Message << "\n";
+    llvm::errs() << displayPath(F.File) << ": error: " << F.Message << "\n";
 
   if (SourceRoot.empty())
     SourceRoot = gitTopLevel();
@@ -310,7 +321,7 @@ int main(int argc, char **argv) {
   if (!writeReport(Output, Report))
     return 2;
 
-  if (!Result.Failures.empty())
+  if (!Result.Failures.empty() && UnitErrors == "fail")
     return 3;
   if (FailOn == "never")
     return 0;
