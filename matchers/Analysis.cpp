@@ -12,9 +12,21 @@ using namespace clang;
 
 namespace factoryguard {
 
+void TUState::reset() {
+  Ctx = nullptr;
+  M.reset();
+  Locs.reset();
+  Ids.clear();
+  Reported.clear();
+  Findings.clear();
+  Facts = TUFacts();
+}
+
 void TUState::begin(ASTContext &NewCtx) {
-  if (Ctx == &NewCtx)
+  if (Ctx) {
+    assert(Ctx == &NewCtx && "TUState::reset() not called between units");
     return;
+  }
   Ctx = &NewCtx;
   M = std::make_unique<Model>(Cfg, NewCtx);
   M->setRecorder(Recorder);
@@ -152,6 +164,7 @@ Analysis::Analysis(const Config &Cfg, llvm::StringRef RuleGlobs) : State(Cfg) {
 Analysis::~Analysis() = default;
 
 void Analysis::run(ASTContext &Ctx) {
+  State.reset();
   State.begin(Ctx);
   if (Callbacks.empty())
     return finishConfigMatches(Ctx);

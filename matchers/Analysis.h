@@ -29,7 +29,13 @@ namespace factoryguard {
 class TUState {
 public:
   explicit TUState(const Config &Cfg) : Cfg(Cfg) {}
-  /// Binds to the unit being analyzed; a new ASTContext starts afresh.
+  /// Forgets everything of the previous unit: its context, Model caches,
+  /// location mapper, node ids, findings and facts. Called at the start of
+  /// every translation unit (RuleCallback::onStartOfTranslationUnit,
+  /// Analysis::run): an ASTContext address says nothing, a freed context's
+  /// memory is often reused for the next one.
+  void reset();
+  /// Binds to the unit being analyzed, once per reset().
   void begin(clang::ASTContext &Ctx);
   Model &model() { return *M; }
   LocationMapper &locations() { return *Locs; }
@@ -68,6 +74,10 @@ class RuleCallback : public clang::ast_matchers::MatchFinder::MatchCallback {
 public:
   explicit RuleCallback(TUState &S) : S(S) {}
   virtual void registerMatchers(clang::ast_matchers::MatchFinder &F) = 0;
+  /// Every front end's MatchFinder calls this before a unit's first match:
+  /// per-unit state starts afresh (subclasses with state of their own
+  /// extend it).
+  void onStartOfTranslationUnit() override { S.reset(); }
   /// clang-tidy's and our traversal both visit only what may hold a
   /// finding; this keeps the rule off system headers when another driver
   /// (clang-tidy) walks them.

@@ -318,10 +318,6 @@ static bool isCalleeOfCall(ASTContext &Ctx, const DeclRefExpr *Ref) {
 
 void CallGraphCollector::run(const MatchFinder::MatchResult &R) {
   S.begin(*R.Context);
-  if (Seen != R.Context) {
-    Seen = R.Context;
-    Index.clear();
-  }
   const SourceManager &SM = *R.SourceManager;
   Model &M = S.model();
   if (const auto *FD = R.Nodes.getNodeAs<FunctionDecl>("fn")) {

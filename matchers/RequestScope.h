@@ -33,6 +33,10 @@ public:
   using RuleCallback::RuleCallback;
   void registerMatchers(clang::ast_matchers::MatchFinder &F) override;
   void run(const clang::ast_matchers::MatchFinder::MatchResult &R) override;
+  void onStartOfTranslationUnit() override {
+    RuleCallback::onStartOfTranslationUnit();
+    Index.clear();
+  }
 
 private:
   GraphNode *addFunction(const clang::FunctionDecl *FD);
@@ -40,9 +44,9 @@ private:
   void addField(const clang::FieldDecl *FD);
   /// The node of a function, static initializer or member initializer ("").
   std::string addEnclosing(const Enclosing &Where);
-  /// Facts.Nodes index of each node added in this unit.
+  /// Facts.Nodes index of each node added in this unit (cleared with the
+  /// unit's facts at the start of every translation unit).
   llvm::DenseMap<const clang::Decl *, size_t> Index;
-  clang::ASTContext *Seen = nullptr;
 };
 
 } // namespace factoryguard

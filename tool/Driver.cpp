@@ -7,7 +7,9 @@
 #include "ExplainConfig.h"
 #include "Model.h"
 #include "Suppression.h"
+#include "TextReporter.h"
 #include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/Stack.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendActions.h"
 #include "clang/Frontend/TextDiagnosticPrinter.h"
@@ -17,14 +19,22 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/VirtualFileSystem.h"
+#include "llvm/Support/thread.h"
 
 #include <algorithm>
+#include <csignal>
+#include <cstdlib>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <regex>
 #include <set>
 
 using namespace clang;
@@ -38,11 +48,137 @@ llvm::Error fail(const llvm::Twine &Msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), Msg);
 }
 
+/// Line and column (1-based) of byte Offset in Text.
+std::pair<unsigned, unsigned> lineColumn(llvm::StringRef Text, size_t Offset) {
+  unsigned Line = 1, Col = 1;
+  for (size_t I = 0; I < Offset && I < Text.size(); ++I) {
+    if (Text[I] == '\n') {
+      ++Line;
+      Col = 1;
+    } else {
+      ++Col;
+    }
+  }
+  return {Line, Col};
+}
+
+/// Where each element of the top-level array of valid JSON Text starts.
+std::vector<size_t> arrayElementOffsets(llvm::StringRef Text) {
+  std::vector<size_t> Out;
+  int Depth = 0;
+  bool Expect = false;
+  for (size_t I = 0; I < Text.size(); ++I) {
+    char C = Text[I];
+    if (C == ' ' || C == '\t' || C == '\n' || C == '\r')
+      continue;
+    if (Depth == 1 && Expect && C != ']') {
+      Out.push_back(I);
+      Expect = false;
+    }
+    if (C == '"') {
+      for (++I; I < Text.size() && Text[I] != '"'; ++I)
+        if (Text[I] == '\\')
+          ++I;
+    } else if (C == '[' || C == '{') {
+      if (++Depth == 1)
+        Expect = true;
+    } else if (C == ']' || C == '}') {
+      --Depth;
+    } else if (C == ',' && Depth == 1) {
+      Expect = true;
+    }
+  }
+  return Out;
+}
+
+/// Reads compile_commands.json strictly. LLVM's reader (a YAML parser)
+/// accepts a file cut at an entry boundary, keeping the entries so far, and
+/// names no file in its errors; here the text must be JSON, an array of
+/// objects with string "directory" and "file", and "command" (a string) or
+/// "arguments" (strings). Every problem is "<path>:<line>:<col>: error: ...".
+/// A relative "directory" is taken relative to the database's directory.
+llvm::Expected<std::unique_ptr<CompilationDatabase>>
+readDatabase(const std::string &Path, std::string &JsonPath) {
+  auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
+  if (!Buf)
+    return fail(Path + ": error: cannot read: " + Buf.getError().message());
+  llvm::StringRef Text = (*Buf)->getBuffer();
+  auto At = [&](size_t Offset, const llvm::Twine &Msg) {
+    auto [Line, Col] = lineColumn(Text, Offset);
+    return fail(Path + ":" + llvm::Twine(Line) + ":" + llvm::Twine(Col) +
+                ": error: " + Msg);
+  };
+  llvm::Expected<llvm::json::Value> Parsed = llvm::json::parse(Text);
+  if (!Parsed) {
+    // llvm::json::ParseError reads "[<line>:<col>, byte=<n>]: <what>".
+    std::string Msg = llvm::toString(Parsed.takeError());
+    std::smatch M;
+    static const std::regex Re(R"(^\[([0-9]+):([0-9]+), byte=[0-9]+\]: (.*)$)");
+    if (std::regex_match(Msg, M, Re))
+      return fail(Path + ":" + M[1].str() + ":" +
+                  std::to_string(std::stoul(M[2].str()) + 1) + // 0-based
+                  
+                  ": error: invalid JSON: " + M[3].str());
+    return fail(Path + ": error: invalid JSON: " + Msg);
+  }
+  size_t First = Text.find_first_not_of(" \t\r\n");
+  llvm::json::Array *Entries = Parsed->getAsArray();
+  if (!Entries)
+    return At(First == llvm::StringRef::npos ? 0 : First,
+              "expected an array of compile commands");
+  std::vector<size_t> Offsets = arrayElementOffsets(Text);
+  llvm::SmallString<256> DbDir(llvm::sys::path::parent_path(Path));
+  llvm::sys::fs::make_absolute(DbDir);
+  llvm::json::Array Normalized;
+  for (size_t I = 0; I < Entries->size(); ++I) {
+    size_t Offset = I < Offsets.size() ? Offsets[I] : 0;
+    std::string N = "compile command " + std::to_string(I + 1);
+    const llvm::json::Object *O = (*Entries)[I].getAsObject();
+    if (!O)
+      return At(Offset, N + " is not an object");
+    for (const char *Key : {"directory", "file", "command", "output"})
+      if (const llvm::json::Value *V = O->get(Key); V && !V->getAsString())
+        return At(Offset, N + ": \"" + Key + "\" must be a string");
+    for (const char *Key : {"directory", "file"})
+      if (!O->get(Key))
+        return At(Offset, N + " has no \"" + Key + "\"");
+    if (const llvm::json::Value *Args = O->get("arguments")) {
+      const llvm::json::Array *A = Args->getAsArray();
+      bool Strings = A && !A->empty();
+      for (size_t J = 0; Strings && J < A->size(); ++J)
+        Strings = (*A)[J].getAsString().has_value();
+      if (!Strings)
+        return At(Offset, N + ": \"arguments\" must be a non-empty array of "
+                              "strings");
+    } else if (!O->get("command")) {
+      return At(Offset, N + " has neither \"command\" nor \"arguments\"");
+    }
+    llvm::json::Object Copy = *O;
+    llvm::SmallString<256> Dir(*O->getString("directory"));
+    if (!llvm::sys::path::is_absolute(Dir)) {
+      llvm::SmallString<256> Abs(DbDir);
+      llvm::sys::path::append(Abs, Dir);
+      llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
+      Dir = Abs;
+    }
+    Copy["directory"] = std::string(Dir);
+    Normalized.push_back(std::move(Copy));
+  }
+  std::string Json;
+  llvm::raw_string_ostream(Json) << llvm::json::Value(std::move(Normalized));
+  std::string Error;
+  auto DB = JSONCompilationDatabase::loadFromBuffer(
+      Json, Error, JSONCommandLineSyntax::AutoDetect);
+  if (!DB)
+    return fail(Path + ": error: " + Error);
+  JsonPath = Path;
+  return std::unique_ptr<CompilationDatabase>(std::move(DB));
+}
+
 /// Finds compile_commands.json: -p, else upward from the working directory,
 /// also in build/ of each directory.
 llvm::Expected<std::unique_ptr<CompilationDatabase>>
 loadDatabase(const DriverOptions &Opts, std::string &JsonPath) {
-  std::string Error;
   if (Opts.HasFixedArgs) {
     llvm::SmallString<256> Cwd;
     llvm::sys::fs::current_path(Cwd);
@@ -58,12 +194,7 @@ loadDatabase(const DriverOptions &Opts, std::string &JsonPath) {
       return fail("no compile_commands.json in '" + Dir +
                   "' (given with -p); generate it with "
                   "cmake -DCMAKE_EXPORT_COMPILE_COMMANDS=ON or bear");
-    auto DB = JSONCompilationDatabase::loadFromFile(
-        Json, Error, JSONCommandLineSyntax::AutoDetect);
-    if (!DB)
-      return fail("cannot read '" + Json + "': " + Error);
-    JsonPath = Json;
-    return std::unique_ptr<CompilationDatabase>(std::move(DB));
+    return readDatabase(normalizePath(Json), JsonPath);
   }
   llvm::SmallString<256> Dir;
   llvm::sys::fs::current_path(Dir);
@@ -74,12 +205,7 @@ loadDatabase(const DriverOptions &Opts, std::string &JsonPath) {
       Looked.push_back(Json);
       if (!llvm::sys::fs::exists(Json))
         continue;
-      auto DB = JSONCompilationDatabase::loadFromFile(
-          Json, Error, JSONCommandLineSyntax::AutoDetect);
-      if (!DB)
-        return fail("cannot read '" + Json + "': " + Error);
-      JsonPath = Json;
-      return std::unique_ptr<CompilationDatabase>(std::move(DB));
+      return readDatabase(Json, JsonPath);
     }
   }
   std::string Msg = "no compile_commands.json found; looked in:";
@@ -95,41 +221,89 @@ bool isSourceFile(llvm::StringRef Path) {
          Ext == ".C" || Ext == ".c";
 }
 
+/// How a unit crashes on purpose: tests of crash isolation set
+/// FACTORYGUARD_TEST_CRASH_UNIT=<basename>[#<n>] (the n-th distinct command
+/// of that file, else all of them) and FACTORYGUARD_TEST_CRASH_KIND
+/// (null-write, the default, or stack-overflow). Never set in normal use.
+enum class TestCrash { None, NullWrite, StackOverflow };
+
+[[gnu::noinline]] int recurseWithoutEnd(volatile int *Depth) {
+  volatile char Frame[512];
+  Frame[0] = static_cast<char>(++*Depth);
+  return recurseWithoutEnd(Depth) + Frame[0]; // not a tail call
+}
+
+void crashForTest(TestCrash Kind) {
+  if (Kind == TestCrash::StackOverflow) {
+    volatile int Depth = 0;
+    recurseWithoutEnd(&Depth);
+  }
+  volatile int *Null = nullptr;
+  *Null = 1;
+}
+
 /// The consumer: one Analysis per unit, run once the AST is complete.
 class AnalysisConsumer : public ASTConsumer {
 public:
-  explicit AnalysisConsumer(Analysis &A) : A(A) {}
+  AnalysisConsumer(Analysis &A, TestCrash Crash) : A(A), Crash(Crash) {}
   void HandleTranslationUnit(ASTContext &Ctx) override {
     if (Ctx.getDiagnostics().hasUnrecoverableErrorOccurred())
       return;
+    if (Crash != TestCrash::None)
+      crashForTest(Crash);
     A.run(Ctx);
   }
 
 private:
   Analysis &A;
+  TestCrash Crash;
 };
 
 class AnalysisAction : public ASTFrontendAction {
 public:
-  explicit AnalysisAction(Analysis &A) : A(A) {}
+  AnalysisAction(Analysis &A, TestCrash Crash) : A(A), Crash(Crash) {}
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
                                                  llvm::StringRef) override {
-    return std::make_unique<AnalysisConsumer>(A);
+    return std::make_unique<AnalysisConsumer>(A, Crash);
   }
 
 private:
   Analysis &A;
+  TestCrash Crash;
 };
 
 class ActionFactory : public FrontendActionFactory {
 public:
-  explicit ActionFactory(Analysis &A) : A(A) {}
+  ActionFactory(Analysis &A, TestCrash Crash, llvm::raw_ostream &Verbose)
+      : A(A), Crash(Crash), Verbose(Verbose) {}
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<AnalysisAction>(A);
+    return std::make_unique<AnalysisAction>(A, Crash);
+  }
+  /// FrontendActionFactory::runInvocation, except that the compiler's
+  /// "N errors generated." goes with the unit's other diagnostics instead of
+  /// straight to standard error.
+  bool runInvocation(std::shared_ptr<CompilerInvocation> Invocation,
+                     FileManager *Files,
+                     std::shared_ptr<PCHContainerOperations> PCHContainerOps,
+                     DiagnosticConsumer *DiagConsumer) override {
+    CompilerInstance Compiler(std::move(PCHContainerOps));
+    Compiler.setInvocation(std::move(Invocation));
+    Compiler.setFileManager(Files);
+    std::unique_ptr<FrontendAction> Action(create());
+    Compiler.createDiagnostics(DiagConsumer, /*ShouldOwnClient=*/false);
+    if (!Compiler.hasDiagnostics())
+      return false;
+    Compiler.setVerboseOutputStream(Verbose);
+    Compiler.createSourceManager(*Files);
+    const bool Success = Compiler.ExecuteAction(*Action);
+    Files->clearStatCache();
+    return Success;
   }
 
 private:
   Analysis &A;
+  TestCrash Crash;
+  llvm::raw_ostream &Verbose;
 };
 
 /// Counts errors and keeps clang's rendering of them.
@@ -154,6 +328,29 @@ public:
   std::string First;
 };
 
+/// A database of one command: ClangTool runs exactly that unit.
+class OneCommandDatabase : public CompilationDatabase {
+public:
+  explicit OneCommandDatabase(CompileCommand C) : C(std::move(C)) {}
+  std::vector<CompileCommand> getCompileCommands(llvm::StringRef) const override {
+    return {C};
+  }
+  std::vector<std::string> getAllFiles() const override { return {C.Filename}; }
+
+private:
+  CompileCommand C;
+};
+
+/// One unit: a file under one of its distinct compile commands (SPEC §4).
+struct UnitJob {
+  size_t FileIndex = 0;
+  std::string File;        // the unit's main file, normalized
+  CompileCommand Command;  // after our argument adjusters
+  std::string Original;    // the command as the database gives it
+  unsigned Index = 1, Count = 1; // among the file's distinct commands
+  TestCrash Crash = TestCrash::None;
+};
+
 struct UnitResult {
   std::vector<Finding> Findings;
   TUFacts Facts;
@@ -163,53 +360,170 @@ struct UnitResult {
   ConfigMatchRecord ConfigMatches; // SPEC §3 validation, merged by the driver
 };
 
-UnitResult analyzeUnit(const CompilationDatabase &DB, const std::string &File,
-                       const Config &Cfg, const DriverOptions &Opts) {
+std::string joinCommand(const std::vector<std::string> &Args) {
+  std::string Out;
+  for (const std::string &A : Args) {
+    if (!Out.empty())
+      Out += ' ';
+    if (!A.empty() && A.find_first_of(" \t\"'\\$") == std::string::npos)
+      Out += A;
+    else
+      Out += "'" + llvm::StringRef(A).str() + "'";
+  }
+  return Out;
+}
+
+/// What every command goes through before it runs (and before commands are
+/// compared): what ClangTool adds by default, plus ours.
+ArgumentsAdjuster unitAdjuster(const DriverOptions &Opts) {
+  ArgumentsAdjuster A = getClangStripOutputAdjuster();
+  A = combineAdjusters(A, getClangSyntaxOnlyAdjuster());
+  A = combineAdjusters(A, getStripPluginsAdjuster());
+  A = combineAdjusters(A, getClangStripDependencyFileAdjuster());
+  CommandLineArguments Before = {"-resource-dir=" FACTORYGUARD_CLANG_RESOURCE_DIR};
+  Before.insert(Before.end(), Opts.ExtraArgsBefore.begin(),
+                Opts.ExtraArgsBefore.end());
+  A = combineAdjusters(
+      A, getInsertArgumentAdjuster(Before, ArgumentInsertPosition::BEGIN));
+  CommandLineArguments After = {"-w", "-Wno-unknown-warning-option"};
+  After.insert(After.end(), Opts.ExtraArgs.begin(), Opts.ExtraArgs.end());
+  return combineAdjusters(
+      A, getInsertArgumentAdjuster(After, ArgumentInsertPosition::END));
+}
+
+/// " under compile command 2 of 3" when the file has several.
+std::string whichCommand(const UnitJob &J) {
+  if (J.Count <= 1)
+    return "";
+  return " under compile command " + std::to_string(J.Index) + " of " +
+         std::to_string(J.Count);
+}
+
+/// Parses the unit in this thread and runs every rule on it.
+UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
+                          const DriverOptions &Opts) {
   UnitResult R;
-  auto Work = [&] {
-    ClangTool Tool(DB, {File}, std::make_shared<PCHContainerOperations>(),
-                   llvm::vfs::createPhysicalFileSystem());
-    Tool.appendArgumentsAdjuster(getClangStripOutputAdjuster());
-    Tool.appendArgumentsAdjuster(getClangSyntaxOnlyAdjuster());
-    Tool.appendArgumentsAdjuster(getStripPluginsAdjuster());
-    Tool.appendArgumentsAdjuster(getClangStripDependencyFileAdjuster());
-    CommandLineArguments Before = {"-resource-dir=" FACTORYGUARD_CLANG_RESOURCE_DIR};
-    Before.insert(Before.end(), Opts.ExtraArgsBefore.begin(),
-                  Opts.ExtraArgsBefore.end());
-    Tool.appendArgumentsAdjuster(
-        getInsertArgumentAdjuster(Before, ArgumentInsertPosition::BEGIN));
-    CommandLineArguments After = {"-w", "-Wno-unknown-warning-option"};
-    After.insert(After.end(), Opts.ExtraArgs.begin(), Opts.ExtraArgs.end());
-    Tool.appendArgumentsAdjuster(
-        getInsertArgumentAdjuster(After, ArgumentInsertPosition::END));
+  OneCommandDatabase DB(J.Command);
+  ClangTool Tool(DB, {J.File}, std::make_shared<PCHContainerOperations>(),
+                 llvm::vfs::createPhysicalFileSystem());
+  Tool.clearArgumentsAdjusters(); // J.Command is adjusted already
+  llvm::raw_string_ostream DiagOS(R.Diagnostics);
+  auto DiagOpts = llvm::makeIntrusiveRefCnt<DiagnosticOptions>();
+  DiagOpts->ShowColors = false;
+  CapturingConsumer Diags(DiagOS, DiagOpts.get());
+  Tool.setDiagnosticConsumer(&Diags);
+  Tool.setPrintErrorMessage(false);
 
-    llvm::raw_string_ostream DiagOS(R.Diagnostics);
-    auto DiagOpts = llvm::makeIntrusiveRefCnt<DiagnosticOptions>();
-    DiagOpts->ShowColors = false;
-    CapturingConsumer Diags(DiagOS, DiagOpts.get());
-    Tool.setDiagnosticConsumer(&Diags);
-    Tool.setPrintErrorMessage(false);
+  Analysis A(Cfg, Opts.RuleGlobs);
+  A.recordConfigMatches(/*CollectAnnotations=*/Opts.ExplainConfig);
+  ActionFactory Factory(A, J.Crash, DiagOS);
+  int RC = Tool.run(&Factory);
+  R.Findings = A.takeFindings();
+  R.Facts = A.takeFacts();
+  R.ConfigMatches = A.takeConfigMatches();
+  if (RC != 0 || Diags.Errors) {
+    R.Failed = true;
+    R.FailMessage = "translation unit could not be analyzed" + whichCommand(J) +
+                    ": " +
+                    (Diags.Errors ? std::to_string(Diags.Errors) +
+                                        " compile error(s), first: " + Diags.First
+                                  : "clang could not run the compile command");
+  }
+  return R;
+}
 
-    Analysis A(Cfg, Opts.RuleGlobs);
-    A.recordConfigMatches(/*CollectAnnotations=*/Opts.ExplainConfig);
-    ActionFactory Factory(A);
-    int RC = Tool.run(&Factory);
-    R.Findings = A.takeFindings();
-    R.Facts = A.takeFacts();
-    R.ConfigMatches = A.takeConfigMatches();
-    if (RC != 0 || Diags.Errors) {
-      R.Failed = true;
-      R.FailMessage = Diags.Errors
-                          ? std::to_string(Diags.Errors) +
-                                " compile error(s), first: " + Diags.First
-                          : "clang could not run the compile command";
+/// The calling thread's alternate signal stack, for as long as it lives.
+/// A thread that overflows its stack cannot run a signal handler on it:
+/// without this, the kernel kills the process.
+class AltSignalStack {
+public:
+  AltSignalStack() : Mem(std::max<size_t>(SIGSTKSZ, 128 * 1024)) {
+    stack_t SS = {};
+    SS.ss_sp = Mem.data();
+    SS.ss_size = Mem.size();
+    Installed = sigaltstack(&SS, nullptr) == 0;
+  }
+  ~AltSignalStack() {
+    if (!Installed)
+      return;
+    stack_t SS = {};
+    SS.ss_flags = SS_DISABLE;
+    sigaltstack(&SS, nullptr);
+  }
+
+private:
+  std::vector<char> Mem;
+  bool Installed = false;
+};
+
+/// LLVM's crash recovery, with its handlers running on the alternate stack.
+/// CrashRecoveryContext installs them without SA_ONSTACK; they are
+/// re-installed with it, unchanged otherwise.
+void enableCrashRecovery() {
+  static std::once_flag Once;
+  std::call_once(Once, [] {
+    llvm::CrashRecoveryContext::Enable();
+    for (int Sig : {SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP}) {
+      struct sigaction Act;
+      if (sigaction(Sig, nullptr, &Act) != 0 || Act.sa_handler == SIG_DFL ||
+          Act.sa_handler == SIG_IGN)
+        continue;
+      Act.sa_flags |= SA_ONSTACK;
+      sigaction(Sig, &Act, nullptr);
     }
-  };
-  llvm::CrashRecoveryContext CRC;
-  if (!CRC.RunSafely(Work)) {
+  });
+}
+
+/// Stack of the thread each unit runs on. Clang's own driver gives its
+/// compile thread 8 MiB and moves some deep recursions (template
+/// instantiation) to fresh 8 MiB threads; other recursions (a 100 000-operand
+/// comma expression: about 40 MiB) are not guarded. Address space is
+/// reserved, not memory: only what a unit uses is touched.
+constexpr unsigned UnitStackSize = 512u << 20;
+
+/// Runs one unit on its own large-stack thread under crash recovery.
+///
+/// Crashes and stack overflows are recovered in process: each unit thread
+/// has an alternate signal stack and the crash handlers run on it, so even
+/// an overflow ends in CrashRecoveryContext's longjmp back to this unit's
+/// start; the unit is reported as a factoryguard crash and every other unit
+/// goes on. We do not retry a crashed unit in a child process: the retry
+/// would crash the same way (the analysis is deterministic), and forking a
+/// multi-threaded process is unsafe. What in-process recovery cannot undo:
+/// the crashed unit's memory is leaked, and a crash while holding a lock
+/// another thread needs would hang the run (not seen in practice). Threads
+/// clang itself starts for deep template instantiation
+/// (runWithSufficientStackSpace) have no alternate stack; an overflow there
+/// still ends the process.
+UnitResult runUnit(const UnitJob &J, const Config &Cfg,
+                   const DriverOptions &Opts) {
+  UnitResult R;
+  bool Ok = true;
+  int RetCode = 0;
+  llvm::thread Thread(std::optional<unsigned>(UnitStackSize), [&] {
+    AltSignalStack Alt;
+    clang::noteBottomOfStack();
+    llvm::CrashRecoveryContext CRC;
+    Ok = CRC.RunSafely([&] { R = analyzeCommand(J, Cfg, Opts); });
+    RetCode = CRC.RetCode;
+  });
+  Thread.join();
+  if (!Ok) {
     R = UnitResult();
     R.Failed = true;
-    R.FailMessage = "clang crashed while analyzing this unit";
+    std::string Signal;
+    if (RetCode > 128)
+      Signal = " (signal " + std::to_string(RetCode - 128) + ": " +
+               llvm::StringRef(strsignal(RetCode - 128)).lower() + ")";
+    R.FailMessage =
+        "translation unit could not be analyzed: factoryguard crashed" +
+        Signal + " while analyzing it under compile command " +
+        std::to_string(J.Index) + " of " + std::to_string(J.Count) + " (in " +
+        J.Command.Directory + ": " + J.Original +
+        "); this is a bug in factoryguard, not in your code or in clang: "
+        "please report it at "
+        "https://github.com/factoryguard/factoryguard/issues with this "
+        "message and, if you can, the file";
   }
   return R;
 }
@@ -242,6 +556,7 @@ void checkConfigurations(
 
 llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
                                          llvm::raw_ostream &Diag) {
+  enableCrashRecovery();
   DriverResult Result;
   auto DBOrErr = loadDatabase(Opts, Result.DatabaseFile);
   if (!DBOrErr)
@@ -264,7 +579,8 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     std::string Path = normalizePath(In);
     llvm::sys::fs::file_status St;
     if (llvm::sys::fs::status(Path, St) || !llvm::sys::fs::exists(St)) {
-      Result.Failures.push_back({Path, "no such file or directory: '" + In + "'"});
+      Result.Failures.push_back({Path, "translation unit could not be analyzed: "
+                                       "no such file or directory: '" + In + "'"});
       continue;
     }
     if (llvm::sys::fs::is_directory(St)) {
@@ -282,7 +598,8 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
       }
       if (Units.size() == Before)
         Result.Failures.push_back(
-            {Path, "no translation unit under directory '" + In + "'"});
+            {Path, "translation unit could not be analyzed: no translation "
+                   "unit under directory '" + In + "'"});
       continue;
     }
     Units.insert(Path);
@@ -310,28 +627,80 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     UnitConfig.push_back(It->second.get());
   }
 
+  // Every distinct compile command of every file is a unit (SPEC §4).
+  // Commands equal after our adjusters (often: the same source in several
+  // targets, differing only in the object file) are one unit.
+  std::string CrashUnit, CrashKind;
+  if (auto V = llvm::sys::Process::GetEnv("FACTORYGUARD_TEST_CRASH_UNIT"))
+    CrashUnit = *V;
+  if (auto V = llvm::sys::Process::GetEnv("FACTORYGUARD_TEST_CRASH_KIND"))
+    CrashKind = *V;
+  ArgumentsAdjuster Adjust = unitAdjuster(Opts);
+  std::vector<UnitJob> Jobs;
+  for (size_t I = 0; I < Result.Units.size(); ++I) {
+    const std::string &File = Result.Units[I];
+    if (!llvm::sys::fs::exists(File)) {
+      Result.Failures.push_back({File, "file not found (generated by the build?)"});
+      continue;
+    }
+    std::vector<CompileCommand> Commands = DB->getCompileCommands(File);
+    if (Commands.empty()) {
+      Result.Failures.push_back(
+          {File, "translation unit could not be analyzed: no compile command"});
+      continue;
+    }
+    std::set<std::vector<std::string>> Distinct;
+    size_t FirstJob = Jobs.size();
+    for (CompileCommand &C : Commands) {
+      UnitJob J;
+      J.FileIndex = I;
+      J.File = File;
+      J.Original = joinCommand(C.CommandLine);
+      C.CommandLine = Adjust(C.CommandLine, C.Filename);
+      std::vector<std::string> Key = C.CommandLine;
+      Key.push_back(C.Directory);
+      Key.push_back(C.Filename);
+      if (!Distinct.insert(std::move(Key)).second)
+        continue;
+      J.Command = std::move(C);
+      Jobs.push_back(std::move(J));
+    }
+    unsigned Count = static_cast<unsigned>(Jobs.size() - FirstJob);
+    for (size_t K = FirstJob; K < Jobs.size(); ++K) {
+      UnitJob &J = Jobs[K];
+      J.Index = static_cast<unsigned>(K - FirstJob + 1);
+      J.Count = Count;
+      llvm::StringRef Name = llvm::sys::path::filename(File);
+      if (!CrashUnit.empty() &&
+          (CrashUnit == Name ||
+           CrashUnit == (Name + "#" + llvm::Twine(J.Index)).str()))
+        J.Crash = CrashKind == "stack-overflow" ? TestCrash::StackOverflow
+                                                : TestCrash::NullWrite;
+    }
+  }
+
   // Every unit, in parallel; results are merged in unit order.
-  std::vector<UnitResult> Results(Result.Units.size());
-  unsigned Jobs = Opts.Jobs ? Opts.Jobs : llvm::hardware_concurrency().compute_thread_count();
-  if (Jobs <= 1 || Result.Units.size() <= 1) {
-    for (size_t I = 0; I < Result.Units.size(); ++I)
-      Results[I] = analyzeUnit(*DB, Result.Units[I], *UnitConfig[I], Opts);
+  std::vector<UnitResult> Results(Jobs.size());
+  unsigned Threads = Opts.Jobs ? Opts.Jobs : llvm::hardware_concurrency().compute_thread_count();
+  if (Threads <= 1 || Jobs.size() <= 1) {
+    for (size_t I = 0; I < Jobs.size(); ++I)
+      Results[I] = runUnit(Jobs[I], *UnitConfig[Jobs[I].FileIndex], Opts);
   } else {
     // Longest units first (file size as the estimate), so that the last
     // unit to start is a short one and the workers finish together; results
     // keep the unit order.
     std::vector<std::pair<uint64_t, size_t>> Order;
-    for (size_t I = 0; I < Result.Units.size(); ++I) {
+    for (size_t I = 0; I < Jobs.size(); ++I) {
       uint64_t Size = 0;
-      llvm::sys::fs::file_size(Result.Units[I], Size);
+      llvm::sys::fs::file_size(Jobs[I].File, Size);
       Order.push_back({Size, I});
     }
     std::stable_sort(Order.begin(), Order.end(),
                      [](const auto &A, const auto &B) { return A.first > B.first; });
-    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Jobs));
+    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Threads));
     for (const auto &[Size, I] : Order)
       Pool.async([&, I = I] {
-        Results[I] = analyzeUnit(*DB, Result.Units[I], *UnitConfig[I], Opts);
+        Results[I] = runUnit(Jobs[I], *UnitConfig[Jobs[I].FileIndex], Opts);
       });
     Pool.wait();
   }
@@ -342,13 +711,20 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
   std::set<std::tuple<std::string, std::string, unsigned>> Seen;
   for (size_t I = 0; I < Results.size(); ++I) {
     UnitResult &R = Results[I];
+    const UnitJob &J = Jobs[I];
     Matches.merge(std::move(R.ConfigMatches));
     if (!R.Failed)
-      AnalyzedConfigs.insert(UnitConfig[I]);
-    if (!R.Diagnostics.empty())
-      Diag << R.Diagnostics;
+      AnalyzedConfigs.insert(UnitConfig[J.FileIndex]);
+    // Clang's errors under a line naming their unit.
+    if (!R.Diagnostics.empty()) {
+      Diag << "In translation unit " << displayPath(J.File);
+      if (J.Count > 1)
+        Diag << " (compile command " << J.Index << " of " << J.Count << ": "
+             << J.Original << ")";
+      Diag << ":\n" << R.Diagnostics;
+    }
     if (R.Failed)
-      Result.Failures.push_back({Result.Units[I], R.FailMessage});
+      Result.Failures.push_back({J.File, R.FailMessage});
     Graph.add(R.Facts);
     for (Finding &F : R.Findings)
       if (Seen.insert({F.RuleId, F.Where.File, F.Where.Offset}).second)
@@ -368,8 +744,10 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
   SuppressionIndex Suppressions;
   for (Finding &F : Result.Findings)
     Suppressions.apply(F);
-  std::sort(Result.Failures.begin(), Result.Failures.end(),
-            [](const UnitFailure &A, const UnitFailure &B) { return A.File < B.File; });
+  std::stable_sort(Result.Failures.begin(), Result.Failures.end(),
+                   [](const UnitFailure &A, const UnitFailure &B) {
+                     return A.File < B.File;
+                   });
   checkConfigurations(Opts, Configs, AnalyzedConfigs, UnitConfig, Matches,
                       Result);
   return Result;

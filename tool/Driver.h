@@ -27,7 +27,7 @@ struct DriverOptions {
 
 struct UnitFailure {
   std::string File;
-  std::string Message;
+  std::string Message; // what follows "<file>: error: "
 };
 
 struct DriverResult {
@@ -41,10 +41,13 @@ struct DriverResult {
   std::string ConfigExplanation; // --explain-config: the text to print
 };
 
-/// Runs every rule over the selected units. Configuration and database
-/// errors (exit 2) come back as llvm::Error; a unit that fails is a
-/// UnitFailure and the others go on. Clang's own error output for failing
-/// units goes to Diag, in unit order.
+/// Runs every rule over the selected units: every distinct compile command
+/// of every selected file, each with fresh state on its own thread under
+/// crash recovery. Configuration and database errors (exit 2) come back as
+/// llvm::Error; a unit that fails (compile errors, a crash, a missing file)
+/// is a UnitFailure and the others go on. Clang's own error output for
+/// failing units goes to Diag, in unit order, each unit's under a line
+/// naming it.
 llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
                                          llvm::raw_ostream &Diag);
 

@@ -171,6 +171,8 @@ protected:
   }
 
   Config Cfg; // declared before State: State keeps a reference to it
+  /// Starts afresh with every unit: the RuleCallbacks reset it in
+  /// onStartOfTranslationUnit, which clang-tidy's MatchFinder calls.
   TUState State;
 
 private:

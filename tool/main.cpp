@@ -57,6 +57,10 @@ OPTIONS:
   --fail-on error|warning|note|never
                            exit 1 when a finding at or above that level is
                            reported (default warning)
+  --unit-errors fail|report
+                           a unit that cannot be analyzed (compile errors, a
+                           missing file, a crash) is listed either way; with
+                           fail (the default) it makes the exit status 3
   --extra-arg <arg>        append a compiler argument
   --extra-arg-before <arg> prepend a compiler argument
   --source-root <dir>      root that SARIF URIs are relative to (default: the
@@ -72,7 +76,9 @@ compilation database.
 
 EXIT STATUS: 0 no finding at the fail level; 1 findings; 2 usage or
 configuration error, or a report, export or fix that could not be written;
-3 a translation unit could not be analyzed.
+3 a translation unit could not be analyzed (with --unit-errors fail). A file
+under several compile commands is analyzed under each distinct one; its
+findings are reported once.
 )";
 
 int usageError(const std::string &Msg) {
@@ -107,6 +113,7 @@ int main(int argc, char **argv) {
   DriverOptions Opts;
   std::string Format = "text", Output, ExportFixes, Baseline, SourceRoot;
   std::string Category = "factoryguard/", FailOn = "warning";
+  std::string UnitErrors = "fail";
   bool Fix = false;
   std::string ExplainFile; // --explain-config
   bool Explain = false;
@@ -144,7 +151,7 @@ int main(int argc, char **argv) {
     static const std::set<std::string> WithValue = {
         "-p", "--config", "--format", "-o", "--rules", "--export-fixes",
         "--baseline", "-j", "--fail-on", "--extra-arg", "--extra-arg-before",
-        "--source-root", "--category", "--explain"};
+        "--source-root", "--category", "--explain", "--unit-errors"};
     if (WithValue.count(Name) && !TakeValue())
       return usageError("option '" + Name + "' needs a value");
     // An empty path would silently mean "none" (discovery, standard output).
@@ -207,6 +214,11 @@ int main(int argc, char **argv) {
         return usageError("--fail-on takes error, warning, note or never, not '" +
                           Value + "'");
       FailOn = Value;
+    } else if (Name == "--unit-errors") {
+      if (Value != "fail" && Value != "report")
+        return usageError("--unit-errors takes fail or report, not '" + Value +
+                          "'");
+      UnitErrors = Value;
     } else if (Name == "--extra-arg") {
       Opts.ExtraArgs.push_back(Value);
     } else if (Name == "--extra-arg-before") {
@@ -261,8 +273,7 @@ int main(int argc, char **argv) {
   }
   DriverResult &Result = *ResultOrErr;
   for (const UnitFailure &F : Result.Failures)
-    llvm::errs() << displayPath(F.File) << ": error: translation unit could "
-                 << "not be analyzed: " << F.Message << "\n";
+    llvm::errs() << displayPath(F.File) << ": error: " << F.Message << "\n";
   bool ConfigError = false; // SPEC §3: validation after the run
   for (const ConfigDiagnostic &D : Result.ConfigDiagnostics) {
     llvm::errs() << D.Text << "\n";
@@ -349,7 +360,7 @@ int main(int argc, char **argv) {
 
   if (FixFailed || ConfigError)
     return 2;
-  if (!Result.Failures.empty())
+  if (!Result.Failures.empty() && UnitErrors == "fail")
     return 3;
   if (FailOn == "never")
     return 0;
