@@ -6,6 +6,7 @@
 #include "Config.h"
 #include "Model.h"
 #include "Suppression.h"
+#include "UnitCommand.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendActions.h"
@@ -165,19 +166,8 @@ UnitResult analyzeUnit(const CompilationDatabase &DB, const std::string &File,
   auto Work = [&] {
     ClangTool Tool(DB, {File}, std::make_shared<PCHContainerOperations>(),
                    llvm::vfs::createPhysicalFileSystem());
-    Tool.appendArgumentsAdjuster(getClangStripOutputAdjuster());
-    Tool.appendArgumentsAdjuster(getClangSyntaxOnlyAdjuster());
-    Tool.appendArgumentsAdjuster(getStripPluginsAdjuster());
-    Tool.appendArgumentsAdjuster(getClangStripDependencyFileAdjuster());
-    CommandLineArguments Before = {"-resource-dir=" FACTORYGUARD_CLANG_RESOURCE_DIR};
-    Before.insert(Before.end(), Opts.ExtraArgsBefore.begin(),
-                  Opts.ExtraArgsBefore.end());
     Tool.appendArgumentsAdjuster(
-        getInsertArgumentAdjuster(Before, ArgumentInsertPosition::BEGIN));
-    CommandLineArguments After = {"-w", "-Wno-unknown-warning-option"};
-    After.insert(After.end(), Opts.ExtraArgs.begin(), Opts.ExtraArgs.end());
-    Tool.appendArgumentsAdjuster(
-        getInsertArgumentAdjuster(After, ArgumentInsertPosition::END));
+        unitArgumentsAdjuster(Opts.ExtraArgsBefore, Opts.ExtraArgs));
 
     llvm::raw_string_ostream DiagOS(R.Diagnostics);
     auto DiagOpts = llvm::makeIntrusiveRefCnt<DiagnosticOptions>();
