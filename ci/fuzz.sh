@@ -91,21 +91,21 @@ for h in "${harnesses[@]}"; do
   set +e
   /usr/bin/env time -f '%U %S' -o "$build/$h.time" \
     "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-      -print_final_stats=1 -artifact_prefix="$art/$h-" "${dict[@]}" \
+      -print_final_stats=1 -close_fd_mask=2 -artifact_prefix="$art/$h-" "${dict[@]}" \
       "${extra[@]}" "${dirs[@]}" > "$logf" 2>&1
   rc=$?
   set -e
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$logf" | tail -1)
-  cov=$(grep -oE 'cov: [0-9]+' "$logf" | tail -1 | cut -d' ' -f2)
+  cov=$(grep -aoE 'cov: [0-9]+' "$logf" | tail -1 | cut -d' ' -f2)
   files=$(find "$corpus" -type f | wc -l)
   bytes=$(du -sb "$corpus" | cut -f1)
   cpu=$(awk '{printf "%.0f", $1 + $2}' "$build/$h.time" 2>/dev/null || echo "?")
   result=ok
-  if [ $rc -ne 0 ] || grep -qE '^==[0-9]+==ERROR|ERROR: libFuzzer|runtime error:|SUMMARY: (AddressSanitizer|UndefinedBehaviorSanitizer|LeakSanitizer|libFuzzer)' "$logf"; then
+  if [ $rc -ne 0 ] || grep -aqE '^==[0-9]+==ERROR|ERROR: libFuzzer|runtime error:|SUMMARY: (AddressSanitizer|UndefinedBehaviorSanitizer|LeakSanitizer|libFuzzer)' "$logf"; then
     result="FAILED (exit $rc)"
     status=1
     log "$h FAILED; the input is under $art/$h-*; log:"
-    grep -m1 -A60 -E '^==[0-9]+==ERROR|ERROR: libFuzzer|runtime error:' "$logf" >&2 || tail -60 "$logf" >&2
+    grep -a -m1 -A60 -E '^==[0-9]+==ERROR|ERROR: libFuzzer|runtime error:' "$logf" >&2 || tail -60 "$logf" >&2
     log "reproduce: $bin $art/$h-<crash|timeout|leak|oom>-<sha1>"
   fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$h" "$secs" "$cpu" "${execs:-?}" \

@@ -108,7 +108,43 @@ if [[ $steps == *" corpus "* ]] && [ "$corpus" != none ]; then
   [ -f "$cfg" ] || fail "no configuration $cfg for corpus $corpus"
   out="$build/sanitize-corpus"
   mkdir -p "$out"
+  # Also one testdata file under 8 compile commands (each its own -D): the
+  # smallest case of defect 1, in seconds. On the code with the defect the
+  # quarantine0 run reports (deterministically, UBSan's vptr check on a Decl
+  # of the previous command's freed AST: "runtime error: member call on
+  # address ... which does not point to an object of type 'clang::Decl'"),
+  # the default run does not.
+  multi="$out/multi-command"
+  mkdir -p "$multi"
+  rules="$root/testdata/rules"
+  unit="$rules/factoryguard-request-scope.cpp"
+  {
+    printf '['
+    for i in 1 2 3 4 5 6 7 8; do
+      [ $i -eq 1 ] || printf ','
+      printf '\n{"directory": "%s", "file": "%s", "arguments": ["clang++-19", "-std=c++17", "-I%s/testdata/include", "-I%s/include", "-DCOMMAND=%s", "-c", "%s"]}' \
+        "$rules" "$unit" "$root" "$root" "$i" "$unit"
+    done
+    printf '\n]\n'
+  } > "$multi/compile_commands.json"
   failed=0
+  for variant in default quarantine0; do
+    opts="$base_asan"
+    [ $variant = quarantine0 ] && opts="$opts:quarantine_size_mb=0"
+    set +e
+    (cd "$rules" && ASAN_OPTIONS="$opts" "$build/tool/factoryguard" -p "$multi" -j1 \
+        --config "$rules/.factoryguard.yaml" "$unit" > "$multi/$variant.out" 2> "$multi/$variant.err")
+    rc=$?
+    set -e
+    log "one file under 8 commands, $variant: exit $rc"
+    if { [ $rc -ne 0 ] && [ $rc -ne 1 ]; } ||
+       grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|crashed' "$multi/$variant.err"; then
+      failed=1
+      log "one file under 8 commands, $variant FAILED; stderr ($multi/$variant.err):"
+      grep -m1 -A30 -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|crashed' \
+        "$multi/$variant.err" >&2 || tail -30 "$multi/$variant.err" >&2
+    fi
+  done
   for variant in default quarantine0; do
     opts="$base_asan"
     [ $variant = quarantine0 ] && opts="$opts:quarantine_size_mb=0"
