@@ -702,6 +702,30 @@ TEST(SarifBaseline, Errors) {
   EXPECT_TRUE(Foreign->empty());
 }
 
+TEST(SarifBaseline, FromBufferIsTheSameReaderAndNamesTheGivenPath) {
+  // What the fuzzer (fuzz/sarif_baseline_fuzzer.cpp) calls: the same answer
+  // as reading the file, and messages name the path it was given.
+  std::vector<Finding> Findings = sampleFindings();
+  std::string Text = renderSarif(Findings, sampleOptions());
+  test::TempDir Dir;
+  std::string Path = Dir.file("baseline.sarif");
+  writeFile(Path, Text);
+  llvm::Expected<std::set<std::string>> FromFile = readBaselineFingerprints(Path);
+  llvm::Expected<std::set<std::string>> FromBuffer =
+      readBaselineFingerprintsFromBuffer(Text, "in-memory.sarif");
+  ASSERT_TRUE(static_cast<bool>(FromFile)) << llvm::toString(FromFile.takeError());
+  ASSERT_TRUE(static_cast<bool>(FromBuffer))
+      << llvm::toString(FromBuffer.takeError());
+  EXPECT_EQ(*FromBuffer, *FromFile);
+  EXPECT_FALSE(FromBuffer->empty());
+
+  llvm::Expected<std::set<std::string>> Bad =
+      readBaselineFingerprintsFromBuffer("[1, 2", "in-memory.sarif");
+  ASSERT_FALSE(static_cast<bool>(Bad));
+  EXPECT_NE(llvm::toString(Bad.takeError()).find("'in-memory.sarif'"),
+            std::string::npos);
+}
+
 //===----------------------------------------------------------------------===//
 // The real validators
 //===----------------------------------------------------------------------===//

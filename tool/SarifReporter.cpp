@@ -582,7 +582,12 @@ readBaselineFingerprints(llvm::StringRef SarifPath) {
                                    "cannot read baseline '%s': %s",
                                    SarifPath.str().c_str(), Why.c_str());
   }
-  llvm::StringRef Text = (*Buffer)->getBuffer();
+  return readBaselineFingerprintsFromBuffer((*Buffer)->getBuffer(), SarifPath);
+}
+
+llvm::Expected<std::set<std::string>>
+readBaselineFingerprintsFromBuffer(llvm::StringRef Text,
+                                   llvm::StringRef SarifPath) {
   nlohmann::json Log = nlohmann::json::parse(Text.begin(), Text.end(), nullptr,
                                              /*allow_exceptions=*/false);
   if (Log.is_discarded())

@@ -49,6 +49,11 @@ std::string renderSarif(const std::vector<Finding> &Findings,
 /// or is not a SARIF log.
 llvm::Expected<std::set<std::string>>
 readBaselineFingerprints(llvm::StringRef SarifPath);
+/// The same for a baseline already in memory; SarifPath only names it in
+/// messages (the fuzzer, fuzz/sarif_baseline_fuzzer.cpp, calls this).
+llvm::Expected<std::set<std::string>>
+readBaselineFingerprintsFromBuffer(llvm::StringRef Text,
+                                   llvm::StringRef SarifPath);
 
 /// RFC 3986 percent-encoding of a path: every byte but the unreserved
 /// characters (A-Z a-z 0-9 - . _ ~) and '/' becomes %XX (upper-case hex);
