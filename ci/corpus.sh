@@ -31,6 +31,14 @@ declare -A PKG=([leveldb]=leveldb [leveldb-tests]=leveldb [spdlog]=spdlog [fmtli
                 [cpprestsdk]=cpprest [civetweb]=civetweb [cpp-httplib]=cpp-httplib)
 # build system when it is not CMake
 declare -A BUILDSYS=([cpp-httplib]=meson)
+# sources the package's build system does not compile but its own Makefiles
+# do, added to the database with the flags of a file it does compile
+# (NEW=LIKE, paths relative to the source root)
+declare -A EXTRA_TUS=(
+  # the upstream example of a CivetServer application (its Makefile builds it
+  # against include/ like the wrapper): the handler code a team writes
+  [civetweb]="examples/embedded_cpp/embedded_cpp.cpp=src/CivetServer.cpp"
+)
 declare -A DEPS=(
   [leveldb]=""
   # Debian's leveldb patches its tests to the packaged googletest/benchmark
@@ -212,5 +220,32 @@ for c in "${corpora[@]}"; do
     printf '%s' "${args[*]}" > "$stamp"
     log "configured $c in $bld"
   fi
+  for e in ${EXTRA_TUS[$c]:-}; do
+    python3 - "$bld/compile_commands.json" "$src" "${e%%=*}" "${e#*=}" <<'PY' ||
+import json, os, sys
+db_path, src, new, like = sys.argv[1:]
+db = json.load(open(db_path))
+absnew, abslike = os.path.join(src, new), os.path.join(src, like)
+def path(e):
+    return os.path.normpath(os.path.join(e["directory"], e["file"]))
+if any(path(e) == absnew for e in db):
+    sys.exit(0)
+tmpl = [e for e in db if path(e) == abslike]
+if not tmpl:
+    sys.exit("no entry for %s to copy" % like)
+e = dict(tmpl[0])
+obj = os.path.basename(new) + ".o"
+if "command" in e:
+    e["command"] = e["command"].replace(abslike, absnew).replace(
+        os.path.basename(like) + ".o", obj)
+if "arguments" in e:
+    e["arguments"] = [a.replace(abslike, absnew) for a in e["arguments"]]
+e["file"] = absnew
+e.pop("output", None)
+db.append(e)
+json.dump(db, open(db_path, "w"), indent=2)
+PY
+      fail "adding $e to the database of $c"
+  done
   printf '%s\t%s\t%s\n' "$c" "$src" "$bld"
 done
