@@ -13,7 +13,8 @@
 #                  (/etc/apt/sources.list.d/factoryguard-bench-src.sources)
 #   2. sources:    apt-get source <package> into ci/.corpus/src/
 #   3. build-deps: the few Debian packages the corpus's CMake needs
-#   4. configure:  cmake -G Ninja with clang++-19 -> compile_commands.json
+#   4. configure:  cmake -G Ninja (or meson setup, for a package Debian builds
+#                  with meson) with clang++-19 -> compile_commands.json
 #                  (configure only: nothing is compiled)
 set -euo pipefail
 
@@ -24,15 +25,34 @@ fail() { echo "ci/corpus.sh: $*" >&2; exit 1; }
 log() { echo "ci/corpus.sh: $*" >&2; }
 
 # ---------------------------------------------------------------- corpora
-# name | Debian source package | build deps (Debian) | CMake options
-ALL_CORPORA=(leveldb leveldb-tests spdlog fmtlib)
-declare -A PKG=([leveldb]=leveldb [leveldb-tests]=leveldb [spdlog]=spdlog [fmtlib]=fmtlib)
+# name | Debian source package | build deps (Debian) | CMake (or meson) options
+ALL_CORPORA=(leveldb leveldb-tests spdlog fmtlib cpprestsdk civetweb cpp-httplib)
+declare -A PKG=([leveldb]=leveldb [leveldb-tests]=leveldb [spdlog]=spdlog [fmtlib]=fmtlib
+                [cpprestsdk]=cpprest [civetweb]=civetweb [cpp-httplib]=cpp-httplib)
+# build system when it is not CMake
+declare -A BUILDSYS=([cpp-httplib]=meson)
+# sources the package's build system does not compile but its own Makefiles
+# do, added to the database with the flags of a file it does compile
+# (NEW=LIKE, paths relative to the source root)
+declare -A EXTRA_TUS=(
+  # the upstream example of a CivetServer application (its Makefile builds it
+  # against include/ like the wrapper): the handler code a team writes
+  [civetweb]="examples/embedded_cpp/embedded_cpp.cpp=src/CivetServer.cpp"
+)
 declare -A DEPS=(
   [leveldb]=""
   # Debian's leveldb patches its tests to the packaged googletest/benchmark
   [leveldb-tests]="libgtest-dev libgmock-dev libbenchmark-dev"
   [spdlog]="libfmt-dev catch2"
   [fmtlib]="googletest libgtest-dev libgmock-dev"
+  # what Release/CMakeLists.txt finds: Boost (with Boost.Asio), OpenSSL, zlib,
+  # websocketpp (Brotli is off by default)
+  [cpprestsdk]="libboost-atomic-dev libboost-chrono-dev libboost-filesystem-dev libboost-random-dev libboost-regex-dev libboost-system-dev libboost-thread-dev libssl-dev libwebsocketpp-dev zlib1g-dev pkg-config"
+  # SSL and the C++ wrapper: OpenSSL headers only
+  [civetweb]="libssl-dev"
+  # meson, and what test/meson.build needs: googletest, openssl (the command,
+  # used only by build-time certificate targets, which are not run), zlib
+  [cpp-httplib]="meson pkg-config libgtest-dev libssl-dev openssl zlib1g-dev"
 )
 declare -A CMAKE_OPTS=(
   # the library, its C API and leveldbutil: 39 TUs
@@ -46,6 +66,21 @@ declare -A CMAKE_OPTS=(
   # the library is 2 TUs; the tests (Debian patches them to the system
   # googletest) are the template-heavy part (26 TUs in fmt's own tree)
   [fmtlib]="-DFMT_TEST=ON -DFMT_DOC=OFF -DFMT_INSTALL=OFF -DFMT_FUZZ=OFF"
+  # the library (http_listener's server side in http_server_asio.cpp), its
+  # tests (hundreds of http_listener handlers: what a team's code looks like)
+  # and the samples (BlackJack is an http_listener server); WERROR off, as
+  # Debian builds it
+  # Boost 1.74's MPL casts -1 to enums, which clang 16+ rejects in constant
+  # expressions unless -Wno-enum-constexpr-conversion (http_client_asio.cpp)
+  [cpprestsdk]="-DBUILD_TESTS=ON -DBUILD_SAMPLES=ON -DWERROR=OFF -DCPPREST_INSTALL=OFF -DCMAKE_CXX_FLAGS=-Wno-enum-constexpr-conversion"
+  # the C server with the C++ wrapper (CivetServer.cpp: CivetHandler,
+  # CivetWebSocketHandler) and websockets; upstream's tests fetch a test
+  # framework at configure time, so they are off
+  [civetweb]="-DCIVETWEB_ENABLE_CXX=ON -DCIVETWEB_ENABLE_WEBSOCKETS=ON -DCIVETWEB_BUILD_TESTING=OFF -DCIVETWEB_ENABLE_SERVER_EXECUTABLE=ON"
+  # cpp-httplib's CMake build installs the header and nothing else; Debian
+  # builds it with meson, whose tests (test/test.cc: hundreds of Server
+  # handlers) are the handler code
+  [cpp-httplib]="-Dcpp-httplib_test=true -Dcpp-httplib_compile=false"
 )
 
 corpora=()
@@ -159,21 +194,60 @@ for c in "${corpora[@]}"; do
   src=$(srcdir_of "${PKG[$c]}")
   bld="$cache/build/$c"
   read -r -a opts <<< "${CMAKE_OPTS[$c]}"
-  args=(-G Ninja -S "$src" -B "$bld"
-        -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19
-        -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DCMAKE_BUILD_TYPE=Release
-        "${opts[@]}")
+  sys=${BUILDSYS[$c]:-cmake}
+  if [ "$sys" = meson ]; then
+    args=(setup "$bld" "$src" --buildtype=release "${opts[@]}")
+  else
+    args=(-G Ninja -S "$src" -B "$bld"
+          -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19
+          -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DCMAKE_BUILD_TYPE=Release
+          "${opts[@]}")
+  fi
   stamp="$bld/.factoryguard-corpus-configure"
   if ! { [ -f "$bld/compile_commands.json" ] && [ -f "$stamp" ] &&
          [ "$(cat "$stamp")" = "${args[*]}" ]; }; then
     mkdir -p "$bld"
-    if ! cmake "${args[@]}" > "$cache/build/$c.configure.log" 2>&1; then
+    if [ "$sys" = meson ]; then
+      command -v meson >/dev/null 2>&1 || fail "missing meson for $c"
+      # meson refuses to set up a directory it did not make or half made
+      rm -rf "$bld"
+      CC=clang-19 CXX=clang++-19 meson "${args[@]}" > "$cache/build/$c.configure.log" 2>&1 || {
+        tail -30 "$cache/build/$c.configure.log" >&2
+        fail "meson setup for $c (log: $cache/build/$c.configure.log)"; }
+    elif ! cmake "${args[@]}" > "$cache/build/$c.configure.log" 2>&1; then
       tail -30 "$cache/build/$c.configure.log" >&2
       fail "cmake for $c (log: $cache/build/$c.configure.log)"
     fi
-    [ -f "$bld/compile_commands.json" ] || fail "cmake for $c wrote no compile_commands.json"
+    [ -f "$bld/compile_commands.json" ] || fail "$sys for $c wrote no compile_commands.json"
     printf '%s' "${args[*]}" > "$stamp"
     log "configured $c in $bld"
   fi
+  for e in ${EXTRA_TUS[$c]:-}; do
+    python3 - "$bld/compile_commands.json" "$src" "${e%%=*}" "${e#*=}" <<'PY' ||
+import json, os, sys
+db_path, src, new, like = sys.argv[1:]
+db = json.load(open(db_path))
+absnew, abslike = os.path.join(src, new), os.path.join(src, like)
+def path(e):
+    return os.path.normpath(os.path.join(e["directory"], e["file"]))
+if any(path(e) == absnew for e in db):
+    sys.exit(0)
+tmpl = [e for e in db if path(e) == abslike]
+if not tmpl:
+    sys.exit("no entry for %s to copy" % like)
+e = dict(tmpl[0])
+obj = os.path.basename(new) + ".o"
+if "command" in e:
+    e["command"] = e["command"].replace(abslike, absnew).replace(
+        os.path.basename(like) + ".o", obj)
+if "arguments" in e:
+    e["arguments"] = [a.replace(abslike, absnew) for a in e["arguments"]]
+e["file"] = absnew
+e.pop("output", None)
+db.append(e)
+json.dump(db, open(db_path, "w"), indent=2)
+PY
+      fail "adding $e to the database of $c"
+  done
   printf '%s\t%s\t%s\n' "$c" "$src" "$bld"
 done
