@@ -49,32 +49,34 @@ std::optional<int> namedDescriptor(llvm::StringRef Abs) {
   return static_cast<int>(FD);
 }
 
-/// Streams into OS, flushes, and turns a stream error into an llvm::Error
-/// (clearing it, or raw_fd_ostream would abort when destroyed).
-llvm::Error streamTo(llvm::raw_fd_ostream &OS, llvm::StringRef Name,
-                     llvm::function_ref<void(llvm::raw_ostream &)> Write) {
+/// Streams into OS and flushes; the stream's error, cleared (or
+/// raw_fd_ostream would abort when destroyed).
+std::error_code streamInto(llvm::raw_fd_ostream &OS,
+                           llvm::function_ref<void(llvm::raw_ostream &)> Write) {
   Write(OS);
   OS.flush();
-  if (!OS.has_error())
-    return llvm::Error::success();
   std::error_code EC = OS.error();
   OS.clear_error();
-  return writeError(Name, EC);
+  return EC;
+}
+
+/// streamInto, with a stream error named after the file.
+llvm::Error streamTo(llvm::raw_fd_ostream &OS, llvm::StringRef Name,
+                     llvm::function_ref<void(llvm::raw_ostream &)> Write) {
+  if (std::error_code EC = streamInto(OS, Write))
+    return writeError(Name, EC);
+  return llvm::Error::success();
 }
 
 llvm::Error writeToDescriptor(llvm::StringRef Path, int FD,
                               llvm::function_ref<void(llvm::raw_ostream &)> Write) {
   if (FD == 1) {
     // Through llvm::outs(), whose buffer may hold earlier output.
-    llvm::raw_fd_ostream &OS = llvm::outs();
-    Write(OS);
-    OS.flush();
-    if (!OS.has_error())
-      return llvm::Error::success();
-    std::error_code EC = OS.error();
-    OS.clear_error();
-    return llvm::createStringError(
-        EC, "cannot write the report to standard output: %s", EC.message().c_str());
+    if (std::error_code EC = streamInto(llvm::outs(), Write))
+      return llvm::createStringError(
+          EC, "cannot write the report to standard output: %s",
+          EC.message().c_str());
+    return llvm::Error::success();
   }
   llvm::raw_fd_ostream OS(FD, /*shouldClose=*/false, /*unbuffered=*/false);
   return streamTo(OS, Path, Write);
