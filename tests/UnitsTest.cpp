@@ -343,3 +343,26 @@ TEST(Units, ClangErrorsAreGroupedUnderTheirUnit) {
 }
 
 } // namespace
+
+// Found by the compile-database fuzzer: clang's argument adjusters crashed
+// the whole run on a command that starts with an option instead of a
+// compiler. It is one failed unit; the other unit is still analyzed.
+TEST(Units, CommandStartingWithAnOptionIsOneFailedUnit) {
+  std::string Dir = makeTempDir("option-first");
+  writeFile(Dir + "/.factoryguard.yaml",
+            "contexts: [netra::UserExecutionContext]\n"
+            "managers: [netra::WebSocketManager]\n");
+  writeFile(Dir + "/a.cpp", "int a;\n");
+  writeFile(Dir + "/good.cpp", GoodUnit);
+  writeFile(Dir + "/build/compile_commands.json",
+            "[{\"directory\": \"" + Dir + "\", \"command\": \"-MF -o C.h\", "
+            "\"file\": \"a.cpp\"},\n"
+            " {\"directory\": \"" + Dir + "\", \"command\": \"clang++-19 "
+            "-std=c++17 -I" FG_TESTDATA "/include -c good.cpp\", "
+            "\"file\": \"good.cpp\"}]\n");
+  RunResult R = runFactoryguard({"-p", "build"}, Dir);
+  EXPECT_EQ(R.ExitCode, 3) << R.Err;
+  EXPECT_NE(R.Err.find("a.cpp: error: translation unit could not be analyzed"),
+            std::string::npos) << R.Err;
+  EXPECT_NE(R.Out.find("good.cpp:2:26: warning"), std::string::npos) << R.Out;
+}
