@@ -16,7 +16,11 @@
 #
 # Environment: FACTORYGUARD_FUZZ_BUILD_DIR (default build-fuzz),
 # FACTORYGUARD_JOBS (build jobs, default nproc), FACTORYGUARD_FUZZ_ARGS
-# (extra libFuzzer flags), FACTORYGUARD_FUZZ_NOBUILD=1 (use the build as is).
+# (extra libFuzzer flags), FACTORYGUARD_FUZZ_NOBUILD=1 (use the build as is),
+# FACTORYGUARD_FUZZ_BUDGET=cpu (SECONDS is the fuzzer's CPU time, user+system,
+# not wall time: on a shared machine a wall-clock hour is less than a
+# CPU-hour; the run is stopped with SIGINT when the budget is spent, which
+# libFuzzer answers with its final stats and exit code 72).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FACTORYGUARD_FUZZ_BUILD_DIR:-$root/build-fuzz}
@@ -88,13 +92,35 @@ for h in "${harnesses[@]}"; do
   logf="$build/$h.log"
   log "$h: ${secs} s, corpus $corpus, log $logf"
   read -r -a extra <<< "${FACTORYGUARD_FUZZ_ARGS:-}"
+  wall=$secs
+  [ "${FACTORYGUARD_FUZZ_BUDGET:-wall}" = cpu ] && wall=0   # 0: no wall-clock limit
+  stopped="$build/$h.stopped"
+  rm -f "$stopped"
   set +e
   /usr/bin/env time -f '%U %S' -o "$build/$h.time" \
-    "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+    "$bin" -max_total_time="$wall" -timeout=10 -rss_limit_mb=2048 \
       -print_final_stats=1 -close_fd_mask=2 -artifact_prefix="$art/$h-" "${dict[@]}" \
-      "${extra[@]}" "${dirs[@]}" > "$logf" 2>&1
+      "${extra[@]}" "${dirs[@]}" > "$logf" 2>&1 &
+  timer=$!
+  if [ "$wall" = 0 ]; then
+    tick=$(getconf CLK_TCK)
+    while kill -0 "$timer" 2>/dev/null; do
+      sleep 5
+      fpid=$(pgrep -P "$timer" -x "$h" | head -1)
+      [ -n "$fpid" ] || continue
+      used=$(awk -v t="$tick" '{printf "%d", ($14 + $15) / t}' "/proc/$fpid/stat" 2>/dev/null || echo 0)
+      if [ "${used:-0}" -ge "$secs" ]; then
+        : > "$stopped"
+        kill -INT "$fpid"
+        break
+      fi
+    done
+  fi
+  wait "$timer"
   rc=$?
   set -e
+  # Stopped on its CPU budget: libFuzzer's interrupt exit, not a failure.
+  if [ -e "$stopped" ] && [ $rc -eq 72 ]; then rc=0; fi
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$logf" | tail -1)
   cov=$(grep -aoE 'cov: [0-9]+' "$logf" | tail -1 | cut -d' ' -f2)
   files=$(find "$corpus" -type f | wc -l)
