@@ -275,12 +275,12 @@ std::optional<Model::FactoryInfo> Model::factoryInfo(const FunctionDecl *FD) {
     return It->second;
   FactoryCache[FD] = std::nullopt;
 
-  bool IsFactory = false;
+  bool IsFactory = false, ByName = false;
   std::optional<unsigned> Configured;
   std::string Name = qualifiedName(FD);
   for (const FactoryEntry &E : Cfg.Factories)
     if (matchFactoryAndRecord(Recorder, E, FD, Name) && !IsFactory) {
-      IsFactory = true;
+      IsFactory = ByName = true;
       Configured = E.ContextParam;
       if (!Recorder)
         break; // a recorder sees every entry that matches
@@ -307,10 +307,33 @@ std::optional<Model::FactoryInfo> Model::factoryInfo(const FunctionDecl *FD) {
           Info.ContextParam = I;
           break;
         }
-    Result = Info;
+    // A name (or regex) entry names a function's overloads; when one of them
+    // takes a context, those that take none are not factories: they build
+    // their own context, or none at all (README, "Where the spec is silent").
+    if (!(ByName && !Configured && !Info.ContextParam &&
+          !isMethodOfContextClass(FD) && hasOverloadTakingContext(FD)))
+      Result = Info;
   }
   FactoryCache[FD] = Result;
   return Result;
+}
+
+bool Model::isMethodOfContextClass(const FunctionDecl *FD) {
+  const auto *MD = dyn_cast_or_null<CXXMethodDecl>(FD);
+  return MD && !MD->isStatic() && isContextRecord(MD->getParent());
+}
+
+bool Model::hasOverloadTakingContext(const FunctionDecl *FD) {
+  const DeclContext *DC = FD->getDeclContext()->getRedeclContext();
+  for (const NamedDecl *ND : DC->lookup(FD->getDeclName())) {
+    const FunctionDecl *Other = ND->getAsFunction();
+    if (!Other || Other->getCanonicalDecl() == FD->getCanonicalDecl())
+      continue;
+    for (const ParmVarDecl *P : Other->parameters())
+      if (refersToContext(P->getType()))
+        return true;
+  }
+  return false;
 }
 
 bool Model::isStartup(const FunctionDecl *FD) {
@@ -644,6 +667,9 @@ std::string Model::contextTypeNameFor(const FunctionDecl *Factory,
       break;
     }
   }
+  // A method of the context class makes its manager from its own object.
+  if (Factory && !Param && isMethodOfContextClass(Factory))
+    return cast<CXXMethodDecl>(Factory)->getParent()->getNameAsString();
   return contextTypeName();
 }
 

@@ -103,6 +103,11 @@ public:
   /// annotated factory.
   std::optional<FactoryInfo> factoryInfo(const clang::FunctionDecl *FD);
 
+  /// A non-static method of a context class: its object is a context.
+  bool isMethodOfContextClass(const clang::FunctionDecl *FD);
+  /// Another function of FD's name in FD's scope has a context parameter.
+  bool hasOverloadTakingContext(const clang::FunctionDecl *FD);
+
   bool isStartup(const clang::FunctionDecl *FD);
   bool isRequestEntry(const clang::FunctionDecl *FD);
   /// main, __attribute__((constructor)), configured/annotated start-up.

@@ -29,6 +29,16 @@ std::string lambdaHome(const FunctionDecl *Op) {
 }
 } // namespace
 
+/// A factory that is a method of the context class, called on an object:
+/// the object is the request it answers (`req.reply()` on a request a
+/// handler kept), so the call is given its context (README, "Where the spec
+/// is silent"). Only a root's static initialization still reports it.
+static bool calledOnContext(Model &M, const Expr *Call) {
+  const auto *MC = dyn_cast<CXXMemberCallExpr>(Call);
+  return MC && MC->getImplicitObjectArgument() &&
+         M.isMethodOfContextClass(MC->getMethodDecl());
+}
+
 void RequestScopeRule::registerMatchers(MatchFinder &F) {
   registerCallMatchers(F, this);
 }
@@ -126,6 +136,8 @@ std::optional<Finding> RequestScopeRule::decide(TUState &S,
       // checked where they call it.
       if (M.factoryInfo(Fn))
         return std::nullopt;
+      if (calledOnContext(M, Call))
+        return std::nullopt;
       ContextScope Scope = M.contextInScope(Where, Call->getBeginLoc());
       if (Scope.HasContext)
         return std::nullopt;
@@ -167,6 +179,8 @@ std::optional<Finding> RequestScopeRule::decide(TUState &S,
         F.UnlessInRequestScope = F.ChainAnchor;
     }
   } else if (Where.Kind == Enclosing::FieldInit) {
+    if (calledOnContext(M, Call))
+      return std::nullopt;
     ContextScope Scope = M.contextInScope(Where, Call->getBeginLoc());
     if (Scope.HasContext)
       return std::nullopt;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace app {
 using namespace netra;
@@ -302,6 +303,25 @@ void cold_start() { auto m = make_default_manager(); }
 // CHECK-MESSAGES: :[[@LINE-1]]:30: warning: 'make_default_manager' called in 'app::cold_start' [factoryguard-request-scope]
 // CHECK-NOTES: :[[@LINE-2]]:30: note: call chain 3/3: 'make_default_manager' called in 'app::cold_start'
 void warm_after() { auto m = make_default_manager(); }
+
+// 27. A factory that is a method of the context class, called on a context
+// object, is given that context: a reply to a request a handler kept
+// (long polling, "send the response later") has its request.
+std::vector<ChatRequest> held_requests;
+void reply_later() { auto r = held_requests[0].reply(200); }
+// Bad twin: a static initializer still runs before main, whatever it is
+// called on.
+auto g_reply = ChatRequest{"/boot"}.reply(500);
+// CHECK-MESSAGES: :[[@LINE-1]]:16: warning: 'reply' called during static initialization of 'g_reply'; request-scoped factories need a ChatRequest, which only exists inside a request [factoryguard-request-scope]
+// CHECK-NOTES: :[[@LINE-2]]:6: note: call chain 1/2: the static initialization of 'g_reply' runs before main
+
+// 28. A configured name with several overloads names those that take a
+// context: the overload that builds its own context from a user id and
+// forwards is no factory (cpp-httplib's Client::send).
+void login(const std::string &user) { auto s = open_session(user); }
+// Bad twin: the overload that takes the context, with none in scope.
+void relogin() { auto s = open_session(UserExecutionContext{"u4"}); }
+// CHECK-MESSAGES: :[[@LINE-1]]:27: warning: 'open_session' called in 'app::relogin', which has no UserExecutionContext in scope; pass the request's context down to it [factoryguard-request-scope]
 
 using Handler = std::function<void(const UserExecutionContext &)>;
 void register_handler(const std::string &path, Handler h);

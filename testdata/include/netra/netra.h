@@ -56,6 +56,18 @@ public:
   create(std::optional<UserExecutionContext> ctx) = 0;
 };
 
+// A context class whose own method is a factory (a framework's request that
+// makes its response: cpprestsdk's http_request::reply).
+struct ChatRequest {
+  std::string path;
+  std::unique_ptr<WebSocketManager> reply(int status) const;
+};
+
+// Overloads under one configured name: one takes the context, the other
+// builds a context itself and forwards (cpp-httplib's Client::send).
+std::unique_ptr<WebSocketManager> open_session(const UserExecutionContext &ctx);
+std::unique_ptr<WebSocketManager> open_session(const std::string &user_id);
+
 class Router {
 public:
   void dispatch(const std::string &path);
