@@ -3,6 +3,7 @@
 #include "Driver.h"
 #include "Fingerprint.h"
 #include "FixApplier.h"
+#include "LspServer.h"
 #include "Output.h"
 #include "Rules.h"
 #include "SarifReporter.h"
@@ -110,6 +111,10 @@ std::string gitTopLevel() {
 
 int main(int argc, char **argv) {
   llvm::CrashRecoveryContext::Enable();
+  // `factoryguard lsp ...`: the language server (SPEC §9). A file named
+  // "lsp" is analyzed as ./lsp.
+  if (argc > 1 && llvm::StringRef(argv[1]) == "lsp")
+    return runLanguageServerMain(std::vector<std::string>(argv + 2, argv + argc));
   DriverOptions Opts;
   std::string Format = "text", Output, ExportFixes, Baseline, SourceRoot;
   std::string Category = "factoryguard/", FailOn = "warning";
