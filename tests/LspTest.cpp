@@ -395,9 +395,19 @@ TEST(Lsp, UnsavedEditRemovesAFinding) {
   size_t At = P.Text.find(Bad);
   ASSERT_NE(At, std::string::npos);
   unsigned Line = std::count(P.Text.begin(), P.Text.begin() + At, '\n') + 1;
-  std::string Edited = P.Text;
-  Edited.replace(At, Bad.size(), "auto a = create_websocket_manager(&ctx);   ");
-  C.change(P.File, Edited, 2);
+  // An incremental change (a client may send one although the server asks
+  // for full text): 'nullptr' becomes '&ctx'.
+  size_t LineStart = P.Text.rfind('\n', At) + 1;
+  int64_t Char = At - LineStart + Bad.find("nullptr");
+  json::Value Range = json::Object{
+      {"start", json::Object{{"line", Line - 1}, {"character", Char}}},
+      {"end", json::Object{{"line", Line - 1}, {"character", Char + 7}}}};
+  C.notify("textDocument/didChange",
+           json::Object{{"textDocument",
+                         json::Object{{"uri", uriOf(P.File)}, {"version", 2}}},
+                        {"contentChanges",
+                         json::Array{json::Object{{"range", std::move(Range)},
+                                                  {"text", "&ctx"}}}}});
   auto After = C.diagnostics(uriOf(P.File), 2);
   ASSERT_TRUE(After) << readFile(P.Dir + "/stderr.txt");
   std::vector<std::string> A = lspFindings(*After);
@@ -405,6 +415,50 @@ TEST(Lsp, UnsavedEditRemovesAFinding) {
   for (const std::string &F : A)
     EXPECT_NE(F.rfind(std::to_string(Line) + ":", 0), 0u) << F;
   EXPECT_EQ(readFile(P.File), P.Text) << "the file on disk is unchanged";
+}
+
+TEST(Lsp, ColumnsAreUtf16UnlessTheClientTakesUtf8) {
+  std::string Dir = makeOutsideTempDir("utf");
+  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml",
+           Dir + "/.factoryguard.yaml");
+  std::string File = Dir + "/wide.cpp";
+  // Before the name: 13 bytes, 10 UTF-16 code units (U+1D11E is a pair).
+  std::string Text = "#include \"netra/netra.h\"\n"
+                     "/* \xC3\xA9\xF0\x9D\x84\x9E */ "
+                     "netra::WebSocketManager *g_slot = nullptr;\n";
+  writeFile(File, Text);
+  std::vector<std::string> Args = {"--"};
+  for (const std::string &F : testdataFlags())
+    Args.push_back(F);
+  for (bool Utf8 : {false, true}) {
+    SCOPED_TRACE(Utf8 ? "utf-8" : "utf-16");
+    LspClient C(Args, Dir, Dir + "/stderr.txt");
+    json::Object Caps;
+    if (Utf8)
+      Caps["general"] =
+          json::Object{{"positionEncodings", json::Array{"utf-8", "utf-16"}}};
+    int64_t Id = C.request("initialize",
+                           json::Object{{"processId", nullptr},
+                                        {"rootUri", nullptr},
+                                        {"capabilities", std::move(Caps)}});
+    auto R = C.response(Id);
+    ASSERT_TRUE(R);
+    EXPECT_EQ(R->getAsObject()
+                  ->getObject("result")
+                  ->getObject("capabilities")
+                  ->getString("positionEncoding"),
+              Utf8 ? "utf-8" : "utf-16");
+    C.notify("initialized", json::Object{});
+    C.open(File, Text);
+    auto D = C.diagnostics(uriOf(File), 1);
+    ASSERT_TRUE(D);
+    ASSERT_EQ(D->getAsArray()->size(), 1u) << *D;
+    const json::Object &Range =
+        *(*D->getAsArray())[0].getAsObject()->getObject("range");
+    int64_t Name = Utf8 ? 13 + 25 : 10 + 25; // g_slot, 0-based
+    EXPECT_EQ(Range.getObject("start")->getInteger("line"), 1);
+    EXPECT_EQ(Range.getObject("start")->getInteger("character"), Name);
+  }
 }
 
 TEST(Lsp, UnsavedHeaderTextIsWhatTheUnitSees) {
