@@ -27,6 +27,7 @@ using namespace factoryguard;
 namespace {
 
 const char *Usage = R"(USAGE: factoryguard [options] [<file-or-directory>...] [-- <compiler flags>]
+       factoryguard lsp [options]   (language server: factoryguard lsp --help)
 
 Finds request-scoped objects created outside a request, kept in static
 storage, or given a null context (rules: --list-rules).
