@@ -14,6 +14,7 @@ PKGS=(
   libclang-rt-19-dev
   nlohmann-json3-dev libgtest-dev libre2-dev pkg-config
   pre-commit dpkg-dev file
+  neovim
 )
 # Node.js and npm: the machine may ship them (from another source than
 # Debian); only ask Debian for them when npm is missing.

@@ -71,7 +71,8 @@ SuppressionIndex::regionsFor(const std::string &File) {
   if (It != Cache.end())
     return It->second;
   std::vector<Region> &Regions = Cache[File];
-  auto Buf = llvm::MemoryBuffer::getFile(File, /*IsText=*/true);
+  auto Buf = FS ? FS->getBufferForFile(File, -1, /*RequiresNullTerminator=*/false)
+                : llvm::MemoryBuffer::getFile(File, /*IsText=*/true);
   if (!Buf)
     return Regions;
   std::vector<SuppressionComment> Comments =

@@ -8,6 +8,7 @@
 #define FACTORYGUARD_SUPPRESSION_H
 
 #include "Finding.h"
+#include "llvm/Support/VirtualFileSystem.h"
 
 #include <map>
 #include <string>
@@ -17,6 +18,11 @@ namespace factoryguard {
 
 class SuppressionIndex {
 public:
+  /// Comments are read from FS (the language server's unsaved buffers over
+  /// the disk); null reads the disk.
+  explicit SuppressionIndex(
+      llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS = nullptr)
+      : FS(std::move(FS)) {}
   /// Marks F.Suppressed (and F.SuppressionText) when a comment in its file
   /// suppresses its rule on its line.
   void apply(Finding &F);
@@ -29,6 +35,7 @@ private:
   };
   const std::vector<Region> &regionsFor(const std::string &File);
   std::map<std::string, std::vector<Region>> Cache;
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS;
 };
 
 /// Parses the suppression comments of one file's text (exposed for tests).

@@ -280,7 +280,8 @@ UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
   UnitResult R;
   OneCommandDatabase DB(J.Command);
   ClangTool Tool(DB, {J.File}, std::make_shared<PCHContainerOperations>(),
-                 llvm::vfs::createPhysicalFileSystem());
+                 Opts.FileSystem ? Opts.FileSystem
+                                 : llvm::vfs::createPhysicalFileSystem());
   Tool.clearArgumentsAdjusters(); // J.Command is adjusted already
   llvm::raw_string_ostream DiagOS(R.Diagnostics);
   auto DiagOpts = llvm::makeIntrusiveRefCnt<DiagnosticOptions>();
@@ -616,7 +617,7 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     if (unsigned N = KeyCount[F.StableKey]++)
       F.StableKey += "#" + std::to_string(N + 1);
   Graph.attachChains(Result.Findings);
-  SuppressionIndex Suppressions;
+  SuppressionIndex Suppressions(Opts.FileSystem);
   for (Finding &F : Result.Findings)
     Suppressions.apply(F);
   std::stable_sort(Result.Failures.begin(), Result.Failures.end(),

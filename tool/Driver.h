@@ -5,6 +5,7 @@
 #include "ConfigCheck.h"
 #include "Finding.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
@@ -23,6 +24,9 @@ struct DriverOptions {
   std::vector<std::string> FixedArgs;
   bool StrictConfig = false;         // --strict-config: unmatched entries are errors
   bool ExplainConfig = false;        // --explain-config: fill ConfigExplanation
+  /// What clang and the NOLINT scan read; null = the disk. The language
+  /// server passes the editor's unsaved buffers over the disk.
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FileSystem;
 };
 
 struct UnitFailure {

@@ -3,6 +3,7 @@
 #include "Driver.h"
 #include "Fingerprint.h"
 #include "FixApplier.h"
+#include "LspServer.h"
 #include "Output.h"
 #include "Rules.h"
 #include "SarifReporter.h"
@@ -26,6 +27,7 @@ using namespace factoryguard;
 namespace {
 
 const char *Usage = R"(USAGE: factoryguard [options] [<file-or-directory>...] [-- <compiler flags>]
+       factoryguard lsp [options]   (language server: factoryguard lsp --help)
 
 Finds request-scoped objects created outside a request, kept in static
 storage, or given a null context (rules: --list-rules).
@@ -110,6 +112,10 @@ std::string gitTopLevel() {
 
 int main(int argc, char **argv) {
   llvm::CrashRecoveryContext::Enable();
+  // `factoryguard lsp ...`: the language server (SPEC §9). A file named
+  // "lsp" is analyzed as ./lsp.
+  if (argc > 1 && llvm::StringRef(argv[1]) == "lsp")
+    return runLanguageServerMain(std::vector<std::string>(argv + 2, argv + argc));
   DriverOptions Opts;
   std::string Format = "text", Output, ExportFixes, Baseline, SourceRoot;
   std::string Category = "factoryguard/", FailOn = "warning";

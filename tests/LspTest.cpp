@@ -1,0 +1,799 @@
+//===- LspTest.cpp - `factoryguard lsp` over pipes, and in Neovim --------===//
+//
+// Drives the real binary as an editor does: JSON-RPC with Content-Length
+// framing on its standard input and output (read here with a parser of our
+// own, not the server's). Diagnostics are compared with the CLI's findings
+// for the same file; code actions are applied and compiled with clang++-19.
+// Neovim 0.7's built-in client (`nvim --headless`) is the real-editor test.
+//
+//===----------------------------------------------------------------------===//
+#include "TestHarness.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <fcntl.h>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace llvm {
+namespace json {
+/// For gtest messages.
+std::ostream &operator<<(std::ostream &OS, const Value &V) {
+  std::string S;
+  llvm::raw_string_ostream(S) << V;
+  return OS << S;
+}
+} // namespace json
+} // namespace llvm
+
+using namespace fgtest;
+namespace json = llvm::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+/// A directory outside the build tree (where no compile_commands.json is
+/// found by walking up).
+std::string makeOutsideTempDir(const std::string &Name) {
+  llvm::SmallString<128> Tmp;
+  llvm::sys::path::system_temp_directory(true, Tmp);
+  llvm::sys::path::append(Tmp, "fg-lsp-" + Name);
+  llvm::SmallString<128> Dir;
+  llvm::sys::fs::createUniqueDirectory(Tmp, Dir);
+  llvm::SmallString<128> Real;
+  llvm::sys::fs::real_path(Dir, Real);
+  return std::string(Real);
+}
+
+std::string uriOf(const std::string &Path) { return "file://" + Path; }
+
+/// The server as a child process with pipes, and a thread reading what it
+/// sends.
+class LspClient {
+public:
+  LspClient(const std::vector<std::string> &Args, const std::string &Cwd,
+            const std::string &StderrFile) {
+    int In[2], Out[2];
+    EXPECT_EQ(pipe(In), 0);
+    EXPECT_EQ(pipe(Out), 0);
+    std::vector<std::string> Argv = {FG_BINARY, "lsp"};
+    Argv.insert(Argv.end(), Args.begin(), Args.end());
+    std::vector<char *> CArgv;
+    for (std::string &A : Argv)
+      CArgv.push_back(A.data());
+    CArgv.push_back(nullptr);
+    Pid = fork();
+    if (Pid == 0) {
+      dup2(In[0], 0);
+      dup2(Out[1], 1);
+      int Err = ::open(StderrFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(Err, 2);
+      close(In[1]);
+      close(Out[0]);
+      if (chdir(Cwd.c_str()) != 0)
+        _exit(127);
+      execv(CArgv[0], CArgv.data());
+      _exit(127);
+    }
+    close(In[0]);
+    close(Out[1]);
+    ToServer = In[1];
+    FromServer = Out[0];
+    Reader = std::thread([this] { readLoop(); });
+  }
+  ~LspClient() {
+    if (Pid > 0 && !Exited) {
+      kill(Pid, SIGKILL);
+      waitpid(Pid, nullptr, 0);
+    }
+    if (ToServer >= 0)
+      close(ToServer);
+    Reader.join();
+    close(FromServer);
+  }
+
+  void sendRaw(const std::string &Bytes) {
+    size_t Done = 0;
+    while (Done < Bytes.size()) {
+      ssize_t N = write(ToServer, Bytes.data() + Done, Bytes.size() - Done);
+      ASSERT_GT(N, 0) << "the server closed its input";
+      Done += N;
+    }
+  }
+  void send(const json::Value &V) {
+    std::string Body;
+    llvm::raw_string_ostream OS(Body);
+    OS << V;
+    OS.flush();
+    sendRaw("Content-Length: " + std::to_string(Body.size()) + "\r\n\r\n" +
+            Body);
+  }
+  int64_t request(llvm::StringRef Method, json::Value Params) {
+    int64_t Id = NextId++;
+    send(json::Object{{"jsonrpc", "2.0"},
+                      {"id", Id},
+                      {"method", Method},
+                      {"params", std::move(Params)}});
+    return Id;
+  }
+  void notify(llvm::StringRef Method, json::Value Params) {
+    send(json::Object{
+        {"jsonrpc", "2.0"}, {"method", Method}, {"params", std::move(Params)}});
+  }
+
+  /// The first message (from the start) that Pred accepts, waiting up to
+  /// Ms milliseconds for it.
+  std::optional<json::Value>
+  waitFor(const std::function<bool(const json::Object &)> &Pred,
+          int Ms = 60000) {
+    std::unique_lock<std::mutex> L(Mu);
+    auto Deadline = Clock::now() + std::chrono::milliseconds(Ms);
+    for (;;) {
+      for (const json::Value &V : Messages)
+        if (const json::Object *O = V.getAsObject(); O && Pred(*O))
+          return V;
+      if (Closed || Cv.wait_until(L, Deadline) == std::cv_status::timeout)
+        for (const json::Value &V : Messages) // one last look
+          if (const json::Object *O = V.getAsObject(); O && Pred(*O))
+            return V;
+      if (Closed || Clock::now() >= Deadline)
+        return std::nullopt;
+    }
+  }
+  std::optional<json::Value> response(int64_t Id, int Ms = 60000) {
+    return waitFor(
+        [Id](const json::Object &O) {
+          return !O.get("method") && O.getInteger("id") == Id;
+        },
+        Ms);
+  }
+  /// publishDiagnostics for Uri, of Version when given.
+  std::optional<json::Value> diagnostics(const std::string &Uri,
+                                         std::optional<int64_t> Version,
+                                         int Ms = 60000) {
+    auto V = waitFor(
+        [&](const json::Object &O) {
+          if (O.getString("method") != "textDocument/publishDiagnostics")
+            return false;
+          const json::Object *P = O.getObject("params");
+          return P && P->getString("uri") == Uri &&
+                 (!Version || P->getInteger("version") == *Version);
+        },
+        Ms);
+    if (!V)
+      return std::nullopt;
+    return *V->getAsObject()->getObject("params")->get("diagnostics");
+  }
+  std::vector<json::Value> messages() {
+    std::lock_guard<std::mutex> L(Mu);
+    return Messages;
+  }
+
+  void initialize() {
+    int64_t Id =
+        request("initialize", json::Object{{"processId", nullptr},
+                                           {"rootUri", nullptr},
+                                           {"capabilities", json::Object{}}});
+    auto R = response(Id);
+    ASSERT_TRUE(R) << "no answer to initialize";
+    ASSERT_TRUE(R->getAsObject()->getObject("result")) << *R;
+    notify("initialized", json::Object{});
+  }
+  void open(const std::string &Path, const std::string &Text,
+            int64_t Version = 1) {
+    notify("textDocument/didOpen",
+           json::Object{{"textDocument", json::Object{{"uri", uriOf(Path)},
+                                                      {"languageId", "cpp"},
+                                                      {"version", Version},
+                                                      {"text", Text}}}});
+  }
+  void change(const std::string &Path, const std::string &Text,
+              int64_t Version) {
+    notify("textDocument/didChange",
+           json::Object{
+               {"textDocument",
+                json::Object{{"uri", uriOf(Path)}, {"version", Version}}},
+               {"contentChanges", json::Array{json::Object{{"text", Text}}}}});
+  }
+  /// The exit status, or -1 when the server is still running after Ms.
+  int waitExit(int Ms) {
+    auto Deadline = Clock::now() + std::chrono::milliseconds(Ms);
+    while (Clock::now() < Deadline) {
+      int Status;
+      if (waitpid(Pid, &Status, WNOHANG) == Pid) {
+        Exited = true;
+        return WIFEXITED(Status) ? WEXITSTATUS(Status) : 128 + WTERMSIG(Status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return -1;
+  }
+  bool framingError() {
+    std::lock_guard<std::mutex> L(Mu);
+    return !FramingError.empty();
+  }
+  std::string framingErrorText() {
+    std::lock_guard<std::mutex> L(Mu);
+    return FramingError;
+  }
+
+private:
+  /// Our own reading of the framing: headers up to an empty line,
+  /// Content-Length bytes of JSON. Anything else on standard output is an
+  /// error of the server.
+  void readLoop() {
+    std::string Buf;
+    char Chunk[65536];
+    for (;;) {
+      size_t HeaderEnd;
+      while ((HeaderEnd = Buf.find("\r\n\r\n")) == std::string::npos) {
+        ssize_t N = read(FromServer, Chunk, sizeof(Chunk));
+        if (N <= 0)
+          return finish(Buf.empty() ? "" : "trailing bytes: " + Buf);
+        Buf.append(Chunk, N);
+      }
+      std::string Header = Buf.substr(0, HeaderEnd);
+      if (Header.rfind("Content-Length: ", 0) != 0 ||
+          Header.find("\r\n") != std::string::npos)
+        return finish("bad header: " + Header);
+      size_t Len = std::stoul(Header.substr(16));
+      Buf.erase(0, HeaderEnd + 4);
+      while (Buf.size() < Len) {
+        ssize_t N = read(FromServer, Chunk, sizeof(Chunk));
+        if (N <= 0)
+          return finish("message cut short");
+        Buf.append(Chunk, N);
+      }
+      auto V = json::parse(Buf.substr(0, Len));
+      Buf.erase(0, Len);
+      std::lock_guard<std::mutex> L(Mu);
+      if (!V) {
+        FramingError = "not JSON: " + llvm::toString(V.takeError());
+        continue;
+      }
+      Messages.push_back(std::move(*V));
+      Cv.notify_all();
+    }
+  }
+  void finish(const std::string &Error) {
+    std::lock_guard<std::mutex> L(Mu);
+    if (!Error.empty())
+      FramingError = Error;
+    Closed = true;
+    Cv.notify_all();
+  }
+
+  pid_t Pid = -1;
+  bool Exited = false;
+  int ToServer = -1, FromServer = -1;
+  int64_t NextId = 1;
+  std::thread Reader;
+  std::mutex Mu;
+  std::condition_variable Cv;
+  std::vector<json::Value> Messages;
+  bool Closed = false;
+  std::string FramingError;
+};
+
+/// A project: a copy of a testdata file, the rules' configuration and a
+/// compile_commands.json that lists the copy.
+struct Project {
+  std::string Dir, File, Text;
+};
+
+Project makeProject(const std::string &Name, const std::string &Testdata,
+                    bool WithDatabase = true) {
+  Project P;
+  P.Dir = makeOutsideTempDir(Name);
+  P.File = P.Dir + "/" + llvm::sys::path::filename(Testdata).str();
+  P.Text = readFile(Testdata);
+  writeFile(P.File, P.Text);
+  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml",
+           P.Dir + "/.factoryguard.yaml");
+  if (WithDatabase) {
+    json::Array Args{"clang++"};
+    for (const std::string &F : testdataFlags())
+      Args.push_back(F);
+    Args.push_back("-c");
+    Args.push_back(P.File);
+    json::Value Db = json::Array{json::Object{{"directory", P.Dir},
+                                              {"file", P.File},
+                                              {"arguments", std::move(Args)}}};
+    std::string Text;
+    llvm::raw_string_ostream OS(Text);
+    OS << Db;
+    OS.flush();
+    writeFile(P.Dir + "/compile_commands.json", Text);
+  }
+  return P;
+}
+
+/// "line:col: message [rule]" of each finding, as the LSP reports it
+/// (UTF-16 columns equal byte columns in our ASCII testdata).
+std::vector<std::string> lspFindings(const json::Value &Diags) {
+  std::vector<std::string> Out;
+  for (const json::Value &D : *Diags.getAsArray()) {
+    const json::Object &O = *D.getAsObject();
+    const json::Object &Start = *O.getObject("range")->getObject("start");
+    Out.push_back(std::to_string(*Start.getInteger("line") + 1) + ":" +
+                  std::to_string(*Start.getInteger("character") + 1) + ": " +
+                  O.getString("message")->str() + " [" +
+                  O.getString("code").value_or("").str() + "]");
+  }
+  std::sort(Out.begin(), Out.end());
+  return Out;
+}
+
+/// The same for the CLI's text output on that file.
+std::vector<std::string> cliFindings(const Project &P) {
+  RunResult R = runFactoryguard({"-p", P.Dir, P.File}, P.Dir);
+  EXPECT_TRUE(R.ExitCode == 0 || R.ExitCode == 1) << R.Err;
+  std::vector<std::string> Out;
+  std::string Name = llvm::sys::path::filename(P.File).str();
+  for (const Diag &D : parseTextOutput(R.Out))
+    if (!D.Rule.empty() && llvm::StringRef(D.File).ends_with(Name))
+      Out.push_back(std::to_string(D.Line) + ":" + std::to_string(D.Col) +
+                    ": " + D.Message + " [" + D.Rule + "]");
+  std::sort(Out.begin(), Out.end());
+  return Out;
+}
+
+const std::string NullContext =
+    FG_TESTDATA "/rules/factoryguard-null-context.cpp";
+const std::string RequestScope =
+    FG_TESTDATA "/rules/factoryguard-request-scope.cpp";
+
+TEST(Lsp, DiagnosticsEqualTheCliForTheFile) {
+  for (const std::string &Testdata : {NullContext, RequestScope}) {
+    SCOPED_TRACE(Testdata);
+    Project P = makeProject("same", Testdata);
+    // Started elsewhere: the database is found from the document.
+    LspClient C({"--debounce", "50"}, "/", P.Dir + "/stderr.txt");
+    C.initialize();
+    C.open(P.File, P.Text);
+    auto Diags = C.diagnostics(uriOf(P.File), 1);
+    ASSERT_TRUE(Diags) << readFile(P.Dir + "/stderr.txt");
+    std::vector<std::string> Expected = cliFindings(P);
+    ASSERT_FALSE(Expected.empty());
+    EXPECT_EQ(lspFindings(*Diags), Expected);
+    bool AnyRelated = false;
+    for (const json::Value &D : *Diags->getAsArray()) {
+      const json::Object &O = *D.getAsObject();
+      EXPECT_EQ(O.getString("source"), "factoryguard");
+      EXPECT_EQ(O.getInteger("severity"), 2); // warning, the rules' default
+      if (const json::Array *Rel = O.getArray("relatedInformation")) {
+        AnyRelated = true;
+        for (const json::Value &R : *Rel)
+          EXPECT_TRUE(R.getAsObject()->getObject("location")) << R;
+      }
+    }
+    // Call chains (request-scope) and candidate notes (null-context).
+    EXPECT_TRUE(AnyRelated);
+    EXPECT_FALSE(C.framingError()) << C.framingErrorText();
+  }
+}
+
+TEST(Lsp, UnsavedEditRemovesAFinding) {
+  Project P = makeProject("unsaved", NullContext);
+  LspClient C({"--debounce", "50"}, P.Dir, P.Dir + "/stderr.txt");
+  C.initialize();
+  C.open(P.File, P.Text);
+  auto Before = C.diagnostics(uriOf(P.File), 1);
+  ASSERT_TRUE(Before);
+  std::vector<std::string> B = lspFindings(*Before);
+  const std::string Bad = "auto a = create_websocket_manager(nullptr);";
+  size_t At = P.Text.find(Bad);
+  ASSERT_NE(At, std::string::npos);
+  unsigned Line = std::count(P.Text.begin(), P.Text.begin() + At, '\n') + 1;
+  // An incremental change (a client may send one although the server asks
+  // for full text): 'nullptr' becomes '&ctx'.
+  size_t LineStart = P.Text.rfind('\n', At) + 1;
+  int64_t Char = At - LineStart + Bad.find("nullptr");
+  json::Value Range = json::Object{
+      {"start", json::Object{{"line", Line - 1}, {"character", Char}}},
+      {"end", json::Object{{"line", Line - 1}, {"character", Char + 7}}}};
+  C.notify("textDocument/didChange",
+           json::Object{{"textDocument",
+                         json::Object{{"uri", uriOf(P.File)}, {"version", 2}}},
+                        {"contentChanges",
+                         json::Array{json::Object{{"range", std::move(Range)},
+                                                  {"text", "&ctx"}}}}});
+  auto After = C.diagnostics(uriOf(P.File), 2);
+  ASSERT_TRUE(After) << readFile(P.Dir + "/stderr.txt");
+  std::vector<std::string> A = lspFindings(*After);
+  EXPECT_EQ(A.size() + 1, B.size());
+  for (const std::string &F : A)
+    EXPECT_NE(F.rfind(std::to_string(Line) + ":", 0), 0u) << F;
+  EXPECT_EQ(readFile(P.File), P.Text) << "the file on disk is unchanged";
+}
+
+TEST(Lsp, ColumnsAreUtf16UnlessTheClientTakesUtf8) {
+  std::string Dir = makeOutsideTempDir("utf");
+  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml",
+           Dir + "/.factoryguard.yaml");
+  std::string File = Dir + "/wide.cpp";
+  // Before the name: 13 bytes, 10 UTF-16 code units (U+1D11E is a pair).
+  std::string Text = "#include \"netra/netra.h\"\n"
+                     "/* \xC3\xA9\xF0\x9D\x84\x9E */ "
+                     "netra::WebSocketManager *g_slot = nullptr;\n";
+  writeFile(File, Text);
+  std::vector<std::string> Args = {"--"};
+  for (const std::string &F : testdataFlags())
+    Args.push_back(F);
+  for (bool Utf8 : {false, true}) {
+    SCOPED_TRACE(Utf8 ? "utf-8" : "utf-16");
+    LspClient C(Args, Dir, Dir + "/stderr.txt");
+    json::Object Caps;
+    if (Utf8)
+      Caps["general"] =
+          json::Object{{"positionEncodings", json::Array{"utf-8", "utf-16"}}};
+    int64_t Id = C.request("initialize",
+                           json::Object{{"processId", nullptr},
+                                        {"rootUri", nullptr},
+                                        {"capabilities", std::move(Caps)}});
+    auto R = C.response(Id);
+    ASSERT_TRUE(R);
+    EXPECT_EQ(R->getAsObject()
+                  ->getObject("result")
+                  ->getObject("capabilities")
+                  ->getString("positionEncoding"),
+              Utf8 ? "utf-8" : "utf-16");
+    C.notify("initialized", json::Object{});
+    C.open(File, Text);
+    auto D = C.diagnostics(uriOf(File), 1);
+    ASSERT_TRUE(D);
+    ASSERT_EQ(D->getAsArray()->size(), 1u) << *D;
+    const json::Object &Range =
+        *(*D->getAsArray())[0].getAsObject()->getObject("range");
+    int64_t Name = Utf8 ? 13 + 25 : 10 + 25; // g_slot, 0-based
+    EXPECT_EQ(Range.getObject("start")->getInteger("line"), 1);
+    EXPECT_EQ(Range.getObject("start")->getInteger("character"), Name);
+  }
+}
+
+TEST(Lsp, UnsavedHeaderTextIsWhatTheUnitSees) {
+  std::string Dir = makeOutsideTempDir("header");
+  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml",
+           Dir + "/.factoryguard.yaml");
+  std::string Header = Dir + "/slot.h", Main = Dir + "/main.cpp";
+  writeFile(Header, "#define SLOT_TYPE int\n");
+  std::string MainText =
+      "#include \"netra/netra.h\"\n#include \"slot.h\"\nSLOT_TYPE g_slot{};\n";
+  writeFile(Main, MainText);
+  std::vector<std::string> Args = {"--"};
+  for (const std::string &F : testdataFlags())
+    Args.push_back(F);
+  LspClient C(Args, Dir, Dir + "/stderr.txt");
+  C.initialize();
+  C.open(Header, "#define SLOT_TYPE netra::WebSocketManager *\n");
+  C.open(Main, MainText);
+  auto D = C.diagnostics(uriOf(Main), 1);
+  ASSERT_TRUE(D) << readFile(Dir + "/stderr.txt");
+  std::vector<std::string> Found = lspFindings(*D);
+  ASSERT_EQ(Found.size(), 1u) << *D;
+  EXPECT_EQ(Found[0].rfind("3:", 0), 0u) << Found[0];
+  EXPECT_NE(Found[0].find("[factoryguard-static-singleton]"), std::string::npos)
+      << Found[0];
+}
+
+/// Applies TextEdits (all against Text) from the end backwards.
+std::string applyEdits(const std::string &Text,
+                       std::vector<json::Value> Edits) {
+  std::vector<size_t> Starts = {0};
+  for (size_t I = 0; I < Text.size(); ++I)
+    if (Text[I] == '\n')
+      Starts.push_back(I + 1);
+  auto Offset = [&](const json::Object &Pos) {
+    return Starts[*Pos.getInteger("line")] + *Pos.getInteger("character");
+  };
+  std::vector<std::tuple<size_t, size_t, std::string>> Parts;
+  for (const json::Value &E : Edits) {
+    const json::Object &O = *E.getAsObject();
+    const json::Object &R = *O.getObject("range");
+    Parts.emplace_back(Offset(*R.getObject("start")),
+                       Offset(*R.getObject("end")),
+                       O.getString("newText")->str());
+  }
+  std::sort(Parts.begin(), Parts.end());
+  Parts.erase(std::unique(Parts.begin(), Parts.end()), Parts.end());
+  std::string Out = Text;
+  for (auto It = Parts.rbegin(); It != Parts.rend(); ++It)
+    Out.replace(std::get<0>(*It), std::get<1>(*It) - std::get<0>(*It),
+                std::get<2>(*It));
+  return Out;
+}
+
+TEST(Lsp, CodeActionsApplyAndTheResultCompiles) {
+  Project P = makeProject("fix", NullContext);
+  LspClient C({"--debounce", "50"}, P.Dir, P.Dir + "/stderr.txt");
+  C.initialize();
+  C.open(P.File, P.Text);
+  auto Diags = C.diagnostics(uriOf(P.File), 1);
+  ASSERT_TRUE(Diags);
+  std::vector<json::Value> Edits;
+  unsigned Actions = 0;
+  for (const json::Value &D : *Diags->getAsArray()) {
+    const json::Object &O = *D.getAsObject();
+    int64_t Id = C.request(
+        "textDocument/codeAction",
+        json::Object{
+            {"textDocument", json::Object{{"uri", uriOf(P.File)}}},
+            {"range", *O.get("range")},
+            {"context", json::Object{{"diagnostics", json::Array{D}}}}});
+    auto R = C.response(Id);
+    ASSERT_TRUE(R);
+    const json::Array *List = R->getAsObject()->getArray("result");
+    ASSERT_TRUE(List) << *R;
+    for (const json::Value &A : *List) {
+      const json::Object &AO = *A.getAsObject();
+      EXPECT_EQ(AO.getString("kind"), "quickfix");
+      const json::Object *Changes = AO.getObject("edit")->getObject("changes");
+      ASSERT_TRUE(Changes);
+      const json::Array *Mine = Changes->getArray(uriOf(P.File));
+      ASSERT_TRUE(Mine) << A;
+      ++Actions;
+      Edits.insert(Edits.end(), Mine->begin(), Mine->end());
+    }
+  }
+  EXPECT_GT(Actions, 5u);
+  std::string Fixed = applyEdits(P.Text, Edits);
+  // Every CHECK-FIXES line of the testdata, in order, as --fix gives.
+  size_t Pos = 0;
+  for (const std::string &L : readFixExpectations(NullContext)) {
+    size_t Found = Fixed.find(L, Pos);
+    EXPECT_NE(Found, std::string::npos) << "missing fix: " << L;
+    if (Found != std::string::npos)
+      Pos = Found + L.size();
+  }
+  std::string FixedFile = P.Dir + "/fixed.cpp";
+  writeFile(FixedFile, Fixed);
+  std::vector<std::string> Args = testdataFlags();
+  Args.push_back("-fsyntax-only");
+  Args.push_back(FixedFile);
+  RunResult R = runProgram(FG_CLANGXX, Args);
+  EXPECT_EQ(R.ExitCode, 0) << R.Err;
+  // The server agrees: the fixed text offers no quick fix any more.
+  C.change(P.File, Fixed, 2);
+  ASSERT_TRUE(C.diagnostics(uriOf(P.File), 2));
+  int64_t Id = C.request(
+      "textDocument/codeAction",
+      json::Object{
+          {"textDocument", json::Object{{"uri", uriOf(P.File)}}},
+          {"range",
+           json::Object{
+               {"start", json::Object{{"line", 0}, {"character", 0}}},
+               {"end", json::Object{{"line", 100000}, {"character", 0}}}}},
+          {"context", json::Object{{"diagnostics", json::Array{}}}}});
+  auto R2 = C.response(Id);
+  ASSERT_TRUE(R2);
+  ASSERT_TRUE(R2->getAsObject()->getArray("result")) << *R2;
+  EXPECT_TRUE(R2->getAsObject()->getArray("result")->empty()) << *R2;
+}
+
+TEST(Lsp, NewestEditSupersedesPendingAndRunningAnalyses) {
+  Project P = makeProject("supersede", NullContext);
+  std::string Err = P.Dir + "/stderr.txt";
+  LspClient C({"--debounce", "300"}, P.Dir, Err);
+  C.initialize();
+  // Version 1 starts at once (open); 2..4 arrive while it runs, each within
+  // the debounce of the one before.
+  C.open(P.File, P.Text);
+  for (auto Deadline = Clock::now() + std::chrono::seconds(30);
+       readFile(Err).find("(version 1)") == std::string::npos;
+       std::this_thread::sleep_for(std::chrono::milliseconds(5)))
+    ASSERT_LT(Clock::now(), Deadline) << "version 1 never started";
+  std::string Clean = "#include \"netra/netra.h\"\nint g_count = 0;\n";
+  for (int64_t V = 2; V <= 4; ++V)
+    C.change(P.File, V == 4 ? Clean : P.Text + "\n// edit " + std::to_string(V),
+             V);
+  auto Final = C.diagnostics(uriOf(P.File), 4);
+  ASSERT_TRUE(Final) << readFile(Err);
+  EXPECT_TRUE(Final->getAsArray()->empty()) << *Final;
+  for (const json::Value &M : C.messages()) {
+    const json::Object &O = *M.getAsObject();
+    if (O.getString("method") == "textDocument/publishDiagnostics")
+      EXPECT_EQ(O.getObject("params")->getInteger("version"), 4)
+          << "a superseded version was published: " << M;
+  }
+  std::string Log = readFile(Err);
+  EXPECT_NE(Log.find("dropped the result for " + P.File + " version 1"),
+            std::string::npos)
+      << Log;
+  EXPECT_EQ(Log.find("(version 2)"), std::string::npos) << Log;
+  EXPECT_EQ(Log.find("(version 3)"), std::string::npos) << Log;
+}
+
+TEST(Lsp, ShutdownAndExitAreAnsweredAtOnceDuringAnAnalysis) {
+  Project P = makeProject("shutdown", RequestScope);
+  LspClient C({}, P.Dir, P.Dir + "/stderr.txt");
+  C.initialize();
+  C.open(P.File, P.Text); // an analysis starts now
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto Start = Clock::now();
+  int64_t Id = C.request("shutdown", nullptr);
+  auto R = C.response(Id, 1000);
+  ASSERT_TRUE(R) << "no answer to shutdown within a second";
+  EXPECT_TRUE(R->getAsObject()->get("result")) << *R;
+  C.notify("exit", nullptr);
+  EXPECT_EQ(C.waitExit(1000), 0);
+  EXPECT_LT(Clock::now() - Start, std::chrono::seconds(1));
+  EXPECT_FALSE(C.framingError()) << C.framingErrorText();
+}
+
+TEST(Lsp, MalformedInputGetsErrorResponses) {
+  std::string Dir = makeOutsideTempDir("malformed");
+  LspClient C({}, Dir, Dir + "/stderr.txt");
+  auto ErrorCode = [&](const std::function<bool(const json::Object &)> &Which) {
+    auto M = C.waitFor(
+        [&](const json::Object &O) { return O.getObject("error") && Which(O); },
+        10000);
+    return M ? M->getAsObject()->getObject("error")->getInteger("code")
+             : std::optional<int64_t>();
+  };
+  // A request before initialize.
+  int64_t Early = C.request("textDocument/codeAction", json::Object{});
+  EXPECT_EQ(ErrorCode([&](const json::Object &O) {
+              return O.getInteger("id") == Early;
+            }),
+            -32002);
+  C.initialize();
+  size_t Seen = C.messages().size();
+  // The code of the N-th error response after initialize.
+  auto NthError = [&](size_t N) -> std::optional<int64_t> {
+    for (auto Deadline = Clock::now() + std::chrono::seconds(10);
+         Clock::now() < Deadline;
+         std::this_thread::sleep_for(std::chrono::milliseconds(10))) {
+      std::vector<json::Value> All = C.messages();
+      size_t K = 0;
+      for (size_t I = Seen; I < All.size(); ++I)
+        if (const json::Object *E = All[I].getAsObject()->getObject("error"))
+          if (K++ == N)
+            return E->getInteger("code");
+    }
+    return std::nullopt;
+  };
+  C.sendRaw("Content-Length: 9\r\n\r\n{\"id\": 1,"); // not JSON
+  EXPECT_EQ(NthError(0), -32700);
+  C.sendRaw("Content-Length: 3\r\n\r\n[1]"); // not an object
+  EXPECT_EQ(NthError(1), -32600);
+  C.sendRaw("Content-Type: x\r\n\r\n"); // no Content-Length
+  EXPECT_EQ(NthError(2), -32700);
+  int64_t Unknown = C.request("factoryguard/noSuchMethod", json::Object{});
+  EXPECT_EQ(ErrorCode([&](const json::Object &O) {
+              return O.getInteger("id") == Unknown;
+            }),
+            -32601);
+  // Still serving.
+  int64_t Id = C.request("shutdown", nullptr);
+  ASSERT_TRUE(C.response(Id, 5000));
+  C.notify("exit", nullptr);
+  EXPECT_EQ(C.waitExit(5000), 0);
+  EXPECT_FALSE(C.framingError()) << C.framingErrorText();
+}
+
+TEST(Lsp, FileOutsideAnyDatabaseIsAnalyzedAndSaidOnce) {
+  Project P = makeProject(
+      "nodb", FG_TESTDATA "/rules/factoryguard-static-singleton.cpp",
+      /*WithDatabase=*/false);
+  std::string Second = P.Dir + "/second.cpp";
+  std::string SecondText =
+      "#include \"netra/netra.h\"\nnetra::WebSocketManager *g_slot = "
+      "nullptr;\n";
+  writeFile(Second, SecondText);
+  std::vector<std::string> Args = {"--debounce", "50", "--"};
+  for (const std::string &F : testdataFlags())
+    Args.push_back(F);
+  LspClient C(Args, P.Dir, P.Dir + "/stderr.txt");
+  C.initialize();
+  C.open(P.File, P.Text);
+  C.open(Second, SecondText);
+  auto D1 = C.diagnostics(uriOf(P.File), 1);
+  auto D2 = C.diagnostics(uriOf(Second), 1);
+  ASSERT_TRUE(D1 && D2) << readFile(P.Dir + "/stderr.txt");
+  EXPECT_FALSE(D1->getAsArray()->empty());
+  ASSERT_EQ(D2->getAsArray()->size(), 1u) << *D2;
+  unsigned Shown = 0;
+  for (const json::Value &M : C.messages())
+    if (M.getAsObject()->getString("method") == "window/showMessage") {
+      ++Shown;
+      EXPECT_NE(
+          M.getAsObject()->getObject("params")->getString("message")->find(
+              "not in any compilation database"),
+          llvm::StringRef::npos)
+          << M;
+    }
+  EXPECT_EQ(Shown, 1u);
+}
+
+TEST(Lsp, BrokenConfigurationIsADiagnosticNotADeadServer) {
+  Project P = makeProject("badcfg", NullContext);
+  std::string Good = readFile(P.Dir + "/.factoryguard.yaml");
+  writeFile(P.Dir + "/.factoryguard.yaml",
+            "contexts: [netra::UserExecutionContext]\nno-such-key: 1\n");
+  LspClient C({"--debounce", "50"}, P.Dir, P.Dir + "/stderr.txt");
+  C.initialize();
+  C.open(P.File, P.Text);
+  auto D = C.diagnostics(uriOf(P.File), 1);
+  ASSERT_TRUE(D) << readFile(P.Dir + "/stderr.txt");
+  ASSERT_EQ(D->getAsArray()->size(), 1u) << *D;
+  const json::Object &O = *(*D->getAsArray())[0].getAsObject();
+  EXPECT_EQ(O.getObject("range")->getObject("start")->getInteger("line"), 0);
+  EXPECT_EQ(O.getInteger("severity"), 1);
+  EXPECT_NE(O.getString("message")->find(".factoryguard.yaml:2:"),
+            llvm::StringRef::npos)
+      << O.getString("message")->str();
+  EXPECT_TRUE(C.waitFor(
+      [](const json::Object &M) {
+        return M.getString("method") == "window/showMessage";
+      },
+      5000));
+  // Fixed and saved: findings again, from the same server.
+  writeFile(P.Dir + "/.factoryguard.yaml", Good);
+  C.notify(
+      "textDocument/didSave",
+      json::Object{{"textDocument", json::Object{{"uri", uriOf(P.File)}}}});
+  auto Again = C.waitFor([&](const json::Object &M) {
+    const json::Object *Params = M.getObject("params");
+    return M.getString("method") == "textDocument/publishDiagnostics" &&
+           Params && Params->getArray("diagnostics")->size() > 1;
+  });
+  ASSERT_TRUE(Again) << readFile(P.Dir + "/stderr.txt");
+}
+
+// Neovim 0.7 (Debian's) as the client: vim.lsp.start_client, a testdata
+// file opened, the diagnostics it shows written to a file.
+TEST(Lsp, NeovimShowsTheCliFindings) {
+  ASSERT_TRUE(llvm::sys::fs::can_execute(FG_NVIM))
+      << "nvim not found (" FG_NVIM "); run ci/install.sh";
+  Project P = makeProject("nvim", NullContext);
+  std::string Script = P.Dir + "/test.lua";
+  std::string Out = P.Dir + "/diagnostics.txt";
+  writeFile(Script, R"lua(
+local server, file, out = vim.env.FG_SERVER, vim.env.FG_FILE, vim.env.FG_OUT
+local client = vim.lsp.start_client({
+  name = 'factoryguard',
+  cmd = { server, 'lsp', '--debounce', '50' },
+  root_dir = vim.fn.fnamemodify(file, ':h'),
+})
+vim.cmd('edit ' .. vim.fn.fnameescape(file))
+vim.lsp.buf_attach_client(0, client)
+local ok = vim.wait(60000, function() return #vim.diagnostic.get(0) > 0 end, 20)
+local lines = {}
+if not ok then table.insert(lines, 'TIMEOUT') end
+for _, d in ipairs(vim.diagnostic.get(0)) do
+  local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code) or ''
+  table.insert(lines, string.format('%d:%d: %s [%s]', d.lnum + 1, d.col + 1, d.message, code))
+end
+vim.fn.writefile(lines, out)
+vim.lsp.stop_client(client)
+vim.cmd('qall!')
+)lua");
+  RunResult R = runProgram(
+      "/usr/bin/env",
+      {"FG_SERVER=" FG_BINARY, "FG_FILE=" + P.File, "FG_OUT=" + Out,
+       "XDG_CONFIG_HOME=" + P.Dir, "XDG_DATA_HOME=" + P.Dir,
+       "XDG_STATE_HOME=" + P.Dir, "XDG_CACHE_HOME=" + P.Dir, "timeout", "120",
+       FG_NVIM, "--headless", "-n", "-i", "NONE", "-u", Script},
+      P.Dir);
+  EXPECT_EQ(R.ExitCode, 0) << R.Out << R.Err;
+  std::vector<std::string> Shown;
+  llvm::SmallVector<llvm::StringRef, 16> Lines;
+  std::string Text = readFile(Out);
+  llvm::StringRef(Text).split(Lines, '\n', -1, false);
+  for (llvm::StringRef L : Lines)
+    Shown.push_back(L.str());
+  std::sort(Shown.begin(), Shown.end());
+  EXPECT_EQ(Shown, cliFindings(P));
+}
+
+} // namespace

@@ -1,0 +1,81 @@
+//===- LspProtocol.h - JSON-RPC framing, URIs and positions for the LSP ---===//
+//
+// The pieces of the Language Server Protocol that do not depend on what the
+// server does: reading and writing Content-Length framed messages, file://
+// URIs, and the conversion of clang's 1-based byte columns to LSP positions
+// (0-based, in UTF-16 code units unless the client accepts UTF-8).
+//
+//===----------------------------------------------------------------------===//
+#ifndef FACTORYGUARD_LSPPROTOCOL_H
+#define FACTORYGUARD_LSPPROTOCOL_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/JSON.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace factoryguard {
+namespace lsp {
+
+/// JSON-RPC error codes (JSON-RPC 2.0 and LSP 3.17).
+enum ErrorCode {
+  ParseError = -32700,
+  InvalidRequest = -32600,
+  MethodNotFound = -32601,
+  InvalidParams = -32602,
+  ServerNotInitialized = -32002,
+};
+
+/// Reads Content-Length framed messages from a file descriptor.
+class MessageReader {
+public:
+  explicit MessageReader(int Fd) : Fd(Fd) {}
+  enum class Status { Message, BadHeader, End };
+  /// The next message body. BadHeader: a header block without a usable
+  /// Content-Length (Error says why); the block is consumed and reading
+  /// can go on. End: end of input.
+  Status next(std::string &Body, std::string &Error);
+
+private:
+  bool fill();
+  bool readLine(std::string &Line);
+  int Fd;
+  std::string Buf;
+  size_t Pos = 0;
+  bool Eof = false;
+};
+
+/// "Content-Length: N\r\n\r\n" + the JSON text of Msg.
+std::string frame(const llvm::json::Value &Msg);
+
+/// The local path of a file:// URI (percent-decoded); nullopt otherwise.
+std::optional<std::string> uriToPath(llvm::StringRef Uri);
+/// file:// URI of an absolute path, percent-encoded as VS Code does.
+std::string pathToUri(llvm::StringRef Path);
+
+/// Line starts of one text, for position conversion both ways.
+class LineTable {
+public:
+  explicit LineTable(std::string Text);
+  /// LSP position of a 1-based line and 1-based byte column (clamped to
+  /// the text).
+  llvm::json::Value position(unsigned Line, unsigned ByteColumn) const;
+  /// LSP position of a byte offset.
+  llvm::json::Value positionOfOffset(size_t Offset) const;
+  /// Byte offset of an LSP position (clamped to its line).
+  size_t offsetOf(int64_t Line, int64_t Character) const;
+  const std::string &text() const { return Text; }
+  bool Utf8 = false; // positions count bytes, not UTF-16 code units
+
+private:
+  int64_t units(size_t LineStart, size_t Offset) const;
+  std::string Text;
+  std::vector<size_t> Starts;
+};
+
+} // namespace lsp
+} // namespace factoryguard
+
+#endif

@@ -1,0 +1,881 @@
+//===- LspServer.cpp - `factoryguard lsp`: a language server (SPEC §9) ----===//
+#include "LspServer.h"
+
+#include "CompileDatabase.h"
+#include "Config.h"
+#include "Driver.h"
+#include "Finding.h"
+#include "LspProtocol.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Chrono.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/VirtualFileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+namespace factoryguard {
+namespace {
+
+namespace json = llvm::json;
+using Clock = std::chrono::steady_clock;
+
+const char *LspUsage =
+    R"(USAGE: factoryguard lsp [options] [-- <fallback compiler flags>]
+
+Runs a Language Server Protocol server on standard input and output (for
+editors whose C++ support is clangd; see docs/editors.md). C and C++
+documents are analyzed on open, on change and on save with the editor's
+unsaved text; findings become diagnostics, fix-its quick fixes. Logs go to
+standard error.
+
+OPTIONS:
+  -p <dir>                 directory holding compile_commands.json (default:
+                           search upward from each document, also in build/)
+  --config <file>          configuration file instead of .factoryguard.yaml
+                           discovery
+  --rules <globs>          clang-tidy style, e.g. -*,factoryguard-null-context
+  --extra-arg <arg>        append a compiler argument
+  --extra-arg-before <arg> prepend a compiler argument
+  --debounce <ms>          wait this long after the last change before
+                           analyzing (default 500)
+  --help                   print this help
+
+Flags after '--' are used for documents with no compile_commands.json above
+them (default: none, clang's defaults).
+)";
+
+void log(const llvm::Twine &Msg) {
+  llvm::errs() << "factoryguard lsp: " << Msg << "\n";
+}
+
+struct ServerOptions {
+  DriverOptions Driver; // -p, --config, --rules, --extra-arg(-before)
+  std::vector<std::string> FallbackFlags;
+  unsigned DebounceMs = 500;
+};
+
+bool isHeader(llvm::StringRef Path) {
+  llvm::StringRef Ext = llvm::sys::path::extension(Path);
+  return Ext == ".h" || Ext == ".hh" || Ext == ".hpp" || Ext == ".hxx" ||
+         Ext == ".h++" || Ext == ".inl" || Ext == ".ipp" || Ext == ".tpp";
+}
+
+bool isCOrCxx(llvm::StringRef Path, llvm::StringRef LanguageId) {
+  if (LanguageId == "c" || LanguageId == "cpp" || LanguageId == "cuda" ||
+      LanguageId == "objective-c" || LanguageId == "objective-cpp")
+    return true;
+  llvm::StringRef Ext = llvm::sys::path::extension(Path);
+  return isHeader(Path) || Ext == ".c" || Ext == ".cc" || Ext == ".cpp" ||
+         Ext == ".cxx" || Ext == ".c++" || Ext == ".C";
+}
+
+struct Document {
+  std::string Uri, Path, LanguageId, Text;
+  int64_t Version = 0;
+};
+
+/// A published diagnostic that has fix-its: its range (LSP coordinates)
+/// and the code action that applies them.
+struct QuickFix {
+  int64_t StartLine, StartChar, EndLine, EndChar;
+  json::Value Action;
+};
+
+struct Published {
+  int64_t Version = 0;
+  bool ConfigError = false;
+  std::vector<QuickFix> Fixes;
+};
+
+/// One analysis to run: a document at one version, and the text of every
+/// open document at that moment.
+struct Job {
+  std::string Path, Uri, LanguageId;
+  int64_t Version = 0;
+  std::map<std::string, std::string> Overlay; // path -> unsaved text
+};
+
+enum class Coverage { Listed, NotListed, NoDatabase };
+
+class Server {
+public:
+  Server(ServerOptions O, int OutFd) : Opts(std::move(O)), OutFd(OutFd) {}
+  [[noreturn]] void run();
+
+private:
+  // Messages.
+  void handle(const json::Value &Msg);
+  void send(const json::Value &Msg);
+  void reply(const json::Value &Id, json::Value Result);
+  void replyError(const json::Value &Id, int Code, const llvm::Twine &Msg);
+  void notify(llvm::StringRef Method, json::Value Params);
+  void showMessage(int Type, const std::string &Text);
+  [[noreturn]] void exitNow();
+
+  json::Value initializeResult(const json::Object *Params);
+  void didOpen(const json::Object &P);
+  void didChange(const json::Object &P);
+  void didSave(const json::Object &P);
+  void didClose(const json::Object &P);
+  json::Value codeActions(const json::Object &P);
+  Document *documentOf(const json::Object &P);
+
+  // Analysis.
+  void schedule(const std::string &Path, unsigned DelayMs); // under M
+  void workerLoop();
+  void analyzeAndPublish(Job J);
+  DriverOptions unitOptions(const Job &J, Coverage &Cov, std::string &Db);
+  bool databaseLists(const std::string &Db, const std::string &Path);
+  const lsp::LineTable &table(const Job &J, const std::string &Path,
+                              std::map<std::string, lsp::LineTable> &Tables);
+  json::Value range(const lsp::LineTable &T, const SourceRange &R);
+  json::Value location(const Job &J, const SourceRange &R,
+                       std::map<std::string, lsp::LineTable> &Tables);
+
+  ServerOptions Opts;
+  int OutFd;
+  std::mutex SendM;  // one message on the wire at a time
+  bool Utf8 = false; // negotiated position encoding
+  bool Initialized = false, ShutdownRequested = false;
+
+  // Shared with the worker, under M.
+  std::mutex M;
+  std::condition_variable CV;
+  std::map<std::string, Document> Docs;             // by path
+  std::map<std::string, Clock::time_point> Pending; // by path: when due
+  std::map<std::string, Published> Results;         // by path
+  std::set<std::string> MessagesShown;
+  bool InferredShown = false;
+
+  // The worker's own.
+  struct CachedDatabase {
+    llvm::sys::TimePoint<> Time;
+    uint64_t Size = 0;
+    std::unique_ptr<clang::tooling::CompilationDatabase> DB;
+  };
+  std::map<std::string, CachedDatabase> Databases;
+};
+
+void Server::send(const json::Value &Msg) {
+  std::string Out = lsp::frame(Msg);
+  std::lock_guard<std::mutex> G(SendM);
+  size_t Done = 0;
+  while (Done < Out.size()) {
+    ssize_t N = ::write(OutFd, Out.data() + Done, Out.size() - Done);
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N <= 0) {
+      log("the client closed its input; exiting");
+      std::_Exit(1);
+    }
+    Done += static_cast<size_t>(N);
+  }
+}
+
+void Server::reply(const json::Value &Id, json::Value Result) {
+  send(json::Object{
+      {"jsonrpc", "2.0"}, {"id", Id}, {"result", std::move(Result)}});
+}
+
+void Server::replyError(const json::Value &Id, int Code,
+                        const llvm::Twine &Msg) {
+  log("error response: " + Msg);
+  send(json::Object{
+      {"jsonrpc", "2.0"},
+      {"id", Id},
+      {"error", json::Object{{"code", Code}, {"message", Msg.str()}}}});
+}
+
+void Server::notify(llvm::StringRef Method, json::Value Params) {
+  send(json::Object{
+      {"jsonrpc", "2.0"}, {"method", Method}, {"params", std::move(Params)}});
+}
+
+/// window/showMessage, once per distinct text (under M).
+void Server::showMessage(int Type, const std::string &Text) {
+  if (!MessagesShown.insert(Text).second)
+    return;
+  notify("window/showMessage", json::Object{{"type", Type}, {"message", Text}});
+}
+
+void Server::exitNow() {
+  int Code = ShutdownRequested ? 0 : 1;
+  log(llvm::Twine("exit (") + (Code ? "without" : "after") + " shutdown)");
+  // An analysis may still be running on the worker: it is abandoned.
+  std::lock_guard<std::mutex> G(SendM);
+  std::_Exit(Code);
+}
+
+void Server::run() {
+  std::thread Worker([this] { workerLoop(); });
+  Worker.detach(); // exitNow ends the process, running analysis or not
+  lsp::MessageReader Reader(STDIN_FILENO);
+  for (;;) {
+    std::string Body, Err;
+    switch (Reader.next(Body, Err)) {
+    case lsp::MessageReader::Status::End:
+      log("end of input");
+      exitNow();
+    case lsp::MessageReader::Status::BadHeader:
+      replyError(nullptr, lsp::ParseError, Err);
+      continue;
+    case lsp::MessageReader::Status::Message:
+      break;
+    }
+    auto V = json::parse(Body);
+    if (!V) {
+      replyError(nullptr, lsp::ParseError,
+                 "invalid JSON: " + llvm::toString(V.takeError()));
+      continue;
+    }
+    handle(*V);
+  }
+}
+
+void Server::handle(const json::Value &Msg) {
+  const json::Object *Obj = Msg.getAsObject();
+  if (!Obj) {
+    replyError(nullptr, lsp::InvalidRequest,
+               "a JSON-RPC message must be an object");
+    return;
+  }
+  const json::Value *Id = Obj->get("id");
+  if (Id && Id->kind() != json::Value::Number &&
+      Id->kind() != json::Value::String && Id->kind() != json::Value::Null) {
+    replyError(nullptr, lsp::InvalidRequest, "id must be a number or a string");
+    return;
+  }
+  json::Value IdValue = Id ? *Id : json::Value(nullptr);
+  std::optional<llvm::StringRef> Method = Obj->getString("method");
+  if (!Method) {
+    if (Id && (Obj->get("result") || Obj->get("error")))
+      return; // a response; we send no request that needs one
+    replyError(IdValue, lsp::InvalidRequest, "message without a method");
+    return;
+  }
+  const json::Object *Params = Obj->getObject("params");
+  bool IsRequest = Id != nullptr;
+
+  if (*Method == "exit")
+    exitNow();
+  if (IsRequest && !Initialized && *Method != "initialize") {
+    replyError(IdValue, lsp::ServerNotInitialized,
+               "'" + *Method + "' before 'initialize'");
+    return;
+  }
+  if (IsRequest && ShutdownRequested) {
+    replyError(IdValue, lsp::InvalidRequest,
+               "'" + *Method + "' after 'shutdown'");
+    return;
+  }
+  if (*Method == "initialize") {
+    if (!IsRequest)
+      return;
+    if (Initialized) {
+      replyError(IdValue, lsp::InvalidRequest, "'initialize' sent twice");
+      return;
+    }
+    Initialized = true;
+    reply(IdValue, initializeResult(Params));
+    return;
+  }
+  if (*Method == "shutdown") {
+    {
+      std::lock_guard<std::mutex> G(M);
+      ShutdownRequested = true;
+      Pending.clear();
+    }
+    log("shutdown");
+    reply(IdValue, nullptr);
+    return;
+  }
+  if (!Initialized || ShutdownRequested)
+    return; // notifications before initialize or after shutdown: dropped
+  bool IsDocumentNotification =
+      !IsRequest && Method->starts_with("textDocument/did");
+  if (IsDocumentNotification) {
+    if (!Params) {
+      log("'" + *Method + "' without params: ignored");
+      return;
+    }
+    if (*Method == "textDocument/didOpen")
+      didOpen(*Params);
+    else if (*Method == "textDocument/didChange")
+      didChange(*Params);
+    else if (*Method == "textDocument/didSave")
+      didSave(*Params);
+    else if (*Method == "textDocument/didClose")
+      didClose(*Params);
+    return;
+  }
+  if (*Method == "textDocument/codeAction" && IsRequest) {
+    if (!Params) {
+      replyError(IdValue, lsp::InvalidParams, "codeAction without params");
+      return;
+    }
+    reply(IdValue, codeActions(*Params));
+    return;
+  }
+  if (IsRequest)
+    replyError(IdValue, lsp::MethodNotFound,
+               "unknown method '" + *Method + "'");
+}
+
+json::Value Server::initializeResult(const json::Object *Params) {
+  if (Params)
+    if (const json::Object *Caps = Params->getObject("capabilities"))
+      if (const json::Object *General = Caps->getObject("general"))
+        if (const json::Array *Enc = General->getArray("positionEncodings"))
+          for (const json::Value &E : *Enc)
+            if (E.getAsString() && *E.getAsString() == "utf-8")
+              Utf8 = true;
+  log(llvm::Twine("initialized; positions in ") + (Utf8 ? "UTF-8" : "UTF-16") +
+      ", debounce " + llvm::Twine(Opts.DebounceMs) + " ms");
+  return json::Object{
+      {"capabilities",
+       json::Object{
+           {"positionEncoding", Utf8 ? "utf-8" : "utf-16"},
+           {"textDocumentSync",
+            json::Object{{"openClose", true},
+                         {"change", 1}, // full text
+                         {"save", json::Object{{"includeText", false}}}}},
+           {"codeActionProvider",
+            json::Object{{"codeActionKinds", json::Array{"quickfix"}}}},
+       }},
+      {"serverInfo", json::Object{{"name", "factoryguard"},
+                                  {"version", FACTORYGUARD_VERSION}}},
+  };
+}
+
+Document *Server::documentOf(const json::Object &P) {
+  const json::Object *TD = P.getObject("textDocument");
+  std::optional<llvm::StringRef> Uri = TD ? TD->getString("uri") : std::nullopt;
+  if (!Uri)
+    return nullptr;
+  for (auto &[Path, D] : Docs)
+    if (D.Uri == *Uri)
+      return &D;
+  return nullptr;
+}
+
+void Server::schedule(const std::string &Path, unsigned DelayMs) {
+  auto Due = Clock::now() + std::chrono::milliseconds(DelayMs);
+  Pending[Path] = Due; // a newer edit replaces the pending analysis
+  CV.notify_all();
+}
+
+void Server::didOpen(const json::Object &P) {
+  const json::Object *TD = P.getObject("textDocument");
+  std::optional<llvm::StringRef> Uri = TD ? TD->getString("uri") : std::nullopt;
+  std::optional<llvm::StringRef> Text =
+      TD ? TD->getString("text") : std::nullopt;
+  if (!Uri || !Text) {
+    log("didOpen without textDocument.uri/text: ignored");
+    return;
+  }
+  std::optional<std::string> Path = lsp::uriToPath(*Uri);
+  if (!Path) {
+    log("not a local file, not analyzed: " + *Uri);
+    return;
+  }
+  Document D;
+  D.Uri = Uri->str();
+  D.Path = normalizePath(*Path);
+  D.LanguageId = TD->getString("languageId").value_or("").str();
+  D.Text = Text->str();
+  D.Version = TD->getInteger("version").value_or(0);
+  std::lock_guard<std::mutex> G(M);
+  std::string Key = D.Path;
+  bool Analyze = isCOrCxx(D.Path, D.LanguageId);
+  Docs[Key] = std::move(D);
+  if (Analyze)
+    schedule(Key, 0);
+}
+
+void Server::didChange(const json::Object &P) {
+  std::lock_guard<std::mutex> G(M);
+  Document *D = documentOf(P);
+  if (!D) {
+    log("didChange of a document that is not open: ignored");
+    return;
+  }
+  if (const json::Array *Changes = P.getArray("contentChanges"))
+    for (const json::Value &C : *Changes) {
+      const json::Object *CO = C.getAsObject();
+      std::optional<llvm::StringRef> Text =
+          CO ? CO->getString("text") : std::nullopt;
+      if (!Text)
+        continue;
+      const json::Object *R = CO->getObject("range");
+      if (!R) {
+        D->Text = Text->str();
+        continue;
+      }
+      // Incremental change (we ask for full text; accepted anyway).
+      lsp::LineTable T(D->Text);
+      T.Utf8 = Utf8;
+      auto Offset = [&](const char *Key) -> size_t {
+        const json::Object *Pos = R->getObject(Key);
+        if (!Pos)
+          return 0;
+        return T.offsetOf(Pos->getInteger("line").value_or(0),
+                          Pos->getInteger("character").value_or(0));
+      };
+      size_t From = Offset("start"), To = std::max(From, Offset("end"));
+      D->Text = D->Text.substr(0, From) + Text->str() + D->Text.substr(To);
+    }
+  if (const json::Object *TD = P.getObject("textDocument"))
+    D->Version = TD->getInteger("version").value_or(D->Version + 1);
+  if (isCOrCxx(D->Path, D->LanguageId))
+    schedule(D->Path, Opts.DebounceMs);
+}
+
+void Server::didSave(const json::Object &P) {
+  std::lock_guard<std::mutex> G(M);
+  Document *D = documentOf(P);
+  if (!D)
+    return;
+  if (isCOrCxx(D->Path, D->LanguageId))
+    schedule(D->Path, 0);
+  // A saved header can change what the other open documents see.
+  if (isHeader(D->Path))
+    for (auto &[Path, Other] : Docs)
+      if (&Other != D && isCOrCxx(Path, Other.LanguageId) &&
+          !Pending.count(Path))
+        schedule(Path, Opts.DebounceMs);
+}
+
+void Server::didClose(const json::Object &P) {
+  std::string Uri;
+  {
+    std::lock_guard<std::mutex> G(M);
+    Document *D = documentOf(P);
+    if (!D)
+      return;
+    Uri = D->Uri;
+    Pending.erase(D->Path);
+    Results.erase(D->Path);
+    Docs.erase(D->Path);
+    notify("textDocument/publishDiagnostics",
+           json::Object{{"uri", Uri}, {"diagnostics", json::Array{}}});
+  }
+}
+
+json::Value Server::codeActions(const json::Object &P) {
+  std::lock_guard<std::mutex> G(M);
+  json::Array Out;
+  Document *D = documentOf(P);
+  const json::Object *R = P.getObject("range");
+  if (!D || !R)
+    return Out;
+  auto It = Results.find(D->Path);
+  if (It == Results.end() || It->second.Version != D->Version)
+    return Out; // no result for the text the editor has now
+  auto Pos = [&](const char *Key, int64_t &Line, int64_t &Char) {
+    const json::Object *O = R->getObject(Key);
+    Line = O ? O->getInteger("line").value_or(0) : 0;
+    Char = O ? O->getInteger("character").value_or(0) : 0;
+  };
+  int64_t SL, SC, EL, EC;
+  Pos("start", SL, SC);
+  Pos("end", EL, EC);
+  for (const QuickFix &F : It->second.Fixes) {
+    bool StartsAfter =
+        std::make_pair(F.StartLine, F.StartChar) > std::make_pair(EL, EC);
+    bool EndsBefore =
+        std::make_pair(F.EndLine, F.EndChar) < std::make_pair(SL, SC);
+    if (!StartsAfter && !EndsBefore)
+      Out.push_back(F.Action);
+  }
+  return Out;
+}
+
+void Server::workerLoop() {
+  std::unique_lock<std::mutex> L(M);
+  for (;;) {
+    if (Pending.empty()) {
+      CV.wait(L);
+      continue;
+    }
+    auto Next = Pending.begin();
+    for (auto It = Pending.begin(); It != Pending.end(); ++It)
+      if (It->second < Next->second)
+        Next = It;
+    if (Next->second > Clock::now()) {
+      CV.wait_until(L, Next->second);
+      continue;
+    }
+    std::string Path = Next->first;
+    Pending.erase(Next);
+    auto D = Docs.find(Path);
+    if (D == Docs.end())
+      continue;
+    Job J;
+    J.Path = Path;
+    J.Uri = D->second.Uri;
+    J.LanguageId = D->second.LanguageId;
+    J.Version = D->second.Version;
+    for (const auto &[P, Doc] : Docs)
+      J.Overlay[P] = Doc.Text;
+    L.unlock();
+    analyzeAndPublish(std::move(J));
+    L.lock();
+  }
+}
+
+bool Server::databaseLists(const std::string &Db, const std::string &Path) {
+  llvm::sys::fs::file_status St;
+  if (llvm::sys::fs::status(Db, St))
+    return true; // runAnalysis reports it
+  CachedDatabase &C = Databases[Db];
+  if (!C.DB || C.Time != St.getLastModificationTime() ||
+      C.Size != St.getSize()) {
+    C = CachedDatabase();
+    C.Time = St.getLastModificationTime();
+    C.Size = St.getSize();
+    auto Buf = llvm::MemoryBuffer::getFile(Db, /*IsText=*/true);
+    if (!Buf)
+      return true;
+    auto DB = parseCompileDatabase((*Buf)->getBuffer(), Db);
+    if (!DB) {
+      llvm::consumeError(DB.takeError()); // runAnalysis reports it
+      return true;
+    }
+    C.DB = std::move(*DB);
+  }
+  return !C.DB->getCompileCommands(Path).empty();
+}
+
+/// The CLI's options for one document: its database as the CLI would find
+/// it from the document's directory, else the fallback flags.
+DriverOptions Server::unitOptions(const Job &J, Coverage &Cov,
+                                  std::string &Db) {
+  DriverOptions D = Opts.Driver;
+  D.Inputs = {J.Path};
+  D.Jobs = 1;
+  if (!D.BuildPath.empty()) {
+    Db = D.BuildPath + "/compile_commands.json";
+  } else {
+    for (llvm::StringRef Dir = llvm::sys::path::parent_path(J.Path);
+         !Dir.empty() && Db.empty(); Dir = llvm::sys::path::parent_path(Dir))
+      for (const char *Sub : {"", "/build"}) {
+        std::string Json = (Dir + Sub + "/compile_commands.json").str();
+        if (llvm::sys::fs::exists(Json)) {
+          Db = Json;
+          break;
+        }
+      }
+  }
+  if (Db.empty()) {
+    Cov = Coverage::NoDatabase;
+    D.HasFixedArgs = true;
+    // A header of a C++ document is C++ (clang alone would take it as C).
+    bool HasLanguage =
+        llvm::any_of(Opts.FallbackFlags, [](const std::string &F) {
+          return llvm::StringRef(F).starts_with("-x");
+        });
+    if (isHeader(J.Path) && J.LanguageId != "c" && !HasLanguage)
+      D.FixedArgs = {"-xc++-header"};
+    D.FixedArgs.insert(D.FixedArgs.end(), Opts.FallbackFlags.begin(),
+                       Opts.FallbackFlags.end());
+    return D;
+  }
+  D.BuildPath = llvm::sys::path::parent_path(Db).str();
+  Cov = databaseLists(Db, J.Path) ? Coverage::Listed : Coverage::NotListed;
+  return D;
+}
+
+const lsp::LineTable &
+Server::table(const Job &J, const std::string &Path,
+              std::map<std::string, lsp::LineTable> &Tables) {
+  auto It = Tables.find(Path);
+  if (It != Tables.end())
+    return It->second;
+  std::string Text;
+  auto O = J.Overlay.find(Path);
+  if (O != J.Overlay.end()) {
+    Text = O->second;
+  } else if (auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true)) {
+    Text = (*Buf)->getBuffer().str();
+  }
+  lsp::LineTable T(std::move(Text));
+  T.Utf8 = Utf8;
+  return Tables.emplace(Path, std::move(T)).first->second;
+}
+
+json::Value Server::range(const lsp::LineTable &T, const SourceRange &R) {
+  unsigned EndLine = R.EndLine ? R.EndLine : R.Line;
+  unsigned EndColumn = R.EndLine ? R.EndColumn : R.Column;
+  return json::Object{{"start", T.position(R.Line, R.Column)},
+                      {"end", T.position(EndLine, EndColumn)}};
+}
+
+json::Value Server::location(const Job &J, const SourceRange &R,
+                             std::map<std::string, lsp::LineTable> &Tables) {
+  std::string Uri = R.File == J.Path ? J.Uri : lsp::pathToUri(R.File);
+  return json::Object{{"uri", Uri},
+                      {"range", range(table(J, R.File, Tables), R)}};
+}
+
+void Server::analyzeAndPublish(Job J) {
+  auto Start = Clock::now();
+  log("analyzing " + J.Path + " (version " + llvm::Twine(J.Version) + ")");
+  Coverage Cov = Coverage::Listed;
+  std::string Db;
+  DriverOptions D = unitOptions(J, Cov, Db);
+
+  auto Mem = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
+  for (const auto &[Path, Text] : J.Overlay)
+    Mem->addFile(Path, 0, llvm::MemoryBuffer::getMemBufferCopy(Text, Path));
+  auto FS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
+      llvm::vfs::createPhysicalFileSystem());
+  FS->pushOverlay(Mem);
+  D.FileSystem = FS;
+
+  std::string ClangOutput;
+  llvm::raw_string_ostream ClangOS(ClangOutput);
+  auto Result = runAnalysis(D, ClangOS);
+  ClangOS.flush();
+  long Ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() -
+                                                                  Start)
+                .count();
+
+  std::lock_guard<std::mutex> G(M);
+  auto Doc = Docs.find(J.Path);
+  if (ShutdownRequested || Doc == Docs.end() ||
+      Doc->second.Version != J.Version || Pending.count(J.Path)) {
+    log("dropped the result for " + J.Path + " version " +
+        llvm::Twine(J.Version) + " (outdated)");
+    if (!Result)
+      llvm::consumeError(Result.takeError());
+    return;
+  }
+  std::map<std::string, lsp::LineTable> Tables;
+  json::Array Diags;
+  Published Pub;
+  Pub.Version = J.Version;
+
+  if (!Result) {
+    // A broken configuration or database: one diagnostic on line 1 and a
+    // message; the server stays up and tries again on the next change.
+    std::string Error = llvm::toString(Result.takeError());
+    log("cannot analyze " + J.Path + ": " + Error);
+    const lsp::LineTable &T = table(J, J.Path, Tables);
+    llvm::StringRef First = llvm::StringRef(T.text()).split('\n').first;
+    Diags.push_back(json::Object{
+        {"range", json::Object{{"start", T.position(1, 1)},
+                               {"end", T.position(1, First.size() + 1)}}},
+        {"severity", 1},
+        {"source", "factoryguard"},
+        {"message", "factoryguard cannot analyze this file: " + Error}});
+    Pub.ConfigError = true;
+    showMessage(1, "factoryguard: " + Error);
+  } else {
+    for (const UnitFailure &F : Result->Failures)
+      log(F.File + ": " + F.Message);
+    if (!ClangOutput.empty())
+      log("clang said:\n" + ClangOutput);
+    if (Cov != Coverage::Listed &&
+        !(Cov == Coverage::NotListed && isHeader(J.Path))) {
+      log(J.Path + ": inferred compile command");
+      if (!InferredShown) {
+        InferredShown = true;
+        showMessage(
+            3, Cov == Coverage::NoDatabase
+                   ? "factoryguard: " + J.Path +
+                         " is not in any compilation database (no "
+                         "compile_commands.json above it); it is analyzed "
+                         "with an inferred command. Generate one (cmake "
+                         "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON, bear) or start "
+                         "the server with -p <build-dir>."
+                   : "factoryguard: " + J.Path + " is not listed in " + Db +
+                         "; it is analyzed with a command inferred from a "
+                         "similar file there.");
+      }
+    }
+    bool Failed = false;
+    for (const UnitFailure &F : Result->Failures)
+      Failed = Failed || F.File == J.Path;
+    if (Failed) {
+      // Code that does not compile (often: half-typed) has no findings;
+      // the previous diagnostics stay until it compiles again. clangd shows
+      // the compile errors.
+      notify("window/logMessage",
+             json::Object{{"type", 4},
+                          {"message", "factoryguard: " + J.Path +
+                                          " could not be analyzed: " +
+                                          Result->Failures.front().Message}});
+      auto Prev = Results.find(J.Path);
+      if (Prev == Results.end() || !Prev->second.ConfigError)
+        return;
+    } else {
+      for (const Finding &F : Result->Findings) {
+        if (F.Suppressed || F.Where.File != J.Path)
+          continue;
+        const lsp::LineTable &T = table(J, J.Path, Tables);
+        json::Value Range = range(T, F.Where);
+        json::Object Diag{{"range", Range},
+                          {"severity", F.Level == Severity::Error     ? 1
+                                       : F.Level == Severity::Warning ? 2
+                                                                      : 3},
+                          {"code", F.RuleId},
+                          {"source", "factoryguard"},
+                          {"message", F.Message}};
+        json::Array Related;
+        for (size_t I = 0; I < F.Chain.size(); ++I)
+          if (F.Chain[I].Where.valid())
+            Related.push_back(json::Object{
+                {"location", location(J, F.Chain[I].Where, Tables)},
+                {"message", "call chain " + std::to_string(I + 1) + "/" +
+                                std::to_string(F.Chain.size()) + ": " +
+                                F.Chain[I].Message}});
+        for (const Note &N : F.Notes)
+          if (N.Where.valid())
+            Related.push_back(
+                json::Object{{"location", location(J, N.Where, Tables)},
+                             {"message", N.Message}});
+        if (!Related.empty())
+          Diag["relatedInformation"] = std::move(Related);
+        if (!F.Fixes.empty()) {
+          json::Object Changes;
+          std::string Title;
+          for (const FixIt &X : F.Fixes) {
+            const lsp::LineTable &FT = table(J, X.Where.File, Tables);
+            std::string Uri =
+                X.Where.File == J.Path ? J.Uri : lsp::pathToUri(X.Where.File);
+            json::Value Edit = json::Object{
+                {"range",
+                 json::Object{{"start", FT.positionOfOffset(X.Where.Offset)},
+                              {"end", FT.positionOfOffset(X.Where.Offset +
+                                                          X.Where.Length)}}},
+                {"newText", X.Replacement}};
+            if (json::Array *Edits = Changes.getArray(Uri))
+              Edits->push_back(std::move(Edit));
+            else
+              Changes[Uri] = json::Array{std::move(Edit)};
+            llvm::StringRef Old = llvm::StringRef(FT.text()).substr(
+                X.Where.Offset, X.Where.Length);
+            Title = X.Where.Length ? "replace '" + Old.str() + "' with '" +
+                                         X.Replacement + "'"
+                                   : "insert '" + X.Replacement + "'";
+          }
+          if (F.Fixes.size() > 1)
+            Title = "apply " + std::to_string(F.Fixes.size()) + " fix-its";
+          json::Object Pos = *Range.getAsObject();
+          auto Coord = [&](const char *Key, const char *Field) {
+            return Pos.getObject(Key)->getInteger(Field).value_or(0);
+          };
+          Pub.Fixes.push_back(QuickFix{
+              Coord("start", "line"), Coord("start", "character"),
+              Coord("end", "line"), Coord("end", "character"),
+              json::Object{
+                  {"title", "factoryguard: " + Title + " [" + F.RuleId + "]"},
+                  {"kind", "quickfix"},
+                  {"isPreferred", true},
+                  {"diagnostics", json::Array{json::Value(json::Object(Diag))}},
+                  {"edit", json::Object{{"changes", std::move(Changes)}}}}});
+        }
+        Diags.push_back(std::move(Diag));
+      }
+    }
+  }
+  log("published " + llvm::Twine(Diags.size()) + " diagnostic(s) for " +
+      J.Path + " version " + llvm::Twine(J.Version) + " after " +
+      llvm::Twine(Ms) + " ms");
+  Results[J.Path] = std::move(Pub);
+  notify("textDocument/publishDiagnostics",
+         json::Object{{"uri", J.Uri},
+                      {"version", J.Version},
+                      {"diagnostics", std::move(Diags)}});
+}
+
+int lspUsageError(const std::string &Msg) {
+  llvm::errs() << "factoryguard lsp: error: " << Msg
+               << "\nRun 'factoryguard lsp --help' for usage.\n";
+  return 2;
+}
+
+} // namespace
+
+int runLanguageServerMain(const std::vector<std::string> &Args) {
+  ServerOptions O;
+  for (size_t I = 0; I < Args.size(); ++I) {
+    std::string A = Args[I];
+    if (A == "--") {
+      O.FallbackFlags.assign(Args.begin() + I + 1, Args.end());
+      break;
+    }
+    std::string Name = A, Value;
+    bool HasValue = false;
+    if (A.rfind("--", 0) == 0 && A.find('=') != std::string::npos) {
+      Name = A.substr(0, A.find('='));
+      Value = A.substr(A.find('=') + 1);
+      HasValue = true;
+    }
+    static const std::set<std::string> WithValue = {
+        "-p",          "--config",           "--rules",
+        "--extra-arg", "--extra-arg-before", "--debounce"};
+    if (Name == "--help" || Name == "-h") {
+      llvm::outs() << LspUsage;
+      return 0;
+    }
+    if (!WithValue.count(Name))
+      return lspUsageError("unknown option '" + A + "'");
+    if (!HasValue) {
+      if (I + 1 >= Args.size())
+        return lspUsageError("option '" + Name + "' needs a value");
+      Value = Args[++I];
+    }
+    if (Name == "-p") {
+      if (Value.empty())
+        return lspUsageError("-p needs a non-empty path");
+      std::string Dir = Value;
+      if (llvm::sys::path::filename(Dir) == "compile_commands.json")
+        Dir = llvm::sys::path::parent_path(Dir).str();
+      O.Driver.BuildPath = normalizePath(Dir);
+    } else if (Name == "--config") {
+      if (Value.empty())
+        return lspUsageError("--config needs a non-empty path");
+      O.Driver.ConfigFile = normalizePath(Value);
+    } else if (Name == "--rules") {
+      O.Driver.RuleGlobs = Value;
+    } else if (Name == "--extra-arg") {
+      O.Driver.ExtraArgs.push_back(Value);
+    } else if (Name == "--extra-arg-before") {
+      O.Driver.ExtraArgsBefore.push_back(Value);
+    } else if (Name == "--debounce") {
+      unsigned Ms;
+      if (llvm::StringRef(Value).getAsInteger(10, Ms) || Ms > 60000)
+        return lspUsageError("--debounce takes milliseconds from 0 to 60000, "
+                             "not '" +
+                             Value + "'");
+      O.DebounceMs = Ms;
+    }
+  }
+
+  // Standard output carries the protocol and nothing else: the protocol
+  // gets its own descriptor, and whatever else writes to descriptor 1 goes
+  // to standard error.
+  int OutFd = ::dup(STDOUT_FILENO);
+  if (OutFd < 0 || ::dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+    llvm::errs() << "factoryguard lsp: error: cannot set up standard output\n";
+    return 2;
+  }
+  std::signal(SIGPIPE, SIG_IGN); // a closed client is a write error
+  Server S(std::move(O), OutFd);
+  S.run();
+}
+
+} // namespace factoryguard

@@ -1,0 +1,28 @@
+//===- LspServer.h - `factoryguard lsp`: a language server (SPEC §9) ------===//
+//
+// A Language Server Protocol server on standard input and output for editors
+// whose C++ support is clangd. Open, changed (debounced) and saved C and C++
+// documents are analyzed by the CLI's driver (runAnalysis) with the editor's
+// unsaved text of every open document as an in-memory overlay over the disk;
+// findings are published as diagnostics, fix-its as quick-fix code actions.
+// One analysis runs at a time on a worker thread; the main thread keeps
+// reading, so a newer edit replaces a pending analysis, a result for an
+// outdated version is dropped, and shutdown/exit are answered at once.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FACTORYGUARD_LSPSERVER_H
+#define FACTORYGUARD_LSPSERVER_H
+
+#include <string>
+#include <vector>
+
+namespace factoryguard {
+
+/// `factoryguard lsp [options]`: Args are the arguments after "lsp". Runs
+/// until the client sends `exit` or closes standard input; returns the exit
+/// status (0 after shutdown, 1 without it, 2 for a usage error).
+int runLanguageServerMain(const std::vector<std::string> &Args);
+
+} // namespace factoryguard
+
+#endif
