@@ -125,7 +125,8 @@ for h in "${harnesses[@]}"; do
   cov=$(grep -aoE 'cov: [0-9]+' "$logf" | tail -1 | cut -d' ' -f2)
   files=$(find "$corpus" -type f | wc -l)
   bytes=$(du -sb "$corpus" | cut -f1)
-  cpu=$(awk '{printf "%.0f", $1 + $2}' "$build/$h.time" 2>/dev/null || echo "?")
+  # GNU time puts "Command exited with non-zero status N" before the times.
+  cpu=$(tail -1 "$build/$h.time" 2>/dev/null | awk '{printf "%.0f", $1 + $2}' || echo "?")
   result=ok
   if [ $rc -ne 0 ] || grep -aqE '^==[0-9]+==ERROR|ERROR: libFuzzer|runtime error:|SUMMARY: (AddressSanitizer|UndefinedBehaviorSanitizer|LeakSanitizer|libFuzzer)' "$logf"; then
     result="FAILED (exit $rc)"
