@@ -72,7 +72,7 @@ th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertic
 th{background:var(--bg);white-space:nowrap}td.n,th.n{text-align:right}
 table.sortable th{cursor:pointer}table.sortable th[aria-sort=descending]::after{content:" \25BE"}
 table.sortable th[aria-sort=ascending]::after{content:" \25B4"}
-.status{font-weight:600;white-space:nowrap}.compliant{color:var(--ok)}.open{color:var(--bad)}.suppressed{color:var(--muted)}
+.status{font-weight:600;white-space:nowrap}.status.compliant{color:var(--ok)}.status.open,li.open{color:var(--bad)}.suppressed{color:var(--muted)}
 .rule{display:inline-block;border:1px solid var(--line);border-radius:10px;padding:0 7px;font-size:12px;background:var(--bg);white-space:nowrap}
 article.finding{border:1px solid var(--line);border-radius:6px;padding:8px 14px;margin:12px 0}
 article.finding h3{margin:4px 0}article.finding p{margin:4px 0 8px}

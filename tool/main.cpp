@@ -27,6 +27,7 @@ using namespace factoryguard;
 namespace {
 
 const char *Usage = R"(USAGE: factoryguard [options] [<file-or-directory>...] [-- <compiler flags>]
+       factoryguard audit [options]   (migration report: factoryguard audit --help)
 
 Finds request-scoped objects created outside a request, kept in static
 storage, or given a null context (rules: --list-rules).
