@@ -33,8 +33,9 @@ const char *Chromium = "/usr/bin/chromium";
 
 /// A copy of the example project with its compile_commands.json in build/.
 /// Extra files are written first and added to the executable.
-std::string makeExample(const std::string &Name,
-                        const std::vector<std::pair<std::string, std::string>> &Extra = {}) {
+std::string makeExample(
+    const std::string &Name,
+    const std::vector<std::pair<std::string, std::string>> &Extra = {}) {
   std::string Dir = makeTempDir(Name) + "/example";
   copyTree(FG_TESTDATA "/example", Dir);
   std::string Lists = readFile(Dir + "/CMakeLists.txt");
@@ -44,8 +45,9 @@ std::string makeExample(const std::string &Name,
                                "src/registry.cpp\n  " + Path + ")");
   }
   writeFile(Dir + "/CMakeLists.txt", Lists);
-  RunResult Cfg = runProgram("/usr/bin/cmake", {"-S", Dir, "-B", Dir + "/build",
-                                                "-DCMAKE_CXX_COMPILER=clang++-19"});
+  RunResult Cfg =
+      runProgram("/usr/bin/cmake", {"-S", Dir, "-B", Dir + "/build",
+                                    "-DCMAKE_CXX_COMPILER=clang++-19"});
   EXPECT_EQ(Cfg.ExitCode, 0) << Cfg.Err;
   return Dir;
 }
@@ -68,9 +70,9 @@ std::string schemaProblems(const std::string &Data) {
     return "ajv-cli not found at " + Ajv + " (run ci/install.sh)";
   T::TempDir Work;
   std::string Console = Work.file("console.txt");
-  int Rc = T::runProgram({"node", Ajv, "validate", "--spec=draft2020", "--strict=false",
-                          "--all-errors", "--errors=text", "-c",
-                          T::sarifToolsDir() + "/ajv-formats", "-s",
+  int Rc = T::runProgram({"node", Ajv, "validate", "--spec=draft2020",
+                          "--strict=false", "--all-errors", "--errors=text",
+                          "-c", T::sarifToolsDir() + "/ajv-formats", "-s",
                           FG_SOURCE_DIR "/docs/audit-schema.json", "-d", Data},
                          Console);
   std::string Out = T::readText(Console);
@@ -80,9 +82,11 @@ std::string schemaProblems(const std::string &Data) {
   return "ajv (exit " + std::to_string(Rc) + "): " + Out;
 }
 
-RunResult chromium(const std::vector<std::string> &Args, const std::string &Html) {
+RunResult chromium(const std::vector<std::string> &Args,
+                   const std::string &Html) {
   std::vector<std::string> All = {"--headless", "--no-sandbox", "--disable-gpu",
-                                  "--user-data-dir=" + makeTempDir("chromium-profile")};
+                                  "--user-data-dir=" +
+                                      makeTempDir("chromium-profile")};
   All.insert(All.end(), Args.begin(), Args.end());
   All.push_back("file://" + Html);
   return runProgram(Chromium, All);
@@ -95,7 +99,8 @@ struct Png {
 };
 
 uint32_t be32(const std::string &S, size_t At) {
-  return (uint32_t(uint8_t(S[At])) << 24) | (uint32_t(uint8_t(S[At + 1])) << 16) |
+  return (uint32_t(uint8_t(S[At])) << 24) |
+         (uint32_t(uint8_t(S[At + 1])) << 16) |
          (uint32_t(uint8_t(S[At + 2])) << 8) | uint32_t(uint8_t(S[At + 3]));
 }
 
@@ -142,24 +147,33 @@ Png decodePng(const std::string &Bytes) {
     const uint8_t *Row = Raw.data() + Y * (Stride + 1);
     uint8_t Filter = Row[0];
     for (size_t X = 0; X < Stride; ++X) {
-      int A = X >= Bpp ? Cur[X - Bpp] : 0, B = Prev[X], C = X >= Bpp ? Prev[X - Bpp] : 0;
+      int A = X >= Bpp ? Cur[X - Bpp] : 0, B = Prev[X],
+          C = X >= Bpp ? Prev[X - Bpp] : 0;
       int V = Row[1 + X];
       switch (Filter) {
-      case 1: V += A; break;
-      case 2: V += B; break;
-      case 3: V += (A + B) / 2; break;
+      case 1:
+        V += A;
+        break;
+      case 2:
+        V += B;
+        break;
+      case 3:
+        V += (A + B) / 2;
+        break;
       case 4: {
-        int Pa = std::abs(B - C), Pb = std::abs(A - C), Pc = std::abs(A + B - 2 * C);
+        int Pa = std::abs(B - C), Pb = std::abs(A - C),
+            Pc = std::abs(A + B - 2 * C);
         V += (Pa <= Pb && Pa <= Pc) ? A : Pb <= Pc ? B : C;
         break;
       }
-      default: break;
+      default:
+        break;
       }
       Cur[X] = uint8_t(V);
     }
     for (unsigned X = 0; X < P.Width; ++X)
-      P.Pixels.push_back((uint32_t(Cur[X * Bpp]) << 16) | (uint32_t(Cur[X * Bpp + 1]) << 8) |
-                         Cur[X * Bpp + 2]);
+      P.Pixels.push_back((uint32_t(Cur[X * Bpp]) << 16) |
+                         (uint32_t(Cur[X * Bpp + 1]) << 8) | Cur[X * Bpp + 2]);
     std::swap(Prev, Cur);
   }
   return P;
@@ -179,7 +193,8 @@ std::vector<std::string> directoryRows(const std::string &Dom) {
   size_t Table = Dom.find("<table id=\"directories\"");
   size_t End = Dom.find("</table>", Table);
   std::regex Row("<tr data-dir=\"([^\"]*)\"");
-  std::string Part = Table == std::string::npos ? "" : Dom.substr(Table, End - Table);
+  std::string Part =
+      Table == std::string::npos ? "" : Dom.substr(Table, End - Table);
   for (std::sregex_iterator It(Part.begin(), Part.end(), Row), E; It != E; ++It)
     Rows.push_back((*It)[1]);
   return Rows;
@@ -187,7 +202,8 @@ std::vector<std::string> directoryRows(const std::string &Dom) {
 
 /// The chain steps (their "file:line:col" labels) drawn for the finding at
 /// Where, in drawing order.
-std::vector<std::string> chainOf(const std::string &Dom, const std::string &Where) {
+std::vector<std::string> chainOf(const std::string &Dom,
+                                 const std::string &Where) {
   size_t Head = Dom.find("<span class=\"mono\">" + Where + "</span>");
   if (Head == std::string::npos)
     return {};
@@ -208,13 +224,16 @@ const std::vector<std::string> CrossFileChain = {
     "src/agent_service.cpp:9:25"};
 
 TEST(Audit, ExampleReportRendersInChromiumWithoutNetworkOrScript) {
-  ASSERT_TRUE(llvm::sys::fs::can_execute(Chromium)) << Chromium << " missing: run ci/install.sh";
+  ASSERT_TRUE(llvm::sys::fs::can_execute(Chromium))
+      << Chromium << " missing: run ci/install.sh";
   std::string Dir = makeExample("audit-html");
   RunResult R = audit(Dir, {"-o", "report.html", "--json", "audit.json"});
   ASSERT_EQ(R.ExitCode, 0) << R.Err;
-  EXPECT_NE(R.Err.find("factoryguard audit: 2 of 5 call sites compliant, 2 static(s) "
-                       "holding a manager, 6 open finding(s)"),
-            std::string::npos) << R.Err;
+  EXPECT_NE(
+      R.Err.find("factoryguard audit: 2 of 5 call sites compliant, 2 static(s) "
+                 "holding a manager, 6 open finding(s)"),
+      std::string::npos)
+      << R.Err;
   std::string Html = Dir + "/report.html", Text = readFile(Html);
   ASSERT_FALSE(Text.empty());
 
@@ -223,13 +242,15 @@ TEST(Audit, ExampleReportRendersInChromiumWithoutNetworkOrScript) {
   // every fetch.
   for (const char *Bad : {"http://", "https://", "\"//", "'//", "(//", "<link",
                           "src=", "@import"})
-    EXPECT_EQ(Text.find(Bad), std::string::npos) << "'" << Bad << "' in " << Html;
+    EXPECT_EQ(Text.find(Bad), std::string::npos)
+        << "'" << Bad << "' in " << Html;
   EXPECT_NE(Text.find("Content-Security-Policy\" content=\"default-src 'none'"),
             std::string::npos);
 
   // A screenshot is written and shows something.
   std::string Shot = Dir + "/report.png";
-  RunResult S = chromium({"--screenshot=" + Shot, "--window-size=1280,1400"}, Html);
+  RunResult S =
+      chromium({"--screenshot=" + Shot, "--window-size=1280,1400"}, Html);
   ASSERT_TRUE(llvm::sys::fs::exists(Shot)) << S.Out << S.Err;
   Png P = decodePng(readFile(Shot));
   ASSERT_TRUE(P.Error.empty()) << P.Error;
@@ -250,10 +271,14 @@ TEST(Audit, ExampleReportRendersInChromiumWithoutNetworkOrScript) {
   RunResult D = chromium({"--dump-dom"}, Html);
   ASSERT_EQ(D.ExitCode, 0) << D.Err;
   const std::string &Dom = D.Out;
-  EXPECT_NE(Dom.find("data-sortable=\"yes\""), std::string::npos) << "script did not run";
-  EXPECT_NE(Dom.find("<p id=\"compliance\" class=\"figure\"><strong>2 of 5</strong> call "
-                     "sites compliant"),
-            std::string::npos) << Dom;
+  EXPECT_NE(Dom.find("data-sortable=\"yes\""), std::string::npos)
+      << "script did not run";
+  EXPECT_NE(
+      Dom.find(
+          "<p id=\"compliance\" class=\"figure\"><strong>2 of 5</strong> call "
+          "sites compliant"),
+      std::string::npos)
+      << Dom;
   json A = readJson(Dir + "/audit.json");
   std::vector<std::string> Expected;
   for (const json &Dir2 : A["directories"])
@@ -268,7 +293,8 @@ TEST(Audit, ExampleReportRendersInChromiumWithoutNetworkOrScript) {
   // runs (Chromium's --dump-dom needs script, so the file itself is read):
   // the same summary, tables and chain.
   EXPECT_EQ(Text.find("data-sortable=\"yes\""), std::string::npos);
-  EXPECT_NE(Text.find("<strong>2 of 5</strong> call sites compliant"), std::string::npos);
+  EXPECT_NE(Text.find("<strong>2 of 5</strong> call sites compliant"),
+            std::string::npos);
   EXPECT_EQ(directoryRows(Text), Expected);
   EXPECT_EQ(chainOf(Text, "src/agent_service.cpp:9:25"), CrossFileChain);
 }
@@ -319,8 +345,10 @@ TEST(Audit, JsonIsSchemaValidAndCountsEqualTheCli) {
                           C["factory"].get<std::string>() + " in " +
                           C["in"].get<std::string>());
   EXPECT_EQ(Compliant, std::vector<std::string>(
-                           {"src/handlers.cpp:12 chat::create_agent_bridge in chat::on_chat_message",
-                            "src/handlers.cpp:13 chat::get_websocket_manager in chat::on_chat_message"}));
+                           {"src/handlers.cpp:12 chat::create_agent_bridge in "
+                            "chat::on_chat_message",
+                            "src/handlers.cpp:13 chat::get_websocket_manager "
+                            "in chat::on_chat_message"}));
   // Each open call site carries its findings; totals per directory and
   // module add up to the summary.
   for (const json &C : A["callSites"])
@@ -342,13 +370,15 @@ TEST(Audit, JsonIsSchemaValidAndCountsEqualTheCli) {
 }
 
 TEST(Audit, CompareShowsWhatWasFixedAndWhatIsNew) {
-  ASSERT_TRUE(llvm::sys::fs::can_execute(Chromium)) << Chromium << " missing: run ci/install.sh";
+  ASSERT_TRUE(llvm::sys::fs::can_execute(Chromium))
+      << Chromium << " missing: run ci/install.sh";
   std::string Dir = makeExample(
       "audit-compare",
-      {{"tools/warmup.cpp", "#include \"chat/service.h\"\n"
-                            "namespace tools {\n"
-                            "void warm_up() { auto m = chat::get_websocket_manager(); }\n"
-                            "}\n"}});
+      {{"tools/warmup.cpp",
+        "#include \"chat/service.h\"\n"
+        "namespace tools {\n"
+        "void warm_up() { auto m = chat::get_websocket_manager(); }\n"
+        "}\n"}});
   // The earlier audit has no tools/ yet: move the file away for it.
   llvm::sys::fs::rename(Dir + "/tools/warmup.cpp", Dir + "/warmup.cpp.later");
   writeFile(Dir + "/tools/warmup.cpp", "\n");
@@ -363,10 +393,11 @@ TEST(Audit, CompareShowsWhatWasFixedAndWhatIsNew) {
   writeFile(Dir + "/src/handlers.cpp", Handlers);
   llvm::sys::fs::rename(Dir + "/warmup.cpp.later", Dir + "/tools/warmup.cpp");
 
-  RunResult After = audit(Dir, {"--compare", "before.json", "--json", "after.json",
-                                "-o", "after.html"});
+  RunResult After = audit(Dir, {"--compare", "before.json", "--json",
+                                "after.json", "-o", "after.html"});
   ASSERT_EQ(After.ExitCode, 0) << After.Err;
-  EXPECT_NE(After.Err.find("since the previous audit: 1 fixed, 2 new"), std::string::npos)
+  EXPECT_NE(After.Err.find("since the previous audit: 1 fixed, 2 new"),
+            std::string::npos)
       << After.Err;
   EXPECT_EQ(schemaProblems(Dir + "/after.json"), "");
   json A = readJson(Dir + "/after.json");
@@ -381,9 +412,11 @@ TEST(Audit, CompareShowsWhatWasFixedAndWhatIsNew) {
   for (const json &P : C["new"])
     for (const json &F : A["findings"])
       if (F["fingerprint"] == P)
-        NewFiles.insert(F["file"].get<std::string>() + " " + F["rule"].get<std::string>());
-  EXPECT_EQ(NewFiles, std::set<std::string>({"tools/warmup.cpp factoryguard-null-context",
-                                             "tools/warmup.cpp factoryguard-request-scope"}))
+        NewFiles.insert(F["file"].get<std::string>() + " " +
+                        F["rule"].get<std::string>());
+  EXPECT_EQ(NewFiles, std::set<std::string>(
+                          {"tools/warmup.cpp factoryguard-null-context",
+                           "tools/warmup.cpp factoryguard-request-scope"}))
       << C.dump(2);
 
   // Two directories now, each its own module; the page shows both and the
@@ -395,31 +428,40 @@ TEST(Audit, CompareShowsWhatWasFixedAndWhatIsNew) {
   EXPECT_EQ(Rows, std::vector<std::string>({"src", "tools"}));
   EXPECT_EQ(A["modules"].size(), 2u);
   EXPECT_EQ(countOf(D.Out, "<g class=\"module\""), 2u);
-  EXPECT_NE(D.Out.find("<h3 id=\"fixed-heading\">Fixed (1)</h3>"), std::string::npos);
-  EXPECT_NE(D.Out.find("data-fingerprint=\"" + C["fixed"][0]["fingerprint"].get<std::string>()),
+  EXPECT_NE(D.Out.find("<h3 id=\"fixed-heading\">Fixed (1)</h3>"),
             std::string::npos);
-  EXPECT_NE(D.Out.find("<strong>3 of 6</strong> call sites compliant"), std::string::npos);
+  EXPECT_NE(D.Out.find("data-fingerprint=\"" +
+                       C["fixed"][0]["fingerprint"].get<std::string>()),
+            std::string::npos);
+  EXPECT_NE(D.Out.find("<strong>3 of 6</strong> call sites compliant"),
+            std::string::npos);
 }
 
 TEST(Audit, BadCompareFileIsAnErrorAndNothingIsWritten) {
   std::string Dir = makeExample("audit-bad");
-  writeFile(Dir + "/cut.json", "{\"format\": \"factoryguard-audit\",\n \"version\": 1,\n \"findings\": [");
+  writeFile(Dir + "/cut.json", "{\"format\": \"factoryguard-audit\",\n "
+                               "\"version\": 1,\n \"findings\": [");
   writeFile(Dir + "/other.json", "{\"version\": \"2.1.0\", \"runs\": []}\n");
-  writeFile(Dir + "/future.json", "{\"format\": \"factoryguard-audit\", \"version\": 9}\n");
+  writeFile(Dir + "/future.json",
+            "{\"format\": \"factoryguard-audit\", \"version\": 9}\n");
   struct Case {
     std::string File, Message;
   } Cases[] = {
       {"missing.json", "--compare 'missing.json': cannot read it"},
       {"cut.json", "cut.json:3:14: not valid JSON: Unexpected EOF"},
       {"other.json", "--compare 'other.json': not a factoryguard audit"},
-      {"future.json", "audit schema version 9, this factoryguard reads version 1"},
+      {"future.json",
+       "audit schema version 9, this factoryguard reads version 1"},
       {"build", "--compare 'build': cannot read it"},
   };
   for (const Case &K : Cases) {
-    RunResult R = audit(Dir, {"--compare", K.File, "-o", "r.html", "--json", "r.json"});
+    RunResult R =
+        audit(Dir, {"--compare", K.File, "-o", "r.html", "--json", "r.json"});
     EXPECT_EQ(R.ExitCode, 2) << K.File << ": " << R.Err;
-    EXPECT_NE(R.Err.find("factoryguard audit: error: "), std::string::npos) << R.Err;
-    EXPECT_NE(R.Err.find(K.Message), std::string::npos) << K.File << ": " << R.Err;
+    EXPECT_NE(R.Err.find("factoryguard audit: error: "), std::string::npos)
+        << R.Err;
+    EXPECT_NE(R.Err.find(K.Message), std::string::npos)
+        << K.File << ": " << R.Err;
     EXPECT_TRUE(R.Out.empty()) << R.Out;
     EXPECT_FALSE(llvm::sys::fs::exists(Dir + "/r.html")) << K.File;
     EXPECT_FALSE(llvm::sys::fs::exists(Dir + "/r.json")) << K.File;

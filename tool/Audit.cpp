@@ -40,7 +40,8 @@ std::string relativePath(const std::string &File, const std::string &Root) {
 
 /// "src/net" for "src/net/a.cpp"; "." for a file at the root.
 std::string directoryOf(llvm::StringRef Rel) {
-  llvm::StringRef D = llvm::sys::path::parent_path(Rel, llvm::sys::path::Style::posix);
+  llvm::StringRef D =
+      llvm::sys::path::parent_path(Rel, llvm::sys::path::Style::posix);
   return D.empty() ? "." : D.str();
 }
 
@@ -65,7 +66,8 @@ public:
         for (llvm::StringRef P : Parts) {
           P = P.rtrim('\r');
           // Generated code can have very long lines: keep the report small.
-          L.push_back(P.size() > 240 ? P.take_front(240).str() + "..." : P.str());
+          L.push_back(P.size() > 240 ? P.take_front(240).str() + "..."
+                                     : P.str());
         }
       }
       It = Lines.emplace(File, std::move(L)).first;
@@ -218,11 +220,13 @@ json buildAudit(const DriverResult &Result, const AuditOptions &Opts) {
     G["name"] = Name;
     ModuleList.push_back(std::move(G));
   }
-  std::vector<std::pair<std::string, Counts>> SortedDirs(Dirs.begin(), Dirs.end());
+  std::vector<std::pair<std::string, Counts>> SortedDirs(Dirs.begin(),
+                                                         Dirs.end());
   // Open findings first: where the migration work is.
-  std::stable_sort(SortedDirs.begin(), SortedDirs.end(), [](const auto &A, const auto &B) {
-    return A.second.OpenFindings > B.second.OpenFindings;
-  });
+  std::stable_sort(SortedDirs.begin(), SortedDirs.end(),
+                   [](const auto &A, const auto &B) {
+                     return A.second.OpenFindings > B.second.OpenFindings;
+                   });
   for (const auto &[Path, N] : SortedDirs) {
     json G = N.group();
     G["path"] = Path;
@@ -232,7 +236,8 @@ json buildAudit(const DriverResult &Result, const AuditOptions &Opts) {
 
   json Failed = json::array();
   for (const UnitFailure &U : Result.Failures)
-    Failed.push_back({{"file", relativePath(U.File, Root)}, {"message", U.Message}});
+    Failed.push_back(
+        {{"file", relativePath(U.File, Root)}, {"message", U.Message}});
 
   return {{"format", AuditFormat},
           {"version", AuditSchemaVersion},
@@ -250,7 +255,8 @@ json buildAudit(const DriverResult &Result, const AuditOptions &Opts) {
 llvm::Expected<json> readPreviousAudit(llvm::StringRef Path) {
   auto Buf = readRegularFile(Path);
   if (!Buf)
-    return compareError(Path, "cannot read it: " + llvm::toString(Buf.takeError()));
+    return compareError(Path,
+                        "cannot read it: " + llvm::toString(Buf.takeError()));
   llvm::StringRef Text = (*Buf)->getBuffer();
   // llvm::json says where the text stops being JSON: "[3:5, byte=20]: ...".
   if (llvm::Expected<llvm::json::Value> V = llvm::json::parse(Text); !V) {
@@ -267,7 +273,8 @@ llvm::Expected<json> readPreviousAudit(llvm::StringRef Path) {
     }
     return compareError(Path, "not valid JSON: " + Why);
   }
-  json Doc = json::parse(Text.begin(), Text.end(), nullptr, /*allow_exceptions=*/false);
+  json Doc = json::parse(Text.begin(), Text.end(), nullptr,
+                         /*allow_exceptions=*/false);
   if (Doc.is_discarded() || !Doc.is_object())
     return compareError(Path, "not a factoryguard audit (not a JSON object)");
   auto Format = Doc.find("format");
@@ -290,7 +297,8 @@ llvm::Expected<json> readPreviousAudit(llvm::StringRef Path) {
                           "staticsHoldingManager"}) {
     auto K = Summary->find(Key);
     if (K == Summary->end() || !K->is_number_unsigned())
-      return compareError(Path, "\"summary\" has no count \"" + llvm::Twine(Key) + "\"");
+      return compareError(Path, "\"summary\" has no count \"" +
+                                    llvm::Twine(Key) + "\"");
   }
   auto Found = Doc.find("findings");
   if (Found == Doc.end() || !Found->is_array())

@@ -44,7 +44,7 @@ inline constexpr int AuditSchemaVersion = 1;
 inline constexpr const char *AuditFormat = "factoryguard-audit";
 
 struct AuditOptions {
-  std::string SourceRoot;  // absolute; paths in the audit are relative to it
+  std::string SourceRoot; // absolute; paths in the audit are relative to it
   std::string ToolVersion;
 };
 

@@ -13,7 +13,8 @@ namespace factoryguard {
 
 namespace {
 
-const char *AuditUsage = R"(USAGE: factoryguard audit [options] [<file-or-directory>...] [-- <compiler flags>]
+const char *AuditUsage =
+    R"(USAGE: factoryguard audit [options] [<file-or-directory>...] [-- <compiler flags>]
 
 "Is the migration done?": every factory call site (compliant, or a finding
 by rule and why) and every static variable holding a manager, counted per
@@ -82,15 +83,19 @@ int runAuditCommand(llvm::ArrayRef<std::string> Args) {
       HasValue = true;
     }
     static const std::set<std::string> WithValue = {
-        "-p", "-o", "--json", "--compare", "--config", "--source-root", "-j",
-        "--unit-errors", "--extra-arg", "--extra-arg-before"};
+        "-p",          "-o",
+        "--json",      "--compare",
+        "--config",    "--source-root",
+        "-j",          "--unit-errors",
+        "--extra-arg", "--extra-arg-before"};
     if (WithValue.count(Name)) {
       if (!HasValue) {
         if (I + 1 >= Args.size())
           return usage("option '" + Name + "' needs a value");
         Value = Args[++I];
       }
-      if (Value.empty() && Name != "--extra-arg" && Name != "--extra-arg-before")
+      if (Value.empty() && Name != "--extra-arg" &&
+          Name != "--extra-arg-before")
         return usage("option '" + Name + "' needs a non-empty value");
     }
     if (Name == "--help" || Name == "-h") {
@@ -159,7 +164,8 @@ int runAuditCommand(llvm::ArrayRef<std::string> Args) {
   }
 
   AuditOptions AO;
-  AO.SourceRoot = SourceRoot.empty() ? defaultSourceRoot() : normalizePath(SourceRoot);
+  AO.SourceRoot =
+      SourceRoot.empty() ? defaultSourceRoot() : normalizePath(SourceRoot);
   AO.ToolVersion = FACTORYGUARD_VERSION;
   nlohmann::json Audit = buildAudit(Result, AO);
   if (Previous)
@@ -174,19 +180,23 @@ int runAuditCommand(llvm::ArrayRef<std::string> Args) {
        {std::pair<const char *, std::string>{"-o", WriteHtml ? Html : ""},
         {"--json", Json}})
     if (!Path.empty() && Path != "-")
-      if (auto Err = refuseInputTarget(Option, Path, Inputs, Result.DatabaseFile))
+      if (auto Err =
+              refuseInputTarget(Option, Path, Inputs, Result.DatabaseFile))
         return auditError(llvm::toString(std::move(Err)));
 
   if (WriteHtml) {
     std::string Text = renderAuditHtml(Audit);
-    if (auto Err = writeOutput(Html, [&](llvm::raw_ostream &OS) { OS << Text; }))
+    if (auto Err =
+            writeOutput(Html, [&](llvm::raw_ostream &OS) { OS << Text; }))
       return auditError(llvm::toString(std::move(Err)));
   }
   if (!Json.empty()) {
     // Source text need not be UTF-8: never throw on it.
     std::string Text =
-        Audit.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    if (auto Err = writeOutput(Json, [&](llvm::raw_ostream &OS) { OS << Text; }))
+        Audit.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+        "\n";
+    if (auto Err =
+            writeOutput(Json, [&](llvm::raw_ostream &OS) { OS << Text; }))
       return auditError(llvm::toString(std::move(Err)));
   }
   llvm::errs() << "factoryguard audit: " << auditSummaryLine(Audit) << "\n";

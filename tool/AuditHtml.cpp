@@ -25,18 +25,31 @@ std::string esc(llvm::StringRef S) {
   Out.reserve(S.size());
   for (char C : S) {
     switch (C) {
-    case '&': Out += "&amp;"; break;
-    case '<': Out += "&lt;"; break;
-    case '>': Out += "&gt;"; break;
-    case '"': Out += "&quot;"; break;
-    case '\'': Out += "&#39;"; break;
-    default: Out += C;
+    case '&':
+      Out += "&amp;";
+      break;
+    case '<':
+      Out += "&lt;";
+      break;
+    case '>':
+      Out += "&gt;";
+      break;
+    case '"':
+      Out += "&quot;";
+      break;
+    case '\'':
+      Out += "&#39;";
+      break;
+    default:
+      Out += C;
     }
   }
   return Out;
 }
 
-std::string str(const json &J) { return J.is_string() ? J.get<std::string>() : J.dump(); }
+std::string str(const json &J) {
+  return J.is_string() ? J.get<std::string>() : J.dump();
+}
 unsigned num(const json &J) { return J.is_number() ? J.get<unsigned>() : 0; }
 
 std::string loc(const json &J) {
@@ -119,20 +132,23 @@ const char *Script = R"js(
 )js";
 
 void progressBar(std::string &O, unsigned Ok, unsigned Bad, unsigned Sup,
-                 unsigned Total, unsigned X, unsigned Y, unsigned W, unsigned H) {
+                 unsigned Total, unsigned X, unsigned Y, unsigned W,
+                 unsigned H) {
   O += "<rect class=\"track\" x=\"" + std::to_string(X) + "\" y=\"" +
        std::to_string(Y) + "\" width=\"" + std::to_string(W) + "\" height=\"" +
        std::to_string(H) + "\" rx=\"3\"/>";
   if (!Total)
     return;
   unsigned At = X;
-  for (auto [N, Class] : {std::pair<unsigned, const char *>{Ok, "ok"}, {Bad, "bad"}, {Sup, "sup"}}) {
+  for (auto [N, Class] : {std::pair<unsigned, const char *>{Ok, "ok"},
+                          {Bad, "bad"},
+                          {Sup, "sup"}}) {
     unsigned Width = N * W / Total;
     if (!Width)
       continue;
-    O += "<rect class=\"" + std::string(Class) + "\" x=\"" + std::to_string(At) +
-         "\" y=\"" + std::to_string(Y) + "\" width=\"" + std::to_string(Width) +
-         "\" height=\"" + std::to_string(H) + "\"/>";
+    O += "<rect class=\"" + std::string(Class) + "\" x=\"" +
+         std::to_string(At) + "\" y=\"" + std::to_string(Y) + "\" width=\"" +
+         std::to_string(Width) + "\" height=\"" + std::to_string(H) + "\"/>";
     At += Width;
   }
 }
@@ -143,20 +159,26 @@ void summary(std::string &O, const json &A) {
   unsigned Open = num(S["callSitesWithOpenFindings"]);
   O += "<section id=\"summary\"><h2>Summary</h2>\n";
   O += "<p id=\"compliance\" class=\"figure\"><strong>" + std::to_string(Ok) +
-       " of " + std::to_string(Sites) + "</strong> call sites compliant <span "
-       "class=\"pct\">(" + percent(Ok, Sites) + ")</span></p>\n";
-  O += "<svg class=\"progress\" width=\"600\" height=\"18\" viewBox=\"0 0 600 18\" "
-       "role=\"img\" aria-label=\"" + std::to_string(Ok) + " of " +
-       std::to_string(Sites) + " call sites compliant\">";
+       " of " + std::to_string(Sites) +
+       "</strong> call sites compliant <span "
+       "class=\"pct\">(" +
+       percent(Ok, Sites) + ")</span></p>\n";
+  O += "<svg class=\"progress\" width=\"600\" height=\"18\" viewBox=\"0 0 600 "
+       "18\" "
+       "role=\"img\" aria-label=\"" +
+       std::to_string(Ok) + " of " + std::to_string(Sites) +
+       " call sites compliant\">";
   progressBar(O, Ok, Open, num(S["suppressedCallSites"]), Sites, 0, 2, 600, 14);
   O += "</svg>\n<ul class=\"facts\">";
-  O += "<li id=\"statics-count\"><strong>" + std::to_string(num(S["staticsHoldingManager"])) +
+  O += "<li id=\"statics-count\"><strong>" +
+       std::to_string(num(S["staticsHoldingManager"])) +
        "</strong> static variable(s) holding a manager</li>";
-  O += "<li id=\"open-findings\"><strong>" + std::to_string(num(S["openFindings"])) +
-       "</strong> open finding(s)";
+  O += "<li id=\"open-findings\"><strong>" +
+       std::to_string(num(S["openFindings"])) + "</strong> open finding(s)";
   std::string By;
   for (const auto &[Rule, N] : S["openFindingsByRule"].items())
-    By += (By.empty() ? "" : ", ") + std::to_string(num(N)) + " " + esc(shortRule(Rule));
+    By += (By.empty() ? "" : ", ") + std::to_string(num(N)) + " " +
+          esc(shortRule(Rule));
   if (!By.empty())
     O += ": " + By;
   O += "</li>";
@@ -189,7 +211,8 @@ void summary(std::string &O, const json &A) {
       O += "<g class=\"module\" data-module=\"" + esc(str(M["name"])) + "\">";
       O += "<text class=\"loc\" x=\"0\" y=\"" + std::to_string(Y + 16) + "\">" +
            esc(str(M["name"])) + "</text>";
-      progressBar(O, MOk, MOpen, MSites - MOk - MOpen, MSites, 200, Y + 4, 360, 16);
+      progressBar(O, MOk, MOpen, MSites - MOk - MOpen, MSites, 200, Y + 4, 360,
+                  16);
       O += "<text x=\"575\" y=\"" + std::to_string(Y + 16) + "\">" +
            std::to_string(MOk) + " of " + std::to_string(MSites) +
            " compliant · " + std::to_string(num(M["staticsHoldingManager"])) +
@@ -216,7 +239,8 @@ void findingCell(std::string &O, const json &Prints, const Index &ByPrint) {
     O += First ? "" : "<br>";
     First = false;
     O += "<a href=\"#f-" + esc(str(P)) + "\"><span class=\"rule\">" +
-         esc(shortRule(str(F["rule"]))) + "</span></a> " + esc(str(F["message"]));
+         esc(shortRule(str(F["rule"]))) + "</span></a> " +
+         esc(str(F["message"]));
   }
   O += "</td>";
 }
@@ -229,9 +253,10 @@ void comparison(std::string &O, const json &A, const Index &ByPrint) {
   O += "Compliant call sites: " + std::to_string(num(P["compliantCallSites"])) +
        " of " + std::to_string(num(P["callSites"])) + " &rarr; " +
        std::to_string(num(S["compliantCallSites"])) + " of " +
-       std::to_string(num(S["callSites"])) + ". Open findings: " +
-       std::to_string(num(P["openFindings"])) + " &rarr; " +
-       std::to_string(num(S["openFindings"])) + ". Statics holding a manager: " +
+       std::to_string(num(S["callSites"])) +
+       ". Open findings: " + std::to_string(num(P["openFindings"])) +
+       " &rarr; " + std::to_string(num(S["openFindings"])) +
+       ". Statics holding a manager: " +
        std::to_string(num(P["staticsHoldingManager"])) + " &rarr; " +
        std::to_string(num(S["staticsHoldingManager"])) + ".</p>\n";
   O += "<h3 id=\"fixed-heading\">Fixed (" + std::to_string(C["fixed"].size()) +
@@ -245,15 +270,18 @@ void comparison(std::string &O, const json &A, const Index &ByPrint) {
       O += "<tr data-fingerprint=\"" + esc(str(F["fingerprint"])) +
            "\"><td><span class=\"rule\">" + esc(shortRule(str(F["rule"]))) +
            "</span></td><td class=\"mono\">" + esc(str(F["file"])) + ":" +
-           std::to_string(num(F["line"])) + "</td><td>" + esc(str(F["message"])) +
-           "</td></tr>\n";
+           std::to_string(num(F["line"])) + "</td><td>" +
+           esc(str(F["message"])) + "</td></tr>\n";
     O += "</tbody></table>\n";
   }
-  O += "<h3 id=\"new-heading\">New (" + std::to_string(C["new"].size()) + ")</h3>\n";
+  O += "<h3 id=\"new-heading\">New (" + std::to_string(C["new"].size()) +
+       ")</h3>\n";
   if (C["new"].empty()) {
     O += "<p class=\"empty\">No new finding.</p>\n";
   } else {
-    O += "<table id=\"new\"><thead><tr><th>Where</th><th>Finding</th></tr></thead><tbody>\n";
+    O += "<table "
+         "id=\"new\"><thead><tr><th>Where</th><th>Finding</th></tr></"
+         "thead><tbody>\n";
     for (const json &P2 : C["new"]) {
       auto It = ByPrint.find(str(P2));
       if (It == ByPrint.end())
@@ -271,19 +299,21 @@ void comparison(std::string &O, const json &A, const Index &ByPrint) {
 void directories(std::string &O, const json &A) {
   O += "<section id=\"directories-section\"><h2>Directories</h2>\n"
        "<table id=\"directories\" class=\"sortable\"><thead><tr>"
-       "<th>Directory</th><th>Module</th><th class=\"n\" data-type=\"num\">Call sites</th>"
+       "<th>Directory</th><th>Module</th><th class=\"n\" "
+       "data-type=\"num\">Call sites</th>"
        "<th class=\"n\" data-type=\"num\">Compliant</th>"
        "<th class=\"n\" data-type=\"num\">With open findings</th>"
        "<th class=\"n\" data-type=\"num\">Statics</th>"
-       "<th class=\"n\" data-type=\"num\" aria-sort=\"descending\">Open findings</th>"
+       "<th class=\"n\" data-type=\"num\" aria-sort=\"descending\">Open "
+       "findings</th>"
        "</tr></thead><tbody>\n";
   for (const json &D : A["directories"]) {
     O += "<tr data-dir=\"" + esc(str(D["path"])) + "\"><td class=\"mono\">" +
-         esc(str(D["path"])) + "</td><td class=\"mono\">" + esc(str(D["module"])) +
-         "</td>";
-    for (const char *K : {"callSites", "compliantCallSites",
-                          "callSitesWithOpenFindings", "staticsHoldingManager",
-                          "openFindings"})
+         esc(str(D["path"])) + "</td><td class=\"mono\">" +
+         esc(str(D["module"])) + "</td>";
+    for (const char *K :
+         {"callSites", "compliantCallSites", "callSitesWithOpenFindings",
+          "staticsHoldingManager", "openFindings"})
       O += "<td class=\"n\">" + std::to_string(num(D[K])) + "</td>";
     O += "</tr>\n";
   }
@@ -294,19 +324,23 @@ void callSites(std::string &O, const json &A, const Index &ByPrint) {
   O += "<section id=\"call-sites-section\"><h2>Factory call sites (" +
        std::to_string(A["callSites"].size()) + ")</h2>\n";
   if (A["callSites"].empty()) {
-    O += "<p class=\"empty\">No factory call site in the analyzed code.</p></section>\n";
+    O += "<p class=\"empty\">No factory call site in the analyzed "
+         "code.</p></section>\n";
     return;
   }
   O += "<table id=\"call-sites\" class=\"sortable\"><thead><tr><th>Where</th>"
-       "<th>Factory</th><th>Called in</th><th>Status</th><th>Why not compliant</th>"
+       "<th>Factory</th><th>Called in</th><th>Status</th><th>Why not "
+       "compliant</th>"
        "</tr></thead><tbody>\n";
   for (const json &C : A["callSites"]) {
     std::string Status = str(C["status"]);
     O += "<tr class=\"" + esc(Status) + "\"><td class=\"mono\" data-v=\"" +
-         esc(str(C["file"])) + ":" + std::to_string(100000000 + num(C["line"])) +
-         "\">" + esc(loc(C)) + "</td><td class=\"mono\">" + esc(str(C["factory"])) +
+         esc(str(C["file"])) + ":" +
+         std::to_string(100000000 + num(C["line"])) + "\">" + esc(loc(C)) +
+         "</td><td class=\"mono\">" + esc(str(C["factory"])) +
          "</td><td class=\"mono\">" + esc(str(C["in"])) +
-         "</td><td class=\"status " + esc(Status) + "\">" + esc(Status) + "</td>";
+         "</td><td class=\"status " + esc(Status) + "\">" + esc(Status) +
+         "</td>";
     findingCell(O, C["findings"], ByPrint);
     O += "</tr>\n";
   }
@@ -314,7 +348,8 @@ void callSites(std::string &O, const json &A, const Index &ByPrint) {
 }
 
 void statics(std::string &O, const json &A, const Index &ByPrint) {
-  O += "<section id=\"statics-section\"><h2>Static variables holding a manager (" +
+  O += "<section id=\"statics-section\"><h2>Static variables holding a manager "
+       "(" +
        std::to_string(A["statics"].size()) + ")</h2>\n";
   if (A["statics"].empty()) {
     O += "<p class=\"empty\">None.</p></section>\n";
@@ -345,9 +380,10 @@ void chainSvg(std::string &O, const json &Chain) {
   for (const json &S : Chain)
     Label += " " + loc(S);
   O += "<figure class=\"chain\"><figcaption>Call chain, root first</figcaption>"
-       "<svg class=\"chain\" width=\"" + std::to_string(W) + "\" height=\"" +
-       std::to_string(H) + "\" viewBox=\"0 0 " + std::to_string(W) + " " +
-       std::to_string(H) + "\" role=\"img\" aria-label=\"" + esc(Label) + "\">";
+       "<svg class=\"chain\" width=\"" +
+       std::to_string(W) + "\" height=\"" + std::to_string(H) +
+       "\" viewBox=\"0 0 " + std::to_string(W) + " " + std::to_string(H) +
+       "\" role=\"img\" aria-label=\"" + esc(Label) + "\">";
   std::string D;
   for (size_t I = 0; I < N; ++I)
     D += (I ? " L 14 " : "M 14 ") + std::to_string(Top + Step * I);
@@ -356,18 +392,21 @@ void chainSvg(std::string &O, const json &Chain) {
     const json &S = Chain[I];
     unsigned Y = Top + Step * static_cast<unsigned>(I);
     const char *Class = I == 0 ? "root" : I + 1 == N ? "end" : "step";
-    O += "<g class=\"chain-step\" data-step=\"" + std::to_string(I + 1) + "\">"
-         "<circle class=\"" + std::string(Class) + "\" cx=\"14\" cy=\"" +
-         std::to_string(Y) + "\" r=\"7\"/><text class=\"loc\" x=\"32\" y=\"" +
-         std::to_string(Y - 2) + "\">" + esc(loc(S)) + "</text><text x=\"32\" y=\"" +
-         std::to_string(Y + 14) + "\">" + esc(str(S["message"])) + "</text></g>";
+    O += "<g class=\"chain-step\" data-step=\"" + std::to_string(I + 1) +
+         "\">"
+         "<circle class=\"" +
+         std::string(Class) + "\" cx=\"14\" cy=\"" + std::to_string(Y) +
+         "\" r=\"7\"/><text class=\"loc\" x=\"32\" y=\"" +
+         std::to_string(Y - 2) + "\">" + esc(loc(S)) +
+         "</text><text x=\"32\" y=\"" + std::to_string(Y + 14) + "\">" +
+         esc(str(S["message"])) + "</text></g>";
   }
   O += "</svg></figure>\n";
 }
 
 void findings(std::string &O, const json &A) {
-  O += "<section id=\"findings\"><h2>Findings (" + std::to_string(A["findings"].size()) +
-       ")</h2>\n";
+  O += "<section id=\"findings\"><h2>Findings (" +
+       std::to_string(A["findings"].size()) + ")</h2>\n";
   if (A["findings"].empty())
     O += "<p class=\"empty\">No finding: every factory call site is compliant "
          "and no static holds a manager.</p>\n";
@@ -375,8 +414,9 @@ void findings(std::string &O, const json &A) {
     bool Sup = F["suppressed"].get<bool>();
     O += "<article class=\"finding" + std::string(Sup ? " suppressed" : "") +
          "\" id=\"f-" + esc(str(F["fingerprint"])) + "\" data-rule=\"" +
-         esc(str(F["rule"])) + "\"><h3><span class=\"rule\">" + esc(str(F["rule"])) +
-         "</span> <span class=\"mono\">" + esc(loc(F)) + "</span>" +
+         esc(str(F["rule"])) + "\"><h3><span class=\"rule\">" +
+         esc(str(F["rule"])) + "</span> <span class=\"mono\">" + esc(loc(F)) +
+         "</span>" +
          (Sup ? " <span class=\"suppressed\">(suppressed)</span>" : "") +
          "</h3>\n<p class=\"message\">" + esc(str(F["message"])) + "</p>\n";
     const json &X = F["excerpt"];
@@ -384,8 +424,8 @@ void findings(std::string &O, const json &A) {
       unsigned Line = num(X["firstLine"]), Hit = num(F["line"]);
       O += "<pre class=\"excerpt\">";
       for (const json &L : X["lines"]) {
-        O += std::string(Line == Hit ? "<span class=\"hit\">" : "<span>") + "<i>" +
-             std::to_string(Line) + "</i>" + esc(str(L)) + "</span>";
+        O += std::string(Line == Hit ? "<span class=\"hit\">" : "<span>") +
+             "<i>" + std::to_string(Line) + "</i>" + esc(str(L)) + "</span>";
         ++Line;
       }
       O += "</pre>\n";
@@ -405,17 +445,25 @@ std::string renderAuditHtml(const json &A) {
     ByPrint[str(F["fingerprint"])] = &F;
   const json &S = A["summary"];
   std::string Figure = std::to_string(num(S["compliantCallSites"])) + " of " +
-                       std::to_string(num(S["callSites"])) + " call sites compliant";
+                       std::to_string(num(S["callSites"])) +
+                       " call sites compliant";
   std::string O;
   O += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-       "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
-       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-       "<title>factoryguard audit: " + esc(Figure) + "</title>\n<style>" +
-       Style + "</style></head>\n<body>\n";
-  O += "<header><h1>Request-scoped factory migration audit</h1><p class=\"meta\">"
-       "factoryguard " + esc(str(A["tool"]["version"])) + " &middot; audit format "
-       "version " + std::to_string(num(A["version"])) + " &middot; source root <code>" +
+       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+       "'none'; "
+       "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src "
+       "data:\">\n"
+       "<meta name=\"viewport\" content=\"width=device-width, "
+       "initial-scale=1\">\n"
+       "<title>factoryguard audit: " +
+       esc(Figure) + "</title>\n<style>" + Style + "</style></head>\n<body>\n";
+  O += "<header><h1>Request-scoped factory migration audit</h1><p "
+       "class=\"meta\">"
+       "factoryguard " +
+       esc(str(A["tool"]["version"])) +
+       " &middot; audit format "
+       "version " +
+       std::to_string(num(A["version"])) + " &middot; source root <code>" +
        esc(str(A["sourceRoot"])) + "</code></p></header>\n";
   summary(O, A);
   comparison(O, A, ByPrint);
@@ -424,15 +472,18 @@ std::string renderAuditHtml(const json &A) {
   statics(O, A, ByPrint);
   findings(O, A);
   if (!A["failedUnits"].empty()) {
-    O += "<section id=\"failed-units\"><h2>Translation units not analyzed</h2><ul>";
+    O += "<section id=\"failed-units\"><h2>Translation units not "
+         "analyzed</h2><ul>";
     for (const json &U : A["failedUnits"])
-      O += "<li><code>" + esc(str(U["file"])) + "</code>: " + esc(str(U["message"])) +
-           "</li>";
+      O += "<li><code>" + esc(str(U["file"])) +
+           "</code>: " + esc(str(U["message"])) + "</li>";
     O += "</ul></section>\n";
   }
-  O += "<footer class=\"meta\"><p>A call site is compliant when no rule reports "
-       "it; statics holding a manager are findings of "
-       "factoryguard-static-singleton. Click a column header to sort.</p></footer>\n";
+  O +=
+      "<footer class=\"meta\"><p>A call site is compliant when no rule reports "
+      "it; statics holding a manager are findings of "
+      "factoryguard-static-singleton. Click a column header to "
+      "sort.</p></footer>\n";
   O += "<script>" + std::string(Script) + "</script>\n</body></html>\n";
   return O;
 }
