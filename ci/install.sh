@@ -15,7 +15,9 @@ PKGS=(
   nlohmann-json3-dev libgtest-dev libre2-dev pkg-config
   pre-commit dpkg-dev file
   neovim
+  chromium
 )
+# chromium: headless, loads the audit report in its tests (tests/AuditTest.cpp).
 # Node.js and npm: the machine may ship them (from another source than
 # Debian); only ask Debian for them when npm is missing.
 command -v npm >/dev/null 2>&1 || PKGS+=(nodejs npm)

@@ -20,6 +20,8 @@ void TUState::reset() {
   Reported.clear();
   Findings.clear();
   Facts = TUFacts();
+  CallSites.clear();
+  RecordedCallSites.clear();
 }
 
 void TUState::begin(ASTContext &NewCtx) {
@@ -106,6 +108,11 @@ void TUState::report(Finding F) {
   Findings.push_back(std::move(F));
 }
 
+void TUState::recordCallSite(CallSite C) {
+  if (RecordedCallSites.insert({C.Where.File, C.Where.Offset}).second)
+    CallSites.push_back(std::move(C));
+}
+
 void registerCallMatchers(ast_matchers::MatchFinder &F,
                           ast_matchers::MatchFinder::MatchCallback *CB) {
   using namespace ast_matchers;
@@ -123,6 +130,21 @@ matchedFactoryCall(TUState &S, const ast_matchers::MatchFinder::MatchResult &R) 
   auto Info = S.model().factoryInfo(Callee);
   if (!Info || !S.shouldReport(Call->getBeginLoc()))
     return std::nullopt;
+  // The audit's list of call sites: the same range request-scope reports.
+  CallSite Site;
+  Site.Where = S.locations().fromRange(
+      isa<CXXConstructExpr>(Call)
+          ? clang::SourceRange(Call->getBeginLoc(), Call->getEndLoc())
+          : Call->getSourceRange());
+  Site.Factory = qualifiedName(Callee);
+  Enclosing In = S.model().enclosingOf(Call);
+  if (In.Kind == Enclosing::Function && In.Fn)
+    Site.Enclosing = qualifiedName(In.Fn);
+  else if (In.Kind == Enclosing::StaticInit)
+    Site.Enclosing = qualifiedName(In.Var);
+  else if (In.Kind == Enclosing::FieldInit)
+    Site.Enclosing = qualifiedName(In.Field);
+  S.recordCallSite(std::move(Site));
   return FactoryCall{Call, Callee, *Info};
 }
 

@@ -58,6 +58,9 @@ public:
 
   std::vector<Finding> Findings;
   TUFacts Facts;
+  /// Every factory call site the rules classified (audit, SPEC §8), once.
+  std::vector<CallSite> CallSites;
+  void recordCallSite(CallSite C);
 
 private:
   const Config &Cfg;
@@ -67,6 +70,7 @@ private:
   ConfigMatchRecord *Recorder = nullptr;
   llvm::DenseMap<const clang::Decl *, std::string> Ids;
   std::set<std::tuple<std::string, std::string, unsigned>> Reported;
+  std::set<std::pair<std::string, unsigned>> RecordedCallSites;
 };
 
 /// A rule or collector: registers its matchers once, decides in run().
@@ -119,6 +123,7 @@ public:
   void run(clang::ASTContext &Ctx);
   std::vector<Finding> takeFindings() { return std::move(State.Findings); }
   TUFacts takeFacts() { return std::move(State.Facts); }
+  std::vector<CallSite> takeCallSites() { return std::move(State.CallSites); }
   /// Records which configuration entries match (SPEC §3 validation); with
   /// CollectAnnotations also the unit's factoryguard annotations
   /// (--explain-config). Off unless called before run().

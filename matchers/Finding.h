@@ -77,6 +77,16 @@ struct Finding {
   std::string SuppressionText; // the comment that suppressed it
 };
 
+/// A factory call site that the rules classified (every call that
+/// matchedFactoryCall hands to them), compliant or not. The audit (SPEC §8)
+/// lists them all; a call site is compliant when no finding lies inside
+/// Where, so compliance is decided by the same rule code as the findings.
+struct CallSite {
+  SourceRange Where;    // the call expression, as request-scope reports it
+  std::string Factory;  // qualified name of the callee
+  std::string Enclosing; // function or static variable it is in ("" = none)
+};
+
 /// Orders findings by file, line, column, rule, message: the output order.
 bool operator<(const Finding &A, const Finding &B);
 

@@ -241,6 +241,7 @@ struct UnitJob {
 struct UnitResult {
   std::vector<Finding> Findings;
   TUFacts Facts;
+  std::vector<CallSite> CallSites;
   bool Failed = false;
   std::string FailMessage;
   std::string Diagnostics;
@@ -296,6 +297,7 @@ UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
   int RC = Tool.run(&Factory);
   R.Findings = A.takeFindings();
   R.Facts = A.takeFacts();
+  R.CallSites = A.takeCallSites();
   R.ConfigMatches = A.takeConfigMatches();
   if (RC != 0 || Diags.Errors) {
     R.Failed = true;
@@ -585,6 +587,7 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
   std::set<const Config *> AnalyzedConfigs;
   CallGraph Graph;
   std::set<std::tuple<std::string, std::string, unsigned>> Seen;
+  std::set<std::pair<std::string, unsigned>> SeenSites;
   for (size_t I = 0; I < Results.size(); ++I) {
     UnitResult &R = Results[I];
     const UnitJob &J = Jobs[I];
@@ -605,7 +608,15 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     for (Finding &F : R.Findings)
       if (Seen.insert({F.RuleId, F.Where.File, F.Where.Offset}).second)
         Result.Findings.push_back(std::move(F));
+    for (CallSite &C : R.CallSites)
+      if (SeenSites.insert({C.Where.File, C.Where.Offset}).second)
+        Result.CallSites.push_back(std::move(C));
   }
+  std::sort(Result.CallSites.begin(), Result.CallSites.end(),
+            [](const CallSite &A, const CallSite &B) {
+              return std::tie(A.Where.File, A.Where.Offset) <
+                     std::tie(B.Where.File, B.Where.Offset);
+            });
   // Request-scope findings in functions the whole program shows to run
   // only inside a request (SPEC §1 inference).
   Graph.dropInRequestScope(Result.Findings);

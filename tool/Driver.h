@@ -36,6 +36,9 @@ struct UnitFailure {
 
 struct DriverResult {
   std::vector<Finding> Findings; // sorted, deduplicated, chains attached
+  /// Every factory call site the rules classified, once, in file order
+  /// (the audit, SPEC §8; compliant when no finding lies inside one).
+  std::vector<CallSite> CallSites;
   std::vector<UnitFailure> Failures;
   std::vector<std::string> Units; // what was analyzed, sorted
   std::string DatabaseFile;       // compile_commands.json read; "" = none

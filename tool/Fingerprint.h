@@ -66,6 +66,10 @@ std::string factoryguardFingerprint(const Finding &F,
 std::optional<std::string> pathRelativeToRoot(llvm::StringRef File,
                                               llvm::StringRef Root);
 
+/// The source root when --source-root is not given: the git top level of
+/// the working directory, else the working directory (normalized).
+std::string defaultSourceRoot();
+
 /// Number of UTF-16 code units the UTF-8 text decodes to. Invalid sequences
 /// count as one U+FFFD per maximal invalid subpart (WHATWG decoding, as in
 /// browsers, Node.js and VS Code).

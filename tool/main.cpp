@@ -1,5 +1,6 @@
 //===- main.cpp - the factoryguard command line (SPEC §4) ----------------===//
 #include "Config.h"
+#include "Audit.h"
 #include "Driver.h"
 #include "Fingerprint.h"
 #include "FixApplier.h"
@@ -28,6 +29,7 @@ namespace {
 
 const char *Usage = R"(USAGE: factoryguard [options] [<file-or-directory>...] [-- <compiler flags>]
        factoryguard lsp [options]   (language server: factoryguard lsp --help)
+       factoryguard audit [options]   (migration report: factoryguard audit --help)
 
 Finds request-scoped objects created outside a request, kept in static
 storage, or given a null context (rules: --list-rules).
@@ -89,25 +91,6 @@ int usageError(const std::string &Msg) {
   return 2;
 }
 
-std::string gitTopLevel() {
-  auto Git = llvm::sys::findProgramByName("git");
-  if (!Git)
-    return "";
-  llvm::SmallString<128> Out;
-  if (llvm::sys::fs::createTemporaryFile("factoryguard-git", "txt", Out))
-    return "";
-  std::optional<llvm::StringRef> Redirects[] = {std::nullopt, llvm::StringRef(Out),
-                                                llvm::StringRef("")};
-  int RC = llvm::sys::ExecuteAndWait(*Git, {"git", "rev-parse", "--show-toplevel"},
-                                     std::nullopt, Redirects);
-  std::string Top;
-  if (RC == 0)
-    if (auto Buf = llvm::MemoryBuffer::getFile(Out))
-      Top = (*Buf)->getBuffer().trim().str();
-  llvm::sys::fs::remove(Out);
-  return Top;
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -116,6 +99,8 @@ int main(int argc, char **argv) {
   // "lsp" is analyzed as ./lsp.
   if (argc > 1 && llvm::StringRef(argv[1]) == "lsp")
     return runLanguageServerMain(std::vector<std::string>(argv + 2, argv + argc));
+  if (argc > 1 && llvm::StringRef(argv[1]) == "audit")
+    return runAuditCommand(std::vector<std::string>(argv + 2, argv + argc));
   DriverOptions Opts;
   std::string Format = "text", Output, ExportFixes, Baseline, SourceRoot;
   std::string Category = "factoryguard/", FailOn = "warning";
@@ -291,14 +276,7 @@ int main(int argc, char **argv) {
     return ConfigError ? 2 : Result.Failures.empty() ? 0 : 3;
   }
 
-  if (SourceRoot.empty())
-    SourceRoot = gitTopLevel();
-  if (SourceRoot.empty()) {
-    llvm::SmallString<256> Cwd;
-    llvm::sys::fs::current_path(Cwd);
-    SourceRoot = std::string(Cwd);
-  }
-  SourceRoot = normalizePath(SourceRoot);
+  SourceRoot = SourceRoot.empty() ? defaultSourceRoot() : normalizePath(SourceRoot);
 
   std::vector<Finding> Findings;
   for (Finding &F : Result.Findings) {

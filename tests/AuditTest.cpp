@@ -1,0 +1,475 @@
+//===- AuditTest.cpp - factoryguard audit: HTML in Chromium, JSON in ajv --===//
+//
+// Runs the real `factoryguard audit` on copies of the example project
+// (testdata/example), loads the HTML report in real headless Chromium (a
+// screenshot must be written and not blank; the DOM after the script ran,
+// and with JavaScript off, must show the summary figure, one row per
+// directory and the cross-file chain), checks the file references nothing
+// outside itself, validates the JSON against docs/audit-schema.json with
+// ajv, compares its counts with the CLI's own findings, and checks
+// --compare across a fix and its bad inputs.
+//
+//===----------------------------------------------------------------------===//
+#include "SarifValidate.h"
+#include "TestHarness.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Compression.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <regex>
+#include <set>
+
+using namespace fgtest;
+using nlohmann::json;
+
+namespace {
+
+const char *Chromium = "/usr/bin/chromium";
+
+/// A copy of the example project with its compile_commands.json in build/.
+/// Extra files are written first and added to the executable.
+std::string makeExample(
+    const std::string &Name,
+    const std::vector<std::pair<std::string, std::string>> &Extra = {}) {
+  std::string Dir = makeTempDir(Name) + "/example";
+  copyTree(FG_TESTDATA "/example", Dir);
+  std::string Lists = readFile(Dir + "/CMakeLists.txt");
+  for (const auto &[Path, Text] : Extra) {
+    writeFile(Dir + "/" + Path, Text);
+    Lists = std::regex_replace(Lists, std::regex("src/registry.cpp\\)"),
+                               "src/registry.cpp\n  " + Path + ")");
+  }
+  writeFile(Dir + "/CMakeLists.txt", Lists);
+  RunResult Cfg =
+      runProgram("/usr/bin/cmake", {"-S", Dir, "-B", Dir + "/build",
+                                    "-DCMAKE_CXX_COMPILER=clang++-19"});
+  EXPECT_EQ(Cfg.ExitCode, 0) << Cfg.Err;
+  return Dir;
+}
+
+RunResult audit(const std::string &Dir, std::vector<std::string> Args) {
+  std::vector<std::string> All = {"audit", "-p", "build", "--source-root", Dir};
+  All.insert(All.end(), Args.begin(), Args.end());
+  return runFactoryguard(All, Dir);
+}
+
+json readJson(const std::string &Path) {
+  return json::parse(readFile(Path), nullptr, /*allow_exceptions=*/false);
+}
+
+/// ajv's verdict on Data against docs/audit-schema.json: "" when valid.
+std::string schemaProblems(const std::string &Data) {
+  namespace T = factoryguard::test;
+  std::string Ajv = T::ajvCliPath();
+  if (!llvm::sys::fs::exists(Ajv))
+    return "ajv-cli not found at " + Ajv + " (run ci/install.sh)";
+  T::TempDir Work;
+  std::string Console = Work.file("console.txt");
+  int Rc = T::runProgram({"node", Ajv, "validate", "--spec=draft2020",
+                          "--strict=false", "--all-errors", "--errors=text",
+                          "-c", T::sarifToolsDir() + "/ajv-formats", "-s",
+                          FG_SOURCE_DIR "/docs/audit-schema.json", "-d", Data},
+                         Console);
+  std::string Out = T::readText(Console);
+  if (Rc == 0 && Out.find(" valid") != std::string::npos &&
+      Out.find("invalid") == std::string::npos)
+    return "";
+  return "ajv (exit " + std::to_string(Rc) + "): " + Out;
+}
+
+RunResult chromium(const std::vector<std::string> &Args,
+                   const std::string &Html) {
+  std::vector<std::string> All = {"--headless", "--no-sandbox", "--disable-gpu",
+                                  "--user-data-dir=" +
+                                      makeTempDir("chromium-profile")};
+  All.insert(All.end(), Args.begin(), Args.end());
+  All.push_back("file://" + Html);
+  return runProgram(Chromium, All);
+}
+
+struct Png {
+  unsigned Width = 0, Height = 0;
+  std::vector<uint32_t> Pixels; // 0xRRGGBB
+  std::string Error;
+};
+
+uint32_t be32(const std::string &S, size_t At) {
+  return (uint32_t(uint8_t(S[At])) << 24) |
+         (uint32_t(uint8_t(S[At + 1])) << 16) |
+         (uint32_t(uint8_t(S[At + 2])) << 8) | uint32_t(uint8_t(S[At + 3]));
+}
+
+/// Decodes an 8-bit RGB or RGBA, non-interlaced PNG (what Chromium writes).
+Png decodePng(const std::string &Bytes) {
+  Png P;
+  if (Bytes.size() < 8 || Bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0) {
+    P.Error = "not a PNG";
+    return P;
+  }
+  std::string Idat;
+  unsigned Depth = 0, Type = 0, Interlace = 0;
+  for (size_t At = 8; At + 12 <= Bytes.size();) {
+    uint32_t Len = be32(Bytes, At);
+    std::string Kind = Bytes.substr(At + 4, 4);
+    if (At + 12 + Len > Bytes.size())
+      break;
+    if (Kind == "IHDR") {
+      P.Width = be32(Bytes, At + 8);
+      P.Height = be32(Bytes, At + 12);
+      Depth = uint8_t(Bytes[At + 16]);
+      Type = uint8_t(Bytes[At + 17]);
+      Interlace = uint8_t(Bytes[At + 20]);
+    } else if (Kind == "IDAT") {
+      Idat += Bytes.substr(At + 8, Len);
+    }
+    At += 12 + Len;
+  }
+  unsigned Bpp = Type == 6 ? 4 : Type == 2 ? 3 : 0;
+  if (!P.Width || !P.Height || Depth != 8 || !Bpp || Interlace) {
+    P.Error = "unsupported PNG (depth " + std::to_string(Depth) + ", type " +
+              std::to_string(Type) + ")";
+    return P;
+  }
+  size_t Stride = size_t(P.Width) * Bpp;
+  llvm::SmallVector<uint8_t, 0> Raw;
+  if (llvm::Error E = llvm::compression::zlib::decompress(
+          llvm::arrayRefFromStringRef(Idat), Raw, (Stride + 1) * P.Height)) {
+    P.Error = llvm::toString(std::move(E));
+    return P;
+  }
+  std::vector<uint8_t> Prev(Stride, 0), Cur(Stride);
+  for (unsigned Y = 0; Y < P.Height; ++Y) {
+    const uint8_t *Row = Raw.data() + Y * (Stride + 1);
+    uint8_t Filter = Row[0];
+    for (size_t X = 0; X < Stride; ++X) {
+      int A = X >= Bpp ? Cur[X - Bpp] : 0, B = Prev[X],
+          C = X >= Bpp ? Prev[X - Bpp] : 0;
+      int V = Row[1 + X];
+      switch (Filter) {
+      case 1:
+        V += A;
+        break;
+      case 2:
+        V += B;
+        break;
+      case 3:
+        V += (A + B) / 2;
+        break;
+      case 4: {
+        int Pa = std::abs(B - C), Pb = std::abs(A - C),
+            Pc = std::abs(A + B - 2 * C);
+        V += (Pa <= Pb && Pa <= Pc) ? A : Pb <= Pc ? B : C;
+        break;
+      }
+      default:
+        break;
+      }
+      Cur[X] = uint8_t(V);
+    }
+    for (unsigned X = 0; X < P.Width; ++X)
+      P.Pixels.push_back((uint32_t(Cur[X * Bpp]) << 16) |
+                         (uint32_t(Cur[X * Bpp + 1]) << 8) | Cur[X * Bpp + 2]);
+    std::swap(Prev, Cur);
+  }
+  return P;
+}
+
+unsigned countOf(const std::string &Text, const std::string &Needle) {
+  unsigned N = 0;
+  for (size_t At = Text.find(Needle); At != std::string::npos;
+       At = Text.find(Needle, At + 1))
+    ++N;
+  return N;
+}
+
+/// The data-dir attributes of the directory table's rows, in order.
+std::vector<std::string> directoryRows(const std::string &Dom) {
+  std::vector<std::string> Rows;
+  size_t Table = Dom.find("<table id=\"directories\"");
+  size_t End = Dom.find("</table>", Table);
+  std::regex Row("<tr data-dir=\"([^\"]*)\"");
+  std::string Part =
+      Table == std::string::npos ? "" : Dom.substr(Table, End - Table);
+  for (std::sregex_iterator It(Part.begin(), Part.end(), Row), E; It != E; ++It)
+    Rows.push_back((*It)[1]);
+  return Rows;
+}
+
+/// The chain steps (their "file:line:col" labels) drawn for the finding at
+/// Where, in drawing order.
+std::vector<std::string> chainOf(const std::string &Dom,
+                                 const std::string &Where) {
+  size_t Head = Dom.find("<span class=\"mono\">" + Where + "</span>");
+  if (Head == std::string::npos)
+    return {};
+  size_t End = Dom.find("</article>", Head);
+  std::string Part = Dom.substr(Head, End - Head);
+  std::vector<std::string> Steps;
+  std::regex Loc("<text class=\"loc\"[^>]*>([^<]*)</text>");
+  for (std::sregex_iterator It(Part.begin(), Part.end(), Loc), E; It != E; ++It)
+    Steps.push_back((*It)[1]);
+  if (Part.find("<svg class=\"chain\"") == std::string::npos ||
+      Part.find("<path class=\"chain-path\" d=\"M 14 18") == std::string::npos)
+    return {};
+  return Steps;
+}
+
+const std::vector<std::string> CrossFileChain = {
+    "src/main.cpp:3:5", "src/main.cpp:9:3", "src/boot.cpp:8:25",
+    "src/agent_service.cpp:9:25"};
+
+TEST(Audit, ExampleReportRendersInChromiumWithoutNetworkOrScript) {
+  ASSERT_TRUE(llvm::sys::fs::can_execute(Chromium))
+      << Chromium << " missing: run ci/install.sh";
+  std::string Dir = makeExample("audit-html");
+  RunResult R = audit(Dir, {"-o", "report.html", "--json", "audit.json"});
+  ASSERT_EQ(R.ExitCode, 0) << R.Err;
+  EXPECT_NE(
+      R.Err.find("factoryguard audit: 2 of 5 call sites compliant, 2 static(s) "
+                 "holding a manager, 6 open finding(s)"),
+      std::string::npos)
+      << R.Err;
+  std::string Html = Dir + "/report.html", Text = readFile(Html);
+  ASSERT_FALSE(Text.empty());
+
+  // Self-contained: no URL of any scheme, no protocol-relative reference,
+  // no external script, style sheet or image, and a policy that forbids
+  // every fetch.
+  for (const char *Bad : {"http://", "https://", "\"//", "'//", "(//", "<link",
+                          "src=", "@import"})
+    EXPECT_EQ(Text.find(Bad), std::string::npos)
+        << "'" << Bad << "' in " << Html;
+  EXPECT_NE(Text.find("Content-Security-Policy\" content=\"default-src 'none'"),
+            std::string::npos);
+
+  // A screenshot is written and shows something.
+  std::string Shot = Dir + "/report.png";
+  RunResult S =
+      chromium({"--screenshot=" + Shot, "--window-size=1280,1400"}, Html);
+  ASSERT_TRUE(llvm::sys::fs::exists(Shot)) << S.Out << S.Err;
+  Png P = decodePng(readFile(Shot));
+  ASSERT_TRUE(P.Error.empty()) << P.Error;
+  EXPECT_EQ(P.Width, 1280u);
+  uint32_t Background = P.Pixels.front();
+  size_t Inked = 0;
+  std::set<uint32_t> Colors;
+  for (uint32_t Px : P.Pixels) {
+    Inked += Px != Background;
+    if (Colors.size() < 64)
+      Colors.insert(Px);
+  }
+  EXPECT_GT(Inked, P.Pixels.size() / 100) << "screenshot nearly blank";
+  EXPECT_GE(Colors.size(), 8u) << "screenshot has almost no colors";
+
+  // The DOM once the script ran: the figure, one row per directory, the
+  // cross-file chain from main, root first.
+  RunResult D = chromium({"--dump-dom"}, Html);
+  ASSERT_EQ(D.ExitCode, 0) << D.Err;
+  const std::string &Dom = D.Out;
+  EXPECT_NE(Dom.find("data-sortable=\"yes\""), std::string::npos)
+      << "script did not run";
+  EXPECT_NE(
+      Dom.find(
+          "<p id=\"compliance\" class=\"figure\"><strong>2 of 5</strong> call "
+          "sites compliant"),
+      std::string::npos)
+      << Dom;
+  json A = readJson(Dir + "/audit.json");
+  std::vector<std::string> Expected;
+  for (const json &Dir2 : A["directories"])
+    Expected.push_back(Dir2["path"]);
+  EXPECT_EQ(Expected, std::vector<std::string>({"src"}));
+  EXPECT_EQ(directoryRows(Dom), Expected);
+  EXPECT_EQ(chainOf(Dom, "src/agent_service.cpp:9:25"), CrossFileChain) << Dom;
+  EXPECT_EQ(countOf(Dom, "<tr class=\"compliant\">"), 2u);
+  EXPECT_EQ(countOf(Dom, "<article class=\"finding"), 6u);
+
+  // Without JavaScript: the file as written is the page before any script
+  // runs (Chromium's --dump-dom needs script, so the file itself is read):
+  // the same summary, tables and chain.
+  EXPECT_EQ(Text.find("data-sortable=\"yes\""), std::string::npos);
+  EXPECT_NE(Text.find("<strong>2 of 5</strong> call sites compliant"),
+            std::string::npos);
+  EXPECT_EQ(directoryRows(Text), Expected);
+  EXPECT_EQ(chainOf(Text, "src/agent_service.cpp:9:25"), CrossFileChain);
+}
+
+TEST(Audit, JsonIsSchemaValidAndCountsEqualTheCli) {
+  std::string Dir = makeExample("audit-json");
+  RunResult R = audit(Dir, {"--json", "audit.json"});
+  ASSERT_EQ(R.ExitCode, 0) << R.Err;
+  EXPECT_TRUE(R.Out.empty()) << "only --json: no HTML on standard output";
+  std::string Path = Dir + "/audit.json";
+  EXPECT_EQ(schemaProblems(Path), "");
+  json A = readJson(Path);
+  ASSERT_TRUE(A.is_object());
+
+  // The CLI on the same project: every warning is an open finding of the
+  // audit, and nothing else is.
+  RunResult Cli = runFactoryguard({"-p", "build"}, Dir);
+  ASSERT_EQ(Cli.ExitCode, 1) << Cli.Err;
+  std::multiset<std::string> FromCli, FromAudit;
+  for (const Diag &D : parseTextOutput(Cli.Out))
+    if (D.Level == "warning")
+      FromCli.insert(D.File + ":" + std::to_string(D.Line) + ":" +
+                     std::to_string(D.Col) + " " + D.Rule);
+  for (const json &F : A["findings"])
+    if (!F["suppressed"].get<bool>())
+      FromAudit.insert(F["file"].get<std::string>() + ":" +
+                       std::to_string(F["line"].get<unsigned>()) + ":" +
+                       std::to_string(F["column"].get<unsigned>()) + " " +
+                       F["rule"].get<std::string>());
+  EXPECT_EQ(FromAudit, FromCli) << Cli.Out;
+  const json &S = A["summary"];
+  EXPECT_EQ(S["openFindings"], FromCli.size());
+  EXPECT_EQ(S["callSites"], 5);
+  EXPECT_EQ(S["compliantCallSites"], 2);
+  EXPECT_EQ(S["callSitesWithOpenFindings"], 3);
+  EXPECT_EQ(S["staticsHoldingManager"], 2);
+  unsigned ByRule = 0;
+  for (const auto &[Rule, N] : S["openFindingsByRule"].items())
+    ByRule += N.get<unsigned>();
+  EXPECT_EQ(ByRule, FromCli.size());
+
+  // The compliant call sites are the per-request ones in on_chat_message.
+  std::vector<std::string> Compliant;
+  for (const json &C : A["callSites"])
+    if (C["status"] == "compliant")
+      Compliant.push_back(C["file"].get<std::string>() + ":" +
+                          std::to_string(C["line"].get<unsigned>()) + " " +
+                          C["factory"].get<std::string>() + " in " +
+                          C["in"].get<std::string>());
+  EXPECT_EQ(Compliant, std::vector<std::string>(
+                           {"src/handlers.cpp:12 chat::create_agent_bridge in "
+                            "chat::on_chat_message",
+                            "src/handlers.cpp:13 chat::get_websocket_manager "
+                            "in chat::on_chat_message"}));
+  // Each open call site carries its findings; totals per directory and
+  // module add up to the summary.
+  for (const json &C : A["callSites"])
+    EXPECT_EQ(C["status"] == "compliant", C["findings"].empty()) << C.dump();
+  unsigned DirOpen = 0, ModOpen = 0;
+  for (const json &D : A["directories"])
+    DirOpen += D["openFindings"].get<unsigned>();
+  for (const json &M : A["modules"])
+    ModOpen += M["openFindings"].get<unsigned>();
+  EXPECT_EQ(DirOpen, FromCli.size());
+  EXPECT_EQ(ModOpen, FromCli.size());
+
+  // The schema is not vacuous: a wrong status and a missing count fail it.
+  json Bad = A;
+  Bad["callSites"][0]["status"] = "fine";
+  Bad["summary"].erase("callSites");
+  writeFile(Dir + "/bad.json", Bad.dump());
+  EXPECT_NE(schemaProblems(Dir + "/bad.json"), "");
+}
+
+TEST(Audit, CompareShowsWhatWasFixedAndWhatIsNew) {
+  ASSERT_TRUE(llvm::sys::fs::can_execute(Chromium))
+      << Chromium << " missing: run ci/install.sh";
+  std::string Dir = makeExample(
+      "audit-compare",
+      {{"tools/warmup.cpp",
+        "#include \"chat/service.h\"\n"
+        "namespace tools {\n"
+        "void warm_up() { auto m = chat::get_websocket_manager(); }\n"
+        "}\n"}});
+  // The earlier audit has no tools/ yet: move the file away for it.
+  llvm::sys::fs::rename(Dir + "/tools/warmup.cpp", Dir + "/warmup.cpp.later");
+  writeFile(Dir + "/tools/warmup.cpp", "\n");
+  RunResult Before = audit(Dir, {"--json", "before.json"});
+  ASSERT_EQ(Before.ExitCode, 0) << Before.Err;
+
+  // Fix on_typing (pass the context), add the warm-up tool.
+  std::string Handlers = readFile(Dir + "/src/handlers.cpp");
+  size_t At = Handlers.find("auto manager = get_websocket_manager();");
+  ASSERT_NE(At, std::string::npos);
+  Handlers.replace(At, 39, "auto manager = get_websocket_manager(&ctx);");
+  writeFile(Dir + "/src/handlers.cpp", Handlers);
+  llvm::sys::fs::rename(Dir + "/warmup.cpp.later", Dir + "/tools/warmup.cpp");
+
+  RunResult After = audit(Dir, {"--compare", "before.json", "--json",
+                                "after.json", "-o", "after.html"});
+  ASSERT_EQ(After.ExitCode, 0) << After.Err;
+  EXPECT_NE(After.Err.find("since the previous audit: 1 fixed, 2 new"),
+            std::string::npos)
+      << After.Err;
+  EXPECT_EQ(schemaProblems(Dir + "/after.json"), "");
+  json A = readJson(Dir + "/after.json");
+  const json &C = A["comparison"];
+  ASSERT_EQ(C["fixed"].size(), 1u) << C.dump(2);
+  EXPECT_EQ(C["fixed"][0]["rule"], "factoryguard-null-context");
+  EXPECT_EQ(C["fixed"][0]["file"], "src/handlers.cpp");
+  EXPECT_EQ(C["fixed"][0]["line"], 19);
+  EXPECT_EQ(C["previousSummary"]["compliantCallSites"], 2);
+  EXPECT_EQ(A["summary"]["compliantCallSites"], 3);
+  std::set<std::string> NewFiles;
+  for (const json &P : C["new"])
+    for (const json &F : A["findings"])
+      if (F["fingerprint"] == P)
+        NewFiles.insert(F["file"].get<std::string>() + " " +
+                        F["rule"].get<std::string>());
+  EXPECT_EQ(NewFiles, std::set<std::string>(
+                          {"tools/warmup.cpp factoryguard-null-context",
+                           "tools/warmup.cpp factoryguard-request-scope"}))
+      << C.dump(2);
+
+  // Two directories now, each its own module; the page shows both and the
+  // comparison.
+  RunResult D = chromium({"--dump-dom"}, Dir + "/after.html");
+  ASSERT_EQ(D.ExitCode, 0) << D.Err;
+  std::vector<std::string> Rows = directoryRows(D.Out);
+  std::sort(Rows.begin(), Rows.end());
+  EXPECT_EQ(Rows, std::vector<std::string>({"src", "tools"}));
+  EXPECT_EQ(A["modules"].size(), 2u);
+  EXPECT_EQ(countOf(D.Out, "<g class=\"module\""), 2u);
+  EXPECT_NE(D.Out.find("<h3 id=\"fixed-heading\">Fixed (1)</h3>"),
+            std::string::npos);
+  EXPECT_NE(D.Out.find("data-fingerprint=\"" +
+                       C["fixed"][0]["fingerprint"].get<std::string>()),
+            std::string::npos);
+  EXPECT_NE(D.Out.find("<strong>3 of 6</strong> call sites compliant"),
+            std::string::npos);
+}
+
+TEST(Audit, BadCompareFileIsAnErrorAndNothingIsWritten) {
+  std::string Dir = makeExample("audit-bad");
+  writeFile(Dir + "/cut.json", "{\"format\": \"factoryguard-audit\",\n "
+                               "\"version\": 1,\n \"findings\": [");
+  writeFile(Dir + "/other.json", "{\"version\": \"2.1.0\", \"runs\": []}\n");
+  writeFile(Dir + "/future.json",
+            "{\"format\": \"factoryguard-audit\", \"version\": 9}\n");
+  struct Case {
+    std::string File, Message;
+  } Cases[] = {
+      {"missing.json", "--compare 'missing.json': cannot read it"},
+      {"cut.json", "cut.json:3:14: not valid JSON: Unexpected EOF"},
+      {"other.json", "--compare 'other.json': not a factoryguard audit"},
+      {"future.json",
+       "audit schema version 9, this factoryguard reads version 1"},
+      {"build", "--compare 'build': cannot read it"},
+  };
+  for (const Case &K : Cases) {
+    RunResult R =
+        audit(Dir, {"--compare", K.File, "-o", "r.html", "--json", "r.json"});
+    EXPECT_EQ(R.ExitCode, 2) << K.File << ": " << R.Err;
+    EXPECT_NE(R.Err.find("factoryguard audit: error: "), std::string::npos)
+        << R.Err;
+    EXPECT_NE(R.Err.find(K.Message), std::string::npos)
+        << K.File << ": " << R.Err;
+    EXPECT_TRUE(R.Out.empty()) << R.Out;
+    EXPECT_FALSE(llvm::sys::fs::exists(Dir + "/r.html")) << K.File;
+    EXPECT_FALSE(llvm::sys::fs::exists(Dir + "/r.json")) << K.File;
+  }
+  // Usage errors are exit 2 too.
+  EXPECT_EQ(audit(Dir, {"--frobnicate"}).ExitCode, 2);
+  EXPECT_EQ(audit(Dir, {"-o", "x.json", "--json", "x.json"}).ExitCode, 2);
+  EXPECT_FALSE(llvm::sys::fs::exists(Dir + "/x.json"));
+}
+
+} // namespace

@@ -1,0 +1,369 @@
+//===- Audit.cpp - The audit document: join, count, compare (SPEC §8) -----===//
+#include "Audit.h"
+
+#include "Config.h"
+#include "Fingerprint.h"
+#include "Rules.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <map>
+#include <set>
+
+using nlohmann::json;
+
+namespace factoryguard {
+
+namespace {
+
+/// What is counted per directory, per module and in total.
+struct Counts {
+  unsigned CallSites = 0, Compliant = 0, OpenSites = 0, SuppressedSites = 0;
+  unsigned Statics = 0, OpenFindings = 0, SuppressedFindings = 0;
+
+  json group() const {
+    return {{"callSites", CallSites},
+            {"compliantCallSites", Compliant},
+            {"callSitesWithOpenFindings", OpenSites},
+            {"staticsHoldingManager", Statics},
+            {"openFindings", OpenFindings}};
+  }
+};
+
+std::string relativePath(const std::string &File, const std::string &Root) {
+  if (std::optional<std::string> R = pathRelativeToRoot(File, Root))
+    return *R;
+  return File;
+}
+
+/// "src/net" for "src/net/a.cpp"; "." for a file at the root.
+std::string directoryOf(llvm::StringRef Rel) {
+  llvm::StringRef D =
+      llvm::sys::path::parent_path(Rel, llvm::sys::path::Style::posix);
+  return D.empty() ? "." : D.str();
+}
+
+/// The top-level module: the first component of the directory ("src" for
+/// "src/net"); a directory outside the source root is its own module.
+std::string moduleOf(llvm::StringRef Dir) {
+  if (Dir == "." || Dir.starts_with("/"))
+    return Dir.str();
+  return Dir.split('/').first.str();
+}
+
+/// Up to two lines either side of Line, from the file as it is now.
+class Excerpts {
+public:
+  json around(const std::string &File, unsigned Line) {
+    auto It = Lines.find(File);
+    if (It == Lines.end()) {
+      std::vector<std::string> L;
+      if (auto Buf = llvm::MemoryBuffer::getFile(File, /*IsText=*/true)) {
+        llvm::SmallVector<llvm::StringRef, 0> Parts;
+        (*Buf)->getBuffer().split(Parts, '\n');
+        for (llvm::StringRef P : Parts) {
+          P = P.rtrim('\r');
+          // Generated code can have very long lines: keep the report small.
+          L.push_back(P.size() > 240 ? P.take_front(240).str() + "..."
+                                     : P.str());
+        }
+      }
+      It = Lines.emplace(File, std::move(L)).first;
+    }
+    const std::vector<std::string> &L = It->second;
+    if (Line == 0 || Line > L.size())
+      return nullptr;
+    unsigned First = Line > 2 ? Line - 2 : 1;
+    unsigned Last = std::min<unsigned>(Line + 2, L.size());
+    json Out = {{"firstLine", First}, {"lines", json::array()}};
+    for (unsigned N = First; N <= Last; ++N)
+      Out["lines"].push_back(L[N - 1]);
+    return Out;
+  }
+
+private:
+  std::map<std::string, std::vector<std::string>> Lines;
+};
+
+llvm::Error compareError(llvm::StringRef Path, const llvm::Twine &Why) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "--compare '" + Path + "': " + Why);
+}
+
+} // namespace
+
+json buildAudit(const DriverResult &Result, const AuditOptions &Opts) {
+  const std::string &Root = Opts.SourceRoot;
+  const std::vector<Finding> &Findings = Result.Findings;
+
+  // Which call site each finding is in: the innermost one whose range holds
+  // the finding's start (request-scope reports the call itself,
+  // null-context an argument or the closing parenthesis).
+  std::map<std::string, std::vector<size_t>> SitesByFile;
+  for (size_t I = 0; I < Result.CallSites.size(); ++I)
+    SitesByFile[Result.CallSites[I].Where.File].push_back(I);
+  std::vector<std::vector<size_t>> FindingsOfSite(Result.CallSites.size());
+  std::vector<std::string> Subject(Findings.size(), "other");
+  for (size_t I = 0; I < Findings.size(); ++I) {
+    const Finding &F = Findings[I];
+    if (F.RuleId == StaticSingletonId) {
+      Subject[I] = "static";
+      continue;
+    }
+    std::optional<size_t> Best;
+    for (size_t S : SitesByFile[F.Where.File]) {
+      const SourceRange &W = Result.CallSites[S].Where;
+      if (F.Where.Offset < W.Offset || F.Where.Offset > W.Offset + W.Length)
+        continue;
+      if (!Best || W.Length < Result.CallSites[*Best].Where.Length)
+        Best = S;
+    }
+    if (Best) {
+      FindingsOfSite[*Best].push_back(I);
+      Subject[I] = "call-site";
+    }
+  }
+
+  Counts Total;
+  std::map<std::string, Counts> Dirs, Modules;
+  auto countIn = [&](const std::string &Rel, auto Add) {
+    std::string Dir = directoryOf(Rel);
+    Add(Total);
+    Add(Dirs[Dir]);
+    Add(Modules[moduleOf(Dir)]);
+  };
+
+  std::vector<std::string> Prints(Findings.size());
+  for (size_t I = 0; I < Findings.size(); ++I)
+    Prints[I] = factoryguardFingerprint(Findings[I], Root);
+
+  json Sites = json::array();
+  for (size_t I = 0; I < Result.CallSites.size(); ++I) {
+    const CallSite &C = Result.CallSites[I];
+    bool Open = false, Any = !FindingsOfSite[I].empty();
+    json Ids = json::array();
+    for (size_t F : FindingsOfSite[I]) {
+      Open = Open || !Findings[F].Suppressed;
+      Ids.push_back(Prints[F]);
+    }
+    std::string Status = !Any ? "compliant" : Open ? "open" : "suppressed";
+    std::string Rel = relativePath(C.Where.File, Root);
+    countIn(Rel, [&](Counts &N) {
+      ++N.CallSites;
+      N.Compliant += Status == "compliant";
+      N.OpenSites += Status == "open";
+      N.SuppressedSites += Status == "suppressed";
+    });
+    Sites.push_back({{"file", Rel},
+                     {"line", C.Where.Line},
+                     {"column", C.Where.Column},
+                     {"factory", C.Factory},
+                     {"in", C.Enclosing},
+                     {"status", Status},
+                     {"findings", Ids}});
+  }
+
+  Excerpts Source;
+  json Statics = json::array(), Out = json::array();
+  std::map<std::string, unsigned> ByRule;
+  for (size_t I = 0; I < Findings.size(); ++I) {
+    const Finding &F = Findings[I];
+    std::string Rel = relativePath(F.Where.File, Root);
+    countIn(Rel, [&](Counts &N) {
+      N.OpenFindings += !F.Suppressed;
+      N.SuppressedFindings += F.Suppressed;
+      N.Statics += Subject[I] == "static";
+    });
+    if (!F.Suppressed)
+      ++ByRule[F.RuleId];
+    if (Subject[I] == "static")
+      Statics.push_back({{"file", Rel},
+                         {"line", F.Where.Line},
+                         {"column", F.Where.Column},
+                         {"status", F.Suppressed ? "suppressed" : "open"},
+                         {"finding", Prints[I]}});
+    json Chain = json::array();
+    for (const ChainStep &S : F.Chain)
+      Chain.push_back({{"file", relativePath(S.Where.File, Root)},
+                       {"line", S.Where.Line},
+                       {"column", S.Where.Column},
+                       {"message", S.Message}});
+    json X = {{"fingerprint", Prints[I]},
+              {"rule", F.RuleId},
+              {"level", severityName(F.Level)},
+              {"file", Rel},
+              {"line", F.Where.Line},
+              {"column", F.Where.Column},
+              {"endLine", F.Where.EndLine},
+              {"endColumn", F.Where.EndColumn},
+              {"message", F.Message},
+              {"suppressed", F.Suppressed},
+              {"subject", Subject[I]},
+              {"chain", Chain},
+              {"excerpt", Source.around(F.Where.File, F.Where.Line)}};
+    Out.push_back(std::move(X));
+  }
+
+  json Summary = Total.group();
+  Summary["suppressedCallSites"] = Total.SuppressedSites;
+  Summary["suppressedFindings"] = Total.SuppressedFindings;
+  Summary["failedUnits"] = Result.Failures.size();
+  Summary["openFindingsByRule"] = json::object();
+  for (const auto &[Rule, N] : ByRule)
+    Summary["openFindingsByRule"][Rule] = N;
+
+  json ModuleList = json::array(), DirList = json::array();
+  for (const auto &[Name, N] : Modules) {
+    json G = N.group();
+    G["name"] = Name;
+    ModuleList.push_back(std::move(G));
+  }
+  std::vector<std::pair<std::string, Counts>> SortedDirs(Dirs.begin(),
+                                                         Dirs.end());
+  // Open findings first: where the migration work is.
+  std::stable_sort(SortedDirs.begin(), SortedDirs.end(),
+                   [](const auto &A, const auto &B) {
+                     return A.second.OpenFindings > B.second.OpenFindings;
+                   });
+  for (const auto &[Path, N] : SortedDirs) {
+    json G = N.group();
+    G["path"] = Path;
+    G["module"] = moduleOf(Path);
+    DirList.push_back(std::move(G));
+  }
+
+  json Failed = json::array();
+  for (const UnitFailure &U : Result.Failures)
+    Failed.push_back(
+        {{"file", relativePath(U.File, Root)}, {"message", U.Message}});
+
+  return {{"format", AuditFormat},
+          {"version", AuditSchemaVersion},
+          {"tool", {{"name", "factoryguard"}, {"version", Opts.ToolVersion}}},
+          {"sourceRoot", Root},
+          {"summary", Summary},
+          {"modules", ModuleList},
+          {"directories", DirList},
+          {"callSites", Sites},
+          {"statics", Statics},
+          {"findings", Out},
+          {"failedUnits", Failed}};
+}
+
+llvm::Expected<json> readPreviousAudit(llvm::StringRef Path) {
+  auto Buf = readRegularFile(Path);
+  if (!Buf)
+    return compareError(Path,
+                        "cannot read it: " + llvm::toString(Buf.takeError()));
+  llvm::StringRef Text = (*Buf)->getBuffer();
+  // llvm::json says where the text stops being JSON: "[3:5, byte=20]: ...".
+  if (llvm::Expected<llvm::json::Value> V = llvm::json::parse(Text); !V) {
+    std::string Why = llvm::toString(V.takeError());
+    llvm::StringRef W = Why;
+    if (W.consume_front("[")) {
+      auto [LineCol, Rest] = W.split(", byte=");
+      auto [Line, Col] = LineCol.split(':');
+      Rest = Rest.split("]: ").second;
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     Path + ":" + Line + ":" + Col +
+                                         ": not valid JSON: " + Rest +
+                                         " (given with --compare)");
+    }
+    return compareError(Path, "not valid JSON: " + Why);
+  }
+  json Doc = json::parse(Text.begin(), Text.end(), nullptr,
+                         /*allow_exceptions=*/false);
+  if (Doc.is_discarded() || !Doc.is_object())
+    return compareError(Path, "not a factoryguard audit (not a JSON object)");
+  auto Format = Doc.find("format");
+  if (Format == Doc.end() || *Format != AuditFormat)
+    return compareError(Path, "not a factoryguard audit (no \"format\": \"" +
+                                  llvm::Twine(AuditFormat) +
+                                  "\"); give the file an earlier "
+                                  "'factoryguard audit --json' wrote");
+  auto Version = Doc.find("version");
+  if (Version == Doc.end() || !Version->is_number_integer())
+    return compareError(Path, "no integer \"version\"");
+  if (*Version != AuditSchemaVersion)
+    return compareError(Path, "audit schema version " + Version->dump() +
+                                  ", this factoryguard reads version " +
+                                  std::to_string(AuditSchemaVersion));
+  auto Summary = Doc.find("summary");
+  if (Summary == Doc.end() || !Summary->is_object())
+    return compareError(Path, "no \"summary\" object");
+  for (const char *Key : {"callSites", "compliantCallSites", "openFindings",
+                          "staticsHoldingManager"}) {
+    auto K = Summary->find(Key);
+    if (K == Summary->end() || !K->is_number_unsigned())
+      return compareError(Path, "\"summary\" has no count \"" +
+                                    llvm::Twine(Key) + "\"");
+  }
+  auto Found = Doc.find("findings");
+  if (Found == Doc.end() || !Found->is_array())
+    return compareError(Path, "no \"findings\" array");
+  for (size_t I = 0; I < Found->size(); ++I) {
+    const json &F = (*Found)[I];
+    bool Ok = F.is_object();
+    for (const char *Key : {"fingerprint", "rule", "file", "message"})
+      Ok = Ok && F.contains(Key) && F[Key].is_string();
+    Ok = Ok && F.contains("line") && F["line"].is_number_unsigned() &&
+         F.contains("suppressed") && F["suppressed"].is_boolean();
+    if (!Ok)
+      return compareError(Path, "findings[" + llvm::Twine(I) +
+                                    "] lacks fingerprint, rule, file, line, "
+                                    "message or suppressed");
+  }
+  return Doc;
+}
+
+void compareWithPrevious(json &Audit, const json &Previous) {
+  std::set<std::string> OpenNow, OpenThen;
+  for (const json &F : Audit["findings"])
+    if (!F["suppressed"].get<bool>())
+      OpenNow.insert(F["fingerprint"].get<std::string>());
+  json Fixed = json::array(), New = json::array();
+  for (const json &F : Previous["findings"]) {
+    if (F["suppressed"].get<bool>())
+      continue;
+    std::string Print = F["fingerprint"];
+    OpenThen.insert(Print);
+    if (!OpenNow.count(Print))
+      Fixed.push_back({{"fingerprint", Print},
+                       {"rule", F["rule"]},
+                       {"file", F["file"]},
+                       {"line", F["line"]},
+                       {"message", F["message"]}});
+  }
+  for (const json &F : Audit["findings"])
+    if (!F["suppressed"].get<bool>() && !OpenThen.count(F["fingerprint"]))
+      New.push_back(F["fingerprint"]);
+  const json &S = Previous["summary"];
+  Audit["comparison"] = {
+      {"previousSummary",
+       {{"callSites", S["callSites"]},
+        {"compliantCallSites", S["compliantCallSites"]},
+        {"openFindings", S["openFindings"]},
+        {"staticsHoldingManager", S["staticsHoldingManager"]}}},
+      {"fixed", Fixed},
+      {"new", New}};
+}
+
+std::string auditSummaryLine(const json &Audit) {
+  const json &S = Audit["summary"];
+  std::string Out = std::to_string(S["compliantCallSites"].get<unsigned>()) +
+                    " of " + std::to_string(S["callSites"].get<unsigned>()) +
+                    " call sites compliant, " +
+                    std::to_string(S["staticsHoldingManager"].get<unsigned>()) +
+                    " static(s) holding a manager, " +
+                    std::to_string(S["openFindings"].get<unsigned>()) +
+                    " open finding(s)";
+  if (Audit.contains("comparison"))
+    Out += "; since the previous audit: " +
+           std::to_string(Audit["comparison"]["fixed"].size()) + " fixed, " +
+           std::to_string(Audit["comparison"]["new"].size()) + " new";
+  return Out;
+}
+
+} // namespace factoryguard

@@ -1,0 +1,210 @@
+//===- AuditCommand.cpp - `factoryguard audit` (SPEC §8) ------------------===//
+#include "Audit.h"
+
+#include "Config.h"
+#include "Fingerprint.h"
+#include "Output.h"
+#include "TextReporter.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <set>
+
+namespace factoryguard {
+
+namespace {
+
+const char *AuditUsage =
+    R"(USAGE: factoryguard audit [options] [<file-or-directory>...] [-- <compiler flags>]
+
+"Is the migration done?": every factory call site (compliant, or a finding
+by rule and why) and every static variable holding a manager, counted per
+directory and per top-level module, with "N of M call sites compliant".
+
+OPTIONS:
+  -p <dir>                 directory holding compile_commands.json (as for
+                           factoryguard itself)
+  -o <file>                the HTML report (one self-contained file); default
+                           standard output, unless only --json is given
+  --json <file>            the audit as JSON (schema: docs/audit-schema.json)
+  --compare <json>         an earlier audit (--json): list what was fixed and
+                           what is new since
+  --config <file>          configuration file instead of .factoryguard.yaml
+                           discovery
+  --source-root <dir>      paths are shown relative to it and modules are its
+                           top-level directories (default: the git top level,
+                           else the working directory)
+  -j <n>                   translation units analyzed in parallel
+  --unit-errors fail|report
+                           a unit that cannot be analyzed is listed in the
+                           report either way; with fail (the default) it makes
+                           the exit status 3
+  --extra-arg <arg>, --extra-arg-before <arg>
+  --help
+
+EXIT STATUS: 0 the audit is written (findings do not change it); 2 usage,
+configuration or --compare error, or a report that could not be written
+(nothing is written on a --compare error); 3 a translation unit could not be
+analyzed (with --unit-errors fail; the report is still written).
+)";
+
+int auditError(const std::string &Msg) {
+  llvm::errs() << "factoryguard audit: error: " << Msg << "\n";
+  return 2;
+}
+
+int usage(const std::string &Msg) {
+  return auditError(Msg + "\nRun 'factoryguard audit --help' for usage.");
+}
+
+} // namespace
+
+int runAuditCommand(llvm::ArrayRef<std::string> Args) {
+  DriverOptions Opts;
+  std::string Html, Json, Compare, SourceRoot, UnitErrors = "fail";
+  bool HtmlGiven = false;
+  for (size_t I = 0; I < Args.size(); ++I) {
+    const std::string &A = Args[I];
+    if (A == "--") {
+      Opts.HasFixedArgs = true;
+      Opts.FixedArgs.assign(Args.begin() + I + 1, Args.end());
+      break;
+    }
+    std::string Name = A, Value;
+    bool HasValue = false;
+    if (A.rfind("--", 0) == 0 && A.find('=') != std::string::npos) {
+      Name = A.substr(0, A.find('='));
+      Value = A.substr(A.find('=') + 1);
+      HasValue = true;
+    } else if ((A.rfind("-p", 0) == 0 || A.rfind("-j", 0) == 0 ||
+                A.rfind("-o", 0) == 0) &&
+               A.size() > 2 && A[1] != '-') {
+      Name = A.substr(0, 2);
+      Value = A.substr(2);
+      HasValue = true;
+    }
+    static const std::set<std::string> WithValue = {
+        "-p",          "-o",
+        "--json",      "--compare",
+        "--config",    "--source-root",
+        "-j",          "--unit-errors",
+        "--extra-arg", "--extra-arg-before"};
+    if (WithValue.count(Name)) {
+      if (!HasValue) {
+        if (I + 1 >= Args.size())
+          return usage("option '" + Name + "' needs a value");
+        Value = Args[++I];
+      }
+      if (Value.empty() && Name != "--extra-arg" &&
+          Name != "--extra-arg-before")
+        return usage("option '" + Name + "' needs a non-empty value");
+    }
+    if (Name == "--help" || Name == "-h") {
+      llvm::outs() << AuditUsage;
+      return 0;
+    } else if (Name == "-p") {
+      Opts.BuildPath = Value;
+    } else if (Name == "-o") {
+      Html = Value;
+      HtmlGiven = true;
+    } else if (Name == "--json") {
+      Json = Value;
+    } else if (Name == "--compare") {
+      Compare = Value;
+    } else if (Name == "--config") {
+      Opts.ConfigFile = Value;
+    } else if (Name == "--source-root") {
+      SourceRoot = Value;
+    } else if (Name == "-j") {
+      char *End = nullptr;
+      long N = std::strtol(Value.c_str(), &End, 10);
+      if (*End || N < 1 || N > 1024)
+        return usage("-j takes a number from 1 to 1024, not '" + Value + "'");
+      Opts.Jobs = static_cast<unsigned>(N);
+    } else if (Name == "--unit-errors") {
+      if (Value != "fail" && Value != "report")
+        return usage("--unit-errors takes fail or report, not '" + Value + "'");
+      UnitErrors = Value;
+    } else if (Name == "--extra-arg") {
+      Opts.ExtraArgs.push_back(Value);
+    } else if (Name == "--extra-arg-before") {
+      Opts.ExtraArgsBefore.push_back(Value);
+    } else if (!A.empty() && A[0] == '-' && A != "-") {
+      return usage("unknown option '" + A + "'");
+    } else {
+      Opts.Inputs.push_back(A);
+    }
+  }
+  // Without -o the HTML goes to standard output, unless only JSON is asked.
+  bool WriteHtml = HtmlGiven || Json.empty();
+  if (!HtmlGiven)
+    Html = "-";
+  if (WriteHtml && !Json.empty() && normalizePath(Html) == normalizePath(Json))
+    return usage("-o and --json name the same file '" + Html + "'");
+
+  // The earlier audit first: a bad one stops the run before anything is
+  // analyzed or written.
+  std::optional<nlohmann::json> Previous;
+  if (!Compare.empty()) {
+    auto P = readPreviousAudit(Compare);
+    if (!P)
+      return auditError(llvm::toString(P.takeError()));
+    Previous = std::move(*P);
+  }
+
+  auto ResultOrErr = runAnalysis(Opts, llvm::errs());
+  if (!ResultOrErr)
+    return auditError(llvm::toString(ResultOrErr.takeError()));
+  DriverResult &Result = *ResultOrErr;
+  for (const UnitFailure &F : Result.Failures)
+    llvm::errs() << displayPath(F.File) << ": error: " << F.Message << "\n";
+  bool ConfigError = false;
+  for (const ConfigDiagnostic &D : Result.ConfigDiagnostics) {
+    llvm::errs() << D.Text << "\n";
+    ConfigError = ConfigError || D.IsError;
+  }
+
+  AuditOptions AO;
+  AO.SourceRoot =
+      SourceRoot.empty() ? defaultSourceRoot() : normalizePath(SourceRoot);
+  AO.ToolVersion = FACTORYGUARD_VERSION;
+  nlohmann::json Audit = buildAudit(Result, AO);
+  if (Previous)
+    compareWithPrevious(Audit, *Previous);
+
+  // Never replace a source, the database, or (with --json) the audit being
+  // compared with as the HTML.
+  std::vector<std::string> Inputs = Result.Units;
+  for (const Finding &F : Result.Findings)
+    Inputs.push_back(F.Where.File);
+  for (const auto &[Option, Path] :
+       {std::pair<const char *, std::string>{"-o", WriteHtml ? Html : ""},
+        {"--json", Json}})
+    if (!Path.empty() && Path != "-")
+      if (auto Err =
+              refuseInputTarget(Option, Path, Inputs, Result.DatabaseFile))
+        return auditError(llvm::toString(std::move(Err)));
+
+  if (WriteHtml) {
+    std::string Text = renderAuditHtml(Audit);
+    if (auto Err =
+            writeOutput(Html, [&](llvm::raw_ostream &OS) { OS << Text; }))
+      return auditError(llvm::toString(std::move(Err)));
+  }
+  if (!Json.empty()) {
+    // Source text need not be UTF-8: never throw on it.
+    std::string Text =
+        Audit.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+        "\n";
+    if (auto Err =
+            writeOutput(Json, [&](llvm::raw_ostream &OS) { OS << Text; }))
+      return auditError(llvm::toString(std::move(Err)));
+  }
+  llvm::errs() << "factoryguard audit: " << auditSummaryLine(Audit) << "\n";
+  if (ConfigError)
+    return 2;
+  if (!Result.Failures.empty() && UnitErrors == "fail")
+    return 3;
+  return 0;
+}
+
+} // namespace factoryguard
