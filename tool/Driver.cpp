@@ -132,7 +132,8 @@ void crashForTest(TestCrash Kind) {
 /// The consumer: one Analysis per unit, run once the AST is complete.
 class AnalysisConsumer : public ASTConsumer {
 public:
-  AnalysisConsumer(Analysis &A, TestCrash Crash) : A(A), Crash(Crash) {}
+  AnalysisConsumer(Analysis &A, TestCrash Crash, const SourceManager *SkipIn)
+      : A(A), Crash(Crash), SkipIn(SkipIn) {}
   void HandleTranslationUnit(ASTContext &Ctx) override {
     if (Ctx.getDiagnostics().hasUnrecoverableErrorOccurred())
       return;
@@ -140,31 +141,49 @@ public:
       crashForTest(Crash);
     A.run(Ctx);
   }
-
-private:
-  Analysis &A;
-  TestCrash Crash;
-};
-
-class AnalysisAction : public ASTFrontendAction {
-public:
-  AnalysisAction(Analysis &A, TestCrash Crash) : A(A), Crash(Crash) {}
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
-                                                 llvm::StringRef) override {
-    return std::make_unique<AnalysisConsumer>(A, Crash);
+  /// SPEC §7: code in system headers cannot hold a finding and the
+  /// traversal never enters it (userTopLevelDecls), so the bodies of
+  /// functions declared there are not parsed. Sema asks only for bodies it
+  /// can do without: it keeps constexpr functions and deduced return types.
+  bool shouldSkipFunctionBody(Decl *D) override {
+    if (!SkipIn)
+      return false;
+    return SkipIn->isInSystemHeader(SkipIn->getExpansionLoc(D->getLocation()));
   }
 
 private:
   Analysis &A;
   TestCrash Crash;
+  const SourceManager *SkipIn; // null: --full-parse
+};
+
+class AnalysisAction : public ASTFrontendAction {
+public:
+  AnalysisAction(Analysis &A, TestCrash Crash, bool SkipSystemBodies)
+      : A(A), Crash(Crash), SkipSystemBodies(SkipSystemBodies) {}
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 llvm::StringRef) override {
+    // ParseAST reads the flag after the consumer is made; without it the
+    // parser never asks shouldSkipFunctionBody.
+    CI.getFrontendOpts().SkipFunctionBodies = SkipSystemBodies;
+    return std::make_unique<AnalysisConsumer>(
+        A, Crash, SkipSystemBodies ? &CI.getSourceManager() : nullptr);
+  }
+
+private:
+  Analysis &A;
+  TestCrash Crash;
+  bool SkipSystemBodies;
 };
 
 class ActionFactory : public FrontendActionFactory {
 public:
-  ActionFactory(Analysis &A, TestCrash Crash, llvm::raw_ostream &Verbose)
-      : A(A), Crash(Crash), Verbose(Verbose) {}
+  ActionFactory(Analysis &A, TestCrash Crash, bool SkipSystemBodies,
+                llvm::raw_ostream &Verbose)
+      : A(A), Crash(Crash), SkipSystemBodies(SkipSystemBodies),
+        Verbose(Verbose) {}
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<AnalysisAction>(A, Crash);
+    return std::make_unique<AnalysisAction>(A, Crash, SkipSystemBodies);
   }
   /// FrontendActionFactory::runInvocation, except that the compiler's
   /// "N errors generated." goes with the unit's other diagnostics instead of
@@ -190,6 +209,7 @@ public:
 private:
   Analysis &A;
   TestCrash Crash;
+  bool SkipSystemBodies;
   llvm::raw_ostream &Verbose;
 };
 
@@ -291,7 +311,7 @@ UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
 
   Analysis A(Cfg, Opts.RuleGlobs);
   A.recordConfigMatches(/*CollectAnnotations=*/Opts.ExplainConfig);
-  ActionFactory Factory(A, J.Crash, DiagOS);
+  ActionFactory Factory(A, J.Crash, !Opts.FullParse, DiagOS);
   int RC = Tool.run(&Factory);
   R.Findings = A.takeFindings();
   R.Facts = A.takeFacts();

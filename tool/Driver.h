@@ -23,6 +23,7 @@ struct DriverOptions {
   std::vector<std::string> FixedArgs;
   bool StrictConfig = false;         // --strict-config: unmatched entries are errors
   bool ExplainConfig = false;        // --explain-config: fill ConfigExplanation
+  bool FullParse = false;            // --full-parse: parse system-header bodies too
 };
 
 struct UnitFailure {

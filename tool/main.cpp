@@ -61,6 +61,9 @@ OPTIONS:
                            a unit that cannot be analyzed (compile errors, a
                            missing file, a crash) is listed either way; with
                            fail (the default) it makes the exit status 3
+  --full-parse             also parse the bodies of functions declared in
+                           system headers (skipped by default: they cannot
+                           hold a finding; the findings are the same)
   --extra-arg <arg>        append a compiler argument
   --extra-arg-before <arg> prepend a compiler argument
   --source-root <dir>      root that SARIF URIs are relative to (default: the
@@ -219,6 +222,8 @@ int main(int argc, char **argv) {
         return usageError("--unit-errors takes fail or report, not '" + Value +
                           "'");
       UnitErrors = Value;
+    } else if (Name == "--full-parse") {
+      Opts.FullParse = true;
     } else if (Name == "--extra-arg") {
       Opts.ExtraArgs.push_back(Value);
     } else if (Name == "--extra-arg-before") {
