@@ -166,6 +166,11 @@ def load_tus(build, src, dbdir):
 
 
 # --------------------------------------------------------------- rows
+# The header the "one header edited" row touches, relative to the source
+# tree: one that a few units include, not all of them.
+HEADER_EDIT = {"leveldb": "db/log_writer.h", "spdlog": "include/spdlog/sinks/rotating_file_sink.h",
+               "fmtlib": "include/fmt/chrono.h"}
+
 def rows_for(tus, dbdir, cfg, fg, plugin):
     files = [t["file"] for t in tus]
     cwd = dbdir
@@ -187,11 +192,29 @@ def rows_for(tus, dbdir, cfg, fg, plugin):
     else:
         plug["skip"] = "pending: %s did not exist when the run started" % plugin
     rows.append(plug)
-    for j in (1, 2):
-        r = {"id": "fg-j%d" % j, "label": "factoryguard -j%d" % j, "ok": (0, 1)}
+    # SPEC §7 rows. "cold": an empty cache directory before each run (the
+    # default behaviour on a first run: system bodies skipped, results
+    # written); "full": the same with --full-parse; "warm": the cache the
+    # -j1 cold row just filled, nothing changed; "header": that cache after
+    # a comment is appended to one header (restored after the run), so only
+    # the units that include it are analyzed again.
+    cache = os.path.join(os.path.dirname(ARGS.results), "cache")
+    base = lambda j: [fg, "-p", dbdir, "-j%d" % j, "--config", cfg]
+    specs = [
+        ("fg-j1", "factoryguard -j1, cold cache", base(1), "cold-j1", True),
+        ("fg-j2", "factoryguard -j2, cold cache", base(2), "cold-j2", True),
+        ("fg-full", "factoryguard -j1 --full-parse, cold cache", base(1) + ["--full-parse"],
+         "cold-full", True),
+        ("fg-warm", "factoryguard -j1, warm cache (nothing changed)", base(1), "cold-j1", False),
+    ]
+    if HEADER_EDIT.get(ARGS.current_corpus):
+        specs.append(("fg-header", "factoryguard -j1, warm cache, %s edited"
+                      % HEADER_EDIT[ARGS.current_corpus], base(1), "cold-j1", False))
+    for rid, label, argv, cdir, fresh in specs:
+        r = {"id": rid, "label": label, "ok": (0, 1), "cache": os.path.join(cache, cdir),
+             "fresh_cache": fresh}
         if ARGS.have["factoryguard"]:
-            r["commands"] = [{"argv": [fg, "-p", dbdir, "-j%d" % j, "--config", cfg] + files,
-                              "cwd": cwd}]
+            r["commands"] = [{"argv": argv + ["--cache-dir", r["cache"]] + files, "cwd": cwd}]
         else:
             r["skip"] = "pending: %s did not exist when the run started" % fg
         rows.append(r)
@@ -233,6 +256,7 @@ def run_corpus(name, src, build, cfg, args, tmpdir):
         load0, idle0 * 100, "  (other processes are running: wall times may be inflated; "
         "compare CPU times, use --wait-idle, or rerun when the machine is idle)"
         if idle0 < 0.9 else ""))
+    args.current_corpus = name
     rows = rows_for(tus, dbdir, cfg, args.factoryguard, args.plugin)
     results = {r["id"]: [] for r in rows}
     failures = []
@@ -241,7 +265,21 @@ def run_corpus(name, src, build, cfg, args, tmpdir):
             if "skip" in r:
                 continue
             log = os.path.join(logdir, "%s.run%d.log" % (r["id"], i + 1))
-            m = measure(r["commands"], log, tmpdir)
+            if r.get("fresh_cache"):
+                shutil.rmtree(r["cache"], ignore_errors=True)
+            edited = None
+            if r["id"] == "fg-header":
+                edited = os.path.join(src, HEADER_EDIT[name])
+                with open(edited) as f:
+                    original = f.read()
+                with open(edited, "a") as f:
+                    f.write("\n// ci/bench: edited for run %d at %f\n" % (i + 1, time.time()))
+            try:
+                m = measure(r["commands"], log, tmpdir)
+            finally:
+                if edited:
+                    with open(edited, "w") as f:
+                        f.write(original)
             bad = [(c, p["rc"]) for c, p in zip(r["commands"], m["per"]) if p["rc"] not in r["ok"]]
             for c, rc in bad:
                 failures.append("%s run %d: exit %d: %s (log %s)" % (
@@ -265,8 +303,8 @@ def run_corpus(name, src, build, cfg, args, tmpdir):
             b = measure([{"argv": syntax_only_argv(big_tu["argv"]), "cwd": big_tu["directory"]}],
                         os.path.join(logdir, "largest-baseline.run%d.log" % (i + 1)), tmpdir)
             flog = os.path.join(logdir, "largest-fg.run%d.log" % (i + 1))
-            f = measure([{"argv": [args.factoryguard, "-p", dbdir, "-j1", "--config", cfg,
-                                   big_tu["file"]], "cwd": dbdir}], flog, tmpdir)
+            f = measure([{"argv": [args.factoryguard, "-p", dbdir, "-j1", "--no-cache",
+                                   "--config", cfg, big_tu["file"]], "cwd": dbdir}], flog, tmpdir)
             if f["per"][0]["rc"] not in (0, 1):
                 failures.append("factoryguard -j1 on the largest TU run %d: exit %d (log %s)"
                                 % (i + 1, f["per"][0]["rc"], os.path.relpath(flog)))

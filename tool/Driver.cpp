@@ -2,6 +2,7 @@
 #include "Driver.h"
 
 #include "Analysis.h"
+#include "Cache.h"
 #include "CallGraph.h"
 #include "CompileDatabase.h"
 #include "Config.h"
@@ -29,6 +30,7 @@
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/thread.h"
+#include "llvm/Support/xxhash.h"
 
 #include <algorithm>
 #include <csignal>
@@ -132,7 +134,8 @@ void crashForTest(TestCrash Kind) {
 /// The consumer: one Analysis per unit, run once the AST is complete.
 class AnalysisConsumer : public ASTConsumer {
 public:
-  AnalysisConsumer(Analysis &A, TestCrash Crash) : A(A), Crash(Crash) {}
+  AnalysisConsumer(Analysis &A, TestCrash Crash, const SourceManager *SkipIn)
+      : A(A), Crash(Crash), SkipIn(SkipIn) {}
   void HandleTranslationUnit(ASTContext &Ctx) override {
     if (Ctx.getDiagnostics().hasUnrecoverableErrorOccurred())
       return;
@@ -140,31 +143,49 @@ public:
       crashForTest(Crash);
     A.run(Ctx);
   }
-
-private:
-  Analysis &A;
-  TestCrash Crash;
-};
-
-class AnalysisAction : public ASTFrontendAction {
-public:
-  AnalysisAction(Analysis &A, TestCrash Crash) : A(A), Crash(Crash) {}
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
-                                                 llvm::StringRef) override {
-    return std::make_unique<AnalysisConsumer>(A, Crash);
+  /// SPEC §7: code in system headers cannot hold a finding and the
+  /// traversal never enters it (userTopLevelDecls), so the bodies of
+  /// functions declared there are not parsed. Sema asks only for bodies it
+  /// can do without: it keeps constexpr functions and deduced return types.
+  bool shouldSkipFunctionBody(Decl *D) override {
+    if (!SkipIn)
+      return false;
+    return SkipIn->isInSystemHeader(SkipIn->getExpansionLoc(D->getLocation()));
   }
 
 private:
   Analysis &A;
   TestCrash Crash;
+  const SourceManager *SkipIn; // null: --full-parse
+};
+
+class AnalysisAction : public ASTFrontendAction {
+public:
+  AnalysisAction(Analysis &A, TestCrash Crash, bool SkipSystemBodies)
+      : A(A), Crash(Crash), SkipSystemBodies(SkipSystemBodies) {}
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 llvm::StringRef) override {
+    // ParseAST reads the flag after the consumer is made; without it the
+    // parser never asks shouldSkipFunctionBody.
+    CI.getFrontendOpts().SkipFunctionBodies = SkipSystemBodies;
+    return std::make_unique<AnalysisConsumer>(
+        A, Crash, SkipSystemBodies ? &CI.getSourceManager() : nullptr);
+  }
+
+private:
+  Analysis &A;
+  TestCrash Crash;
+  bool SkipSystemBodies;
 };
 
 class ActionFactory : public FrontendActionFactory {
 public:
-  ActionFactory(Analysis &A, TestCrash Crash, llvm::raw_ostream &Verbose)
-      : A(A), Crash(Crash), Verbose(Verbose) {}
+  ActionFactory(Analysis &A, TestCrash Crash, bool SkipSystemBodies,
+                llvm::raw_ostream &Verbose)
+      : A(A), Crash(Crash), SkipSystemBodies(SkipSystemBodies),
+        Verbose(Verbose) {}
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<AnalysisAction>(A, Crash);
+    return std::make_unique<AnalysisAction>(A, Crash, SkipSystemBodies);
   }
   /// FrontendActionFactory::runInvocation, except that the compiler's
   /// "N errors generated." goes with the unit's other diagnostics instead of
@@ -190,6 +211,7 @@ public:
 private:
   Analysis &A;
   TestCrash Crash;
+  bool SkipSystemBodies;
   llvm::raw_ostream &Verbose;
 };
 
@@ -242,6 +264,8 @@ struct UnitResult {
   std::vector<Finding> Findings;
   TUFacts Facts;
   std::vector<CallSite> CallSites;
+  /// What the parse looked at (with a cache: for its entry).
+  std::vector<Dependency> Dependencies;
   bool Failed = false;
   std::string FailMessage;
   std::string Diagnostics;
@@ -275,14 +299,20 @@ std::string whichCommand(const UnitJob &J) {
          std::to_string(J.Count);
 }
 
-/// Parses the unit in this thread and runs every rule on it.
+/// Parses the unit in this thread and runs every rule on it; with Record,
+/// also records every path the parse looked at.
 UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
-                          const DriverOptions &Opts) {
+                          const DriverOptions &Opts, bool Record) {
   UnitResult R;
   OneCommandDatabase DB(J.Command);
-  ClangTool Tool(DB, {J.File}, std::make_shared<PCHContainerOperations>(),
-                 Opts.FileSystem ? Opts.FileSystem
-                                 : llvm::vfs::createPhysicalFileSystem());
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS =
+      Opts.FileSystem ? Opts.FileSystem : llvm::vfs::createPhysicalFileSystem();
+  llvm::IntrusiveRefCntPtr<RecordingFileSystem> Recorder;
+  if (Record) {
+    Recorder = llvm::makeIntrusiveRefCnt<RecordingFileSystem>(FS);
+    FS = Recorder;
+  }
+  ClangTool Tool(DB, {J.File}, std::make_shared<PCHContainerOperations>(), FS);
   Tool.clearArgumentsAdjusters(); // J.Command is adjusted already
   llvm::raw_string_ostream DiagOS(R.Diagnostics);
   auto DiagOpts = llvm::makeIntrusiveRefCnt<DiagnosticOptions>();
@@ -293,12 +323,14 @@ UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
 
   Analysis A(Cfg, Opts.RuleGlobs);
   A.recordConfigMatches(/*CollectAnnotations=*/Opts.ExplainConfig);
-  ActionFactory Factory(A, J.Crash, DiagOS);
+  ActionFactory Factory(A, J.Crash, !Opts.FullParse, DiagOS);
   int RC = Tool.run(&Factory);
   R.Findings = A.takeFindings();
   R.Facts = A.takeFacts();
   R.CallSites = A.takeCallSites();
   R.ConfigMatches = A.takeConfigMatches();
+  if (Recorder)
+    R.Dependencies = Recorder->dependencies();
   if (RC != 0 || Diags.Errors) {
     R.Failed = true;
     R.FailMessage = "translation unit could not be analyzed" + whichCommand(J) +
@@ -374,7 +406,7 @@ constexpr unsigned UnitStackSize = 512u << 20;
 /// (runWithSufficientStackSpace) have no alternate stack; an overflow there
 /// still ends the process.
 UnitResult runUnit(const UnitJob &J, const Config &Cfg,
-                   const DriverOptions &Opts) {
+                   const DriverOptions &Opts, bool Record) {
   UnitResult R;
   bool Ok = true;
   int RetCode = 0;
@@ -382,7 +414,7 @@ UnitResult runUnit(const UnitJob &J, const Config &Cfg,
     AltSignalStack Alt;
     clang::noteBottomOfStack();
     llvm::CrashRecoveryContext CRC;
-    Ok = CRC.RunSafely([&] { R = analyzeCommand(J, Cfg, Opts); });
+    Ok = CRC.RunSafely([&] { R = analyzeCommand(J, Cfg, Opts, Record); });
     RetCode = CRC.RetCode;
   });
   Thread.join();
@@ -404,6 +436,60 @@ UnitResult runUnit(const UnitJob &J, const Config &Cfg,
         "message and, if you can, the file";
   }
   return R;
+}
+
+/// A unit through the cache (SPEC §7): a hit is its stored result, never a
+/// parse; a miss is analyzed and, when it succeeded, stored. Units that
+/// crash on purpose (tests) bypass it.
+UnitResult runUnitCached(const UnitJob &J, const Config &Cfg, uint64_t CfgHash,
+                         const DriverOptions &Opts, UnitCache *Cache) {
+  if (!Cache || J.Crash != TestCrash::None)
+    return runUnit(J, Cfg, Opts, /*Record=*/false);
+  UnitKeyInputs In;
+  In.CommandLine = J.Command.CommandLine;
+  In.Directory = J.Command.Directory;
+  In.File = J.Command.Filename;
+  In.ConfigPath = Cfg.SourceFile;
+  In.ConfigHash = CfgHash;
+  In.RuleGlobs = Opts.RuleGlobs;
+  In.FullParse = Opts.FullParse;
+  std::string Key = Cache->keyFor(In);
+  UnitResult R;
+  if (std::optional<CachedUnit> Hit = Cache->lookup(Key, Cfg)) {
+    R.Findings = std::move(Hit->Findings);
+    R.Facts = std::move(Hit->Facts);
+    R.ConfigMatches = std::move(Hit->Matches);
+    return R;
+  }
+  R = runUnit(J, Cfg, Opts, /*Record=*/true);
+  if (!R.Failed) {
+    CachedUnit U;
+    U.Findings = R.Findings;
+    U.Facts = R.Facts;
+    U.Matches = std::move(R.ConfigMatches);
+    Cache->store(Key, U, R.Dependencies, Cfg);
+    R.ConfigMatches = std::move(U.Matches);
+  }
+  return R;
+}
+
+/// The cache of this run, or null (--no-cache, --explain-config, no
+/// database and no --cache-dir, or a directory that cannot be used).
+std::unique_ptr<UnitCache> openCache(const DriverOptions &Opts,
+                                     const std::string &DatabaseFile,
+                                     llvm::raw_ostream &Diag) {
+  // An editor's unsaved buffers (Opts.FileSystem) are not what is on disk.
+  if (Opts.NoCache || Opts.ExplainConfig || Opts.FileSystem)
+    return nullptr;
+  std::string Dir = Opts.CacheDir;
+  if (Dir.empty() && !DatabaseFile.empty())
+    Dir = UnitCache::defaultDirFor(DatabaseFile);
+  if (Dir.empty())
+    return nullptr;
+  return UnitCache::open(normalizePath(Dir),
+                         Opts.CacheMaxBytes ? Opts.CacheMaxBytes
+                                            : UnitCache::DefaultMaxBytes,
+                         Diag);
 }
 
 /// SPEC §3 after the run: every configuration file some analyzed unit
@@ -486,6 +572,7 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
 
   // Configuration of every unit, before anything is analyzed.
   std::map<std::string, std::unique_ptr<Config>> Configs; // by file
+  std::map<const Config *, uint64_t> ConfigHash;          // their content
   std::vector<const Config *> UnitConfig;
   static const Config Empty;
   for (const std::string &U : Result.Units) {
@@ -501,6 +588,13 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
       if (!C)
         return C.takeError();
       It = Configs.emplace(CfgPath, std::make_unique<Config>(std::move(*C))).first;
+      // The cache key holds the content: the same bytes loadConfigFile
+      // just read, unless the file changed in between (then the entry is
+      // keyed on the newer content and the next run misses).
+      if (auto Buf = readRegularFile(CfgPath))
+        ConfigHash[It->second.get()] = llvm::xxh3_64bits((*Buf)->getBuffer());
+      else
+        llvm::consumeError(Buf.takeError());
     }
     UnitConfig.push_back(It->second.get());
   }
@@ -557,12 +651,21 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     }
   }
 
+  std::unique_ptr<UnitCache> Cache =
+      openCache(Opts, Result.DatabaseFile, Diag);
+  auto Run = [&](size_t I) {
+    const Config *Cfg = UnitConfig[Jobs[I].FileIndex];
+    auto H = ConfigHash.find(Cfg);
+    return runUnitCached(Jobs[I], *Cfg, H == ConfigHash.end() ? 0 : H->second,
+                         Opts, Cache.get());
+  };
+
   // Every unit, in parallel; results are merged in unit order.
   std::vector<UnitResult> Results(Jobs.size());
   unsigned Threads = Opts.Jobs ? Opts.Jobs : llvm::hardware_concurrency().compute_thread_count();
   if (Threads <= 1 || Jobs.size() <= 1) {
     for (size_t I = 0; I < Jobs.size(); ++I)
-      Results[I] = runUnit(Jobs[I], *UnitConfig[Jobs[I].FileIndex], Opts);
+      Results[I] = Run(I);
   } else {
     // Longest units first (file size as the estimate), so that the last
     // unit to start is a short one and the workers finish together; results
@@ -577,10 +680,12 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
                      [](const auto &A, const auto &B) { return A.first > B.first; });
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Threads));
     for (const auto &[Size, I] : Order)
-      Pool.async([&, I = I] {
-        Results[I] = runUnit(Jobs[I], *UnitConfig[Jobs[I].FileIndex], Opts);
-      });
+      Pool.async([&, I = I] { Results[I] = Run(I); });
     Pool.wait();
+  }
+  if (Cache) {
+    Result.CacheDir = Cache->dir();
+    Result.Cache = Cache->finish();
   }
 
   ConfigMatchRecord Matches;

@@ -2,6 +2,7 @@
 #ifndef FACTORYGUARD_DRIVER_H
 #define FACTORYGUARD_DRIVER_H
 
+#include "Cache.h"
 #include "ConfigCheck.h"
 #include "Finding.h"
 #include "llvm/Support/Error.h"
@@ -27,6 +28,12 @@ struct DriverOptions {
   /// What clang and the NOLINT scan read; null = the disk. The language
   /// server passes the editor's unsaved buffers over the disk.
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FileSystem;
+  bool FullParse = false;            // --full-parse: parse system-header bodies too
+  // SPEC §7 cache: default beside compile_commands.json; none without a
+  // database unless --cache-dir names one.
+  bool NoCache = false;              // --no-cache
+  std::string CacheDir;              // --cache-dir
+  uint64_t CacheMaxBytes = 0;        // --cache-max-size; 0 = the default
 };
 
 struct UnitFailure {
@@ -46,6 +53,9 @@ struct DriverResult {
   /// error means exit 2.
   std::vector<ConfigDiagnostic> ConfigDiagnostics;
   std::string ConfigExplanation; // --explain-config: the text to print
+  /// The cache used ("" = none) and what it did.
+  std::string CacheDir;
+  CacheStats Cache;
 };
 
 /// Runs every rule over the selected units: every distinct compile command

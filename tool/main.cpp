@@ -65,6 +65,17 @@ OPTIONS:
                            a unit that cannot be analyzed (compile errors, a
                            missing file, a crash) is listed either way; with
                            fail (the default) it makes the exit status 3
+  --full-parse             also parse the bodies of functions declared in
+                           system headers (skipped by default: they cannot
+                           hold a finding; the findings are the same)
+  --cache-dir <dir>        where results per unit are cached (default:
+                           .factoryguard-cache beside compile_commands.json;
+                           without a database, no cache unless given)
+  --no-cache               neither read nor write the cache
+  --cache-stats            after the run, print the cache's hits, misses,
+                           entries and bytes on standard error
+  --cache-max-size <n>     bound the cache (bytes, or with K, M, G suffix;
+                           default 1G): least recently used entries go first
   --extra-arg <arg>        append a compiler argument
   --extra-arg-before <arg> prepend a compiler argument
   --source-root <dir>      root that SARIF URIs are relative to (default: the
@@ -91,6 +102,28 @@ int usageError(const std::string &Msg) {
   return 2;
 }
 
+/// "4096", "64K", "512M", "1G" (powers of 1024; "KB"/"KiB" spellings too).
+bool parseSize(llvm::StringRef Text, uint64_t &Out) {
+  llvm::StringRef Num = Text.take_while([](char C) { return C >= '0' && C <= '9'; });
+  llvm::StringRef Unit = Text.drop_front(Num.size()).lower();
+  uint64_t N;
+  if (Num.empty() || Num.getAsInteger(10, N))
+    return false;
+  static const std::pair<const char *, unsigned> Units[] = {
+      {"", 0},    {"b", 0},    {"k", 10},   {"kb", 10}, {"kib", 10},
+      {"m", 20},  {"mb", 20},  {"mib", 20}, {"g", 30},  {"gb", 30},
+      {"gib", 30}};
+  std::string U = Unit.str();
+  for (const auto &[Name, Shift] : Units)
+    if (U == Name) {
+      if (N == 0 || (Shift && N > (UINT64_MAX >> Shift)))
+        return false;
+      Out = N << Shift;
+      return true;
+    }
+  return false;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -108,6 +141,7 @@ int main(int argc, char **argv) {
   bool Fix = false;
   std::string ExplainFile; // --explain-config
   bool Explain = false;
+  bool CacheStatsWanted = false;
 
   std::vector<std::string> Args(argv + 1, argv + argc);
   for (size_t I = 0; I < Args.size(); ++I) {
@@ -142,12 +176,14 @@ int main(int argc, char **argv) {
     static const std::set<std::string> WithValue = {
         "-p", "--config", "--format", "-o", "--rules", "--export-fixes",
         "--baseline", "-j", "--fail-on", "--extra-arg", "--extra-arg-before",
-        "--source-root", "--category", "--explain", "--unit-errors"};
+        "--source-root", "--category", "--explain", "--unit-errors",
+        "--cache-dir", "--cache-max-size"};
     if (WithValue.count(Name) && !TakeValue())
       return usageError("option '" + Name + "' needs a value");
     // An empty path would silently mean "none" (discovery, standard output).
     static const std::set<std::string> WithPath = {
-        "-p", "--config", "-o", "--export-fixes", "--baseline", "--source-root"};
+        "-p", "--config", "-o", "--export-fixes", "--baseline", "--source-root",
+        "--cache-dir"};
     if (WithPath.count(Name) && Value.empty())
       return usageError("option '" + Name + "' needs a non-empty path");
     if (Name == "--explain-config" && !TakeValue())
@@ -210,6 +246,18 @@ int main(int argc, char **argv) {
         return usageError("--unit-errors takes fail or report, not '" + Value +
                           "'");
       UnitErrors = Value;
+    } else if (Name == "--no-cache") {
+      Opts.NoCache = true;
+    } else if (Name == "--cache-dir") {
+      Opts.CacheDir = Value;
+    } else if (Name == "--cache-stats") {
+      CacheStatsWanted = true;
+    } else if (Name == "--cache-max-size") {
+      if (!parseSize(Value, Opts.CacheMaxBytes))
+        return usageError("--cache-max-size takes a size in bytes, optionally "
+                          "with a K, M or G suffix, not '" + Value + "'");
+    } else if (Name == "--full-parse") {
+      Opts.FullParse = true;
     } else if (Name == "--extra-arg") {
       Opts.ExtraArgs.push_back(Value);
     } else if (Name == "--extra-arg-before") {
@@ -263,6 +311,15 @@ int main(int argc, char **argv) {
     return 2;
   }
   DriverResult &Result = *ResultOrErr;
+  if (CacheStatsWanted) {
+    if (Result.CacheDir.empty())
+      llvm::errs() << "factoryguard: cache: not used\n";
+    else
+      llvm::errs() << "factoryguard: cache " << Result.CacheDir << ": "
+                   << Result.Cache.Hits << " hits, " << Result.Cache.Misses
+                   << " misses, " << Result.Cache.Entries << " entries, "
+                   << Result.Cache.Bytes << " bytes\n";
+  }
   for (const UnitFailure &F : Result.Failures)
     llvm::errs() << displayPath(F.File) << ": error: " << F.Message << "\n";
   bool ConfigError = false; // SPEC §3: validation after the run

@@ -1,0 +1,6 @@
+#include <app/service.h>
+
+int main() {
+  app::helper();
+  app::header_work();
+}

@@ -1,0 +1,747 @@
+//===- Cache.cpp - Content-addressed cache of per-unit results ----------===//
+#include "Cache.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/SHA256.h"
+#include "llvm/Support/xxhash.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace factoryguard {
+
+namespace json = llvm::json;
+
+namespace {
+
+/// Bumped whenever what an entry holds or means changes.
+constexpr llvm::StringLiteral Format = "factoryguard-cache/1";
+constexpr llvm::StringLiteral Extension = ".fgc";
+
+std::string hex64(uint64_t V) { return llvm::utohexstr(V, /*LowerCase=*/true, 16); }
+
+bool parseHex64(llvm::StringRef S, uint64_t &Out) {
+  return S.size() == 16 && !S.getAsInteger(16, Out);
+}
+
+uint64_t hashNames(std::vector<std::string> Names) {
+  std::sort(Names.begin(), Names.end());
+  std::string All;
+  for (const std::string &N : Names)
+    All += N + '\0';
+  return llvm::xxh3_64bits(All);
+}
+
+Dependency::KindT kindOf(const llvm::vfs::Status &S) {
+  if (S.isDirectory())
+    return Dependency::Directory;
+  if (S.isRegularFile())
+    return Dependency::File;
+  return Dependency::Other;
+}
+
+/// A file whose buffer is hashed as clang reads it.
+class RecordingFile : public llvm::vfs::File {
+public:
+  RecordingFile(std::unique_ptr<llvm::vfs::File> F, std::string Path,
+                RecordingFileSystem &FS)
+      : F(std::move(F)), Path(std::move(Path)), FS(FS) {}
+  llvm::ErrorOr<llvm::vfs::Status> status() override { return F->status(); }
+  llvm::ErrorOr<std::string> getName() override { return F->getName(); }
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>>
+  getBuffer(const llvm::Twine &Name, int64_t FileSize, bool RequiresNullTerminator,
+            bool IsVolatile) override {
+    auto B = F->getBuffer(Name, FileSize, RequiresNullTerminator, IsVolatile);
+    if (B)
+      FS.recordRead(Path, llvm::xxh3_64bits((*B)->getBuffer()));
+    return B;
+  }
+  std::error_code close() override { return F->close(); }
+
+private:
+  std::unique_ptr<llvm::vfs::File> F;
+  std::string Path;
+  RecordingFileSystem &FS;
+};
+
+// ---------------------------------------------------------------- JSON
+
+json::Value rangeToJson(const SourceRange &R) {
+  return json::Array{R.File, R.Line, R.Column, R.EndLine, R.EndColumn, R.Offset,
+                     R.Length};
+}
+
+bool rangeFromJson(const json::Value *V, SourceRange &R) {
+  const json::Array *A = V ? V->getAsArray() : nullptr;
+  if (!A || A->size() != 7)
+    return false;
+  auto Str = (*A)[0].getAsString();
+  if (!Str)
+    return false;
+  R.File = Str->str();
+  unsigned *Nums[] = {&R.Line, &R.Column, &R.EndLine, &R.EndColumn, &R.Offset,
+                      &R.Length};
+  for (size_t I = 0; I < 6; ++I) {
+    auto N = (*A)[I + 1].getAsUINT64();
+    if (!N || *N > UINT32_MAX)
+      return false;
+    *Nums[I] = static_cast<unsigned>(*N);
+  }
+  return true;
+}
+
+/// Reads fields of one object, remembering whether any was missing or of
+/// the wrong type: a corrupt entry is a miss, never a half-read result.
+class Reader {
+public:
+  explicit Reader(const json::Value *V) : O(V ? V->getAsObject() : nullptr) {
+    Ok = O != nullptr;
+  }
+  std::string str(llvm::StringRef K) {
+    if (auto S = O ? O->getString(K) : std::nullopt)
+      return S->str();
+    Ok = false;
+    return "";
+  }
+  bool flag(llvm::StringRef K) {
+    if (auto B = O ? O->getBoolean(K) : std::nullopt)
+      return *B;
+    Ok = false;
+    return false;
+  }
+  unsigned num(llvm::StringRef K) {
+    const json::Value *V = O ? O->get(K) : nullptr;
+    if (auto N = V ? V->getAsUINT64() : std::nullopt)
+      if (*N <= UINT32_MAX)
+        return static_cast<unsigned>(*N);
+    Ok = false;
+    return 0;
+  }
+  void range(llvm::StringRef K, SourceRange &R) {
+    if (!rangeFromJson(O ? O->get(K) : nullptr, R))
+      Ok = false;
+  }
+  const json::Array &array(llvm::StringRef K) {
+    static const json::Array None;
+    if (const json::Array *A = O ? O->getArray(K) : nullptr)
+      return *A;
+    Ok = false;
+    return None;
+  }
+  const json::Value *value(llvm::StringRef K) { return O ? O->get(K) : nullptr; }
+  bool Ok;
+
+private:
+  const json::Object *O;
+};
+
+json::Value findingToJson(const Finding &F) {
+  json::Array Notes, Fixes;
+  for (const Note &N : F.Notes)
+    Notes.push_back(json::Object{{"at", rangeToJson(N.Where)}, {"msg", N.Message}});
+  for (const FixIt &X : F.Fixes) {
+    json::Object O{{"at", rangeToJson(X.Where)}, {"text", X.Replacement}};
+    if (X.ContentHash)
+      O["hash"] = hex64(*X.ContentHash);
+    Fixes.push_back(std::move(O));
+  }
+  return json::Object{{"rule", F.RuleId},
+                      {"level", static_cast<int>(F.Level)},
+                      {"at", rangeToJson(F.Where)},
+                      {"msg", F.Message},
+                      {"notes", std::move(Notes)},
+                      {"fixes", std::move(Fixes)},
+                      {"key", F.StableKey},
+                      {"anchor", F.ChainAnchor},
+                      {"unless", F.UnlessInRequestScope}};
+}
+
+bool findingFromJson(const json::Value &V, Finding &F) {
+  Reader R(&V);
+  F.RuleId = R.str("rule");
+  unsigned Level = R.num("level");
+  if (Level > static_cast<unsigned>(Severity::Error))
+    return false;
+  F.Level = static_cast<Severity>(Level);
+  R.range("at", F.Where);
+  F.Message = R.str("msg");
+  for (const json::Value &NV : R.array("notes")) {
+    Reader N(&NV);
+    Note Out;
+    N.range("at", Out.Where);
+    Out.Message = N.str("msg");
+    if (!N.Ok)
+      return false;
+    F.Notes.push_back(std::move(Out));
+  }
+  for (const json::Value &XV : R.array("fixes")) {
+    Reader X(&XV);
+    FixIt Out;
+    X.range("at", Out.Where);
+    Out.Replacement = X.str("text");
+    if (const json::Value *H = X.value("hash")) {
+      uint64_t Hash;
+      auto S = H->getAsString();
+      if (!S || !parseHex64(*S, Hash))
+        return false;
+      Out.ContentHash = Hash;
+    }
+    if (!X.Ok)
+      return false;
+    F.Fixes.push_back(std::move(Out));
+  }
+  F.StableKey = R.str("key");
+  F.ChainAnchor = R.str("anchor");
+  F.UnlessInRequestScope = R.str("unless");
+  return R.Ok;
+}
+
+json::Value factsToJson(const TUFacts &T) {
+  json::Array Nodes, Edges, Taken;
+  for (const GraphNode &N : T.Nodes)
+    Nodes.push_back(json::Object{{"id", N.Id},
+                                 {"name", N.Name},
+                                 {"at", rangeToJson(N.Where)},
+                                 {"ctx", N.HasContext},
+                                 {"root", static_cast<int>(N.Root)},
+                                 {"slocal", N.StaticLocal},
+                                 {"factory", N.Factory},
+                                 {"virtual", N.Virtual},
+                                 {"implicit", N.ImplicitCalls},
+                                 {"lambda", N.Lambda},
+                                 {"definer", N.Definer},
+                                 {"ctxdef", N.ContextAtDefinition}});
+  for (const GraphEdge &E : T.Edges)
+    Edges.push_back(json::Object{{"from", E.From},
+                                 {"to", E.To},
+                                 {"at", rangeToJson(E.Site)},
+                                 {"ctx", E.ContextAtSite}});
+  for (const std::string &A : T.AddressTaken)
+    Taken.push_back(A);
+  return json::Object{{"nodes", std::move(Nodes)},
+                      {"edges", std::move(Edges)},
+                      {"taken", std::move(Taken)}};
+}
+
+bool factsFromJson(const json::Value *V, TUFacts &T) {
+  Reader R(V);
+  for (const json::Value &NV : R.array("nodes")) {
+    Reader N(&NV);
+    GraphNode G;
+    G.Id = N.str("id");
+    G.Name = N.str("name");
+    N.range("at", G.Where);
+    G.HasContext = N.flag("ctx");
+    unsigned Root = N.num("root");
+    if (Root > GraphNode::StaticInit)
+      return false;
+    G.Root = static_cast<GraphNode::RootKind>(Root);
+    G.StaticLocal = N.flag("slocal");
+    G.Factory = N.flag("factory");
+    G.Virtual = N.flag("virtual");
+    G.ImplicitCalls = N.flag("implicit");
+    G.Lambda = N.flag("lambda");
+    G.Definer = N.str("definer");
+    G.ContextAtDefinition = N.flag("ctxdef");
+    if (!N.Ok)
+      return false;
+    T.Nodes.push_back(std::move(G));
+  }
+  for (const json::Value &EV : R.array("edges")) {
+    Reader E(&EV);
+    GraphEdge G;
+    G.From = E.str("from");
+    G.To = E.str("to");
+    E.range("at", G.Site);
+    G.ContextAtSite = E.flag("ctx");
+    if (!E.Ok)
+      return false;
+    T.Edges.push_back(std::move(G));
+  }
+  for (const json::Value &AV : R.array("taken")) {
+    auto S = AV.getAsString();
+    if (!S)
+      return false;
+    T.AddressTaken.push_back(S->str());
+  }
+  return R.Ok;
+}
+
+/// The configuration entries a ConfigMatchRecord may point to, in a fixed
+/// order: an entry is stored as its index.
+std::vector<const NameMatcher *> configEntries(const Config &Cfg) {
+  std::vector<const NameMatcher *> Out;
+  for (const NameList *L : {&Cfg.Contexts, &Cfg.Managers})
+    for (const NameMatcher &M : L->Entries)
+      Out.push_back(&M);
+  for (const FactoryEntry &F : Cfg.Factories)
+    Out.push_back(&F.Name);
+  for (const NameList *L : {&Cfg.Startup, &Cfg.RequestEntries, &Cfg.Exclude})
+    for (const NameMatcher &M : L->Entries)
+      Out.push_back(&M);
+  return Out;
+}
+
+json::Value declToJson(const MatchedDecl &D) {
+  return json::Array{D.Name, D.File, D.Line};
+}
+
+bool declFromJson(const json::Value &V, MatchedDecl &D) {
+  const json::Array *A = V.getAsArray();
+  if (!A || A->size() != 3)
+    return false;
+  auto Name = (*A)[0].getAsString(), File = (*A)[1].getAsString();
+  auto Line = (*A)[2].getAsUINT64();
+  if (!Name || !File || !Line || *Line > UINT32_MAX)
+    return false;
+  D = {Name->str(), File->str(), static_cast<unsigned>(*Line)};
+  return true;
+}
+
+json::Value matchesToJson(const ConfigMatchRecord &M, const Config &Cfg) {
+  std::vector<const NameMatcher *> Entries = configEntries(Cfg);
+  json::Array Matched, Types, Functions, Bad;
+  for (size_t I = 0; I < Entries.size(); ++I) {
+    auto It = M.Matched.find(Entries[I]);
+    if (It == M.Matched.end())
+      continue;
+    json::Array Decls;
+    for (const MatchedDecl &D : It->second.Decls)
+      Decls.push_back(declToJson(D));
+    Matched.push_back(json::Object{
+        {"entry", static_cast<int64_t>(I)}, {"decls", std::move(Decls)},
+        {"more", It->second.More}});
+  }
+  std::vector<std::string> Sorted;
+  for (const auto &S : M.SeenTypes)
+    Sorted.push_back(S.getKey().str());
+  std::sort(Sorted.begin(), Sorted.end());
+  for (std::string &S : Sorted)
+    Types.push_back(std::move(S));
+  Sorted.clear();
+  for (const auto &S : M.SeenFunctions)
+    Sorted.push_back(S.getKey().str());
+  std::sort(Sorted.begin(), Sorted.end());
+  for (std::string &S : Sorted)
+    Functions.push_back(std::move(S));
+  for (const BadContextParam &B : M.BadParams) {
+    int64_t Index = -1;
+    for (size_t I = 0; I < Cfg.Factories.size(); ++I)
+      if (&Cfg.Factories[I] == B.Entry)
+        Index = static_cast<int64_t>(I);
+    Bad.push_back(json::Object{{"factory", Index},
+                               {"fn", declToJson(B.Function)},
+                               {"params", B.NumParams}});
+  }
+  return json::Object{{"matched", std::move(Matched)},
+                      {"types", std::move(Types)},
+                      {"functions", std::move(Functions)},
+                      {"bad", std::move(Bad)}};
+}
+
+bool matchesFromJson(const json::Value *V, const Config &Cfg,
+                     ConfigMatchRecord &M) {
+  std::vector<const NameMatcher *> Entries = configEntries(Cfg);
+  Reader R(V);
+  for (const json::Value &EV : R.array("matched")) {
+    Reader E(&EV);
+    unsigned Index = E.num("entry");
+    bool More = E.flag("more");
+    const json::Array &Decls = E.array("decls");
+    if (!E.Ok || Index >= Entries.size())
+      return false;
+    ConfigMatchRecord::EntryMatches &Out = M.Matched[Entries[Index]];
+    Out.More = More;
+    for (const json::Value &DV : Decls) {
+      MatchedDecl D;
+      if (!declFromJson(DV, D))
+        return false;
+      Out.Decls.insert(std::move(D));
+    }
+  }
+  for (auto [Key, Set] : {std::pair<const char *, llvm::StringSet<> *>{
+                              "types", &M.SeenTypes},
+                          {"functions", &M.SeenFunctions}})
+    for (const json::Value &SV : R.array(Key)) {
+      auto S = SV.getAsString();
+      if (!S)
+        return false;
+      Set->insert(*S);
+    }
+  for (const json::Value &BV : R.array("bad")) {
+    Reader B(&BV);
+    unsigned Index = B.num("factory");
+    BadContextParam Out;
+    Out.NumParams = B.num("params");
+    const json::Value *Fn = B.value("fn");
+    if (!B.Ok || Index >= Cfg.Factories.size() || !Fn ||
+        !declFromJson(*Fn, Out.Function))
+      return false;
+    Out.Entry = &Cfg.Factories[Index];
+    M.BadParams.push_back(std::move(Out));
+  }
+  return R.Ok;
+}
+
+/// The version and the content of the running binary: a rebuilt binary is
+/// another cache.
+std::string toolHash() {
+  std::string Exe = llvm::sys::fs::getMainExecutable(
+      nullptr, reinterpret_cast<void *>(&toolHash));
+  uint64_t Hash = 0;
+  if (auto Buf = llvm::MemoryBuffer::getFile(Exe, /*IsText=*/false,
+                                             /*RequiresNullTerminator=*/false))
+    Hash = llvm::xxh3_64bits((*Buf)->getBuffer());
+  return std::string(FACTORYGUARD_VERSION) + " " + hex64(Hash);
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- recording
+
+Dependency &RecordingFileSystem::entry(const llvm::Twine &Path) {
+  llvm::SmallString<256> Abs;
+  Path.toVector(Abs);
+  makeAbsolute(Abs);
+  Dependency &D = Seen[Abs];
+  if (D.Path.empty())
+    D.Path = std::string(Abs);
+  return D;
+}
+
+void RecordingFileSystem::recordStatus(const llvm::Twine &Path,
+                                       const llvm::ErrorOr<llvm::vfs::Status> &S) {
+  Dependency &D = entry(Path);
+  D.Kind = S ? kindOf(*S) : Dependency::Absent;
+}
+
+llvm::ErrorOr<llvm::vfs::Status>
+RecordingFileSystem::status(const llvm::Twine &Path) {
+  auto S = ProxyFileSystem::status(Path);
+  recordStatus(Path, S);
+  return S;
+}
+
+bool RecordingFileSystem::exists(const llvm::Twine &Path) {
+  return bool(status(Path));
+}
+
+llvm::ErrorOr<std::unique_ptr<llvm::vfs::File>>
+RecordingFileSystem::openFileForRead(const llvm::Twine &Path) {
+  auto F = ProxyFileSystem::openFileForRead(Path);
+  if (!F) {
+    entry(Path).Kind = Dependency::Absent;
+    return F;
+  }
+  Dependency &D = entry(Path);
+  auto S = (*F)->status();
+  D.Kind = S ? kindOf(*S) : Dependency::File;
+  return std::unique_ptr<llvm::vfs::File>(
+      std::make_unique<RecordingFile>(std::move(*F), D.Path, *this));
+}
+
+void RecordingFileSystem::recordRead(const std::string &AbsPath, uint64_t Hash) {
+  Dependency &D = Seen[AbsPath];
+  if (D.Path.empty())
+    D.Path = AbsPath;
+  D.Kind = Dependency::File;
+  D.ContentHash = Hash;
+}
+
+llvm::vfs::directory_iterator
+RecordingFileSystem::dir_begin(const llvm::Twine &Dir, std::error_code &EC) {
+  std::vector<std::string> Names;
+  std::error_code ListEC;
+  for (auto It = ProxyFileSystem::dir_begin(Dir, ListEC), End = decltype(It)();
+       !ListEC && It != End; It.increment(ListEC))
+    Names.push_back(llvm::sys::path::filename(It->path()).str());
+  Dependency &D = entry(Dir);
+  if (ListEC) {
+    D.Kind = Dependency::Absent;
+  } else {
+    D.Kind = Dependency::Directory;
+    D.ListingHash = hashNames(std::move(Names));
+  }
+  return ProxyFileSystem::dir_begin(Dir, EC);
+}
+
+std::vector<Dependency> RecordingFileSystem::dependencies() const {
+  std::vector<Dependency> Out;
+  for (const auto &E : Seen)
+    Out.push_back(E.getValue());
+  std::sort(Out.begin(), Out.end(), [](const Dependency &A, const Dependency &B) {
+    return A.Path < B.Path;
+  });
+  return Out;
+}
+
+// ---------------------------------------------------------------- cache
+
+UnitCache::UnitCache(std::string Dir, uint64_t MaxBytes, llvm::raw_ostream &Warn)
+    : Dir(std::move(Dir)), MaxBytes(MaxBytes), Warn(Warn), ToolHash(toolHash()) {}
+
+std::string UnitCache::defaultDirFor(const std::string &DatabaseFile) {
+  llvm::SmallString<256> P(llvm::sys::path::parent_path(DatabaseFile));
+  llvm::sys::path::append(P, ".factoryguard-cache");
+  return std::string(P);
+}
+
+std::unique_ptr<UnitCache> UnitCache::open(const std::string &Dir,
+                                           uint64_t MaxBytes,
+                                           llvm::raw_ostream &Warn) {
+  auto Unusable = [&](const llvm::Twine &Why) {
+    Warn << "factoryguard: warning: cache directory '" << Dir
+         << "' cannot be used (" << Why << "); analyzing without the cache\n";
+    return nullptr;
+  };
+  if (std::error_code EC = llvm::sys::fs::create_directories(Dir))
+    return Unusable(EC.message());
+  if (!llvm::sys::fs::is_directory(Dir))
+    return Unusable("not a directory");
+  // Writable? A probe file through the same path as every entry.
+  llvm::SmallString<256> Probe;
+  int FD = -1;
+  if (std::error_code EC = llvm::sys::fs::createUniqueFile(
+          Dir + "/probe-%%%%%%%%.tmp", FD, Probe))
+    return Unusable(EC.message());
+  llvm::sys::Process::SafelyCloseFileDescriptor(FD);
+  llvm::sys::fs::remove(Probe);
+  std::string Ignore = Dir + "/.gitignore";
+  if (!llvm::sys::fs::exists(Ignore)) {
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Ignore, EC);
+    if (!EC)
+      OS << "# factoryguard's cache (SPEC §7): never commit it\n*\n";
+  }
+  return std::unique_ptr<UnitCache>(new UnitCache(Dir, MaxBytes, Warn));
+}
+
+std::string UnitCache::keyFor(const UnitKeyInputs &In) const {
+  llvm::SHA256 H;
+  auto Add = [&](llvm::StringRef S) {
+    H.update(std::to_string(S.size()));
+    H.update(":");
+    H.update(S);
+  };
+  Add(Format);
+  Add(ToolHash);
+  Add(In.ConfigPath);
+  Add(hex64(In.ConfigHash));
+  Add(In.RuleGlobs);
+  Add(In.FullParse ? "full-parse" : "skip-system-bodies");
+  Add(In.Directory);
+  Add(In.File);
+  Add(std::to_string(In.CommandLine.size()));
+  for (const std::string &A : In.CommandLine)
+    Add(A);
+  std::array<uint8_t, 32> Digest = H.final();
+  return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(16),
+                     /*LowerCase=*/true);
+}
+
+const Dependency &UnitCache::current(const std::string &Path, bool NeedContent,
+                                     bool NeedListing) {
+  {
+    std::lock_guard<std::mutex> Lock(Mu);
+    auto It = Now.find(Path);
+    if (It != Now.end() && (!NeedContent || It->second.ContentHash ||
+                            It->second.Kind != Dependency::File) &&
+        (!NeedListing || It->second.ListingHash ||
+         It->second.Kind != Dependency::Directory))
+      return It->second;
+  }
+  Dependency D;
+  D.Path = Path;
+  llvm::sys::fs::file_status St;
+  if (llvm::sys::fs::status(Path, St) || !llvm::sys::fs::exists(St))
+    D.Kind = Dependency::Absent;
+  else if (llvm::sys::fs::is_directory(St))
+    D.Kind = Dependency::Directory;
+  else if (llvm::sys::fs::is_regular_file(St))
+    D.Kind = Dependency::File;
+  else
+    D.Kind = Dependency::Other;
+  if (NeedContent && D.Kind == Dependency::File)
+    if (auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                               /*RequiresNullTerminator=*/false))
+      D.ContentHash = llvm::xxh3_64bits((*Buf)->getBuffer());
+  if (NeedListing && D.Kind == Dependency::Directory) {
+    std::vector<std::string> Names;
+    std::error_code EC;
+    for (llvm::sys::fs::directory_iterator It(Path, EC), End; !EC && It != End;
+         It.increment(EC))
+      Names.push_back(llvm::sys::path::filename(It->path()).str());
+    D.ListingHash = hashNames(std::move(Names));
+  }
+  std::lock_guard<std::mutex> Lock(Mu);
+  Dependency &Slot = Now[Path];
+  // Keep what another thread learned meanwhile.
+  if (!D.ContentHash)
+    D.ContentHash = Slot.ContentHash;
+  if (!D.ListingHash)
+    D.ListingHash = Slot.ListingHash;
+  Slot = std::move(D);
+  return Slot;
+}
+
+std::optional<CachedUnit> UnitCache::lookup(const std::string &Key,
+                                            const Config &Cfg) {
+  auto Miss = [&]() -> std::optional<CachedUnit> {
+    ++Misses;
+    return std::nullopt;
+  };
+  std::string Path = Dir + "/" + Key + Extension.str();
+  auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                         /*RequiresNullTerminator=*/false);
+  if (!Buf)
+    return Miss();
+  auto Parsed = json::parse((*Buf)->getBuffer());
+  if (!Parsed) {
+    llvm::consumeError(Parsed.takeError());
+    return Miss();
+  }
+  Reader R(&*Parsed);
+  if (R.str("format") != Format || R.str("key") != Key || !R.Ok)
+    return Miss();
+
+  // Every path the parse looked at must be as it was.
+  CachedUnit U;
+  for (const json::Value &DV : R.array("deps")) {
+    const json::Array *A = DV.getAsArray();
+    if (!A || A->size() != 4)
+      return Miss();
+    auto P = (*A)[0].getAsString();
+    auto Kind = (*A)[1].getAsUINT64();
+    auto Content = (*A)[2].getAsString(), Listing = (*A)[3].getAsString();
+    if (!P || !Kind || *Kind > Dependency::Other || !Content || !Listing)
+      return Miss();
+    uint64_t ContentHash = 0, ListingHash = 0;
+    bool HasContent = !Content->empty(), HasListing = !Listing->empty();
+    if ((HasContent && !parseHex64(*Content, ContentHash)) ||
+        (HasListing && !parseHex64(*Listing, ListingHash)))
+      return Miss();
+    const Dependency &D = current(P->str(), HasContent, HasListing);
+    if (D.Kind != *Kind || (HasContent && D.ContentHash != ContentHash) ||
+        (HasListing && D.ListingHash != ListingHash))
+      return Miss();
+    if (HasContent)
+      U.FilesRead.push_back(P->str());
+  }
+  for (const json::Value &FV : R.array("findings")) {
+    Finding F;
+    if (!findingFromJson(FV, F))
+      return Miss();
+    U.Findings.push_back(std::move(F));
+  }
+  if (!R.Ok || !factsFromJson(R.value("facts"), U.Facts) ||
+      !matchesFromJson(R.value("matches"), Cfg, U.Matches))
+    return Miss();
+  // Renew it for least-recently-used eviction.
+  int FD;
+  if (!llvm::sys::fs::openFileForWrite(Path, FD, llvm::sys::fs::CD_OpenExisting,
+                                       llvm::sys::fs::OF_Append)) {
+    llvm::sys::fs::setLastAccessAndModificationTime(
+        FD, std::chrono::system_clock::now());
+    llvm::sys::Process::SafelyCloseFileDescriptor(FD);
+  }
+  ++Hits;
+  return U;
+}
+
+void UnitCache::store(const std::string &Key, const CachedUnit &U,
+                      const std::vector<Dependency> &Deps, const Config &Cfg) {
+  json::Array DepsJson, Findings;
+  for (const Dependency &D : Deps)
+    DepsJson.push_back(json::Array{
+        D.Path, static_cast<int64_t>(D.Kind),
+        D.ContentHash ? hex64(*D.ContentHash) : std::string(),
+        D.ListingHash ? hex64(*D.ListingHash) : std::string()});
+  for (const Finding &F : U.Findings)
+    Findings.push_back(findingToJson(F));
+  json::Object Entry{{"format", Format},
+                     {"key", Key},
+                     {"deps", std::move(DepsJson)},
+                     {"findings", std::move(Findings)},
+                     {"facts", factsToJson(U.Facts)},
+                     {"matches", matchesToJson(U.Matches, Cfg)}};
+  std::string Text;
+  llvm::raw_string_ostream(Text) << json::Value(std::move(Entry));
+
+  std::string Final = Dir + "/" + Key + Extension.str();
+  llvm::SmallString<256> Temp;
+  int FD = -1;
+  std::error_code EC = llvm::sys::fs::createUniqueFile(
+      Final + ".%%%%%%%%.tmp", FD, Temp);
+  if (!EC) {
+    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
+    OS << Text;
+    OS.close();
+    if (OS.has_error()) {
+      EC = OS.error();
+      OS.clear_error();
+    }
+    if (!EC)
+      EC = llvm::sys::fs::rename(Temp, Final);
+    if (EC)
+      llvm::sys::fs::remove(Temp);
+  }
+  if (EC)
+    warnOnce("cannot write an entry in cache directory '" + Dir + "' (" +
+             EC.message() + "); results of this run are not cached");
+}
+
+void UnitCache::warnOnce(const llvm::Twine &Msg) {
+  std::lock_guard<std::mutex> Lock(Mu);
+  if (Warned)
+    return;
+  Warned = true;
+  Warn << "factoryguard: warning: " << Msg << "\n";
+}
+
+CacheStats UnitCache::finish() {
+  struct EntryFile {
+    std::string Path;
+    uint64_t Size;
+    std::chrono::system_clock::time_point Used;
+  };
+  std::vector<EntryFile> Files;
+  std::error_code EC;
+  auto Now = std::chrono::system_clock::now();
+  for (llvm::sys::fs::directory_iterator It(Dir, EC), End; !EC && It != End;
+       It.increment(EC)) {
+    llvm::StringRef P = It->path();
+    llvm::sys::fs::file_status St;
+    if (llvm::sys::fs::status(P, St) || !llvm::sys::fs::is_regular_file(St))
+      continue;
+    // A temporary left by a run that was killed mid-write.
+    if (P.ends_with(".tmp")) {
+      if (Now - St.getLastModificationTime() > std::chrono::hours(1))
+        llvm::sys::fs::remove(P);
+      continue;
+    }
+    if (P.ends_with(Extension))
+      Files.push_back({P.str(), St.getSize(), St.getLastModificationTime()});
+  }
+  std::sort(Files.begin(), Files.end(), [](const EntryFile &A, const EntryFile &B) {
+    return A.Used != B.Used ? A.Used > B.Used : A.Path < B.Path;
+  });
+  CacheStats S;
+  S.Hits = Hits;
+  S.Misses = Misses;
+  bool Full = false; // from here on, the least recently used: out
+  for (const EntryFile &F : Files) {
+    Full = Full || S.Bytes + F.Size > MaxBytes;
+    if (Full && !llvm::sys::fs::remove(F.Path))
+      continue;
+    S.Bytes += F.Size;
+    ++S.Entries;
+  }
+  return S;
+}
+
+} // namespace factoryguard

@@ -1,0 +1,145 @@
+//===- Cache.h - Content-addressed cache of per-unit results (SPEC §7) ---===//
+//
+// A unit's results (findings before suppression and chains, call-graph
+// facts, configuration matches) are stored under a key of everything known
+// before the parse: the factoryguard version and a hash of its binary, the
+// unit's configuration file (path and content), the selected rules, whether
+// system bodies are skipped, and the compile command after adjustment
+// (arguments, directory, file). What the parse itself touched is recorded by
+// a RecordingFileSystem under the unit's ClangTool and stored in the entry:
+// the content hash of every file read, whether each path clang looked at
+// existed (and as what: an include path that now resolves to a new header
+// earlier on the search path is a path that did not exist before), and the
+// names in each directory listed. A lookup re-checks all of it against the
+// file system; any difference is a miss. Nothing is keyed on time stamps.
+//
+// One file per key (`<hex>.fgc`), written to a unique temporary beside it
+// and renamed, so concurrent runs sharing a directory never see half an
+// entry; an entry that does not read back whole (truncated, corrupt, from
+// another format) is a miss and is replaced by the unit's fresh result.
+// Least recently used entries (by modification time, which a hit renews)
+// go first when the directory exceeds its size limit.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FACTORYGUARD_CACHE_H
+#define FACTORYGUARD_CACHE_H
+
+#include "CallGraph.h"
+#include "Config.h"
+#include "ConfigCheck.h"
+#include "Finding.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/VirtualFileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace factoryguard {
+
+/// One path a parse looked at, and what it found there.
+struct Dependency {
+  enum KindT : uint8_t { Absent, File, Directory, Other };
+  std::string Path; // absolute, as clang asked for it
+  KindT Kind = Absent;
+  std::optional<uint64_t> ContentHash; // xxh3_64bits, when it was read
+  std::optional<uint64_t> ListingHash; // when it was listed: the names in it
+};
+
+/// Forwards to the real file system and records every status, open and
+/// directory listing (one instance per unit; not shared across threads).
+class RecordingFileSystem : public llvm::vfs::ProxyFileSystem {
+public:
+  explicit RecordingFileSystem(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS)
+      : ProxyFileSystem(std::move(FS)) {}
+  llvm::ErrorOr<llvm::vfs::Status> status(const llvm::Twine &Path) override;
+  bool exists(const llvm::Twine &Path) override;
+  llvm::ErrorOr<std::unique_ptr<llvm::vfs::File>>
+  openFileForRead(const llvm::Twine &Path) override;
+  llvm::vfs::directory_iterator dir_begin(const llvm::Twine &Dir,
+                                          std::error_code &EC) override;
+  /// What was recorded, sorted by path.
+  std::vector<Dependency> dependencies() const;
+  /// Called by the file wrapper when a buffer was read.
+  void recordRead(const std::string &AbsPath, uint64_t Hash);
+
+private:
+  Dependency &entry(const llvm::Twine &Path);
+  void recordStatus(const llvm::Twine &Path,
+                    const llvm::ErrorOr<llvm::vfs::Status> &S);
+  llvm::StringMap<Dependency> Seen;
+};
+
+/// A unit's result as the cache keeps it.
+struct CachedUnit {
+  std::vector<Finding> Findings;
+  TUFacts Facts;
+  ConfigMatchRecord Matches;          // entries point into the unit's Config
+  std::vector<std::string> FilesRead; // what the parse read, sorted
+};
+
+/// Everything of a unit known before its parse that can change its result.
+struct UnitKeyInputs {
+  std::vector<std::string> CommandLine; // after adjustment
+  std::string Directory, File;
+  std::string ConfigPath;  // "" = the built-in empty configuration
+  uint64_t ConfigHash = 0; // content of ConfigPath
+  std::string RuleGlobs;
+  bool FullParse = false;
+};
+
+struct CacheStats {
+  unsigned Hits = 0, Misses = 0;
+  uint64_t Entries = 0, Bytes = 0;
+};
+
+class UnitCache {
+public:
+  /// The cache in Dir (created with a .gitignore of its own when missing),
+  /// or null after a warning on Warn when it cannot be used.
+  static std::unique_ptr<UnitCache> open(const std::string &Dir,
+                                         uint64_t MaxBytes,
+                                         llvm::raw_ostream &Warn);
+  /// `.factoryguard-cache` beside the compilation database file.
+  static std::string defaultDirFor(const std::string &DatabaseFile);
+  /// Default for --cache-max-size.
+  static constexpr uint64_t DefaultMaxBytes = 1ull << 30;
+
+  std::string keyFor(const UnitKeyInputs &In) const;
+  /// The entry of Key when every recorded dependency is as it was; Cfg is
+  /// the unit's configuration (its entries are what Matches point to).
+  /// Thread-safe.
+  std::optional<CachedUnit> lookup(const std::string &Key, const Config &Cfg);
+  /// Writes the entry (temporary + rename). Thread-safe; a failure is one
+  /// warning per run.
+  void store(const std::string &Key, const CachedUnit &U,
+             const std::vector<Dependency> &Deps, const Config &Cfg);
+  /// Least recently used entries out until the directory fits; the stats.
+  CacheStats finish();
+  const std::string &dir() const { return Dir; }
+
+private:
+  UnitCache(std::string Dir, uint64_t MaxBytes, llvm::raw_ostream &Warn);
+  /// The dependency as it is now (memoized for the run: units share headers).
+  const Dependency &current(const std::string &Path, bool NeedContent,
+                            bool NeedListing);
+  void warnOnce(const llvm::Twine &Msg);
+
+  std::string Dir;
+  uint64_t MaxBytes;
+  llvm::raw_ostream &Warn;
+  std::string ToolHash; // version and binary
+  std::mutex Mu;        // Now, Warned, Warn
+  llvm::StringMap<Dependency> Now;
+  bool Warned = false;
+  std::atomic<unsigned> Hits{0}, Misses{0};
+};
+
+} // namespace factoryguard
+
+#endif
