@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 PKGS=(
   build-essential cmake ninja-build git python3
-  clang-19 clang-tools-19 clang-tidy-19 libclang-19-dev llvm-19-dev
+  clang-19 clang-tools-19 clang-tidy-19 clang-format-19 libclang-19-dev llvm-19-dev
   libclang-rt-19-dev
   nlohmann-json3-dev libgtest-dev libre2-dev pkg-config
   pre-commit dpkg-dev file

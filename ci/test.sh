@@ -2,7 +2,8 @@
 # Sets everything up on a fresh Debian 12 machine and runs the whole test
 # suite (GoogleTest through CTest): the rules on their testdata through the
 # real CLI, the clang-tidy plugin in the real clang-tidy-19, SARIF through the
-# real validators, the pre-commit hook through the real pre-commit.
+# real validators, the pre-commit hook through the real pre-commit; then
+# ci/lint.sh format (clang-format of our own code).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/ci/install.sh"
@@ -10,3 +11,6 @@ bash "$root/ci/build.sh"
 build=${FACTORYGUARD_BUILD_DIR:-$root/build}
 cd "$build"
 ctest --output-on-failure -j "${FACTORYGUARD_JOBS:-$(nproc)}" --timeout 900
+# Formatting of our own code (`ci/lint.sh tidy`, clang-tidy, is not part
+# of CI yet: see README).
+bash "$root/ci/lint.sh" format

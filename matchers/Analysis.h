@@ -82,9 +82,9 @@ public:
   /// per-unit state starts afresh (subclasses with state of their own
   /// extend it).
   void onStartOfTranslationUnit() override { S.reset(); }
-  /// clang-tidy's and our traversal both visit only what may hold a
-  /// finding; this keeps the rule off system headers when another driver
-  /// (clang-tidy) walks them.
+  /// The rules match the AST as it is, implicit nodes (casts, default
+  /// arguments, template instantiations) included, and look through them
+  /// themselves; said here so that no front end's default changes it.
   std::optional<clang::TraversalKind> getCheckTraversalKind() const override {
     return clang::TK_AsIs;
   }

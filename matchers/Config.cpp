@@ -732,7 +732,8 @@ std::string findConfigFor(llvm::StringRef File) {
 
 std::string normalizePath(llvm::StringRef Path) {
   llvm::SmallString<256> P(Path);
-  llvm::sys::fs::make_absolute(P);
+  if (llvm::sys::fs::make_absolute(P))
+    P = Path; // no working directory: normalized as given
   llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
   return std::string(P);
 }

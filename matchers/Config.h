@@ -106,8 +106,11 @@ std::string findConfigFor(llvm::StringRef File);
 
 extern const char *const ConfigFileName;
 
-/// Absolute and without "." or ".." components.
-std::string normalizePath(llvm::StringRef Path); // ".factoryguard.yaml"
+/// The one path normalizer: absolute (against the working directory) and
+/// without "." or ".." components (lexically, links are not followed) or a
+/// trailing separator. Paths clang reports go through normalizeFilePath
+/// (Model.h), which makes them absolute against the unit's directory first.
+std::string normalizePath(llvm::StringRef Path);
 
 } // namespace factoryguard
 

@@ -74,12 +74,8 @@ MatchedDecl describeDecl(const NamedDecl *D, const std::string &Name) {
     return Out;
   Loc = SM.getExpansionLoc(Loc);
   FileID FID = SM.getFileID(Loc);
-  if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID)) {
-    llvm::SmallString<256> P(FE->getName());
-    SM.getFileManager().makeAbsolutePath(P);
-    llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
-    Out.File = std::string(P);
-  }
+  if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID))
+    Out.File = normalizeFilePath(SM.getFileManager(), FE->getName());
   Out.Line = SM.getExpansionLineNumber(Loc);
   return Out;
 }

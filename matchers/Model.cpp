@@ -344,12 +344,6 @@ bool Model::isRequestEntry(const FunctionDecl *FD) {
   return FD && nameMatchesAnyRedecl(FD, Cfg.RequestEntries, "request-entry");
 }
 
-bool Model::isRootFunction(const FunctionDecl *FD) {
-  if (!FD)
-    return false;
-  return FD->isMain() || FD->hasAttr<ConstructorAttr>() || isStartup(FD);
-}
-
 namespace {
 bool isDependentEnclosing(const Enclosing &E) {
   switch (E.Kind) {
@@ -673,8 +667,7 @@ std::string Model::contextTypeNameFor(const FunctionDecl *Factory,
   return contextTypeName();
 }
 
-bool isNullContextExpr(const Expr *E, std::string *Describe) {
-  (void)Describe;
+bool isNullContextExpr(const Expr *E) {
   if (!E)
     return false;
   for (unsigned Guard = 0; Guard < 64; ++Guard) {
@@ -722,18 +715,19 @@ bool isNullContextExpr(const Expr *E, std::string *Describe) {
   return false;
 }
 
+std::string normalizeFilePath(const FileManager &FM, llvm::StringRef Name) {
+  llvm::SmallString<256> P(Name);
+  FM.makeAbsolutePath(P);
+  return normalizePath(P);
+}
 
 std::string LocationMapper::filePath(FileID FID) {
   auto It = PathCache.find(FID.getHashValue());
   if (It != PathCache.end())
     return It->second;
   std::string Path;
-  if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID)) {
-    llvm::SmallString<256> P(FE->getName());
-    SM.getFileManager().makeAbsolutePath(P);
-    llvm::sys::path::remove_dots(P, true);
-    Path = std::string(P);
-  }
+  if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID))
+    Path = normalizeFilePath(SM.getFileManager(), FE->getName());
   PathCache[FID.getHashValue()] = Path;
   if (!Path.empty())
     FileOfPath.try_emplace(Path, FID);

@@ -18,6 +18,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/Basic/FileManager.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -110,8 +111,6 @@ public:
 
   bool isStartup(const clang::FunctionDecl *FD);
   bool isRequestEntry(const clang::FunctionDecl *FD);
-  /// main, __attribute__((constructor)), configured/annotated start-up.
-  bool isRootFunction(const clang::FunctionDecl *FD);
 
   /// What encloses E (walks the parent map): the first of enclosingsOf.
   Enclosing enclosingOf(const clang::Stmt *E);
@@ -169,11 +168,16 @@ private:
 
 /// Is E (ignoring parens, casts) a null value for a context parameter:
 /// nullptr, NULL, 0, __null, {}, std::nullopt, a default-constructed
-/// unique_ptr/shared_ptr/optional. Describe says which ("nullptr", ...).
-bool isNullContextExpr(const clang::Expr *E, std::string *Describe = nullptr);
+/// unique_ptr/shared_ptr/optional.
+bool isNullContextExpr(const clang::Expr *E);
 
 /// Converts clang locations into Finding ranges (absolute file paths,
 /// 1-based byte columns, exclusive end) at the expansion site of macros.
+/// A file name as clang knows it (relative to the unit's working directory,
+/// which is not the process's), normalized as normalizePath does.
+std::string normalizeFilePath(const clang::FileManager &FM,
+                              llvm::StringRef Name);
+
 class LocationMapper {
 public:
   LocationMapper(const clang::SourceManager &SM, const clang::LangOptions &LO)

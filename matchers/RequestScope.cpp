@@ -175,7 +175,7 @@ std::optional<Finding> RequestScopeRule::decide(TUState &S,
       // Inference over the call graph may still prove it runs only inside
       // a request (a helper called only from handlers): decided once every
       // unit is in.
-      if (!M.isRootFunction(Fn))
+      if (!Fn->isMain() && !M.isStartup(Fn))
         F.UnlessInRequestScope = F.ChainAnchor;
     }
   } else if (Where.Kind == Enclosing::FieldInit) {

@@ -3,6 +3,7 @@
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/GlobPattern.h"
 
 namespace factoryguard {
 
@@ -227,25 +228,21 @@ std::string helpText(const RuleInfo &Rule) {
 }
 
 bool globMatches(llvm::StringRef Glob, llvm::StringRef Text) {
-  // Iterative '*' matching.
-  size_t G = 0, T = 0, Star = llvm::StringRef::npos, Mark = 0;
-  while (T < Text.size()) {
-    if (G < Glob.size() && Glob[G] == '*') {
-      Star = G++;
-      Mark = T;
-    } else if (G < Glob.size() && Glob[G] == Text[T]) {
-      ++G;
-      ++T;
-    } else if (Star != llvm::StringRef::npos) {
-      G = Star + 1;
-      T = ++Mark;
-    } else {
-      return false;
-    }
+  // Only '*' is a wildcard, as in clang-tidy's check globs: the rest of
+  // GlobPattern's syntax ('?', '[', '{', '\\') is escaped.
+  std::string Escaped;
+  for (char C : Glob) {
+    if (C == '?' || C == '[' || C == ']' || C == '{' || C == '}' || C == '\\')
+      Escaped += '\\';
+    Escaped += C;
   }
-  while (G < Glob.size() && Glob[G] == '*')
-    ++G;
-  return G == Glob.size();
+  llvm::Expected<llvm::GlobPattern> Pattern =
+      llvm::GlobPattern::create(Escaped);
+  if (!Pattern) {
+    llvm::consumeError(Pattern.takeError());
+    return false;
+  }
+  return Pattern->match(Text);
 }
 
 bool ruleEnabledByGlobs(llvm::StringRef Globs, llvm::StringRef RuleId) {

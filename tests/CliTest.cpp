@@ -39,6 +39,25 @@ TEST(Cli, ExplainPrintsTheDocPage) {
   EXPECT_EQ(runFactoryguard({"--explain", "no-such-rule"}).ExitCode, 2);
 }
 
+TEST(Cli, SourceLinesOfCarriageReturnFilesAreTheReportedOnes) {
+  // Clang ends a line at \r as well: the text report shows the line the
+  // location names, as SARIF does (one line index for both).
+  std::string Dir = makeTempDir("cr");
+  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml",
+           Dir + "/.factoryguard.yaml");
+  writeFile(Dir + "/cr.cpp", "#include \"netra/netra.h\"\r"
+                             "void f() {\r"
+                             "  auto m = netra::create_websocket_manager(0);\r"
+                             "}\r");
+  RunResult R = runFactoryguard(
+      withFlags({"--rules=-*,factoryguard-null-context", "cr.cpp"}), Dir);
+  EXPECT_EQ(R.ExitCode, 1) << R.Err;
+  EXPECT_NE(R.Out.find("cr.cpp:3:44: warning: "), std::string::npos) << R.Out;
+  EXPECT_NE(R.Out.find("\n  auto m = netra::create_websocket_manager(0);\n"),
+            std::string::npos)
+      << R.Out;
+}
+
 TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(runFactoryguard({"--format", "xml", "a.cpp"}).ExitCode, 2);
   EXPECT_EQ(runFactoryguard({"--no-such-option"}).ExitCode, 2);

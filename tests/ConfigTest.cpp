@@ -2,6 +2,7 @@
 #include "Config.h"
 #include "ConfigCheck.h"
 #include "Finding.h"
+#include "Rules.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -723,6 +724,30 @@ TEST(Finding, OrderIsFileLineColumnRuleMessage) {
                                       "/a.cc:2:5:r-a:z", "/a.cc:2:5:r-b:m",
                                       "/a.cc:10:1:r-a:m", "/b.cc:1:1:r-a:m"}));
   EXPECT_FALSE(Fs[0] < Fs[0]);
+}
+
+TEST(RuleGlobs, OnlyTheStarIsAWildcardAsInClangTidy) {
+  EXPECT_TRUE(globMatches("factoryguard-*", "factoryguard-null-context"));
+  EXPECT_TRUE(globMatches("*null*", "factoryguard-null-context"));
+  EXPECT_TRUE(globMatches("*", ""));
+  EXPECT_FALSE(globMatches("factoryguard-null", "factoryguard-null-context"));
+  EXPECT_FALSE(globMatches("*-null", "factoryguard-null-context"));
+  // GlobPattern's other syntax is literal text here.
+  EXPECT_FALSE(
+      globMatches("factoryguard-?ull-context", "factoryguard-null-context"));
+  EXPECT_FALSE(
+      globMatches("factoryguard-[n]ull-context", "factoryguard-null-context"));
+  EXPECT_FALSE(globMatches("{factoryguard-null-context,x}",
+                           "factoryguard-null-context"));
+  EXPECT_TRUE(globMatches("a?[b]{c,d}\\*", "a?[b]{c,d}\\x"));
+  EXPECT_FALSE(globMatches("[", "x"));
+  EXPECT_TRUE(ruleEnabledByGlobs("-*,factoryguard-null-context",
+                                 "factoryguard-null-context"));
+  EXPECT_FALSE(ruleEnabledByGlobs("-*,factoryguard-null-context",
+                                  "factoryguard-request-scope"));
+  EXPECT_FALSE(ruleEnabledByGlobs("factoryguard-*,-factoryguard-null-*",
+                                  "factoryguard-null-context"));
+  EXPECT_TRUE(ruleEnabledByGlobs(" ", "factoryguard-null-context"));
 }
 
 } // namespace

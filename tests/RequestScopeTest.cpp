@@ -7,18 +7,7 @@ namespace {
 
 const std::string RuleFile = FG_TESTDATA "/rules/factoryguard-request-scope.cpp";
 
-
-TEST(RequestScope, TestdataExpectations) {
-  RunResult R = runFactoryguard(withFlags({"--rules=-*,factoryguard-request-scope", RuleFile}));
-  EXPECT_EQ(R.ExitCode, 1) << R.Err;
-  std::vector<Diag> Expected = readExpectations(RuleFile);
-  ASSERT_GE(Expected.size(), 14u);
-  std::vector<Diag> Reported = parseTextOutput(R.Out);
-  EXPECT_TRUE(matches(Expected, Reported, "factoryguard-request-scope.cpp")) << R.Out << R.Err;
-  std::vector<Diag> Notes = readExpectations(RuleFile, "CHECK-NOTES");
-  ASSERT_GE(Notes.size(), 5u);
-  EXPECT_TRUE(matches(Notes, Reported, "factoryguard-request-scope.cpp")) << R.Out;
-}
+// The file's own expectations, and mixed-nolint.cpp's: RuleTestdataTest.cpp.
 
 TEST(RequestScope, LambdaRunPerRequestIsNotChainedFromMain) {
   RunResult R = runFactoryguard(withFlags({"--rules=-*,factoryguard-request-scope", RuleFile}));
@@ -26,14 +15,6 @@ TEST(RequestScope, LambdaRunPerRequestIsNotChainedFromMain) {
   // no finding there, and no chain note through it.
   for (const Diag &D : parseTextOutput(R.Out))
     EXPECT_EQ(D.Message.find("'main' calls '(lambda)"), std::string::npos) << D.Message;
-}
-
-TEST(RequestScope, MixedRulesNolintIsPerRule) {
-  const std::string File = FG_TESTDATA "/rules/mixed-nolint.cpp";
-  RunResult R = runFactoryguard(withFlags({File}));
-  EXPECT_EQ(R.ExitCode, 1) << R.Err;
-  EXPECT_TRUE(matches(readExpectations(File), parseTextOutput(R.Out), "mixed-nolint.cpp"))
-      << R.Out;
 }
 
 TEST(RequestScope, ConfiguredSeverityAndFailOn) {

@@ -1,11 +1,15 @@
 //===- TestHarness.cpp - Runs the real CLI, reads expectations -----------===//
 #include "TestHarness.h"
 
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -87,19 +91,50 @@ std::vector<std::string> withFlags(std::vector<std::string> Args) {
   return Args;
 }
 
-std::vector<Diag> readExpectations(const std::string &File,
-                                   const std::string &Prefix) {
+std::vector<std::string> rulesTestdataFiles() {
+  std::vector<std::string> Out;
+  std::error_code EC;
+  for (llvm::sys::fs::directory_iterator It(FG_TESTDATA "/rules", EC), End;
+       It != End && !EC; It.increment(EC))
+    if (llvm::sys::path::extension(It->path()) == ".cpp")
+      Out.push_back(llvm::sys::path::filename(It->path()).str());
+  std::sort(Out.begin(), Out.end());
+  return Out;
+}
+
+std::string
+testdataTestName(const ::testing::TestParamInfo<std::string> &Info) {
+  std::string Name;
+  for (char C : llvm::StringRef(Info.param).drop_back(4))
+    Name += std::isalnum(static_cast<unsigned char>(C)) ? C : '_';
+  return Name;
+}
+
+std::vector<Diag> readExpectations(const std::string &File) {
   std::vector<Diag> Out;
   std::istringstream In(readFile(File));
-  std::regex Re("// " + Prefix +
-                R"(: :\[\[@LINE([+-][0-9]+)?\]\]:([0-9]+): (warning|error|note): (.*?)(?: \[([a-z-]+)\])?\s*$)");
+  std::regex Any(R"(// (CHECK-[A-Z-]+):)");
+  std::regex Re(
+      R"(// CHECK-(?:MESSAGES|NOTES): :\[\[@LINE([+-][0-9]+)?\]\]:([0-9]+): (warning|error|note): (.*?)(?: \[([a-z-]+)\])?\s*$)");
   std::string Line;
   unsigned N = 0;
   while (std::getline(In, Line)) {
     ++N;
     std::smatch M;
-    if (!std::regex_search(Line, M, Re))
+    if (!std::regex_search(Line, M, Any))
       continue;
+    std::string Prefix = M[1].str();
+    if (Prefix == "CHECK-FIXES")
+      continue;
+    if (Prefix != "CHECK-MESSAGES" && Prefix != "CHECK-NOTES") {
+      ADD_FAILURE() << File << ":" << N << ": unknown prefix " << Prefix;
+      continue;
+    }
+    if (!std::regex_search(Line, M, Re)) {
+      ADD_FAILURE() << File << ":" << N << ": " << Prefix
+                    << " line does not parse: " << Line;
+      continue;
+    }
     Diag D;
     D.File = File;
     int Offset = M[1].matched ? std::stoi(M[1].str()) : 0;
@@ -113,24 +148,77 @@ std::vector<Diag> readExpectations(const std::string &File,
   return Out;
 }
 
-std::vector<std::string> readFixExpectations(const std::string &File) {
-  std::vector<std::string> Out;
-  std::istringstream In(readFile(File));
-  std::string Line;
-  const std::string Tag = "// CHECK-FIXES: ";
-  while (std::getline(In, Line)) {
-    size_t P = Line.find(Tag);
-    if (P != std::string::npos)
-      Out.push_back(Line.substr(P + Tag.size()));
+static const char FixTag[] = "// CHECK-FIXES:";
+
+static std::vector<llvm::StringRef> splitLines(llvm::StringRef Text) {
+  std::vector<llvm::StringRef> Lines;
+  Text.consume_back("\n");
+  llvm::SmallVector<llvm::StringRef, 0> Parts;
+  Text.split(Parts, '\n');
+  Lines.assign(Parts.begin(), Parts.end());
+  return Lines;
+}
+
+static bool isCheckComment(llvm::StringRef Line) {
+  return Line.trim().starts_with("// CHECK-");
+}
+
+bool hasFixExpectations(const std::string &File) {
+  return readFile(File).find(FixTag) != std::string::npos;
+}
+
+::testing::AssertionResult fixesMatch(const std::string &Original,
+                                      const std::string &Fixed) {
+  std::vector<llvm::StringRef> Before = splitLines(Original);
+  std::vector<llvm::StringRef> After = splitLines(Fixed);
+  std::ostringstream Problems;
+  std::vector<bool> Anchored(After.size(), false);
+  size_t Code = After.size(); // the nearest code line above, none yet
+  unsigned Checks = 0;
+  for (size_t I = 0; I < After.size(); ++I) {
+    llvm::StringRef L = After[I].trim();
+    if (!L.starts_with(FixTag)) {
+      if (!isCheckComment(L))
+        Code = I;
+      continue;
+    }
+    ++Checks;
+    llvm::StringRef Want = L.drop_front(sizeof(FixTag) - 1).trim();
+    if (Code == After.size()) {
+      Problems << "line " << I + 1 << ": CHECK-FIXES with no code line above\n";
+      continue;
+    }
+    Anchored[Code] = true;
+    if (After[Code].trim() != Want)
+      Problems << "line " << Code + 1 << " after the fix is\n  "
+               << After[Code].trim().str() << "\nbut CHECK-FIXES on line "
+               << I + 1 << " wants\n  " << Want.str() << "\n";
   }
-  return Out;
+  unsigned ChecksBefore = 0;
+  for (llvm::StringRef L : Before)
+    ChecksBefore += L.trim().starts_with(FixTag);
+  if (Checks != ChecksBefore)
+    Problems << "the fix changed CHECK-FIXES lines: " << ChecksBefore
+             << " before, " << Checks << " after\n";
+  // Both ways: a line the fix changed needs a CHECK-FIXES of its own. Only
+  // when the fix kept the line count (no fix-it of ours adds lines).
+  if (Before.size() == After.size()) {
+    for (size_t I = 0; I < After.size(); ++I)
+      if (Before[I] != After[I] && !Anchored[I])
+        Problems << "line " << I + 1
+                 << " was changed by the fix but has no CHECK-FIXES:\n  "
+                 << After[I].trim().str() << "\n";
+  }
+  if (Problems.tellp() == 0)
+    return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << Problems.str();
 }
 
 std::vector<Diag> parseTextOutput(const std::string &Out) {
   std::vector<Diag> Result;
   std::istringstream In(Out);
   std::regex Re(R"(^(.+?):([0-9]+):([0-9]+): (warning|error|note): (.*?)(?: \[([a-z-]+)\])?$)");
-  std::string Line;
+  std::string Line, Parent;
   while (std::getline(In, Line)) {
     std::smatch M;
     if (!std::regex_match(Line, M, Re))
@@ -142,6 +230,10 @@ std::vector<Diag> parseTextOutput(const std::string &Out) {
     D.Level = M[4].str();
     D.Message = M[5].str();
     D.Rule = M[6].matched ? M[6].str() : "";
+    if (D.Level == "note")
+      D.ParentRule = Parent;
+    else
+      Parent = D.Rule;
     Result.push_back(D);
   }
   return Result;
@@ -167,7 +259,6 @@ static std::string show(const Diag &D) {
   std::vector<bool> Used(Reported.size(), false);
   std::ostringstream Problems;
   bool OK = true;
-  bool NotesOnly = !Expected.empty() && Expected.front().Level == "note";
   for (const Diag &E : Expected) {
     bool Found = false;
     for (size_t I = 0; I < Reported.size(); ++I) {
@@ -189,8 +280,9 @@ static std::string show(const Diag &D) {
     const Diag &R = Reported[I];
     if (Used[I] || !endsWith(R.File, FileSuffix))
       continue;
-    // Notes are checked one way: the expected ones must be there.
-    if (NotesOnly || R.Level == "note")
+    // A fix-it's note is what CHECK-FIXES checks (check_clang_tidy.py also
+    // leaves clang-tidy's "FIX-IT applied" notes out of CHECK-NOTES).
+    if (R.Level == "note" && R.Message.rfind("fix-it: ", 0) == 0)
       continue;
     OK = false;
     Problems << "reported but not expected: " << show(R) << "\n";

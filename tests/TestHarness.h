@@ -4,9 +4,15 @@
 // the code they describe:
 //   // CHECK-MESSAGES: :[[@LINE-1]]:27: warning: <message part> [rule]
 //   // CHECK-NOTES:    :[[@LINE-1]]:3: note: <message part>
+//   // CHECK-FIXES:    <the whole line above, after --fix>
 // The harness runs the built factoryguard binary on the file, parses its
-// clang-style text output and compares both ways: every expectation found,
-// nothing unexpected reported.
+// clang-style text output and compares both ways, as clang-tidy's
+// check_clang_tidy.py does: every expectation found, nothing unexpected
+// reported in that file, warnings and notes alike (fix-it notes excepted:
+// CHECK-FIXES checks those). A CHECK-FIXES line belongs to the nearest code
+// line above it (not a CHECK comment) and must equal that line of the fixed
+// file, leading and trailing blanks aside; a line the fix changed without a
+// CHECK-FIXES fails as well.
 //
 //===----------------------------------------------------------------------===//
 #ifndef FACTORYGUARD_TESTHARNESS_H
@@ -36,24 +42,38 @@ struct Diag {
   std::string File; // as printed
   unsigned Line = 0, Col = 0;
   std::string Level, Message, Rule;
+  /// For a note: the rule of the warning it follows ("" before any).
+  std::string ParentRule;
 };
 
-/// Expectations of one testdata file (CHECK-MESSAGES, or CHECK-NOTES for
-/// notes). File is recorded as given.
-std::vector<Diag> readExpectations(const std::string &File,
-                                   const std::string &Prefix = "CHECK-MESSAGES");
+/// The names of testdata/rules/*.cpp, sorted: one test instance each.
+std::vector<std::string> rulesTestdataFiles();
+/// "factoryguard-null-context.cpp" -> "factoryguard_null_context".
+std::string testdataTestName(const ::testing::TestParamInfo<std::string> &Info);
+
+/// Expectations of one testdata file, CHECK-MESSAGES and CHECK-NOTES
+/// together. File is recorded as given. A `// CHECK-MESSAGES:` or
+/// `// CHECK-NOTES:` line that does not parse fails the calling test: a typo
+/// must not drop an expectation silently.
+std::vector<Diag> readExpectations(const std::string &File);
 /// Every `file:line:col: level: message [rule]` line of the text output;
-/// notes have no rule.
+/// notes have no rule but the ParentRule of the warning they follow.
 std::vector<Diag> parseTextOutput(const std::string &Out);
 /// Compares expectations with what was reported for files whose name ends
-/// with FileSuffix. Levels "warning"/"error"/"note" are compared as given.
+/// with FileSuffix, both ways and at every level: an expectation matches a
+/// diagnostic at its line and column, of its level and rule, whose message
+/// contains the expected text. Notes that print a fix-it ("fix-it: ...")
+/// are left to CHECK-FIXES.
 ::testing::AssertionResult matches(const std::vector<Diag> &Expected,
                                    const std::vector<Diag> &Reported,
                                    const std::string &FileSuffix);
 
-/// Lines of CHECK-FIXES in a testdata file: each must occur, in order, in the
-/// fixed text.
-std::vector<std::string> readFixExpectations(const std::string &File);
+/// Whether a testdata file has CHECK-FIXES lines.
+bool hasFixExpectations(const std::string &File);
+/// Checks the CHECK-FIXES of Original (a testdata file's text) against Fixed
+/// (the same file after --fix), anchored to their lines; see the top.
+::testing::AssertionResult fixesMatch(const std::string &Original,
+                                      const std::string &Fixed);
 
 std::string readFile(const std::string &Path);
 void writeFile(const std::string &Path, const std::string &Text);

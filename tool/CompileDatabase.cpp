@@ -1,6 +1,8 @@
 //===- CompileDatabase.cpp - compile_commands.json, read strictly --------===//
 #include "CompileDatabase.h"
 
+#include "Config.h"
+
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
@@ -127,8 +129,7 @@ parseCompileDatabase(llvm::StringRef Text, llvm::StringRef PathRef) {
     if (!llvm::sys::path::is_absolute(Dir)) {
       llvm::SmallString<256> Abs(DbDir);
       llvm::sys::path::append(Abs, Dir);
-      llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
-      Dir = Abs;
+      Dir = normalizePath(Abs);
     }
     Copy["directory"] = std::string(Dir);
     Normalized.push_back(std::move(Copy));

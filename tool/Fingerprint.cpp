@@ -2,6 +2,8 @@
 
 #include "Fingerprint.h"
 
+#include "Config.h"
+
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "Config.h"
@@ -165,15 +167,6 @@ private:
   bool PrevCR = false;
 };
 
-std::string normalizedAbsolute(llvm::StringRef Path) {
-  llvm::SmallString<256> Result(Path);
-  llvm::sys::path::remove_dots(Result, /*remove_dot_dot=*/true);
-  llvm::sys::path::native(Result, llvm::sys::path::Style::posix);
-  while (Result.size() > 1 && Result.back() == '/')
-    Result.pop_back();
-  return std::string(Result);
-}
-
 std::optional<std::string> lexicallyRelative(llvm::StringRef File,
                                              llvm::StringRef Root) {
   if (Root.empty() || File.empty())
@@ -211,16 +204,15 @@ std::optional<std::string> pathRelativeToRoot(llvm::StringRef File,
                                               llvm::StringRef Root) {
   if (Root.empty() || File.empty())
     return std::nullopt;
-  std::string NormFile = normalizedAbsolute(File);
-  std::string NormRoot = normalizedAbsolute(Root);
+  std::string NormFile = normalizePath(File);
+  std::string NormRoot = normalizePath(Root);
   if (std::optional<std::string> Rel = lexicallyRelative(NormFile, NormRoot))
     return Rel;
   llvm::SmallString<256> RealFile, RealRoot;
   if (llvm::sys::fs::real_path(NormFile, RealFile) ||
       llvm::sys::fs::real_path(NormRoot, RealRoot))
     return std::nullopt;
-  return lexicallyRelative(normalizedAbsolute(RealFile),
-                           normalizedAbsolute(RealRoot));
+  return lexicallyRelative(normalizePath(RealFile), normalizePath(RealRoot));
 }
 
 std::string factoryguardFingerprint(const Finding &F,
@@ -231,7 +223,7 @@ std::string factoryguardFingerprint(const Finding &F,
   std::string Key = F.StableKey.empty() ? F.Message : F.StableKey;
   if (!SourceRoot.empty()) {
     // StableKey may spell the file's absolute path; keep checkouts apart.
-    std::string Prefix = normalizedAbsolute(SourceRoot);
+    std::string Prefix = normalizePath(SourceRoot);
     if (Prefix != "/")
       Prefix += '/';
     for (size_t Pos; (Pos = Key.find(Prefix)) != std::string::npos;)

@@ -5,6 +5,7 @@
 #include "Output.h"
 #include "TextReporter.h"
 #include "clang/Tooling/Core/Diagnostic.h"
+#include "clang/Tooling/Core/Replacement.h"
 #include "clang/Tooling/DiagnosticsYaml.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -65,13 +66,14 @@ bool isUnder(llvm::StringRef Path, llvm::StringRef Root) {
          llvm::sys::path::is_separator(Path[Root.size()]);
 }
 
-/// The new text of a file, or nullopt when an edit lies past its end.
-/// Overlapping edits are all skipped, with a warning each.
-std::optional<std::string> applyEdits(llvm::StringRef Text,
-                                      const std::vector<Edit> &Edits,
-                                      const std::string &Display,
-                                      llvm::raw_ostream &Log, unsigned &Applied,
-                                      unsigned &Skipped) {
+/// The new text of a file (clang's tooling::Replacements, as clang-tidy
+/// applies fixes), or nullopt when an edit lies past its end. Overlapping
+/// edits are all skipped, with a warning each, not the later one only as
+/// Replacements::add would.
+std::optional<std::string>
+applyEdits(llvm::StringRef Path, llvm::StringRef Text,
+           const std::vector<Edit> &Edits, const std::string &Display,
+           llvm::raw_ostream &Log, unsigned &Applied, unsigned &Skipped) {
   std::vector<bool> Drop(Edits.size(), false);
   for (size_t I = 0; I < Edits.size(); ++I)
     for (size_t J = I + 1; J < Edits.size(); ++J) {
@@ -84,24 +86,30 @@ std::optional<std::string> applyEdits(llvm::StringRef Text,
   for (const Edit &E : Edits)
     if (static_cast<size_t>(E.Offset) + E.Length > Text.size())
       return std::nullopt;
-  std::string Out;
-  size_t Pos = 0;
+  clang::tooling::Replacements Replacements;
   Applied = Skipped = 0;
   for (size_t I = 0; I < Edits.size(); ++I) {
     const Edit &E = Edits[I];
-    if (Drop[I]) {
+    llvm::Error Conflict = Drop[I]
+                               ? llvm::createStringError("overlapping")
+                               : Replacements.add(clang::tooling::Replacement(
+                                     Path, E.Offset, E.Length, E.Text));
+    if (Conflict) {
+      llvm::consumeError(std::move(Conflict));
       Log << "factoryguard: warning: overlapping fix-its at " << Display
           << " offset " << E.Offset << " were not applied\n";
       ++Skipped;
       continue;
     }
-    Out += Text.slice(Pos, E.Offset);
-    Out += E.Text;
-    Pos = E.Offset + E.Length;
     ++Applied;
   }
-  Out += Text.drop_front(Pos);
-  return Out;
+  llvm::Expected<std::string> Out =
+      clang::tooling::applyAllReplacements(Text, Replacements);
+  if (!Out) {
+    llvm::consumeError(Out.takeError());
+    return std::nullopt;
+  }
+  return std::move(*Out);
 }
 } // namespace
 
@@ -159,7 +167,7 @@ FixSummary applyFixes(const std::vector<Finding> &Findings,
     }
     unsigned Applied = 0, Overlapping = 0;
     std::optional<std::string> Out =
-        applyEdits(Text, Edits, Display, Log, Applied, Overlapping);
+        applyEdits(Real, Text, Edits, Display, Log, Applied, Overlapping);
     if (!Out) {
       Refuse("changed after it was analyzed (a fix-it lies past its end)");
       continue;

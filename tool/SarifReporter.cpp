@@ -4,6 +4,7 @@
 
 #include "Config.h"
 #include "Fingerprint.h"
+#include "LineIndex.h"
 #include "Rules.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -30,46 +31,18 @@ constexpr const char *SarifSchemaUri =
     "sarif-schema-2.1.0.json";
 constexpr const char *SourceRootBaseId = "SRCROOT";
 
-/// A source file read once, split into lines the way clang counts them
-/// (\n, \r\n and \r end a line).
+/// A source file read once, its lines indexed (LineIndex.h).
 class SourceFile {
 public:
-  explicit SourceFile(std::string Text) : Contents(std::move(Text)) {
-    LineStarts.push_back(0);
-    for (size_t I = 0, E = Contents.size(); I < E; ++I) {
-      if (Contents[I] == '\r' && I + 1 < E && Contents[I + 1] == '\n')
-        ++I;
-      if (Contents[I] == '\n' || Contents[I] == '\r')
-        LineStarts.push_back(I + 1);
-    }
-  }
+  explicit SourceFile(std::string Text)
+      : Contents(std::move(Text)), Lines(Contents) {}
 
-  /// The text of a 1-based line without its line break; "" past the end.
-  llvm::StringRef line(unsigned Line) const {
-    if (Line == 0 || Line > LineStarts.size())
-      return "";
-    llvm::StringRef Rest =
-        llvm::StringRef(Contents).drop_front(LineStarts[Line - 1]);
-    return Rest.take_until([](char C) { return C == '\n' || C == '\r'; });
-  }
-
-  /// Byte offset of a 1-based line and byte column.
+  llvm::StringRef line(unsigned Line) const { return Lines.line(Line); }
   std::optional<size_t> offsetOf(unsigned Line, unsigned Column) const {
-    if (Line == 0 || Line > LineStarts.size() || Column == 0)
-      return std::nullopt;
-    size_t Offset = LineStarts[Line - 1] + Column - 1;
-    if (Offset > Contents.size())
-      return std::nullopt;
-    return Offset;
+    return Lines.offsetOf(Line, Column);
   }
-
-  /// 1-based line and byte column of a byte offset.
   std::pair<unsigned, unsigned> lineColumnOf(size_t Offset) const {
-    Offset = std::min(Offset, Contents.size());
-    auto It = std::upper_bound(LineStarts.begin(), LineStarts.end(), Offset);
-    size_t Index = static_cast<size_t>(It - LineStarts.begin()) - 1;
-    return {static_cast<unsigned>(Index + 1),
-            static_cast<unsigned>(Offset - LineStarts[Index] + 1)};
+    return Lines.lineColumnOf(Offset);
   }
 
   llvm::StringRef text(size_t Offset, size_t Length) const {
@@ -86,7 +59,7 @@ public:
 
 private:
   std::string Contents;
-  std::vector<size_t> LineStarts;
+  LineIndex Lines; // into Contents
   std::optional<std::map<unsigned, std::string>> Hashes;
 };
 
@@ -126,18 +99,9 @@ private:
   std::map<std::string, std::unique_ptr<SourceFile>> Sources;
 };
 
+/// SARIF's level: our severity's name, except that off is "none".
 const char *levelName(Severity S) {
-  switch (S) {
-  case Severity::Error:
-    return "error";
-  case Severity::Warning:
-    return "warning";
-  case Severity::Note:
-    return "note";
-  case Severity::Off:
-    return "none";
-  }
-  return "warning";
+  return S == Severity::Off ? "none" : severityName(S);
 }
 
 /// A message as SARIF wants it: escaped brackets, ending in a period.
@@ -544,10 +508,7 @@ std::string percentEncodePath(llvm::StringRef Path) {
 std::string artifactUri(llvm::StringRef File, llvm::StringRef SourceRoot) {
   if (std::optional<std::string> Rel = pathRelativeToRoot(File, SourceRoot))
     return percentEncodePath(*Rel);
-  llvm::SmallString<256> Absolute(File);
-  llvm::sys::fs::make_absolute(Absolute);
-  llvm::sys::path::remove_dots(Absolute, /*remove_dot_dot=*/true);
-  return "file://" + percentEncodePath(Absolute);
+  return "file://" + percentEncodePath(normalizePath(File));
 }
 
 std::string escapeMessageText(llvm::StringRef Text) {

@@ -1,6 +1,8 @@
 //===- TextReporter.cpp - clang-style text output ------------------------===//
 #include "TextReporter.h"
 
+#include "LineIndex.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -8,6 +10,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace factoryguard {
@@ -36,23 +39,16 @@ public:
       if (!B)
         return "";
       E.Buf = std::move(*B);
-      llvm::StringRef Text = E.Buf->getBuffer();
-      E.Starts.push_back(0);
-      for (size_t I = 0; I < Text.size(); ++I)
-        if (Text[I] == '\n')
-          E.Starts.push_back(I + 1);
+      E.Lines.emplace(E.Buf->getBuffer());
     }
-    if (!E.Buf || Line == 0 || Line > E.Starts.size())
-      return "";
-    llvm::StringRef Text = E.Buf->getBuffer().drop_front(E.Starts[Line - 1]);
-    return Text.take_until([](char C) { return C == '\n' || C == '\r'; });
+    return E.Lines ? E.Lines->line(Line) : "";
   }
 
 private:
   struct Entry {
     bool Loaded = false;
     std::unique_ptr<llvm::MemoryBuffer> Buf;
-    std::vector<size_t> Starts; // offset of each line
+    std::optional<LineIndex> Lines; // into Buf
   };
   std::map<std::string, Entry> Files;
 };

@@ -236,8 +236,9 @@ int main(int argc, char **argv) {
         return usageError("-j takes a number from 1 to 1024, not '" + Value + "'");
       Opts.Jobs = static_cast<unsigned>(N);
     } else if (Name == "--fail-on") {
-      if (Value != "error" && Value != "warning" && Value != "note" &&
-          Value != "never")
+      Severity Level;
+      if (Value != "never" &&
+          (!parseSeverity(Value, Level) || Level == Severity::Off))
         return usageError("--fail-on takes error, warning, note or never, not '" +
                           Value + "'");
       FailOn = Value;
@@ -405,9 +406,8 @@ int main(int argc, char **argv) {
     return 3;
   if (FailOn == "never")
     return 0;
-  Severity Threshold = FailOn == "error"     ? Severity::Error
-                       : FailOn == "warning" ? Severity::Warning
-                                             : Severity::Note;
+  Severity Threshold = Severity::Warning;
+  parseSeverity(FailOn, Threshold);
   for (const Finding &F : Findings)
     if (!F.Suppressed && F.Level >= Threshold)
       return 1;

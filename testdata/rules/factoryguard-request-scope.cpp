@@ -16,6 +16,7 @@ using namespace netra;
 auto g_manager = create_websocket_manager(nullptr);
 // CHECK-MESSAGES: :[[@LINE-1]]:18: warning: 'create_websocket_manager' called during static initialization of 'g_manager'; request-scoped factories need a UserExecutionContext [factoryguard-request-scope]
 // CHECK-NOTES: :[[@LINE-2]]:6: note: call chain 1/2: the static initialization of 'g_manager' runs before main
+// CHECK-NOTES: :[[@LINE-3]]:18: note: call chain 2/2: 'create_websocket_manager' called during static initialization of 'g_manager'
 // Compliant twin: an app-scoped value that is no manager.
 auto g_greeting = std::string("hello");
 
@@ -25,14 +26,20 @@ struct Holder {
 };
 std::shared_ptr<WebSocketManager> Holder::shared = get_websocket_manager(nullptr);
 // CHECK-MESSAGES: :[[@LINE-1]]:52: warning: 'get_websocket_manager' called during static initialization of 'shared' [factoryguard-request-scope]
+// CHECK-NOTES: :[[@LINE-2]]:43: note: call chain 1/2: the static initialization of 'shared' runs before main, outside any request
+// CHECK-NOTES: :[[@LINE-3]]:52: note: call chain 2/2: 'get_websocket_manager' called during static initialization of 'shared'
 
 // 3. A function-local static inside a request handler: created once, with the
 // first user's context.
 void on_connect(const UserExecutionContext &ctx) {
   static auto cached = create_websocket_manager(&ctx);
   // CHECK-MESSAGES: :[[@LINE-1]]:24: warning: 'create_websocket_manager' called during static initialization of 'cached' in 'app::on_connect'; the manager is created once, with the first caller's context [factoryguard-request-scope]
+  // CHECK-NOTES: :[[@LINE-2]]:15: note: call chain 1/2: the function-local static 'cached' is initialized once, by the first call, and kept for every later caller
+  // CHECK-NOTES: :[[@LINE-3]]:24: note: call chain 2/2: 'create_websocket_manager' called during static initialization of 'cached' in 'app::on_connect'
   thread_local auto per_thread = create_websocket_manager(&ctx);
   // CHECK-MESSAGES: :[[@LINE-1]]:34: warning: 'create_websocket_manager' called during static initialization of 'per_thread' [factoryguard-request-scope]
+  // CHECK-NOTES: :[[@LINE-2]]:21: note: call chain 1/2: the function-local static 'per_thread' is initialized once, by the first call, and kept for every later caller
+  // CHECK-NOTES: :[[@LINE-3]]:34: note: call chain 2/2: 'create_websocket_manager' called during static initialization of 'per_thread' in 'app::on_connect'
   auto fresh = create_websocket_manager(&ctx); // compliant: per request
 }
 
@@ -40,6 +47,8 @@ void on_connect(const UserExecutionContext &ctx) {
 __attribute__((constructor)) static void preload() {
   auto m = create_websocket_manager(nullptr);
   // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'create_websocket_manager' called in 'app::preload', an __attribute__((constructor)) function that runs before main [factoryguard-request-scope]
+  // CHECK-NOTES: :[[@LINE-3]]:42: note: call chain 1/2: 'app::preload' is an __attribute__((constructor)) function; it runs before main
+  // CHECK-NOTES: :[[@LINE-3]]:12: note: call chain 2/2: 'create_websocket_manager' called in 'app::preload', an __attribute__((constructor)) function that runs before main, outside any request
 }
 
 // 5. A function with no context in scope, reached from main and from the
@@ -115,8 +124,9 @@ namespace app {
 struct Preloader {
   Preloader() { manager_ = create_websocket_manager(nullptr); }
   // CHECK-MESSAGES: :[[@LINE-1]]:28: warning: 'create_websocket_manager' called in 'app::Preloader::Preloader', which has no UserExecutionContext in scope [factoryguard-request-scope]
-  // CHECK-NOTES: :[[@LINE+4]]:11: note: call chain 1/3: the static initialization of 'g_preloader' runs before main
-  // CHECK-NOTES: :[[@LINE+3]]:11: note: call chain 2/3: 'g_preloader' calls 'app::Preloader::Preloader', which has no request context in scope
+  // CHECK-NOTES: :[[@LINE+5]]:11: note: call chain 1/3: the static initialization of 'g_preloader' runs before main
+  // CHECK-NOTES: :[[@LINE+4]]:11: note: call chain 2/3: 'g_preloader' calls 'app::Preloader::Preloader', which has no request context in scope
+  // CHECK-NOTES: :[[@LINE-4]]:28: note: call chain 3/3: 'create_websocket_manager' called in 'app::Preloader::Preloader', which has no UserExecutionContext in scope
   std::unique_ptr<WebSocketManager> manager_;
 };
 Preloader g_preloader;
@@ -231,6 +241,8 @@ void handle_walk(const UserExecutionContext &) { walk_a(3); }
 void render_banner() { auto m = make_default_manager(); }
 // CHECK-MESSAGES: :[[@LINE-1]]:33: warning: 'make_default_manager' called in 'app::render_banner', which has no UserExecutionContext in scope and is not called only from request handlers [factoryguard-request-scope]
 // CHECK-NOTES: :[[@LINE-2]]:33: note: call chain 3/3: 'make_default_manager' called in 'app::render_banner'
+// CHECK-NOTES: :[[@LINE+107]]:19: note: call chain 1/3: 'netra::boot::load_plugins' is start-up code, outside any request
+// CHECK-NOTES: :[[@LINE+110]]:3: note: call chain 2/3: 'netra::boot::load_plugins' calls 'app::render_banner', which has no request context in scope
 void handle_banner(const UserExecutionContext &) { render_banner(); }
 void pointer_target() { auto m = make_default_manager(); }
 // CHECK-MESSAGES: :[[@LINE-1]]:34: warning: 'make_default_manager' called in 'app::pointer_target' [factoryguard-request-scope]
@@ -256,6 +268,8 @@ void use_other() { templated_other(42); }
 // during static initialization; in a handler it is part of the request.
 auto g_lazy = [] { return create_websocket_manager(nullptr); }();
 // CHECK-MESSAGES: :[[@LINE-1]]:27: warning: 'create_websocket_manager' called during static initialization of 'g_lazy'; request-scoped factories need a UserExecutionContext [factoryguard-request-scope]
+// CHECK-NOTES: :[[@LINE-2]]:6: note: call chain 1/2: the static initialization of 'g_lazy' runs before main, outside any request
+// CHECK-NOTES: :[[@LINE-3]]:27: note: call chain 2/2: 'create_websocket_manager' called during static initialization of 'g_lazy'
 void handle_lazy(const UserExecutionContext &ctx) {
   auto m = [&] { return create_websocket_manager(&ctx); }();
 }
@@ -293,15 +307,20 @@ void handle_reply(const UserExecutionContext &ctx) { Reply r(ctx); }
 void on_probe(const UserExecutionContext &ctx) {
   static bool reachable = create_websocket_manager(&ctx) != nullptr;
   // CHECK-MESSAGES: :[[@LINE-1]]:27: warning: 'create_websocket_manager' called during static initialization of 'reachable' in 'app::on_probe', which keeps only a 'bool' computed from its result; the call runs once, with the first caller's context, and every later user gets that first answer [factoryguard-request-scope]
+  // CHECK-NOTES: :[[@LINE-2]]:15: note: call chain 1/2: the function-local static 'reachable' is initialized once, by the first call, and kept for every later caller
+  // CHECK-NOTES: :[[@LINE-3]]:27: note: call chain 2/2: 'create_websocket_manager' called during static initialization of 'reachable' in 'app::on_probe', which keeps only a 'bool' computed from its result
 }
 auto g_admin = make_admin_bridge(nullptr);
 // CHECK-MESSAGES: :[[@LINE-1]]:16: warning: 'make_admin_bridge' called during static initialization of 'g_admin'; request-scoped factories need an AdminContext, which only exists inside a request [factoryguard-request-scope]
+// CHECK-NOTES: :[[@LINE-2]]:6: note: call chain 1/2: the static initialization of 'g_admin' runs before main, outside any request
+// CHECK-NOTES: :[[@LINE-3]]:16: note: call chain 2/2: 'make_admin_bridge' called during static initialization of 'g_admin'
 
 // 25. A context local declared after a call in main does not block the
 // chain to that call (see main); a call after it is in request scope.
 void cold_start() { auto m = make_default_manager(); }
 // CHECK-MESSAGES: :[[@LINE-1]]:30: warning: 'make_default_manager' called in 'app::cold_start' [factoryguard-request-scope]
 // CHECK-NOTES: :[[@LINE-2]]:30: note: call chain 3/3: 'make_default_manager' called in 'app::cold_start'
+// CHECK-NOTES: :[[@LINE+9]]:5: note: call chain 1/3: 'main' runs at start-up, outside any request
 void warm_after() { auto m = make_default_manager(); }
 
 // 27. A factory that is a method of the context class, called on a context
@@ -336,6 +355,7 @@ int main() {
   auto m = netra::get_websocket_manager();
   // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'get_websocket_manager' called in 'main', which runs at start-up with no UserExecutionContext in scope [factoryguard-request-scope]
   // CHECK-NOTES: :[[@LINE-6]]:5: note: call chain 1/2: 'main' runs at start-up, outside any request
+  // CHECK-NOTES: :[[@LINE-3]]:12: note: call chain 2/2: 'get_websocket_manager' called in 'main', which runs at start-up with no UserExecutionContext in scope
   app::warm_up(); // the chain for warm_up starts at netra::startup: it comes first
   netra::startup();
   app::cold_start();
@@ -355,4 +375,6 @@ void netra::boot::load_plugins() {
   app::schedule_boot();
   auto m = app::make_default_manager();
   // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'make_default_manager' called in 'netra::boot::load_plugins', start-up code that runs outside any request, with no UserExecutionContext in scope [factoryguard-request-scope]
+  // CHECK-NOTES: :[[@LINE-8]]:19: note: call chain 1/2: 'netra::boot::load_plugins' is start-up code, outside any request
+  // CHECK-NOTES: :[[@LINE-3]]:12: note: call chain 2/2: 'make_default_manager' called in 'netra::boot::load_plugins', start-up code that runs outside any request, with no UserExecutionContext in scope
 }

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Checks factoryguard's own C++ code (matchers/, tool/, tests/, fuzz/,
+# include/; never testdata/ or system headers) against the project's
+# .clang-format (LLVM style) and .clang-tidy. Run by ci/test.sh after the
+# build; needs build/compile_commands.json (ci/build.sh writes it).
+#
+# clang-format: every file whole, except the files listed in
+# ci/format-pending.txt. Those predate .clang-format and are not reformatted
+# wholesale (that would collide with every branch in flight); in them only
+# the lines changed since FACTORYGUARD_LINT_BASE are checked (default: the
+# merge base with the local `main` branch, or HEAD, i.e. uncommitted changes).
+# A file leaves the list once it is formatted whole.
+# clang-tidy: every translation unit of matchers/ and tool/ in the compile
+# database, our headers through HeaderFilterRegex; -j as ci/build.sh.
+#
+# Usage: ci/lint.sh [format|tidy]   (default: both)
+# To fix the formatting of your changes: git clang-format-19 <base>
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${FACTORYGUARD_BUILD_DIR:-$root/build}
+jobs=${FACTORYGUARD_JOBS:-$(nproc)}
+what=${1:-all}
+cd "$root"
+status=0
+
+if [ "$what" = all ] || [ "$what" = format ]; then
+  mapfile -t pending < <(grep -v '^#' ci/format-pending.txt | sed '/^$/d')
+  mapfile -t files < <(git ls-files --cached --others --exclude-standard \
+    'matchers/*.cpp' 'matchers/*.h' 'tool/*.cpp' 'tool/*.h' 'tests/*.cpp' \
+    'tests/*.h' 'fuzz/*.cpp' 'fuzz/*.h' 'include/*.h')
+  whole=()
+  for f in "${files[@]}"; do
+    [ -f "$f" ] || continue
+    skip=0
+    for p in "${pending[@]}"; do [ "$f" = "$p" ] && skip=1 && break; done
+    [ "$skip" = 1 ] || whole+=("$f")
+  done
+  if ! clang-format-19 --dry-run --Werror "${whole[@]}"; then
+    echo "ci/lint.sh: files above are not clang-format clean (clang-format-19 -i <file>)" >&2
+    status=1
+  fi
+  base=${FACTORYGUARD_LINT_BASE:-}
+  if [ -z "$base" ]; then
+    base=$(git merge-base HEAD main 2>/dev/null || git rev-parse HEAD)
+  fi
+  present=()
+  for p in "${pending[@]}"; do [ -f "$p" ] && present+=("$p"); done
+  if [ "${#present[@]}" -gt 0 ] &&
+     ! git clang-format-19 --binary clang-format-19 --diff "$base" -- "${present[@]}" >/tmp/fg-lint-format.$$ 2>&1; then
+    cat /tmp/fg-lint-format.$$
+    echo "ci/lint.sh: lines changed since $base are not clang-format clean (git clang-format-19 $base)" >&2
+    status=1
+  fi
+  rm -f /tmp/fg-lint-format.$$
+fi
+
+if [ "$what" = all ] || [ "$what" = tidy ]; then
+  db="$build/compile_commands.json"
+  if [ ! -f "$db" ]; then
+    echo "ci/lint.sh: $db is missing; run ci/build.sh first" >&2
+    exit 2
+  fi
+  mapfile -t units < <(python3 - "$db" "$root" <<'PY'
+import json, os, sys
+db, root = sys.argv[1], sys.argv[2]
+seen = set()
+for e in json.load(open(db)):
+    f = os.path.normpath(os.path.join(e["directory"], e["file"]))
+    rel = os.path.relpath(f, root)
+    if rel.split(os.sep)[0] in ("matchers", "tool") and rel not in seen:
+        seen.add(rel)
+        print(rel)
+PY
+)
+  if ! printf '%s\n' "${units[@]}" |
+       xargs -P "$jobs" -n 1 clang-tidy-19 -p "$build" --quiet; then
+    echo "ci/lint.sh: clang-tidy found problems (see above)" >&2
+    status=1
+  fi
+fi
+exit "$status"

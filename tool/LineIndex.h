@@ -1,0 +1,68 @@
+//===- LineIndex.h - Lines of a source text, counted as clang counts them -===//
+//
+// The one line index of the reports: the text and SARIF writers both turn
+// clang's 1-based line and byte column into offsets and source lines with
+// it. \n, \r\n and \r each end a line, as in clang's SourceManager.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FACTORYGUARD_LINEINDEX_H
+#define FACTORYGUARD_LINEINDEX_H
+
+#include "llvm/ADT/StringRef.h"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace factoryguard {
+
+class LineIndex {
+public:
+  /// Text must outlive the index.
+  explicit LineIndex(llvm::StringRef Text) : Text(Text) {
+    Starts.push_back(0);
+    for (size_t I = 0, E = Text.size(); I < E; ++I) {
+      if (Text[I] == '\r' && I + 1 < E && Text[I + 1] == '\n')
+        ++I;
+      if (Text[I] == '\n' || Text[I] == '\r')
+        Starts.push_back(I + 1);
+    }
+  }
+
+  /// The text of a 1-based line without its line break; "" past the end.
+  llvm::StringRef line(unsigned Line) const {
+    if (Line == 0 || Line > Starts.size())
+      return "";
+    return Text.drop_front(Starts[Line - 1]).take_until([](char C) {
+      return C == '\n' || C == '\r';
+    });
+  }
+
+  /// Byte offset of a 1-based line and byte column.
+  std::optional<size_t> offsetOf(unsigned Line, unsigned Column) const {
+    if (Line == 0 || Line > Starts.size() || Column == 0)
+      return std::nullopt;
+    size_t Offset = Starts[Line - 1] + Column - 1;
+    if (Offset > Text.size())
+      return std::nullopt;
+    return Offset;
+  }
+
+  /// 1-based line and byte column of a byte offset.
+  std::pair<unsigned, unsigned> lineColumnOf(size_t Offset) const {
+    Offset = std::min(Offset, Text.size());
+    auto It = std::upper_bound(Starts.begin(), Starts.end(), Offset);
+    size_t Index = static_cast<size_t>(It - Starts.begin()) - 1;
+    return {static_cast<unsigned>(Index + 1),
+            static_cast<unsigned>(Offset - Starts[Index] + 1)};
+  }
+
+private:
+  llvm::StringRef Text;
+  std::vector<size_t> Starts; // offset of each line
+};
+
+} // namespace factoryguard
+
+#endif
