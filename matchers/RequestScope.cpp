@@ -29,6 +29,11 @@ std::string lambdaHome(const FunctionDecl *Op) {
 }
 } // namespace
 
+void RequestScopeRule::create(TUState &S, RuleCallbacks &Out) {
+  Out.push_back(std::make_unique<RequestScopeRule>(S));
+  Out.push_back(std::make_unique<CallGraphCollector>(S));
+}
+
 void RequestScopeRule::registerMatchers(MatchFinder &F) {
   registerCallMatchers(F, this);
 }
