@@ -1,10 +1,8 @@
 //===- Analysis.cpp - One translation unit, every rule, one traversal ----===//
 #include "Analysis.h"
 
-#include "NullContext.h"
-#include "RequestScope.h"
+#include "RuleRegistry.h"
 #include "Rules.h"
-#include "StaticSingleton.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Index/USRGeneration.h"
 
@@ -171,14 +169,9 @@ bool Analysis::ruleEnabled(const Config &Cfg, llvm::StringRef Globs,
 }
 
 Analysis::Analysis(const Config &Cfg, llvm::StringRef RuleGlobs) : State(Cfg) {
-  if (ruleEnabled(Cfg, RuleGlobs, StaticSingletonId))
-    Callbacks.push_back(std::make_unique<StaticSingletonRule>(State));
-  if (ruleEnabled(Cfg, RuleGlobs, RequestScopeId)) {
-    Callbacks.push_back(std::make_unique<RequestScopeRule>(State));
-    Callbacks.push_back(std::make_unique<CallGraphCollector>(State));
-  }
-  if (ruleEnabled(Cfg, RuleGlobs, NullContextId))
-    Callbacks.push_back(std::make_unique<NullContextRule>(State));
+  for (const RuleInfo &R : allRules())
+    if (ruleEnabled(Cfg, RuleGlobs, R.Id))
+      addRuleCallbacks(R.Id, State, Callbacks);
   for (auto &C : Callbacks)
     C->registerMatchers(Finder);
 }

@@ -93,6 +93,11 @@ protected:
   TUState &S;
 };
 
+/// What a rule adds to a traversal: the rule itself and any collector it
+/// needs. Each rule class has `static void create(TUState &, RuleCallbacks &)`
+/// (RuleRegistry.cpp calls it for each row of Rules.def).
+using RuleCallbacks = std::vector<std::unique_ptr<RuleCallback>>;
+
 /// A call or construction whose callee is a factory, in code that may hold
 /// a finding: what request-scope and null-context both start from.
 struct FactoryCall {
@@ -140,7 +145,7 @@ private:
   TUState State;
   std::unique_ptr<ConfigMatchRecord> Matches;
   clang::ast_matchers::MatchFinder Finder;
-  std::vector<std::unique_ptr<RuleCallback>> Callbacks;
+  RuleCallbacks Callbacks;
 };
 
 } // namespace factoryguard

@@ -201,7 +201,8 @@ void CallGraph::attachChains(std::vector<Finding> &Findings) {
     if (SIt == Seen.end())
       continue;
     std::vector<ChainStep> Reversed;
-    Reversed.push_back({F.Where, F.Message.substr(0, F.Message.find(';'))});
+    Reversed.push_back(
+        {F.Where, F.ChainLabel.empty() ? F.Message : F.ChainLabel});
     std::string Cur = F.ChainAnchor;
     for (unsigned Guard = 0; Guard < 100000; ++Guard) {
       const Visit &V = Seen.at(Cur);

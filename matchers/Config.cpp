@@ -549,8 +549,9 @@ llvm::Error ConfigReader::readRules(Node *Value,
     return errorAt(Value, llvm::Twine("expected a mapping from rule ids to "
                                       "settings for 'rules', found ") +
                               nodeKindName(Value));
-  static const char *const RuleIds[] = {RequestScopeId, StaticSingletonId,
-                                        NullContextId};
+  std::string Known;
+  for (const RuleInfo &R : allRules())
+    Known += (Known.empty() ? "" : ", ") + std::string(R.Id);
   for (llvm::yaml::KeyValueNode &KV : *Map) {
     Node *KeyNode = KV.getKey();
     if (!KeyNode)
@@ -562,10 +563,9 @@ llvm::Error ConfigReader::readRules(Node *Value,
     Node *Settings = KV.getValue();
     if (!Settings)
       return errorAt(KeyNode, "expected settings for rule '" + *Id + "'");
-    if (llvm::find(RuleIds, *Id) == std::end(RuleIds))
-      return errorAt(KeyNode, "unknown rule '" + *Id + "'; expected one of " +
-                                  RequestScopeId + ", " + StaticSingletonId +
-                                  ", " + NullContextId);
+    if (!findRule(*Id))
+      return errorAt(KeyNode,
+                     "unknown rule '" + *Id + "'; expected one of " + Known);
     if (Out.count(*Id))
       return errorAt(KeyNode, "duplicate rule '" + *Id + "'");
     RuleSettings &RS = Out[*Id];

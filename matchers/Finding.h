@@ -62,6 +62,9 @@ struct Finding {
   std::vector<Note> Notes;
   std::vector<FixIt> Fixes;
   std::vector<ChainStep> Chain; // root first; empty when none
+  /// The text of the chain's last step, at the finding itself: what
+  /// happens, without the advice (empty: the whole Message).
+  std::string ChainLabel;
   /// Stable identity, independent of line numbers: rule id, file, the
   /// qualified name of the declaration the finding is in or about, and the
   /// finding's key text. Reporters hash it into a fingerprint.

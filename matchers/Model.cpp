@@ -217,10 +217,7 @@ std::optional<Model::Holding> Model::holdsManagerImpl(QualType T,
   const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
   if (!RD)
     return std::nullopt;
-  const Type *Key = T.getTypePtr();
-  // Cache on (type, depth): a type's answer depends on how deep it sits.
-  const Type *CacheKey = reinterpret_cast<const Type *>(
-      reinterpret_cast<uintptr_t>(Key) + Depth);
+  const std::pair<const Type *, unsigned> CacheKey(T.getTypePtr(), Depth);
   auto It = HoldCache.find(CacheKey);
   if (It != HoldCache.end())
     return It->second;

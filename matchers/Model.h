@@ -156,7 +156,11 @@ private:
   llvm::DenseMap<const clang::CXXRecordDecl *, bool> ContextCache;
   llvm::DenseMap<const clang::CXXRecordDecl *, const clang::CXXRecordDecl *>
       ManagerCache;
-  llvm::DenseMap<const clang::Type *, std::optional<Holding>> HoldCache;
+  /// By (canonical type, member depth): a type's answer depends on how
+  /// deep it sits.
+  llvm::DenseMap<std::pair<const clang::Type *, unsigned>,
+                 std::optional<Holding>>
+      HoldCache;
   llvm::DenseMap<const clang::FunctionDecl *, std::optional<FactoryInfo>>
       FactoryCache;
   llvm::DenseMap<const clang::FunctionDecl *, bool> HasContextCache;

@@ -16,6 +16,9 @@ namespace factoryguard {
 class NullContextRule : public RuleCallback {
 public:
   using RuleCallback::RuleCallback;
+  static void create(TUState &S, RuleCallbacks &Out) {
+    Out.push_back(std::make_unique<NullContextRule>(S));
+  }
   void registerMatchers(clang::ast_matchers::MatchFinder &F) override;
   void run(const clang::ast_matchers::MatchFinder::MatchResult &R) override;
 };

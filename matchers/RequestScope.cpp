@@ -39,6 +39,11 @@ static bool calledOnContext(Model &M, const Expr *Call) {
          M.isMethodOfContextClass(MC->getMethodDecl());
 }
 
+void RequestScopeRule::create(TUState &S, RuleCallbacks &Out) {
+  Out.push_back(std::make_unique<RequestScopeRule>(S));
+  Out.push_back(std::make_unique<CallGraphCollector>(S));
+}
+
 void RequestScopeRule::registerMatchers(MatchFinder &F) {
   registerCallMatchers(F, this);
 }
@@ -93,6 +98,12 @@ std::optional<Finding> RequestScopeRule::decide(TUState &S,
           ? clang::SourceRange(Call->getBeginLoc(), Call->getEndLoc())
           : Call->getSourceRange());
   std::string Owner;
+  // The message is what happens, then "; " and what to do; a call chain's
+  // last step shows only what happens.
+  auto Say = [&F](std::string What, const std::string &Advice) {
+    F.ChainLabel = What;
+    F.Message = std::move(What) + "; " + Advice;
+  };
 
   if (Where.Kind == Enclosing::StaticInit) {
     const VarDecl *VD = Where.Var;
@@ -103,22 +114,22 @@ std::optional<Finding> RequestScopeRule::decide(TUState &S,
       const auto *Home = dyn_cast<FunctionDecl>(VD->getDeclContext());
       Of += Home ? " in " + describeFunction(Home) : std::string();
       if (!Kept.empty())
-        F.Message = Of + ", which keeps only a '" + Kept +
-                    "' computed from its result; the call runs once, with "
-                    "the first caller's context, and every later user gets "
-                    "that first answer: compute it per request instead";
+        Say(Of + ", which keeps only a '" + Kept +
+                "' computed from its result",
+            "the call runs once, with the first caller's context, and every "
+            "later user gets that first answer: compute it per request "
+            "instead");
       else
-        F.Message = Of + "; the manager is created once, with the first "
-                    "caller's context, and shared by every later user: "
-                    "create it per request instead";
+        Say(Of, "the manager is created once, with the first caller's "
+                "context, and shared by every later user: create it per "
+                "request instead");
     } else if (!Kept.empty()) {
-      F.Message = Of + ", which keeps only a '" + Kept +
-                  "' computed from its result; the call still runs before "
-                  "main, outside any request, and request-scoped factories "
-                  "need " + ACtx;
+      Say(Of + ", which keeps only a '" + Kept + "' computed from its result",
+          "the call still runs before main, outside any request, and "
+          "request-scoped factories need " + ACtx);
     } else {
-      F.Message = Of + "; request-scoped factories need " + ACtx +
-                  ", which only exists inside a request";
+      Say(Of, "request-scoped factories need " + ACtx +
+                  ", which only exists inside a request");
     }
     F.ChainAnchor = S.staticInitNodeId(VD);
     Owner = "init:" + qualifiedName(VD);
@@ -126,10 +137,10 @@ std::optional<Finding> RequestScopeRule::decide(TUState &S,
     const FunctionDecl *Fn = Where.Fn;
     Owner = qualifiedName(Fn);
     if (Fn->hasAttr<ConstructorAttr>()) {
-      F.Message = Factory + " called in " + describeFunction(Fn) +
-                  ", an __attribute__((constructor)) function that runs "
-                  "before main, outside any request; request-scoped "
-                  "factories need " + ACtx;
+      Say(Factory + " called in " + describeFunction(Fn) +
+              ", an __attribute__((constructor)) function that runs "
+              "before main, outside any request",
+          "request-scoped factories need " + ACtx);
       F.ChainAnchor = S.nodeId(Fn);
     } else {
       // A factory forwarding to another factory: its own callers are
@@ -147,30 +158,32 @@ std::optional<Finding> RequestScopeRule::decide(TUState &S,
       if (Where.Lambda && M.lambdaDefinedInRequestScope(Where.Lambda))
         return std::nullopt;
       if (IsLambda)
-        F.Message = Factory + " called in a lambda" + lambdaHome(Fn) +
-                    " that has no " + Ctx +
-                    " in scope (no parameter, capture or local holds one); "
-                    "capture the request's context";
+        Say(Factory + " called in a lambda" + lambdaHome(Fn) +
+                " that has no " + Ctx +
+                " in scope (no parameter, capture or local holds one)",
+            "capture the request's context");
       else if (Fn->isMain())
-        F.Message = Factory + " called in 'main', which runs at start-up "
-                    "with no " + Ctx + " in scope; create request-scoped "
-                    "objects per request, from the request's context";
+        Say(Factory + " called in 'main', which runs at start-up with no " +
+                Ctx + " in scope",
+            "create request-scoped objects per request, from the request's "
+            "context");
       else if (M.isStartup(Fn))
-        F.Message = Factory + " called in " + describeFunction(Fn) +
-                    ", start-up code that runs outside any request, with no " +
-                    Ctx + " in scope; create request-scoped objects per "
-                    "request, from the request's context";
+        Say(Factory + " called in " + describeFunction(Fn) +
+                ", start-up code that runs outside any request, with no " +
+                Ctx + " in scope",
+            "create request-scoped objects per request, from the request's "
+            "context");
       else if (!FC.Info.ContextParam)
         // The factory takes no context: the advice is about the caller.
-        F.Message = Factory + " called in " + describeFunction(Fn) +
-                    ", which has no " + Ctx + " in scope and is not called "
-                    "only from request handlers; if it runs inside a request, "
-                    "pass the request down to " + describeFunction(Fn) +
-                    " or mark it a request entry";
+        Say(Factory + " called in " + describeFunction(Fn) +
+                ", which has no " + Ctx +
+                " in scope and is not called only from request handlers",
+            "if it runs inside a request, pass the request down to " +
+                describeFunction(Fn) + " or mark it a request entry");
       else
-        F.Message = Factory + " called in " + describeFunction(Fn) +
-                    ", which has no " + Ctx +
-                    " in scope; pass the request's context down to it";
+        Say(Factory + " called in " + describeFunction(Fn) +
+                ", which has no " + Ctx + " in scope",
+            "pass the request's context down to it");
       F.ChainAnchor = S.nodeId(Fn);
       // Inference over the call graph may still prove it runs only inside
       // a request (a helper called only from handlers): decided once every
@@ -184,9 +197,10 @@ std::optional<Finding> RequestScopeRule::decide(TUState &S,
     ContextScope Scope = M.contextInScope(Where, Call->getBeginLoc());
     if (Scope.HasContext)
       return std::nullopt;
-    F.Message = Factory + " called in the default member initializer of '" +
-                qualifiedName(Where.Field) + "', whose class has no " + Ctx +
-                " member; pass the request's context to the constructor";
+    Say(Factory + " called in the default member initializer of '" +
+            qualifiedName(Where.Field) + "', whose class has no " + Ctx +
+            " member",
+        "pass the request's context to the constructor");
     Owner = qualifiedName(Where.Field);
     // Run by the constructors that do not initialize the member themselves.
     F.ChainAnchor = S.fieldNodeId(Where.Field);

@@ -16,6 +16,8 @@ namespace factoryguard {
 class RequestScopeRule : public RuleCallback {
 public:
   using RuleCallback::RuleCallback;
+  /// The rule and the call-graph collector its chains and inference need.
+  static void create(TUState &S, RuleCallbacks &Out);
   void registerMatchers(clang::ast_matchers::MatchFinder &F) override;
   void run(const clang::ast_matchers::MatchFinder::MatchResult &R) override;
 

@@ -1,8 +1,8 @@
 //===- Rules.h - The rule catalogue: ids, descriptions, help -------------===//
 //
-// One entry per rule. --list-rules, --explain, SARIF tool.driver.rules and
-// the docs/rules/<id>.md pages are all rendered from this table (a test
-// checks the doc pages against it).
+// One entry per row of Rules.def. --list-rules, --explain and SARIF
+// tool.driver.rules are rendered from it; the help of each rule is its
+// docs/rules/<id>.md page, embedded at build time.
 //
 //===----------------------------------------------------------------------===//
 #ifndef FACTORYGUARD_RULES_H
@@ -17,20 +17,21 @@
 
 namespace factoryguard {
 
-inline constexpr const char *RequestScopeId = "factoryguard-request-scope";
-inline constexpr const char *StaticSingletonId = "factoryguard-static-singleton";
-inline constexpr const char *NullContextId = "factoryguard-null-context";
+// RequestScopeId = "factoryguard-request-scope", ...: one per row.
+#define FACTORYGUARD_RULE(Unit, RuleId, ...)                                  \
+  inline constexpr const char *Unit##Id = RuleId;
+#include "Rules.def"
 
 struct RuleInfo {
   const char *Id;               // "factoryguard-null-context"
   const char *Name;             // "NullContext" (SARIF rule name)
   const char *ShortDescription; // one sentence
   const char *FullDescription;  // a paragraph, < 1024 characters
-  const char *HelpMarkdown;     // the doc page: bad and good example, options
+  const char *HelpMarkdown;     // docs/rules/<id>.md: bad and good example
   Severity DefaultLevel;
   const char *Precision;       // SARIF properties.precision
   const char *ProblemSeverity; // SARIF properties.problem.severity
-  std::vector<const char *> Tags;
+  std::vector<std::string> Tags;
 };
 
 /// Every rule, in a fixed order (the SARIF ruleIndex order).

@@ -158,7 +158,8 @@ json::Value findingToJson(const Finding &F) {
                       {"fixes", std::move(Fixes)},
                       {"key", F.StableKey},
                       {"anchor", F.ChainAnchor},
-                      {"unless", F.UnlessInRequestScope}};
+                      {"unless", F.UnlessInRequestScope},
+                      {"label", F.ChainLabel}};
 }
 
 bool findingFromJson(const json::Value &V, Finding &F) {
@@ -198,6 +199,7 @@ bool findingFromJson(const json::Value &V, Finding &F) {
   F.StableKey = R.str("key");
   F.ChainAnchor = R.str("anchor");
   F.UnlessInRequestScope = R.str("unless");
+  F.ChainLabel = R.str("label");
   return R.Ok;
 }
 

@@ -215,7 +215,7 @@ Json SarifWriter::rules() {
   Json Rules = Json::array();
   for (const RuleInfo &Rule : allRules()) {
     Json Tags = Json::array();
-    for (const char *Tag : Rule.Tags)
+    for (const std::string &Tag : Rule.Tags)
       Tags.push_back(Tag);
     Json Properties = Json::object();
     Properties["tags"] = std::move(Tags);

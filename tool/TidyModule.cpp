@@ -1,10 +1,12 @@
 //===- TidyModule.cpp - factoryguard's rules as clang-tidy checks --------===//
 //
 // A clang-tidy plugin (SPEC §6): `clang-tidy --load=libfactoryguard-tidy.so
-// --checks='-*,factoryguard-*' file.cpp`. Each check is an adapter and holds
-// no rule logic: it owns the Config and TUState of one translation unit,
-// registers the rule's RuleCallback (and, for request-scope, the call-graph
-// collector) on clang-tidy's MatchFinder, and at the end of the unit renders
+// --checks='-*,factoryguard-*' file.cpp`. One check per row of Rules.def,
+// all of the same class: an adapter that holds no rule logic. It owns the
+// Config and TUState of one translation unit, registers the rule's callbacks
+// (RuleRegistry.h: the rule and any collector it needs) on clang-tidy's
+// MatchFinder, finishes the unit's findings with the program-wide step the
+// CLI runs after every unit (CallGraph: inference and chains), and renders
 // the Findings as clang-tidy diagnostics: the warning with its range and
 // fix-its, then the call chain and the notes with the texts the CLI prints.
 //
@@ -20,10 +22,8 @@
 #include "Analysis.h"
 #include "CallGraph.h"
 #include "Config.h"
-#include "NullContext.h"
-#include "RequestScope.h"
+#include "RuleRegistry.h"
 #include "Rules.h"
-#include "StaticSingleton.h"
 
 #include "clang-tidy/ClangTidyCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
@@ -154,28 +154,24 @@ private:
 // The checks
 //===----------------------------------------------------------------------===//
 
-/// One rule as a clang-tidy check. Subclasses name the callbacks and, for
-/// request-scope, finish the unit's findings before they are rendered.
-class FactoryguardCheck : public ClangTidyCheck {
+/// One rule as a clang-tidy check; the check's name is the rule id.
+class FactoryguardCheck final : public ClangTidyCheck {
 public:
   FactoryguardCheck(llvm::StringRef Name, ClangTidyContext *Context);
   void registerMatchers(MatchFinder *Finder) override;
   void onEndOfTranslationUnit() override;
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
 
-protected:
-  virtual void addCallbacks() = 0;
-  virtual void finishUnit() {}
-  template <typename T> void add() {
-    Callbacks.push_back(std::make_unique<T>(State));
-  }
+private:
+  /// Inference and chains within this unit (the
+  /// CLI joins every unit of the database).
+  void finishUnit();
 
   Config Cfg; // declared before State: State keeps a reference to it
   /// Starts afresh with every unit: the RuleCallbacks reset it in
   /// onStartOfTranslationUnit, which clang-tidy's MatchFinder calls.
   TUState State;
 
-private:
   /// Reports a configuration problem as a clang-tidy-config error; on
   /// standard error when clang-tidy built this check only to collect option
   /// names (--verify-config), where no diagnostics engine exists.
@@ -184,7 +180,7 @@ private:
   void overrideFactories();
 
   ClangTidyContext *Tidy;
-  std::vector<std::unique_ptr<RuleCallback>> Callbacks;
+  RuleCallbacks Callbacks;
 };
 
 FactoryguardCheck::FactoryguardCheck(llvm::StringRef Name,
@@ -258,7 +254,7 @@ void FactoryguardCheck::registerMatchers(MatchFinder *Finder) {
   if (!Analysis::ruleEnabled(Cfg, "", getID()))
     return;
   if (Callbacks.empty())
-    addCallbacks();
+    addRuleCallbacks(getID(), State, Callbacks);
   for (auto &C : Callbacks)
     C->registerMatchers(*Finder);
   // MatchFinder calls onEndOfTranslationUnit only on callbacks that have a
@@ -314,47 +310,18 @@ void FactoryguardCheck::onEndOfTranslationUnit() {
   }
 }
 
-class RequestScopeCheck : public FactoryguardCheck {
-public:
-  using FactoryguardCheck::FactoryguardCheck;
-
-protected:
-  void addCallbacks() override {
-    add<RequestScopeRule>();
-    add<CallGraphCollector>();
-  }
-  /// Inference and chains within this unit (the CLI joins every unit of
-  /// the database).
-  void finishUnit() override {
-    CallGraph G;
-    G.add(State.Facts);
-    G.dropInRequestScope(State.Findings);
-    G.attachChains(State.Findings);
-  }
-};
-
-class StaticSingletonCheck : public FactoryguardCheck {
-public:
-  using FactoryguardCheck::FactoryguardCheck;
-
-protected:
-  void addCallbacks() override { add<StaticSingletonRule>(); }
-};
-
-class NullContextCheck : public FactoryguardCheck {
-public:
-  using FactoryguardCheck::FactoryguardCheck;
-
-protected:
-  void addCallbacks() override { add<NullContextRule>(); }
-};
+void FactoryguardCheck::finishUnit() {
+  CallGraph G;
+  G.add(State.Facts);
+  G.dropInRequestScope(State.Findings);
+  G.attachChains(State.Findings);
+}
 
 class FactoryguardModule : public ClangTidyModule {
 public:
   void addCheckFactories(ClangTidyCheckFactories &Factories) override {
-    Factories.registerCheck<RequestScopeCheck>(RequestScopeId);
-    Factories.registerCheck<StaticSingletonCheck>(StaticSingletonId);
-    Factories.registerCheck<NullContextCheck>(NullContextId);
+    for (const RuleInfo &R : allRules())
+      Factories.registerCheck<FactoryguardCheck>(R.Id);
   }
 };
 
