@@ -241,8 +241,8 @@ void handle_walk(const UserExecutionContext &) { walk_a(3); }
 void render_banner() { auto m = make_default_manager(); }
 // CHECK-MESSAGES: :[[@LINE-1]]:33: warning: 'make_default_manager' called in 'app::render_banner', which has no UserExecutionContext in scope and is not called only from request handlers [factoryguard-request-scope]
 // CHECK-NOTES: :[[@LINE-2]]:33: note: call chain 3/3: 'make_default_manager' called in 'app::render_banner'
-// CHECK-NOTES: :[[@LINE+107]]:19: note: call chain 1/3: 'netra::boot::load_plugins' is start-up code, outside any request
-// CHECK-NOTES: :[[@LINE+110]]:3: note: call chain 2/3: 'netra::boot::load_plugins' calls 'app::render_banner', which has no request context in scope
+// CHECK-NOTES: :[[@LINE+127]]:19: note: call chain 1/3: 'netra::boot::load_plugins' is start-up code, outside any request
+// CHECK-NOTES: :[[@LINE+130]]:3: note: call chain 2/3: 'netra::boot::load_plugins' calls 'app::render_banner', which has no request context in scope
 void handle_banner(const UserExecutionContext &) { render_banner(); }
 void pointer_target() { auto m = make_default_manager(); }
 // CHECK-MESSAGES: :[[@LINE-1]]:34: warning: 'make_default_manager' called in 'app::pointer_target' [factoryguard-request-scope]
@@ -320,7 +320,7 @@ auto g_admin = make_admin_bridge(nullptr);
 void cold_start() { auto m = make_default_manager(); }
 // CHECK-MESSAGES: :[[@LINE-1]]:30: warning: 'make_default_manager' called in 'app::cold_start' [factoryguard-request-scope]
 // CHECK-NOTES: :[[@LINE-2]]:30: note: call chain 3/3: 'make_default_manager' called in 'app::cold_start'
-// CHECK-NOTES: :[[@LINE+9]]:5: note: call chain 1/3: 'main' runs at start-up, outside any request
+// CHECK-NOTES: :[[@LINE+29]]:5: note: call chain 1/3: 'main' runs at start-up, outside any request
 void warm_after() { auto m = make_default_manager(); }
 
 // 27. A factory that is a method of the context class, called on a context
@@ -333,6 +333,7 @@ void reply_later() { auto r = held_requests[0].reply(200); }
 auto g_reply = ChatRequest{"/boot"}.reply(500);
 // CHECK-MESSAGES: :[[@LINE-1]]:16: warning: 'reply' called during static initialization of 'g_reply'; request-scoped factories need a ChatRequest, which only exists inside a request [factoryguard-request-scope]
 // CHECK-NOTES: :[[@LINE-2]]:6: note: call chain 1/2: the static initialization of 'g_reply' runs before main
+// CHECK-NOTES: :[[@LINE-3]]:16: note: call chain 2/2: 'reply' called during static initialization of 'g_reply'
 
 // 28. A configured name with several overloads names those that take a
 // context: the overload that builds its own context from a user id and
