@@ -1,4 +1,4 @@
-// DEBATABLE class, not an FP (cpp-httplib httplib.h:6893 ... :7154, 14
+// DECIDED (was a debatable class, not an FP) (cpp-httplib httplib.h:6893 ... :7154, 14
 // findings): a factory entry names a method by its qualified name, so it
 // matches every overload; one overload takes the Request, another builds a
 // fresh Request itself and forwards to the first. Calls of the second from a
@@ -24,7 +24,7 @@ struct Client {
     Request req{method, path};
     return send(req);                                   // compliant: local Request
   }
-  std::unique_ptr<Response> post(const std::string &path) { return send("POST", path); } // DEBATABLE [factoryguard-request-scope]
+  std::unique_ptr<Response> post(const std::string &path) { return send("POST", path); } // decided compliant (README; testdata case 27/28)
 };
 } // namespace http
 int main() { http::Client c; c.post("/x"); }

@@ -1,4 +1,4 @@
-// DEBATABLE class, not an FP (cpprestsdk
+// DECIDED (was a debatable class, not an FP) (cpprestsdk
 // Release/tests/functional/http/listener/connections_and_errors.cpp:115):
 // a handler stores the request, and code outside any handler replies to it
 // later (long polling, "send the response later"). The factory is a method of
@@ -21,5 +21,5 @@ struct Request { Response reply(int status) const; };
 void support(std::function<void(Request)> handler);
 } // namespace web
 std::vector<web::Request> held;
-void later() { held[0].reply(200); }                    // DEBATABLE [factoryguard-request-scope]
+void later() { held[0].reply(200); }                    // decided compliant (README; testdata case 27/28)
 int main() { web::support([](web::Request r) { held.push_back(r); }); later(); }
