@@ -38,6 +38,9 @@ std::string makeExample(
     const std::vector<std::pair<std::string, std::string>> &Extra = {}) {
   std::string Dir = makeTempDir(Name) + "/example";
   copyTree(FG_TESTDATA "/example", Dir);
+  // ci/example.sh (the README's first command) configures the example in
+  // place: its CMake cache names the source tree, not this copy.
+  llvm::sys::fs::remove_directories(Dir + "/build");
   std::string Lists = readFile(Dir + "/CMakeLists.txt");
   for (const auto &[Path, Text] : Extra) {
     writeFile(Dir + "/" + Path, Text);
