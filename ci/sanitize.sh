@@ -152,7 +152,7 @@ if [[ $steps == *" corpus "* ]] && [ "$corpus" != none ]; then
     opts="$base_asan"
     [ $variant = quarantine0 ] && opts="$opts:quarantine_size_mb=0"
     set +e
-    (cd "$rules" && ASAN_OPTIONS="$opts" "$build/tool/factoryguard" -p "$multi" -j1 \
+    (cd "$rules" && ASAN_OPTIONS="$opts" "$build/tool/factoryguard" -p "$multi" -j1 --no-cache \
         --config "$rules/.factoryguard.yaml" "$unit" > "$multi/$variant.out" 2> "$multi/$variant.err")
     rc=$?
     set -e
@@ -171,7 +171,7 @@ if [[ $steps == *" corpus "* ]] && [ "$corpus" != none ]; then
     log "corpus $corpus, -j2, ASAN_OPTIONS=$opts"
     t1=$(date +%s)
     set +e
-    (cd "$src" && ASAN_OPTIONS="$opts" "$build/tool/factoryguard" -p "$db" -j2 \
+    (cd "$src" && ASAN_OPTIONS="$opts" "$build/tool/factoryguard" -p "$db" -j2 --no-cache \
         --config "$cfg" > "$out/$variant.out" 2> "$out/$variant.err")
     rc=$?
     set -e
