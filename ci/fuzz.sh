@@ -106,7 +106,7 @@ for h in "${harnesses[@]}"; do
     tick=$(getconf CLK_TCK)
     while kill -0 "$timer" 2>/dev/null; do
       sleep 5
-      fpid=$(pgrep -P "$timer" -x "$h" | head -1)
+      fpid=$(pgrep -P "$timer" | head -1) # the fuzzer, time's one child (comm is cut at 15 characters)
       [ -n "$fpid" ] || continue
       used=$(awk -v t="$tick" '{printf "%d", ($14 + $15) / t}' "/proc/$fpid/stat" 2>/dev/null || echo 0)
       if [ "${used:-0}" -ge "$secs" ]; then
