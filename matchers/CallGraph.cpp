@@ -65,6 +65,60 @@ void CallGraph::add(const TUFacts &Facts) {
   for (const GraphEdge &E : Facts.Edges)
     Out[E.From].push_back(E);
   AddressTaken.insert(Facts.AddressTaken.begin(), Facts.AddressTaken.end());
+  FactoryObjectUses.insert(FactoryObjectUses.end(),
+                           Facts.FactoryObjectUses.begin(),
+                           Facts.FactoryObjectUses.end());
+}
+
+void CallGraph::resolveFactoryObjects(std::vector<Finding> &Findings) const {
+  std::set<std::string> SetUp;
+  std::map<std::string, std::vector<const FactoryObjectUse *>> Calls;
+  for (const FactoryObjectUse &U : FactoryObjectUses) {
+    if (U.Setup)
+      SetUp.insert(U.Object);
+    else
+      Calls[U.Object].push_back(&U);
+  }
+  std::vector<Finding> Kept;
+  for (Finding &F : Findings) {
+    if (F.UnlessSetUp.empty()) {
+      Kept.push_back(std::move(F));
+      continue;
+    }
+    auto It = Calls.find(F.UnlessSetUp);
+    if (SetUp.count(F.UnlessSetUp) || It == Calls.end())
+      continue;
+    // Each call once (a header's inline function is in several units), in
+    // file order.
+    std::vector<const FactoryObjectUse *> Uses = It->second;
+    std::sort(Uses.begin(), Uses.end(), [](const auto *A, const auto *B) {
+      return std::tie(A->Where.File, A->Where.Offset, A->Method) <
+             std::tie(B->Where.File, B->Where.Offset, B->Method);
+    });
+    Uses.erase(std::unique(Uses.begin(), Uses.end(),
+                           [](const auto *A, const auto *B) {
+                             return A->Where.File == B->Where.File &&
+                                    A->Where.Offset == B->Where.Offset;
+                           }),
+               Uses.end());
+    std::set<std::string> Methods;
+    for (const FactoryObjectUse *U : Uses) {
+      Methods.insert(U->Method);
+      F.Notes.push_back(
+          {U->Where, "'" + U->Method + "' called on '" + U->Name + "' here"});
+    }
+    std::string List;
+    size_t I = 0;
+    for (const std::string &M : Methods) {
+      if (I++)
+        List += I == Methods.size() ? " and " : ", ";
+      List += "'" + M + "'";
+    }
+    F.Message += ", yet " + List + (Methods.size() == 1 ? " is" : " are") +
+                 " called on it";
+    Kept.push_back(std::move(F));
+  }
+  Findings = std::move(Kept);
 }
 
 bool CallGraph::definedInRequestScope(const GraphNode &N,

@@ -60,6 +60,26 @@ struct GraphEdge {
   bool ContextAtSite = false; // the caller has a context in scope there
 };
 
+/// A setup or factory-method call on a factory object in static storage
+/// (SPEC §2 unconfigured-factory, case 3).
+struct FactoryObjectUse {
+  std::string Object; // the variable's USR (and file, without linkage)
+  std::string Name;   // the variable, for messages
+  std::string Method; // "configure", "create_user_emitter"
+  SourceRange Where;  // the call
+  bool Setup = false;
+};
+
+/// The definition of a factory object in static storage in the analyzed
+/// code (where the rule may report it): what the audit lists (SPEC §8),
+/// with its FactoryObjectUses, whether or not it is set up.
+struct FactoryObjectDef {
+  std::string Object; // as FactoryObjectUse::Object
+  std::string Name;   // qualified name of the variable
+  std::string Class;  // qualified name of the factory class it holds
+  SourceRange Where;  // the variable's name in its definition
+};
+
 /// What one translation unit knows.
 struct TUFacts {
   std::vector<GraphNode> Nodes;
@@ -67,6 +87,8 @@ struct TUFacts {
   /// Functions whose address is taken other than to call them (a function
   /// pointer, a std::function, a member pointer): their callers are unknown.
   std::vector<std::string> AddressTaken;
+  std::vector<FactoryObjectUse> FactoryObjectUses;
+  std::vector<FactoryObjectDef> FactoryObjectDefs;
 };
 
 class CallGraph {
@@ -82,6 +104,10 @@ public:
   void dropInRequestScope(std::vector<Finding> &Findings);
   /// Fills Chain of every finding with a ChainAnchor that a root reaches.
   void attachChains(std::vector<Finding> &Findings);
+  /// Unconfigured-factory, case 3: drops each finding whose UnlessSetUp
+  /// object is set up somewhere or has no factory method called on it;
+  /// the others get the calls as notes and the methods in the message.
+  void resolveFactoryObjects(std::vector<Finding> &Findings) const;
 
 private:
   void infer();
@@ -91,6 +117,7 @@ private:
   std::map<std::string, std::vector<GraphEdge>> Out; // by From
   std::map<std::string, std::vector<const GraphEdge *>> In; // by To
   std::set<std::string> AddressTaken;
+  std::vector<FactoryObjectUse> FactoryObjectUses;
   std::set<std::string> Inferred;
   bool Done = false; // Inferred is computed
 };

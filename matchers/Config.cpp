@@ -173,6 +173,8 @@ void Config::merge(const Config &Other) {
                    Other.Factories.end());
   append(Startup, Other.Startup);
   append(RequestEntries, Other.RequestEntries);
+  FactorySetups.insert(FactorySetups.end(), Other.FactorySetups.begin(),
+                       Other.FactorySetups.end());
   append(Exclude, Other.Exclude);
   for (const auto &[Id, Settings] : Other.Rules) {
     RuleSettings &Mine = Rules[Id];
@@ -203,8 +205,9 @@ using llvm::yaml::NullNode;
 using llvm::yaml::ScalarNode;
 using llvm::yaml::SequenceNode;
 
-const char *const TopLevelKeys =
-    "contexts, managers, factories, startup, request-entries, exclude, rules";
+const char *const TopLevelKeys = "contexts, managers, factories, startup, "
+                                 "request-entries, factory-setup, exclude, "
+                                 "rules";
 
 const char *nodeKindName(const Node *N) {
   switch (N->getType()) {
@@ -266,6 +269,9 @@ private:
   llvm::Error readNameList(Node *Value, llvm::StringRef Key, NameList &Out);
   llvm::Error readFactories(Node *Value, std::vector<FactoryEntry> &Out);
   llvm::Error readFactoryMapping(MappingNode *Map, FactoryEntry &Out);
+  llvm::Error readFactorySetups(Node *Value,
+                                std::vector<FactorySetupEntry> &Out);
+  llvm::Error readFactorySetup(MappingNode *Map, FactorySetupEntry &Out);
   llvm::Error readRules(Node *Value, std::map<std::string, RuleSettings> &Out);
   llvm::Error readRuleSettings(Node *Value, llvm::StringRef Rule,
                                RuleSettings &Out);
@@ -365,8 +371,8 @@ llvm::Error ConfigReader::readTopLevel(Node *Root, Config &C) {
     if (!Value)
       return errorAt(KeyNode, "expected a value for '" + *Key + "'");
     static const llvm::StringRef Known[] = {
-        "contexts",        "managers", "factories", "startup",
-        "request-entries", "exclude",  "rules"};
+        "contexts",        "managers",      "factories", "startup",
+        "request-entries", "factory-setup", "exclude",   "rules"};
     if (!llvm::is_contained(Known, *Key))
       return errorAt(KeyNode, "unknown key '" + *Key + "'; expected one of " +
                                   TopLevelKeys);
@@ -405,6 +411,8 @@ llvm::Error ConfigReader::readTopLevel(Node *Root, Config &C) {
     }
     else if (*Key == "factories")
       E = readFactories(Value, C.Factories);
+    else if (*Key == "factory-setup")
+      E = readFactorySetups(Value, C.FactorySetups);
     else
       E = readRules(Value, C.Rules);
     if (E)
@@ -537,6 +545,115 @@ llvm::Error ConfigReader::readFactoryMapping(MappingNode *Map,
     return E;
   if (!HaveName)
     return errorAt(Map, "factory entry has no 'name'");
+  return llvm::Error::success();
+}
+
+llvm::Error
+ConfigReader::readFactorySetups(Node *Value,
+                                std::vector<FactorySetupEntry> &Out) {
+  if (isNull(Value))
+    return llvm::Error::success();
+  auto *Seq = llvm::dyn_cast<SequenceNode>(Value);
+  if (!Seq)
+    return errorAt(Value, llvm::Twine("expected a sequence of factory "
+                                      "classes for 'factory-setup', found ") +
+                              nodeKindName(Value));
+  for (Node &Item : *Seq) {
+    if (!llvm::isa<NullNode>(Item))
+      LastLoc = Item.getSourceRange().Start;
+    auto *Map = llvm::dyn_cast<MappingNode>(&Item);
+    if (!Map)
+      return errorAt(&Item, llvm::Twine("expected a mapping with 'class', "
+                                        "'setup' and 'required-args' in "
+                                        "'factory-setup', found ") +
+                                nodeKindName(&Item));
+    FactorySetupEntry Entry;
+    if (llvm::Error E = readFactorySetup(Map, Entry))
+      return E;
+    Out.push_back(std::move(Entry));
+  }
+  return syntaxError();
+}
+
+llvm::Error ConfigReader::readFactorySetup(MappingNode *Map,
+                                           FactorySetupEntry &Out) {
+  bool HaveClass = false, HaveSetup = false, HaveRequired = false;
+  for (llvm::yaml::KeyValueNode &KV : *Map) {
+    Node *KeyNode = KV.getKey();
+    if (!KeyNode)
+      return errorAt(&KV, "expected a key");
+    LastLoc = KeyNode->getSourceRange().Start;
+    llvm::Expected<std::string> Key = scalarText(KeyNode, "a key");
+    if (!Key)
+      return Key.takeError();
+    Node *Value = KV.getValue();
+    if (!Value)
+      return errorAt(KeyNode, "expected a value for '" + *Key + "'");
+    bool *Have = *Key == "class"           ? &HaveClass
+                 : *Key == "setup"         ? &HaveSetup
+                 : *Key == "required-args" ? &HaveRequired
+                                           : nullptr;
+    if (!Have)
+      return errorAt(KeyNode, "unknown key '" + *Key +
+                                  "' in 'factory-setup'; expected 'class', "
+                                  "'setup' or 'required-args'");
+    if (*Have)
+      return errorAt(KeyNode, "duplicate key '" + *Key + "'");
+    *Have = true;
+    if (*Key == "class") {
+      if (isNull(Value))
+        return errorAt(Value, "expected a class name for 'class', found "
+                              "nothing");
+      llvm::Expected<NameMatcher> M = nameAt(Value, "factory-setup");
+      if (!M)
+        return M.takeError();
+      Out.Class = std::move(*M);
+    } else if (*Key == "setup") {
+      NameList Methods;
+      if (llvm::Error E = readNameList(Value, "setup", Methods))
+        return E;
+      for (NameMatcher &M : Methods.Entries) {
+        llvm::StringRef Name = M.plainName();
+        if (M.isRegex() || Name.empty() || Name.contains(':'))
+          return makeError(File + ":" + std::to_string(M.Line) + ":" +
+                           std::to_string(M.Column) +
+                           ": error: 'setup' lists method names of the "
+                           "class without qualification or regex, found '" +
+                           M.text() + "'");
+      }
+      Out.Setup = std::move(Methods.Entries);
+    } else {
+      if (isNull(Value))
+        continue;
+      auto *Seq = llvm::dyn_cast<SequenceNode>(Value);
+      if (!Seq)
+        return errorAt(Value, llvm::Twine("expected a sequence of zero-based "
+                                          "argument indexes for "
+                                          "'required-args', found ") +
+                                  nodeKindName(Value));
+      for (Node &Item : *Seq) {
+        llvm::Expected<std::string> Text =
+            scalarText(&Item, "a non-negative integer in 'required-args'");
+        if (!Text)
+          return Text.takeError();
+        unsigned Index = 0;
+        if (llvm::StringRef(*Text).getAsInteger(10, Index))
+          return errorAt(&Item, "'required-args' lists non-negative "
+                                "integers (zero-based argument indexes), "
+                                "found '" +
+                                    *Text + "'");
+        Out.RequiredArgs.push_back(Index);
+        Out.RequiredAt.push_back(lineColumn(&Item));
+      }
+    }
+  }
+  if (llvm::Error E = syntaxError())
+    return E;
+  if (!HaveClass)
+    return errorAt(Map, "'factory-setup' entry has no 'class'");
+  if (!HaveSetup || Out.Setup.empty())
+    return errorAt(Map, "'factory-setup' entry for '" + Out.Class.text() +
+                            "' lists no 'setup' method");
   return llvm::Error::success();
 }
 

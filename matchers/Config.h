@@ -64,6 +64,16 @@ struct FactoryEntry {
   unsigned ParamLine = 0, ParamColumn = 0; // where context-param is written
 };
 
+/// A factory class that must be set up before it makes managers (SPEC §2
+/// factoryguard-unconfigured-factory, §3 `factory-setup`).
+struct FactorySetupEntry {
+  NameMatcher Class;
+  std::vector<NameMatcher> Setup;     // method names, unqualified
+  std::vector<unsigned> RequiredArgs; // zero-based, of every setup method
+  /// Where each of RequiredArgs is written (line, column; 1-based).
+  std::vector<std::pair<unsigned, unsigned>> RequiredAt;
+};
+
 struct RuleSettings {
   std::optional<Severity> Level; // none = the rule's default
 };
@@ -74,6 +84,7 @@ struct Config {
   std::vector<FactoryEntry> Factories;
   NameList Startup;
   NameList RequestEntries;
+  std::vector<FactorySetupEntry> FactorySetups;
   NameList Exclude; // matched against file paths
   std::map<std::string, RuleSettings> Rules;
   std::string SourceFile; // where it was read from; empty = built in

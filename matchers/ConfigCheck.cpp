@@ -1,8 +1,8 @@
 //===- ConfigCheck.cpp - Which configuration entries matched what --------===//
 #include "ConfigCheck.h"
 
-#include "Analysis.h"
 #include "Model.h"
+#include "RuleFramework.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclTemplate.h"
@@ -48,6 +48,12 @@ void ConfigMatchRecord::merge(ConfigMatchRecord &&Other) {
     if (!Known)
       BadParams.push_back(std::move(B));
   }
+  for (BadRequiredArg &B : Other.BadRequired)
+    if (llvm::none_of(BadRequired, [&](const BadRequiredArg &Mine) {
+          return Mine.Entry == B.Entry && Mine.Index == B.Index &&
+                 Mine.Class.Name == B.Class.Name;
+        }))
+      BadRequired.push_back(std::move(B));
   Annotations.insert(Other.Annotations.begin(), Other.Annotations.end());
 }
 
@@ -367,6 +373,49 @@ void finishConfigRecord(ASTContext &Ctx, const Config &Cfg,
   for (const NameMatcher &E : Cfg.RequestEntries.Entries)
     Resolve(E, NameKind::Function, nullptr);
 
+  // factory-setup: the class by name, its setup methods among the class's
+  // own (and its bases') methods, required-args against their parameters.
+  for (const FactorySetupEntry &E : Cfg.FactorySetups) {
+    Resolve(E.Class, NameKind::Type, nullptr);
+    if (E.Class.isRegex() || E.Class.plainName().empty())
+      continue;
+    llvm::SmallVector<const NamedDecl *, 4> Classes;
+    const DeclContext *Stop = nullptr;
+    lookupQualified(Ctx, E.Class.plainName(), NameKind::Type, Classes, Stop);
+    for (const NamedDecl *C : Classes) {
+      const auto *RD = dyn_cast<CXXRecordDecl>(C);
+      if (!RD || !(RD = RD->getDefinition()))
+        continue;
+      unsigned MaxParams = 0;
+      bool AnySetup = false;
+      auto Visit = [&](const CXXRecordDecl *Class) {
+        for (const CXXMethodDecl *MD : Class->methods()) {
+          if (!MD->getIdentifier())
+            continue;
+          std::string Name = qualifiedName(MD);
+          R.SeenFunctions.insert(Name);
+          for (const NameMatcher &M : E.Setup)
+            if (M.plainName() == MD->getName()) {
+              R.addMatch(M, describeDecl(MD, Name));
+              MaxParams = std::max(MaxParams, MD->getNumParams());
+              AnySetup = true;
+            }
+        }
+      };
+      Visit(RD);
+      RD->forallBases([&](const CXXRecordDecl *Base) {
+        Visit(Base);
+        return true;
+      });
+      if (!AnySetup)
+        continue;
+      for (unsigned Index : E.RequiredArgs)
+        if (Index >= MaxParams)
+          R.BadRequired.push_back(
+              {&E, Index, describeDecl(RD, qualifiedName(RD)), MaxParams});
+    }
+  }
+
   if (R.CollectAnnotations) {
     AnnotationCollector Collector(R.Annotations);
     for (Decl *D : userTopLevelDecls(Ctx))
@@ -452,6 +501,54 @@ void validateConfig(const Config &Cfg, const ConfigMatchRecord &R, bool Strict,
     Check(E, "startup", NameKind::Function);
   for (const NameMatcher &E : Cfg.RequestEntries.Entries)
     Check(E, "request-entries", NameKind::Function);
+
+  for (const FactorySetupEntry &F : Cfg.FactorySetups) {
+    Check(F.Class, "factory-setup", NameKind::Type);
+    if (!R.matched(F.Class))
+      continue; // the class's warning says it
+    for (const NameMatcher &M : F.Setup) {
+      if (R.matched(M))
+        continue;
+      std::string Text = position(Cfg, M.Line, M.Column) +
+                         (Strict ? ": error: " : ": warning: ") +
+                         "'setup' method '" + clipEntry(M.text()) +
+                         "' matched no method of '" +
+                         clipEntry(F.Class.text()) + "' in the analyzed units";
+      if (!F.Class.isRegex()) {
+        std::string Suggestion = closestName(
+            F.Class.plainName() + "::" + M.plainName(), R.SeenFunctions);
+        llvm::StringRef Prefix = F.Class.plainName();
+        if (llvm::StringRef(Suggestion).starts_with(Prefix.str() + "::"))
+          Text +=
+              "; did you mean '" + Suggestion.substr(Prefix.size() + 2) + "'?";
+      }
+      Items.push_back({M.Line, M.Column, {Strict, Text}});
+    }
+  }
+  for (const BadRequiredArg &B : R.BadRequired) {
+    const FactorySetupEntry *F = B.Entry;
+    if (std::none_of(Cfg.FactorySetups.begin(), Cfg.FactorySetups.end(),
+                     [&](const FactorySetupEntry &Mine) { return &Mine == F; }))
+      continue; // another configuration file's entry
+    std::string Where =
+        B.Class.File.empty()
+            ? std::string()
+            : " (" + B.Class.File + ":" + std::to_string(B.Class.Line) + ")";
+    auto [Line, Column] = std::pair<unsigned, unsigned>();
+    for (size_t I = 0; I < F->RequiredArgs.size(); ++I)
+      if (F->RequiredArgs[I] == B.Index && I < F->RequiredAt.size()) {
+        std::tie(Line, Column) = F->RequiredAt[I];
+        break;
+      }
+    std::string Text = position(Cfg, Line, Column) +
+                       ": error: 'required-args' " + std::to_string(B.Index) +
+                       " is out of range for the setup methods of '" +
+                       B.Class.Name + "'" + Where + ", which have at most " +
+                       std::to_string(B.MaxParams) + " parameter" +
+                       (B.MaxParams == 1 ? "" : "s") +
+                       " (the index is zero-based)";
+    Items.push_back({Line, Column, {true, Text}});
+  }
 
   for (const BadContextParam &B : R.BadParams) {
     const FactoryEntry *F = B.Entry;

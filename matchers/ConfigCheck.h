@@ -51,6 +51,14 @@ struct BadContextParam {
 };
 
 /// A [[clang::annotate("factoryguard::<kind>")]] seen in a unit.
+/// A `required-args` index out of range for every setup method of a class.
+struct BadRequiredArg {
+  const FactorySetupEntry *Entry = nullptr;
+  unsigned Index = 0;
+  MatchedDecl Class;
+  unsigned MaxParams = 0; // the most parameters a setup method has
+};
+
 struct SeenAnnotation {
   std::string Kind; // "context", "manager", ...
   MatchedDecl Decl;
@@ -73,6 +81,7 @@ struct ConfigMatchRecord {
   /// Qualified names looked up (candidates for "did you mean").
   llvm::StringSet<> SeenTypes, SeenFunctions;
   std::vector<BadContextParam> BadParams;
+  std::vector<BadRequiredArg> BadRequired;
   /// Filled only when annotations are asked for (--explain-config).
   std::set<SeenAnnotation> Annotations;
   bool CollectAnnotations = false;

@@ -76,6 +76,10 @@ struct Finding {
   /// function; the finding is dropped when the whole-program call graph
   /// infers that node in request scope (SPEC §1).
   std::string UnlessInRequestScope;
+  /// factoryguard-unconfigured-factory, case 3: the factory object (a
+  /// FactoryObjectUse id) defined here; kept only when the whole program
+  /// calls a factory method on it and never sets it up (CallGraph).
+  std::string UnlessSetUp;
   bool Suppressed = false; // by NOLINT & co.
   std::string SuppressionText; // the comment that suppressed it
 };

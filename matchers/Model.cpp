@@ -13,6 +13,7 @@
 #include "llvm/Support/xxhash.h"
 
 #include <map>
+#include <set>
 
 using namespace clang;
 
@@ -55,7 +56,7 @@ const TemplateArgumentList *stdTemplateArgs(const CXXRecordDecl *RD) {
 
 std::string qualifiedName(const NamedDecl *D) {
   llvm::SmallVector<std::string, 6> Parts;
-  auto nameOf = [](const NamedDecl *N) -> std::string {
+  auto NameOf = [](const NamedDecl *N) -> std::string {
     if (const auto *RD = dyn_cast<CXXRecordDecl>(N))
       if (RD->isLambda())
         return "(lambda)";
@@ -63,7 +64,7 @@ std::string qualifiedName(const NamedDecl *D) {
       return "(anonymous)";
     return N->getNameAsString();
   };
-  Parts.push_back(nameOf(D));
+  Parts.push_back(NameOf(D));
   for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent()) {
     if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
       if (NS->isInline())
@@ -71,7 +72,7 @@ std::string qualifiedName(const NamedDecl *D) {
       Parts.push_back(NS->isAnonymousNamespace() ? "(anonymous namespace)"
                                                  : NS->getNameAsString());
     } else if (const auto *ND = dyn_cast<NamedDecl>(DC)) {
-      Parts.push_back(nameOf(ND));
+      Parts.push_back(NameOf(ND));
     }
   }
   std::string Out;
@@ -331,6 +332,70 @@ bool Model::hasOverloadTakingContext(const FunctionDecl *FD) {
         return true;
   }
   return false;
+}
+
+bool Model::isSetupMethod(const CXXMethodDecl *MD) {
+  if (!MD || MD->isStatic())
+    return false;
+  if (hasAnnotation(MD, "setup"))
+    return true;
+  if (Cfg.FactorySetups.empty() || !MD->getIdentifier())
+    return false;
+  const CXXRecordDecl *RD = MD->getParent();
+  std::string Class = qualifiedName(RD);
+  bool Found = false;
+  for (const FactorySetupEntry &E : Cfg.FactorySetups) {
+    if (!E.Class.matches(Class))
+      continue;
+    if (Recorder)
+      Recorder->addMatch(E.Class, describeDecl(RD, Class));
+    for (const NameMatcher &M : E.Setup)
+      if (M.plainName() == MD->getName()) {
+        if (Recorder)
+          Recorder->addMatch(M, describeDecl(MD, qualifiedName(MD)));
+        Found = true;
+      }
+  }
+  return Found;
+}
+
+bool Model::isRequiredSetupArg(const CXXMethodDecl *MD, unsigned I) {
+  if (!isSetupMethod(MD))
+    return false;
+  for (const FunctionDecl *Redecl : MD->redecls())
+    if (I < Redecl->getNumParams() &&
+        hasAnnotation(Redecl->getParamDecl(I), "required"))
+      return true;
+  std::string Class = qualifiedName(MD->getParent());
+  for (const FactorySetupEntry &E : Cfg.FactorySetups)
+    if (E.Class.matches(Class) &&
+        llvm::any_of(E.Setup,
+                     [&](const NameMatcher &M) {
+                       return M.plainName() == MD->getName();
+                     }) &&
+        llvm::is_contained(E.RequiredArgs, I))
+      return true;
+  return false;
+}
+
+std::vector<std::string> Model::setupMethodNames(const CXXRecordDecl *RD) {
+  if (!RD || !(RD = RD->getDefinition()))
+    return {};
+  auto It = SetupNamesCache.find(RD);
+  if (It != SetupNamesCache.end())
+    return It->second;
+  SetupNamesCache[RD] = {}; // guards recursion through bases
+  std::set<std::string> Names;
+  for (const CXXMethodDecl *MD : RD->methods())
+    if (MD->getIdentifier() && isSetupMethod(MD))
+      Names.insert(MD->getNameAsString());
+  for (const CXXBaseSpecifier &B : RD->bases())
+    for (const std::string &N :
+         setupMethodNames(B.getType()->getAsCXXRecordDecl()))
+      Names.insert(N);
+  std::vector<std::string> Out(Names.begin(), Names.end());
+  SetupNamesCache[RD] = Out;
+  return Out;
 }
 
 bool Model::isStartup(const FunctionDecl *FD) {

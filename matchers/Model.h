@@ -109,6 +109,16 @@ public:
   /// Another function of FD's name in FD's scope has a context parameter.
   bool hasOverloadTakingContext(const clang::FunctionDecl *FD);
 
+  /// SPEC §2 unconfigured-factory: MD sets up its class (a `setup` method
+  /// of a factory-setup entry that names its class, or annotated setup).
+  bool isSetupMethod(const clang::CXXMethodDecl *MD);
+  /// Argument I of the setup method MD must not be null (`required-args`,
+  /// or a parameter annotated required).
+  bool isRequiredSetupArg(const clang::CXXMethodDecl *MD, unsigned I);
+  /// The names of the setup methods of RD and its bases, sorted ("configure");
+  /// empty when RD is not a factory class.
+  std::vector<std::string> setupMethodNames(const clang::CXXRecordDecl *RD);
+
   bool isStartup(const clang::FunctionDecl *FD);
   bool isRequestEntry(const clang::FunctionDecl *FD);
 
@@ -164,6 +174,8 @@ private:
   llvm::DenseMap<const clang::FunctionDecl *, std::optional<FactoryInfo>>
       FactoryCache;
   llvm::DenseMap<const clang::FunctionDecl *, bool> HasContextCache;
+  llvm::DenseMap<const clang::CXXRecordDecl *, std::vector<std::string>>
+      SetupNamesCache;
   llvm::DenseMap<const clang::FunctionDecl *,
                  std::vector<const clang::VarDecl *>>
       LocalsCache;

@@ -149,6 +149,44 @@ std::string joinNames(const std::vector<ContextValue> &Values) {
 
 } // namespace
 
+std::optional<NullArgument> nullArgument(TUState &S, const Expr *Call,
+                                         const Expr *Arg,
+                                         const ParmVarDecl *Param) {
+  const ASTContext &Ctx = S.astContext();
+  if (isa<CXXDefaultArgExpr>(Arg->IgnoreImplicit()) ||
+      isa<CXXDefaultArgExpr>(Arg)) {
+    if (!isNullContextExpr(Arg))
+      return std::nullopt;
+    const Expr *Default = Param->getDefaultArg();
+    return NullArgument{NullArgument::Defaulted,
+                        Default ? sourceText(Default, Ctx) : "null", nullptr};
+  }
+  if (isNullContextExpr(Arg))
+    return NullArgument{NullArgument::Written, sourceText(Arg, Ctx), nullptr};
+  // A local still holding its null initializer.
+  const Expr *Inner = Arg->IgnoreImplicit()->IgnoreParenImpCasts();
+  if (const auto *CE = dyn_cast<CXXConstructExpr>(Inner))
+    if (CE->getNumArgs() == 1)
+      Inner = CE->getArg(0)->IgnoreImplicit()->IgnoreParenImpCasts();
+  const auto *DRE = dyn_cast<DeclRefExpr>(Inner);
+  const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  if (!VD || !VD->hasLocalStorage() || isa<ParmVarDecl>(VD) || !VD->getInit() ||
+      !isNullContextExpr(VD->getInit()))
+    return std::nullopt;
+  Enclosing Where = S.model().enclosingOf(Call);
+  if (Where.Kind != Enclosing::Function || !Where.Fn || !Where.Fn->getBody())
+    return std::nullopt;
+  AssignmentFinder Finder(VD, VD->getLocation(), Call->getBeginLoc(),
+                          Ctx.getSourceManager());
+  Finder.TraverseStmt(Where.Fn->getBody());
+  if (Finder.Found)
+    return std::nullopt;
+  // A loop may assign it after the call and come back: only straight-line
+  // code before the call is considered, which is what the finder checked.
+  return NullArgument{NullArgument::StillNullLocal,
+                      sourceText(VD->getInit(), Ctx), VD};
+}
+
 std::string contextArgumentFor(const ContextValue &Value, QualType Param) {
   std::string Name =
       Value.Kind == ContextValue::Member ? "this->" + Value.Name : Value.Name;
@@ -202,7 +240,7 @@ std::string contextArgumentFor(const ContextValue &Value, QualType Param) {
 }
 
 void NullContextRule::registerMatchers(MatchFinder &F) {
-  registerCallMatchers(F, this);
+  registerCallMatchers(F, this, S);
 }
 
 void NullContextRule::run(const MatchFinder::MatchResult &R) {
@@ -240,54 +278,34 @@ void NullContextRule::run(const MatchFinder::MatchResult &R) {
 
   Finding F;
   F.RuleId = NullContextId;
-  bool Defaulted = isa<CXXDefaultArgExpr>(Arg->IgnoreImplicit()) ||
-                   isa<CXXDefaultArgExpr>(Arg);
   const Expr *Replace = nullptr; // the argument a fix-it replaces
   std::string Why;
+  std::optional<NullArgument> Null = nullArgument(S, Call, Arg, Param);
+  bool Defaulted = Null && Null->Kind == NullArgument::Defaulted;
   if (Defaulted) {
-    if (!isNullContextExpr(Arg))
-      return;
-    const Expr *Default = Param->getDefaultArg();
     F.Where = S.locations().fromLoc(RParen);
     F.Message = FactoryName + " called without a context: parameter " +
-                ParamName + " defaults to '" +
-                (Default ? sourceText(Default, Ctx) : std::string("null")) +
-                "'";
+                ParamName + " defaults to '" + Null->Text + "'";
     Why = "defaulted";
-  } else if (isNullContextExpr(Arg) || isEmptyContextObject(Arg, M)) {
+  } else if ((Null && Null->Kind == NullArgument::Written) ||
+             isEmptyContextObject(Arg, M)) {
     F.Where = S.locations().fromRange(Arg->getSourceRange());
     F.Message = FactoryName + " called with a null context: '" +
                 sourceText(Arg, Ctx) + "' passed as " + ParamName;
     Replace = Arg;
     Why = sourceText(Arg, Ctx);
-  } else {
-    // A local still holding its null initializer.
-    const Expr *Inner = Arg->IgnoreImplicit()->IgnoreParenImpCasts();
-    if (const auto *CE = dyn_cast<CXXConstructExpr>(Inner))
-      if (CE->getNumArgs() == 1)
-        Inner = CE->getArg(0)->IgnoreImplicit()->IgnoreParenImpCasts();
-    const auto *DRE = dyn_cast<DeclRefExpr>(Inner);
-    const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
-    if (!VD || !VD->hasLocalStorage() || isa<ParmVarDecl>(VD) || !VD->getInit() ||
-        !isNullContextExpr(VD->getInit()))
-      return;
-    Enclosing Where = M.enclosingOf(Call);
-    if (Where.Kind != Enclosing::Function || !Where.Fn || !Where.Fn->getBody())
-      return;
-    AssignmentFinder Finder(VD, VD->getLocation(), Call->getBeginLoc(), SM);
-    Finder.TraverseStmt(Where.Fn->getBody());
-    if (Finder.Found)
-      return;
-    // A loop may assign it after the call and come back: only straight-line
-    // code before the call is considered, which is what the finder checked.
+  } else if (Null) {
+    const VarDecl *VD = Null->Local;
     F.Where = S.locations().fromRange(Arg->getSourceRange());
     F.Message = FactoryName + " called with a null context: '" +
                 VD->getNameAsString() + "' is still null (initialized to '" +
-                sourceText(VD->getInit(), Ctx) + "' and not assigned since)";
+                Null->Text + "' and not assigned since)";
     F.Notes.push_back({S.locations().fromLoc(VD->getLocation()),
                        "'" + VD->getNameAsString() + "' is declared null here"});
     Why = "local:" + VD->getNameAsString();
     Replace = Arg;
+  } else {
+    return;
   }
 
   // The fix-it: exactly one context value in scope.

@@ -8,7 +8,7 @@
 #ifndef FACTORYGUARD_RULEREGISTRY_H
 #define FACTORYGUARD_RULEREGISTRY_H
 
-#include "Analysis.h"
+#include "RuleFramework.h"
 
 namespace factoryguard {
 

@@ -7,7 +7,7 @@
 #ifndef FACTORYGUARD_STATICSINGLETON_H
 #define FACTORYGUARD_STATICSINGLETON_H
 
-#include "Analysis.h"
+#include "RuleFramework.h"
 
 namespace factoryguard {
 

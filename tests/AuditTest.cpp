@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -233,8 +234,9 @@ TEST(Audit, ExampleReportRendersInChromiumWithoutNetworkOrScript) {
   RunResult R = audit(Dir, {"-o", "report.html", "--json", "audit.json"});
   ASSERT_EQ(R.ExitCode, 0) << R.Err;
   EXPECT_NE(
-      R.Err.find("factoryguard audit: 2 of 5 call sites compliant, 2 static(s) "
-                 "holding a manager, 6 open finding(s)"),
+      R.Err.find("factoryguard audit: 4 of 7 call sites compliant, 2 static(s) "
+                 "holding a manager, 2 factory object(s) (1 never set up), 7 "
+                 "open finding(s)"),
       std::string::npos)
       << R.Err;
   std::string Html = Dir + "/report.html", Text = readFile(Html);
@@ -278,7 +280,7 @@ TEST(Audit, ExampleReportRendersInChromiumWithoutNetworkOrScript) {
       << "script did not run";
   EXPECT_NE(
       Dom.find(
-          "<p id=\"compliance\" class=\"figure\"><strong>2 of 5</strong> call "
+          "<p id=\"compliance\" class=\"figure\"><strong>4 of 7</strong> call "
           "sites compliant"),
       std::string::npos)
       << Dom;
@@ -289,14 +291,14 @@ TEST(Audit, ExampleReportRendersInChromiumWithoutNetworkOrScript) {
   EXPECT_EQ(Expected, std::vector<std::string>({"src"}));
   EXPECT_EQ(directoryRows(Dom), Expected);
   EXPECT_EQ(chainOf(Dom, "src/agent_service.cpp:9:25"), CrossFileChain) << Dom;
-  EXPECT_EQ(countOf(Dom, "<tr class=\"compliant\">"), 2u);
-  EXPECT_EQ(countOf(Dom, "<article class=\"finding"), 6u);
+  EXPECT_EQ(countOf(Dom, "<tr class=\"compliant\">"), 4u);
+  EXPECT_EQ(countOf(Dom, "<article class=\"finding"), 7u);
 
   // Without JavaScript: the file as written is the page before any script
   // runs (Chromium's --dump-dom needs script, so the file itself is read):
   // the same summary, tables and chain.
   EXPECT_EQ(Text.find("data-sortable=\"yes\""), std::string::npos);
-  EXPECT_NE(Text.find("<strong>2 of 5</strong> call sites compliant"),
+  EXPECT_NE(Text.find("<strong>4 of 7</strong> call sites compliant"),
             std::string::npos);
   EXPECT_EQ(directoryRows(Text), Expected);
   EXPECT_EQ(chainOf(Text, "src/agent_service.cpp:9:25"), CrossFileChain);
@@ -330,8 +332,8 @@ TEST(Audit, JsonIsSchemaValidAndCountsEqualTheCli) {
   EXPECT_EQ(FromAudit, FromCli) << Cli.Out;
   const json &S = A["summary"];
   EXPECT_EQ(S["openFindings"], FromCli.size());
-  EXPECT_EQ(S["callSites"], 5);
-  EXPECT_EQ(S["compliantCallSites"], 2);
+  EXPECT_EQ(S["callSites"], 7);
+  EXPECT_EQ(S["compliantCallSites"], 4);
   EXPECT_EQ(S["callSitesWithOpenFindings"], 3);
   EXPECT_EQ(S["staticsHoldingManager"], 2);
   unsigned ByRule = 0;
@@ -339,7 +341,8 @@ TEST(Audit, JsonIsSchemaValidAndCountsEqualTheCli) {
     ByRule += N.get<unsigned>();
   EXPECT_EQ(ByRule, FromCli.size());
 
-  // The compliant call sites are the per-request ones in on_chat_message.
+  // The compliant call sites are the per-request ones in on_chat_message,
+  // and the factory-method calls on the emitter factories (with a context).
   std::vector<std::string> Compliant;
   for (const json &C : A["callSites"])
     if (C["status"] == "compliant")
@@ -351,7 +354,13 @@ TEST(Audit, JsonIsSchemaValidAndCountsEqualTheCli) {
                            {"src/handlers.cpp:12 chat::create_agent_bridge in "
                             "chat::on_chat_message",
                             "src/handlers.cpp:13 chat::get_websocket_manager "
-                            "in chat::on_chat_message"}));
+                            "in chat::on_chat_message",
+                            "src/handlers.cpp:22 "
+                            "chat::EmitterFactory::create_user_emitter in "
+                            "chat::on_typing",
+                            "src/handlers.cpp:34 "
+                            "chat::EmitterFactory::create_user_emitter in "
+                            "chat::on_agent_reply"}));
   // Each open call site carries its findings; totals per directory and
   // module add up to the summary.
   for (const json &C : A["callSites"])
@@ -409,8 +418,8 @@ TEST(Audit, CompareShowsWhatWasFixedAndWhatIsNew) {
   EXPECT_EQ(C["fixed"][0]["rule"], "factoryguard-null-context");
   EXPECT_EQ(C["fixed"][0]["file"], "src/handlers.cpp");
   EXPECT_EQ(C["fixed"][0]["line"], 19);
-  EXPECT_EQ(C["previousSummary"]["compliantCallSites"], 2);
-  EXPECT_EQ(A["summary"]["compliantCallSites"], 3);
+  EXPECT_EQ(C["previousSummary"]["compliantCallSites"], 4);
+  EXPECT_EQ(A["summary"]["compliantCallSites"], 5);
   std::set<std::string> NewFiles;
   for (const json &P : C["new"])
     for (const json &F : A["findings"])
@@ -436,8 +445,232 @@ TEST(Audit, CompareShowsWhatWasFixedAndWhatIsNew) {
   EXPECT_NE(D.Out.find("data-fingerprint=\"" +
                        C["fixed"][0]["fingerprint"].get<std::string>()),
             std::string::npos);
-  EXPECT_NE(D.Out.find("<strong>3 of 6</strong> call sites compliant"),
+  EXPECT_NE(D.Out.find("<strong>5 of 8</strong> call sites compliant"),
             std::string::npos);
+}
+
+/// "file:line:col method" of each call in an object's setupCalls or
+/// factoryCalls.
+std::vector<std::string> callsOf(const json &Calls) {
+  std::vector<std::string> Out;
+  for (const json &C : Calls)
+    Out.push_back(C["file"].get<std::string>() + ":" +
+                  std::to_string(C["line"].get<unsigned>()) + ":" +
+                  std::to_string(C["column"].get<unsigned>()) + " " +
+                  C["method"].get<std::string>());
+  return Out;
+}
+
+TEST(Audit, ListsEveryStaticFactoryObjectWithItsCallsAndStatus) {
+  // The example's two emitter factories (one set up in boot::start_services,
+  // one never), plus one nothing calls and one set up with a null pool.
+  std::string Dir = makeExample(
+      "audit-objects", {{"tools/spare.cpp",
+                         "#include \"chat/service.h\"\n"
+                         "namespace tools {\n"
+                         "chat::EmitterFactory g_spare;\n"
+                         "static chat::EmitterFactory g_broken;\n"
+                         "void boot_tools() { g_broken.configure(nullptr); }\n"
+                         "}\n"}});
+  RunResult R = audit(Dir, {"--json", "audit.json", "-o", "report.html"});
+  ASSERT_EQ(R.ExitCode, 0) << R.Err;
+  EXPECT_NE(R.Err.find("4 factory object(s) (1 never set up)"),
+            std::string::npos)
+      << R.Err;
+  EXPECT_EQ(schemaProblems(Dir + "/audit.json"), "");
+  json A = readJson(Dir + "/audit.json");
+  ASSERT_TRUE(A.is_object());
+  ASSERT_EQ(A["version"], 2);
+  const json &Objects = A["factoryObjects"];
+  ASSERT_EQ(Objects.size(), 4u) << Objects.dump(2);
+
+  std::map<std::string, const json *> ByName;
+  for (const json &O : Objects)
+    ByName[O["name"].get<std::string>()] = &O;
+  ASSERT_EQ(ByName.size(), 4u);
+  const json &Agent = *ByName["chat::g_agent_events"];
+  EXPECT_EQ(Agent["file"], "src/registry.cpp");
+  EXPECT_EQ(Agent["line"], 19);
+  EXPECT_EQ(Agent["class"], "chat::EmitterFactory");
+  EXPECT_EQ(Agent["status"], "set-up");
+  EXPECT_EQ(callsOf(Agent["setupCalls"]),
+            std::vector<std::string>({"src/boot.cpp:13:3 configure"}));
+  EXPECT_EQ(
+      callsOf(Agent["factoryCalls"]),
+      std::vector<std::string>({"src/handlers.cpp:34:17 create_user_emitter"}));
+  EXPECT_TRUE(Agent["finding"].is_null());
+
+  const json &Presence = *ByName["chat::g_presence_events"];
+  EXPECT_EQ(Presence["line"], 20);
+  EXPECT_EQ(Presence["status"], "never-set-up");
+  EXPECT_TRUE(Presence["setupCalls"].empty());
+  EXPECT_EQ(
+      callsOf(Presence["factoryCalls"]),
+      std::vector<std::string>({"src/handlers.cpp:22:3 create_user_emitter"}));
+  // Its finding is the CLI's unconfigured-factory warning at the definition.
+  ASSERT_TRUE(Presence["finding"].is_string());
+  const json *Finding = nullptr;
+  for (const json &F : A["findings"])
+    if (F["fingerprint"] == Presence["finding"])
+      Finding = &F;
+  ASSERT_NE(Finding, nullptr);
+  EXPECT_EQ((*Finding)["rule"], "factoryguard-unconfigured-factory");
+  EXPECT_EQ((*Finding)["subject"], "factory-object");
+  EXPECT_EQ((*Finding)["file"], "src/registry.cpp");
+  EXPECT_EQ((*Finding)["line"], 20);
+
+  const json &Spare = *ByName["tools::g_spare"];
+  EXPECT_EQ(Spare["status"], "unused");
+  EXPECT_TRUE(Spare["setupCalls"].empty() && Spare["factoryCalls"].empty());
+  EXPECT_TRUE(Spare["finding"].is_null());
+  // Set up, but with a null pool: the setup call carries that finding.
+  const json &Broken = *ByName["tools::g_broken"];
+  EXPECT_EQ(Broken["status"], "set-up");
+  ASSERT_EQ(Broken["setupCalls"].size(), 1u);
+  ASSERT_EQ(Broken["setupCalls"][0]["findings"].size(), 1u);
+  for (const json &F : A["findings"]) {
+    if (F["fingerprint"] == Broken["setupCalls"][0]["findings"][0]) {
+      EXPECT_EQ(F["rule"], "factoryguard-unconfigured-factory");
+    }
+  }
+
+  // Counted in the summary, per directory and per module.
+  const json &S = A["summary"];
+  EXPECT_EQ(S["factoryObjects"], 4);
+  EXPECT_EQ(S["factoryObjectsSetUp"], 2);
+  EXPECT_EQ(S["factoryObjectsNeverSetUp"], 1);
+  EXPECT_EQ(S["factoryObjectsUnused"], 1);
+  std::map<std::string, unsigned> PerDir, PerModule;
+  for (const json &D : A["directories"])
+    PerDir[D["path"]] = D["factoryObjects"].get<unsigned>();
+  for (const json &M : A["modules"])
+    PerModule[M["name"]] = M["factoryObjects"].get<unsigned>();
+  std::map<std::string, unsigned> Want = {{"src", 2}, {"tools", 2}};
+  EXPECT_EQ(PerDir, Want);
+  EXPECT_EQ(PerModule, Want);
+
+  // The HTML as written (no script run): one row per object, with its
+  // status and calls.
+  std::string Html = readFile(Dir + "/report.html");
+  size_t Table = Html.find("<table id=\"factory-objects\">");
+  ASSERT_NE(Table, std::string::npos) << Html;
+  std::string Part = Html.substr(Table, Html.find("</table>", Table) - Table);
+  EXPECT_EQ(countOf(Part, "<tr class=\""), 4u) << Part;
+  EXPECT_NE(Part.find("<tr class=\"never-set-up\" "
+                      "data-object=\"chat::g_presence_events\">"),
+            std::string::npos)
+      << Part;
+  EXPECT_NE(Part.find(">never set up</td>"), std::string::npos);
+  EXPECT_NE(Part.find("src/boot.cpp:13:3</span> <code>configure</code>"),
+            std::string::npos)
+      << Part;
+  EXPECT_NE(Html.find("<li id=\"factory-objects-count\"><strong>4</strong> "
+                      "factory object(s): 2 set up, 1 never set up, 1 "
+                      "unused</li>"),
+            std::string::npos);
+
+  // --compare reads an audit of version 1 (before factory objects).
+  json Old = A;
+  Old["version"] = 1;
+  Old.erase("factoryObjects");
+  writeFile(Dir + "/v1.json", Old.dump());
+  RunResult C = audit(Dir, {"--compare", "v1.json", "--json", "c.json"});
+  ASSERT_EQ(C.ExitCode, 0) << C.Err;
+  EXPECT_NE(C.Err.find("since the previous audit: 0 fixed, 0 new"),
+            std::string::npos)
+      << C.Err;
+  EXPECT_EQ(schemaProblems(Dir + "/c.json"), "");
+
+  // The schema is not vacuous for them either.
+  json Bad = A;
+  Bad["factoryObjects"][0]["status"] = "configured";
+  Bad["directories"][0].erase("factoryObjectsNeverSetUp");
+  writeFile(Dir + "/bad.json", Bad.dump());
+  EXPECT_NE(schemaProblems(Dir + "/bad.json"), "");
+}
+
+/// "H hits, M misses" from the audit's --cache-stats line.
+std::string cacheCounts(const RunResult &R) {
+  std::smatch M;
+  if (!std::regex_search(R.Err, M,
+                         std::regex("factoryguard audit: cache [^\n]*: "
+                                    "([0-9]+ hits, [0-9]+ misses),")))
+    return "no cache line in: " + R.Err;
+  return M[1];
+}
+
+TEST(Audit, UsesTheCacheAndAWarmAuditEqualsAFreshOne) {
+  std::string Dir = makeExample("audit-cache");
+  std::string CacheDir = Dir + "/build/.factoryguard-cache";
+  RunResult Fresh =
+      audit(Dir, {"--no-cache", "--cache-stats", "--json", "fresh.json"});
+  ASSERT_EQ(Fresh.ExitCode, 0) << Fresh.Err;
+  EXPECT_NE(Fresh.Err.find("factoryguard audit: cache: not used"),
+            std::string::npos)
+      << Fresh.Err;
+  EXPECT_FALSE(llvm::sys::fs::exists(CacheDir)) << "--no-cache writes nothing";
+
+  // The CLI's cache, in its default place: five units, then all hits.
+  RunResult Cold = audit(Dir, {"--cache-stats", "--json", "cold.json"});
+  ASSERT_EQ(Cold.ExitCode, 0) << Cold.Err;
+  EXPECT_EQ(cacheCounts(Cold), "0 hits, 5 misses");
+  EXPECT_TRUE(llvm::sys::fs::is_directory(CacheDir));
+  RunResult Warm = audit(Dir, {"--cache-stats", "--json", "warm.json"});
+  ASSERT_EQ(Warm.ExitCode, 0) << Warm.Err;
+  EXPECT_EQ(cacheCounts(Warm), "5 hits, 0 misses");
+  std::string FreshJson = readFile(Dir + "/fresh.json");
+  ASSERT_NE(FreshJson.find("\"compliantCallSites\": 4"), std::string::npos);
+  ASSERT_NE(FreshJson.find("\"factoryObjectsSetUp\": 1"), std::string::npos);
+  EXPECT_EQ(readFile(Dir + "/cold.json"), FreshJson);
+  EXPECT_EQ(readFile(Dir + "/warm.json"), FreshJson)
+      << "a warm audit lists the compliant call sites too";
+  // One cache with the CLI: its run is all hits as well.
+  RunResult Cli = runFactoryguard({"-p", "build", "--cache-stats"}, Dir);
+  EXPECT_NE(Cli.Err.find(": 5 hits, 0 misses,"), std::string::npos) << Cli.Err;
+
+  // Fix on_typing: that unit alone is analyzed again, and the audit shows
+  // the fix as an audit without the cache does.
+  std::string Handlers = readFile(Dir + "/src/handlers.cpp");
+  size_t At = Handlers.find("auto manager = get_websocket_manager();");
+  ASSERT_NE(At, std::string::npos);
+  Handlers.replace(At, 39, "auto manager = get_websocket_manager(&ctx);");
+  writeFile(Dir + "/src/handlers.cpp", Handlers);
+  RunResult Edited = audit(Dir, {"--cache-stats", "--json", "edited.json"});
+  ASSERT_EQ(Edited.ExitCode, 0) << Edited.Err;
+  EXPECT_EQ(cacheCounts(Edited), "4 hits, 1 misses");
+  RunResult FreshEdited = audit(Dir, {"--no-cache", "--json", "fresh2.json"});
+  ASSERT_EQ(FreshEdited.ExitCode, 0) << FreshEdited.Err;
+  std::string EditedJson = readFile(Dir + "/edited.json");
+  EXPECT_EQ(EditedJson, readFile(Dir + "/fresh2.json"));
+  EXPECT_NE(EditedJson, FreshJson);
+  json E = readJson(Dir + "/edited.json");
+  EXPECT_EQ(E["summary"]["compliantCallSites"], 5);
+  EXPECT_EQ(E["summary"]["callSites"], 7);
+
+  // An entry without the call sites or the factory-object definitions (as
+  // the formats before them had) is a miss, never an audit with call sites
+  // or factory objects missing.
+  std::error_code EC;
+  unsigned Entries = 0;
+  for (llvm::sys::fs::directory_iterator It(CacheDir, EC), End;
+       !EC && It != End; It.increment(EC)) {
+    if (!llvm::StringRef(It->path()).ends_with(".fgc"))
+      continue;
+    json Entry = readJson(It->path());
+    ASSERT_TRUE(Entry.contains("sites")) << It->path();
+    ASSERT_TRUE(Entry["facts"].contains("objects")) << It->path();
+    if (Entries % 2)
+      Entry.erase("sites");
+    else
+      Entry["facts"].erase("objects");
+    writeFile(It->path(), Entry.dump());
+    ++Entries;
+  }
+  EXPECT_EQ(Entries, 5u); // one per unit: the edit replaced its entry
+  RunResult Stripped = audit(Dir, {"--cache-stats", "--json", "stripped.json"});
+  ASSERT_EQ(Stripped.ExitCode, 0) << Stripped.Err;
+  EXPECT_EQ(cacheCounts(Stripped), "0 hits, 5 misses");
+  EXPECT_EQ(readFile(Dir + "/stripped.json"), EditedJson);
 }
 
 TEST(Audit, BadCompareFileIsAnErrorAndNothingIsWritten) {
@@ -447,15 +680,21 @@ TEST(Audit, BadCompareFileIsAnErrorAndNothingIsWritten) {
   writeFile(Dir + "/other.json", "{\"version\": \"2.1.0\", \"runs\": []}\n");
   writeFile(Dir + "/future.json",
             "{\"format\": \"factoryguard-audit\", \"version\": 9}\n");
+  // 100 000 levels of arrays overflowed the stack of LLVM's JSON parser.
+  writeFile(Dir + "/deep.json",
+            "{\"findings\":\n" + std::string(100000, '[') + "}");
   struct Case {
     std::string File, Message;
   } Cases[] = {
       {"missing.json", "--compare 'missing.json': cannot read it"},
-      {"cut.json", "cut.json:3:14: not valid JSON: Unexpected EOF"},
+      {"cut.json", "cut.json:3:15: not valid JSON: Unexpected EOF"},
       {"other.json", "--compare 'other.json': not a factoryguard audit"},
       {"future.json",
-       "audit schema version 9, this factoryguard reads version 1"},
+       "audit schema version 9, this factoryguard reads versions 1 to 2"},
       {"build", "--compare 'build': cannot read it"},
+      {"deep.json",
+       "deep.json:2:256: not valid JSON: arrays and objects nest more than "
+       "256 levels deep"},
   };
   for (const Case &K : Cases) {
     RunResult R =

@@ -1,4 +1,5 @@
 //===- CliTest.cpp - command line, exit codes, bad input -----------------===//
+#include "CommandLine.h"
 #include "TestHarness.h"
 
 #include "Rules.h"
@@ -21,6 +22,8 @@ TEST(Cli, VersionHelpAndRules) {
   R = runFactoryguard({"--help"});
   EXPECT_EQ(R.ExitCode, 0);
   EXPECT_NE(R.Out.find("--fail-on"), std::string::npos);
+  EXPECT_NE(R.Out.find("--changed "), std::string::npos);
+  EXPECT_NE(R.Out.find("--show-mapping "), std::string::npos);
   R = runFactoryguard({"--list-rules"});
   EXPECT_EQ(R.ExitCode, 0);
   // Every row of matchers/Rules.def, and nothing else.
@@ -70,6 +73,12 @@ TEST(Cli, UsageErrorsExitTwo) {
   RunResult R = runFactoryguard({"--config"});
   EXPECT_EQ(R.ExitCode, 2);
   EXPECT_NE(R.Err.find("needs a value"), std::string::npos);
+  R = runFactoryguard({"--show-mapping", "a.cpp"});
+  EXPECT_EQ(R.ExitCode, 2);
+  EXPECT_NE(R.Err.find("--show-mapping goes with --changed"), std::string::npos)
+      << R.Err;
+  EXPECT_EQ(
+      runFactoryguard({"--changed", "--explain-config", "a.cpp"}).ExitCode, 2);
 }
 
 TEST(Cli, CleanCodeExitsZeroFindingsExitOne) {
@@ -214,4 +223,25 @@ TEST(Cli, ExcludedPathsAreNotReported) {
   ASSERT_EQ(D.size(), 1u) << R.Out;
   EXPECT_EQ(D[0].File, "src/own.cpp");
 }
+// The one reader of the CLI's, audit's and lsp's arguments.
+TEST(ArgReader, ValuesSeparateJoinedGluedAndAfterDashDash) {
+  factoryguard::ArgReader R({"-pbuild", "--config=c.yaml", "-o", "out", "--fix",
+                             "a.cpp", "-j", "", "--", "-DX"},
+                            {"-p", "--config", "-o", "-j"}, {"-j"});
+  std::vector<std::string> Seen;
+  while (R.next())
+    Seen.push_back(R.name() + "=" + R.value() + "|" + R.error());
+  EXPECT_EQ(Seen, (std::vector<std::string>{
+                      "-p=build|", "--config=c.yaml|", "-o=out|", "--fix=|",
+                      "a.cpp=|", "-j=|option '-j' needs a non-empty value"}));
+  EXPECT_TRUE(R.afterDashDash());
+  EXPECT_EQ(R.rest(), std::vector<std::string>{"-DX"});
+  factoryguard::ArgReader Missing({"--config"}, {"--config"}, {});
+  ASSERT_TRUE(Missing.next());
+  EXPECT_EQ(Missing.error(), "option '--config' needs a value");
+  EXPECT_FALSE(Missing.next());
+  EXPECT_FALSE(Missing.afterDashDash());
+  EXPECT_TRUE(Missing.rest().empty());
+}
+
 } // namespace

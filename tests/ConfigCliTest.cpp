@@ -182,6 +182,50 @@ TEST(ConfigCli, OutOfRangeContextParamIsAnError) {
       << R.Err;
 }
 
+TEST(ConfigCli, FactorySetupEntriesAreValidated) {
+  std::string Dir = makeTempDir("cfg-setup");
+  writeFile(Dir + "/.factoryguard.yaml",
+            "contexts: [netra::UserExecutionContext]\n"
+            "factory-setup:\n"
+            "  - class: netra::WebSocketBrigeFactory\n"
+            "    setup: [configure]\n"
+            "  - class: netra::LazyBridgeFactory\n"
+            "    setup: [configur]\n"
+            "  - class: netra::WebSocketBridgeFactory\n"
+            "    setup: [configure]\n"
+            "    required-args: [0, 2]\n");
+  writeFile(Dir + "/a.cpp", "#include \"netra/netra.h\"\n");
+  RunResult R = runFactoryguard(withFlags({"a.cpp"}), Dir);
+  EXPECT_EQ(R.ExitCode, 2) << R.Out << R.Err;
+  std::string Cfg = Dir + "/.factoryguard.yaml";
+  EXPECT_NE(R.Err.find(Cfg + ":3:12: warning: 'factory-setup' entry "
+                             "'netra::WebSocketBrigeFactory' matched no "
+                             "declaration in the analyzed units; did you mean "
+                             "'netra::WebSocketBridgeFactory'?"),
+            std::string::npos)
+      << R.Err;
+  EXPECT_NE(R.Err.find(Cfg + ":6:13: warning: 'setup' method 'configur' "
+                             "matched no method of 'netra::LazyBridgeFactory' "
+                             "in the analyzed units; did you mean "
+                             "'configure'?"),
+            std::string::npos)
+      << R.Err;
+  EXPECT_NE(R.Err.find(Cfg + ":9:24: error: 'required-args' 2 is out of "
+                             "range for the setup methods of "
+                             "'netra::WebSocketBridgeFactory' ("),
+            std::string::npos)
+      << R.Err;
+  EXPECT_NE(R.Err.find("which have at most 2 parameters (the index is "
+                       "zero-based)"),
+            std::string::npos)
+      << R.Err;
+  // Index 0 is fine, and the error holds from the cache too.
+  EXPECT_EQ(R.Err.find("'required-args' 0"), std::string::npos) << R.Err;
+  RunResult Again = runFactoryguard(withFlags({"a.cpp"}), Dir);
+  EXPECT_EQ(Again.ExitCode, 2);
+  EXPECT_EQ(Again.Err, R.Err);
+}
+
 TEST(ConfigCli, BuiltInEmptyConfigurationIsNotValidated) {
   std::string Dir = makeTempDir("cfg-none");
   writeFile(Dir + "/a.cpp", "int plain = 0;\n");

@@ -164,11 +164,52 @@ TEST(ConfigErrors, YamlDiagnosticsAreNotPrinted) {
   EXPECT_EQ(Printed, "");
 }
 
+TEST(Config, FactorySetupIsRead) {
+  auto C = parseConfig("factory-setup:\n"
+                       "  - class: netra::WebSocketBridgeFactory\n"
+                       "    setup: [configure, start]\n"
+                       "    required-args: [0, 1]\n"
+                       "  - {class: \"regex:.*Pool\", setup: [open]}\n",
+                       "cfg.yaml");
+  ASSERT_TRUE(static_cast<bool>(C)) << llvm::toString(C.takeError());
+  ASSERT_EQ(C->FactorySetups.size(), 2u);
+  const FactorySetupEntry &E = C->FactorySetups[0];
+  EXPECT_TRUE(E.Class.matches("netra::WebSocketBridgeFactory"));
+  ASSERT_EQ(E.Setup.size(), 2u);
+  EXPECT_EQ(E.Setup[1].plainName(), "start");
+  EXPECT_EQ(E.RequiredArgs, (std::vector<unsigned>{0, 1}));
+  EXPECT_EQ(E.RequiredAt[1], (std::pair<unsigned, unsigned>{4, 24}));
+  EXPECT_TRUE(C->FactorySetups[1].Class.isRegex());
+  EXPECT_TRUE(C->FactorySetups[1].RequiredArgs.empty());
+}
+
+TEST(ConfigErrors, FactorySetup) {
+  EXPECT_EQ(errorOf("factory-setup: [a::F]\n"),
+            "cfg.yaml:1:17: error: expected a mapping with 'class', 'setup' "
+            "and 'required-args' in 'factory-setup', found a scalar");
+  EXPECT_EQ(errorOf("factory-setup:\n  - {class: a::F, setup: [init], "
+                    "requried-args: [0]}\n"),
+            "cfg.yaml:2:34: error: unknown key 'requried-args' in "
+            "'factory-setup'; expected 'class', 'setup' or 'required-args'");
+  EXPECT_EQ(errorOf("factory-setup:\n  - {setup: [init]}\n"),
+            "cfg.yaml:2:6: error: 'factory-setup' entry has no 'class'");
+  EXPECT_EQ(errorOf("factory-setup:\n  - {class: a::F}\n"),
+            "cfg.yaml:2:6: error: 'factory-setup' entry for 'a::F' lists no "
+            "'setup' method");
+  EXPECT_EQ(errorOf("factory-setup:\n  - {class: a::F, setup: [a::F::init]}\n"),
+            "cfg.yaml:2:27: error: 'setup' lists method names of the class "
+            "without qualification or regex, found 'a::F::init'");
+  EXPECT_EQ(errorOf("factory-setup:\n  - {class: a::F, setup: [init], "
+                    "required-args: [first]}\n"),
+            "cfg.yaml:2:50: error: 'required-args' lists non-negative "
+            "integers (zero-based argument indexes), found 'first'");
+}
+
 TEST(ConfigErrors, UnknownTopLevelKey) {
   EXPECT_EQ(errorOf("contexts: [a::C]\nmanagerz: [a::M]\n"),
             "cfg.yaml:2:1: error: unknown key 'managerz'; expected one of "
             "contexts, managers, factories, startup, request-entries, "
-            "exclude, rules");
+            "factory-setup, exclude, rules");
 }
 
 TEST(ConfigErrors, DuplicateKey) {
@@ -208,7 +249,8 @@ TEST(ConfigErrors, UnknownRuleId) {
       errorOf("rules:\n  factoryguard-null-contexts: {severity: error}\n"),
       "cfg.yaml:2:3: error: unknown rule 'factoryguard-null-contexts'; "
       "expected one of factoryguard-request-scope, "
-      "factoryguard-static-singleton, factoryguard-null-context");
+      "factoryguard-static-singleton, factoryguard-null-context, "
+      "factoryguard-unconfigured-factory");
 }
 
 TEST(ConfigErrors, UnknownSeverity) {

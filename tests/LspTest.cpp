@@ -318,17 +318,22 @@ Project makeProject(const std::string &Name, const std::string &Testdata,
   return P;
 }
 
+/// "line:col: message [rule]" of one diagnostic (1-based).
+std::string diagnosticLine(const json::Object &O) {
+  const json::Object &Start = *O.getObject("range")->getObject("start");
+  return std::to_string(*Start.getInteger("line") + 1) + ":" +
+         std::to_string(*Start.getInteger("character") + 1) + ": " +
+         O.getString("message")->str() + " [" +
+         O.getString("code").value_or("").str() + "]";
+}
+
 /// "line:col: message [rule]" of each finding, as the LSP reports it
 /// (UTF-16 columns equal byte columns in our ASCII testdata).
 std::vector<std::string> lspFindings(const json::Value &Diags) {
   std::vector<std::string> Out;
   for (const json::Value &D : *Diags.getAsArray()) {
     const json::Object &O = *D.getAsObject();
-    const json::Object &Start = *O.getObject("range")->getObject("start");
-    Out.push_back(std::to_string(*Start.getInteger("line") + 1) + ":" +
-                  std::to_string(*Start.getInteger("character") + 1) + ": " +
-                  O.getString("message")->str() + " [" +
-                  O.getString("code").value_or("").str() + "]");
+    Out.push_back(diagnosticLine(O));
   }
   std::sort(Out.begin(), Out.end());
   return Out;
@@ -596,9 +601,10 @@ TEST(Lsp, NewestEditSupersedesPendingAndRunningAnalyses) {
   EXPECT_TRUE(Final->getAsArray()->empty()) << *Final;
   for (const json::Value &M : C.messages()) {
     const json::Object &O = *M.getAsObject();
-    if (O.getString("method") == "textDocument/publishDiagnostics")
+    if (O.getString("method") == "textDocument/publishDiagnostics") {
       EXPECT_EQ(O.getObject("params")->getInteger("version"), 4)
           << "a superseded version was published: " << M;
+    }
   }
   std::string Log = readFile(Err);
   EXPECT_NE(Log.find("dropped the result for " + P.File + " version 1"),
@@ -663,6 +669,11 @@ TEST(Lsp, MalformedInputGetsErrorResponses) {
   EXPECT_EQ(NthError(1), -32600);
   C.sendRaw("Content-Type: x\r\n\r\n"); // no Content-Length
   EXPECT_EQ(NthError(2), -32700);
+  // 100 000 levels of arrays overflowed the stack of LLVM's JSON parser.
+  std::string Deep = std::string(100000, '[') + std::string(100000, ']');
+  C.sendRaw("Content-Length: " + std::to_string(Deep.size()) + "\r\n\r\n" +
+            Deep);
+  EXPECT_EQ(NthError(3), -32700);
   int64_t Unknown = C.request("factoryguard/noSuchMethod", json::Object{});
   EXPECT_EQ(ErrorCode([&](const json::Object &O) {
               return O.getInteger("id") == Unknown;
@@ -747,6 +758,262 @@ TEST(Lsp, BrokenConfigurationIsADiagnosticNotADeadServer) {
 
 // Neovim 0.7 (Debian's) as the client: vim.lsp.start_client, a testdata
 // file opened, the diagnostics it shows written to a file.
+/// A copy of the example project (testdata/example, three units with a
+/// call chain across them) outside the build tree, with Extra files added,
+/// and build/compile_commands.json listing its sources and ExtraUnits.
+std::string makeExampleProject(
+    const std::string &Name,
+    const std::vector<std::pair<std::string, std::string>> &Extra = {},
+    const std::vector<std::string> &ExtraUnits = {}) {
+  std::string Dir = makeOutsideTempDir(Name);
+  for (const char *Part : {"/src", "/include", "/.factoryguard.yaml"})
+    copyTree(std::string(FG_TESTDATA "/example") + Part, Dir + Part);
+  for (const auto &[Path, Text] : Extra)
+    writeFile(Dir + "/" + Path, Text);
+  std::vector<std::string> Units = {"src/agent_service.cpp", "src/boot.cpp",
+                                    "src/handlers.cpp", "src/main.cpp",
+                                    "src/registry.cpp"};
+  Units.insert(Units.end(), ExtraUnits.begin(), ExtraUnits.end());
+  json::Array Db;
+  for (const std::string &U : Units)
+    Db.push_back(
+        json::Object{{"directory", Dir + "/build"},
+                     {"file", Dir + "/" + U},
+                     {"arguments", json::Array{"clang++-19", "-std=c++17",
+                                               "-I" + Dir + "/include", "-c",
+                                               Dir + "/" + U}}});
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  OS << json::Value(std::move(Db));
+  OS.flush();
+  writeFile(Dir + "/build/compile_commands.json", Text);
+  return Dir;
+}
+
+/// Each diagnostic of File as "line:col: message [rule]" followed by its
+/// related information, "  path:line:col: message" (path relative to Dir).
+std::vector<std::string> lspWithRelated(const json::Value &Diags,
+                                        const std::string &Dir) {
+  std::vector<std::string> Out;
+  for (const json::Value &D : *Diags.getAsArray()) {
+    const json::Object &O = *D.getAsObject();
+    Out.push_back(diagnosticLine(O));
+    if (const json::Array *Rel = O.getArray("relatedInformation"))
+      for (const json::Value &R : *Rel) {
+        const json::Object &L = *R.getAsObject()->getObject("location");
+        const json::Object &LS = *L.getObject("range")->getObject("start");
+        std::string Path = L.getString("uri")->str();
+        Path = Path.substr(std::string("file://" + Dir + "/").size());
+        Out.push_back("  " + Path + ":" +
+                      std::to_string(*LS.getInteger("line") + 1) + ":" +
+                      std::to_string(*LS.getInteger("character") + 1) + ": " +
+                      R.getAsObject()->getString("message")->str());
+      }
+  }
+  return Out;
+}
+
+/// The same from the CLI's text output for File (relative to Dir): each
+/// warning and the notes after it, but fix-its (code actions in the editor).
+std::vector<std::string> cliWithRelated(const std::string &Out,
+                                        const std::string &File) {
+  std::vector<std::string> Result;
+  bool InFile = false;
+  for (const Diag &D : parseTextOutput(Out)) {
+    if (D.Level != "note") {
+      InFile = D.File == File;
+      if (InFile)
+        Result.push_back(std::to_string(D.Line) + ":" + std::to_string(D.Col) +
+                         ": " + D.Message + " [" + D.Rule + "]");
+    } else if (InFile && D.Message.rfind("fix-it:", 0) != 0) {
+      Result.push_back("  " + D.File + ":" + std::to_string(D.Line) + ":" +
+                       std::to_string(D.Col) + ": " + D.Message);
+    }
+  }
+  return Result;
+}
+
+/// The related information of the request-scope diagnostic.
+std::vector<std::string> chainOf(const std::vector<std::string> &Diags) {
+  std::vector<std::string> Chain;
+  bool In = false;
+  for (const std::string &D : Diags) {
+    if (D.rfind("  ", 0) != 0)
+      In = D.find("[factoryguard-request-scope]") != std::string::npos;
+    else if (In)
+      Chain.push_back(D);
+  }
+  return Chain;
+}
+
+TEST(Lsp, CrossUnitChainsUseTheCachedFactsOfTheOtherUnits) {
+  std::string Dir = makeExampleProject("cross");
+  std::string File = Dir + "/src/agent_service.cpp";
+  std::string Text = readFile(File);
+
+  // Without the cache: the chain stays within the unit.
+  std::vector<std::string> Limited;
+  {
+    LspClient C({"--debounce", "50"}, "/", Dir + "/stderr-cold.txt");
+    C.initialize();
+    C.open(File, Text);
+    auto D = C.diagnostics(uriOf(File), 1);
+    ASSERT_TRUE(D) << readFile(Dir + "/stderr-cold.txt");
+    Limited = lspWithRelated(*D, Dir);
+  }
+  EXPECT_FALSE(llvm::sys::fs::exists(Dir + "/build/.factoryguard-cache"))
+      << "the server never writes the cache";
+
+  // The CLI once: its cache is warm, and its report is what the editor
+  // shows.
+  RunResult Cli = runFactoryguard({"-p", "build"}, Dir);
+  ASSERT_EQ(Cli.ExitCode, 1) << Cli.Err;
+  std::vector<std::string> Expected =
+      cliWithRelated(Cli.Out, "src/agent_service.cpp");
+  std::vector<std::string> ExpectedChain = chainOf(Expected);
+  ASSERT_EQ(ExpectedChain.size(), 4u) << Cli.Out;
+  EXPECT_NE(ExpectedChain[0].find("src/main.cpp:3:5: call chain 1/4: 'main'"),
+            std::string::npos)
+      << ExpectedChain[0];
+  EXPECT_NE(chainOf(Limited), ExpectedChain);
+  for (const std::string &Step : chainOf(Limited))
+    EXPECT_EQ(Step.find("src/main.cpp"), std::string::npos) << Step;
+  // The findings themselves do not depend on the cache.
+  auto WithoutRelated = [](std::vector<std::string> V) {
+    llvm::erase_if(V, [](const std::string &S) { return S[0] == ' '; });
+    return V;
+  };
+  EXPECT_EQ(WithoutRelated(Limited), WithoutRelated(Expected));
+
+  {
+    LspClient C({"--debounce", "50"}, "/", Dir + "/stderr-warm.txt");
+    C.initialize();
+    C.open(File, Text);
+    auto D = C.diagnostics(uriOf(File), 1);
+    ASSERT_TRUE(D) << readFile(Dir + "/stderr-warm.txt");
+    EXPECT_EQ(lspWithRelated(*D, Dir), Expected)
+        << readFile(Dir + "/stderr-warm.txt");
+    EXPECT_NE(readFile(Dir + "/stderr-warm.txt")
+                  .find("cached facts of 4 other unit(s)"),
+              std::string::npos)
+        << readFile(Dir + "/stderr-warm.txt");
+  }
+  {
+    // --no-cache: limited again.
+    LspClient C({"--debounce", "50", "--no-cache"}, "/",
+                Dir + "/stderr-nocache.txt");
+    C.initialize();
+    C.open(File, Text);
+    auto D = C.diagnostics(uriOf(File), 1);
+    ASSERT_TRUE(D);
+    EXPECT_EQ(lspWithRelated(*D, Dir), Limited);
+  }
+  {
+    // boot.cpp open with unsaved text in which start_services no longer
+    // builds the agent service: its cached facts are stale and not used,
+    // so the chain from main ends there.
+    std::string Boot = readFile(Dir + "/src/boot.cpp");
+    std::string Call = "AgentService agents = make_agent_service();";
+    size_t At = Boot.find(Call);
+    ASSERT_NE(At, std::string::npos);
+    Boot.replace(At, Call.size(), "AgentService agents;");
+    LspClient C({"--debounce", "50"}, "/", Dir + "/stderr-stale.txt");
+    C.initialize();
+    C.open(Dir + "/src/boot.cpp", Boot);
+    ASSERT_TRUE(C.diagnostics(uriOf(Dir + "/src/boot.cpp"), 1));
+    C.open(File, Text);
+    auto D = C.diagnostics(uriOf(File), 1);
+    ASSERT_TRUE(D);
+    for (const std::string &Step : chainOf(lspWithRelated(*D, Dir)))
+      EXPECT_EQ(Step.find("src/boot.cpp"), std::string::npos)
+          << Step << "\n"
+          << readFile(Dir + "/stderr-stale.txt");
+    EXPECT_NE(readFile(Dir + "/stderr-stale.txt")
+                  .find("cached facts of 3 other unit(s)"),
+              std::string::npos)
+        << readFile(Dir + "/stderr-stale.txt");
+  }
+  {
+    // The document's own unit is analyzed afresh, never taken from the
+    // cache: an unsaved edit that moves the call shows where it is now.
+    std::string Moved = Text;
+    std::string Call = "service.ws_manager_ = get_websocket_manager();";
+    size_t At = Moved.find(Call);
+    ASSERT_NE(At, std::string::npos);
+    Moved.replace(At, Call.size(),
+                  "\n  service.ws_manager_ = get_websocket_manager();");
+    LspClient C({"--debounce", "50"}, "/", Dir + "/stderr-own.txt");
+    C.initialize();
+    C.open(File, Moved);
+    auto D = C.diagnostics(uriOf(File), 1);
+    ASSERT_TRUE(D);
+    std::vector<std::string> Chain = chainOf(lspWithRelated(*D, Dir));
+    ASSERT_EQ(Chain.size(), 4u) << *D;
+    EXPECT_NE(Chain[3].find("src/agent_service.cpp:10:25: call chain 4/4"),
+              std::string::npos)
+        << Chain[3];
+  }
+}
+
+TEST(Lsp, HeaderIsAnalyzedThroughAUnitThatReadsIt) {
+  // late.h is not self-contained: it needs service.h included before it,
+  // which late.cpp does. On its own (an inferred command) it does not
+  // compile.
+  std::string Header = "#pragma once\n"
+                       "namespace chat {\n"
+                       "inline AgentService make_late_service() {\n"
+                       "  AgentService service;\n"
+                       "  service.ws_manager_ = get_websocket_manager();\n"
+                       "  return service;\n"
+                       "}\n"
+                       "} // namespace chat\n";
+  std::string Dir = makeExampleProject(
+      "header",
+      {{"include/chat/late.h", Header},
+       {"src/late.cpp", "#include \"chat/service.h\"\n"
+                        "#include \"chat/late.h\"\n"
+                        "namespace chat {\n"
+                        "void late() { (void)make_late_service(); }\n"
+                        "}\n"}},
+      {"src/late.cpp"});
+  std::string File = Dir + "/include/chat/late.h";
+  {
+    LspClient C({"--debounce", "50"}, "/", Dir + "/stderr-cold.txt");
+    C.initialize();
+    C.open(File, Header);
+    EXPECT_FALSE(C.diagnostics(uriOf(File), 1, 3000))
+        << "alone, the header does not compile: nothing to publish";
+    EXPECT_NE(readFile(Dir + "/stderr-cold.txt").find("could not be analyzed"),
+              std::string::npos)
+        << readFile(Dir + "/stderr-cold.txt");
+  }
+  RunResult Cli = runFactoryguard({"-p", "build"}, Dir);
+  ASSERT_EQ(Cli.ExitCode, 1) << Cli.Err;
+  std::vector<std::string> Expected =
+      cliWithRelated(Cli.Out, "include/chat/late.h");
+  ASSERT_GE(Expected.size(), 2u) << Cli.Out;
+  {
+    LspClient C({"--debounce", "50"}, "/", Dir + "/stderr-warm.txt");
+    C.initialize();
+    C.open(File, Header);
+    auto D = C.diagnostics(uriOf(File), 1);
+    ASSERT_TRUE(D) << readFile(Dir + "/stderr-warm.txt");
+    EXPECT_EQ(lspWithRelated(*D, Dir), Expected);
+    EXPECT_NE(readFile(Dir + "/stderr-warm.txt")
+                  .find("analyzed through " + Dir + "/src/late.cpp"),
+              std::string::npos)
+        << readFile(Dir + "/stderr-warm.txt");
+    // An unsaved edit of the header is analyzed through the same unit.
+    std::string Fixed = Header;
+    size_t At = Fixed.find("get_websocket_manager()");
+    Fixed.replace(At, 23, "get_websocket_manager(nullptr)");
+    C.change(File, Fixed, 2);
+    auto D2 = C.diagnostics(uriOf(File), 2);
+    ASSERT_TRUE(D2) << readFile(Dir + "/stderr-warm.txt");
+    EXPECT_FALSE(D2->getAsArray()->empty());
+  }
+}
+
 TEST(Lsp, NeovimShowsTheCliFindings) {
   ASSERT_TRUE(llvm::sys::fs::can_execute(FG_NVIM))
       << "nvim not found (" FG_NVIM "); run ci/install.sh";

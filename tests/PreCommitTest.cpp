@@ -12,6 +12,7 @@
 
 #include "llvm/Support/FileSystem.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <set>
 #include <sstream>
@@ -125,21 +126,23 @@ public:
 
   /// A `repo: local` hook running the hook script by its absolute path.
   void writeConfig(const std::vector<std::string> &ExtraArgs) {
-    std::string Args = "[--factoryguard, " + yamlQuote(Wrapper) + ", -p, build";
+    std::string Args = "[--factoryguard, " + yamlQuote(Wrapper) +
+                       ", -p, build, --show-mapping";
     for (const std::string &A : ExtraArgs)
       Args += ", " + yamlQuote(A);
     Args += "]";
-    writeFile(Dir + "/.pre-commit-config.yaml",
-              "repos:\n"
-              "  - repo: local\n"
-              "    hooks:\n"
-              "      - id: factoryguard\n"
-              "        name: factoryguard\n"
-              "        entry: " + yamlQuote(Hook) + "\n"
-              "        language: system\n"
-              "        files: '\\.(c|cc|cpp|cxx|h|hh|hpp|hxx|ipp|inl)$'\n"
-              "        require_serial: true\n"
-              "        args: " + Args + "\n");
+    std::string Yaml = "repos:\n"
+                       "  - repo: local\n"
+                       "    hooks:\n"
+                       "      - id: factoryguard\n"
+                       "        name: factoryguard\n";
+    Yaml += "        entry: " + yamlQuote(Hook) + "\n";
+    Yaml += "        language: system\n"
+            "        files: '\\.(c|cc|cpp|cxx|h|hh|hpp|hxx|ipp|inl)$'\n"
+            "        require_serial: true\n"
+            "        verbose: true\n";
+    Yaml += "        args: " + Args + "\n";
+    writeFile(Dir + "/.pre-commit-config.yaml", Yaml);
   }
 
   /// Runs a command in the repository with a private HOME and pre-commit
@@ -194,8 +197,13 @@ TEST(PreCommit, CleanChangeCommits) {
   std::vector<std::string> Runs = R.runs();
   ASSERT_EQ(Runs.size(), 1u) << "factoryguard runs once per commit";
   std::set<std::string> W = words(Runs[0]);
+  EXPECT_TRUE(W.count("--changed")) << Runs[0];
   EXPECT_TRUE(W.count("src/main.cpp")) << Runs[0];
   EXPECT_TRUE(W.count("build")) << Runs[0];
+  EXPECT_NE(
+      (C.Out + C.Err).find("factoryguard: mapping: analyzed: src/main.cpp\n"),
+      std::string::npos)
+      << C.Out << C.Err;
 }
 
 TEST(PreCommit, ManagerInHeaderIsBlocked) {
@@ -210,10 +218,16 @@ TEST(PreCommit, ManagerInHeaderIsBlocked) {
   // The header was analyzed through the one unit that includes it.
   std::vector<std::string> Runs = R.runs();
   ASSERT_EQ(Runs.size(), 1u);
-  std::set<std::string> W = words(Runs[0]);
-  EXPECT_TRUE(W.count("src/main.cpp")) << Runs[0];
-  EXPECT_FALSE(W.count("src/other.cpp")) << Runs[0];
-  EXPECT_FALSE(W.count("include/app/slots.h")) << Runs[0];
+  EXPECT_TRUE(words(Runs[0]).count("include/app/slots.h")) << Runs[0];
+  EXPECT_NE((C.Out + C.Err)
+                .find("factoryguard: mapping: include/app/slots.h: included "
+                      "by src/main.cpp\n"),
+            std::string::npos)
+      << C.Out << C.Err;
+  EXPECT_NE(
+      (C.Out + C.Err).find("factoryguard: mapping: analyzed: src/main.cpp\n"),
+      std::string::npos)
+      << C.Out << C.Err;
 }
 
 TEST(PreCommit, BaselinedFindingPassesNewOneIsBlocked) {
@@ -257,11 +271,12 @@ TEST(PreCommit, NonCppChangeRunsNothing) {
   EXPECT_EQ(R.commits(), 2u);
   EXPECT_TRUE(R.runs().empty()) << "factoryguard ran";
 
-  // The script itself, given only non-C++ names: nothing runs (a
-  // factoryguard that does not exist is never looked for), no output.
-  RunResult H = runProgram(Hook, {"--factoryguard", "/nonexistent/factoryguard",
-                                  "-p", "build", "README.md", ".gitignore"},
-                           R.Dir);
+  // The script itself, given only non-C++ names: factoryguard --changed
+  // analyzes nothing and prints nothing.
+  RunResult H = runProgram(
+      Hook,
+      {"--factoryguard", FG_BINARY, "-p", "build", "README.md", ".gitignore"},
+      R.Dir);
   EXPECT_EQ(H.ExitCode, 0) << H.Err;
   EXPECT_EQ(H.Out + H.Err, "");
 }
@@ -292,13 +307,14 @@ TEST(PreCommit, PublishedManifestWorksFromARepoUrl) {
   const char *Path = std::getenv("PATH");
   std::string SearchPath = Bin + ":" + (Path ? Path : "/usr/bin:/bin");
 
-  writeFile(R.Dir + "/.pre-commit-config.yaml",
-            "repos:\n"
-            "  - repo: " + HookRepo + "\n"
-            "    rev: " + Rev + "\n"
-            "    hooks:\n"
-            "      - id: factoryguard\n"
-            "        args: [-p, build]\n");
+  std::string Yaml = "repos:\n";
+  Yaml += "  - repo: " + HookRepo + "\n";
+  Yaml += "    rev: " + Rev + "\n";
+  Yaml += "    hooks:\n"
+          "      - id: factoryguard\n"
+          "        verbose: true\n"
+          "        args: [-p, build, --show-mapping]\n";
+  writeFile(R.Dir + "/.pre-commit-config.yaml", Yaml);
   writeFile(R.Dir + "/include/app/slots.h", ManagerInHeader);
   R.git({"add", "include/app/slots.h", ".pre-commit-config.yaml"});
   C = R.commit("static manager", SearchPath);
@@ -307,7 +323,11 @@ TEST(PreCommit, PublishedManifestWorksFromARepoUrl) {
   EXPECT_TRUE(hasFinding(C.Out + C.Err, "include/app/slots.h", "g_slot"))
       << C.Out << C.Err;
   ASSERT_EQ(R.runs().size(), 1u);
-  EXPECT_TRUE(words(R.runs()[0]).count("src/main.cpp")) << R.runs()[0];
+  EXPECT_NE((C.Out + C.Err)
+                .find("factoryguard: mapping: include/app/slots.h: included "
+                      "by src/main.cpp\n"),
+            std::string::npos)
+      << C.Out << C.Err;
 
   // A .ipp file reaches the hook too (identify's types would miss it) and
   // maps to the unit that includes it.
@@ -326,16 +346,33 @@ TEST(PreCommit, PublishedManifestWorksFromARepoUrl) {
   std::vector<std::string> Runs = R.runs();
   ASSERT_EQ(Runs.size(), 3u);
   EXPECT_EQ(words(Runs[2]),
-            (std::set<std::string>{"-p", "build", "src/other.cpp"}))
+            (std::set<std::string>{"--changed", "-p", "build", "--show-mapping",
+                                   "include/app/impl.ipp"}))
       << Runs[2];
+  EXPECT_NE((C.Out + C.Err)
+                .find("factoryguard: mapping: include/app/impl.ipp: included "
+                      "by src/other.cpp\n"),
+            std::string::npos)
+      << C.Out << C.Err;
+  EXPECT_NE(
+      (C.Out + C.Err).find("factoryguard: mapping: analyzed: src/other.cpp\n"),
+      std::string::npos)
+      << C.Out << C.Err;
 }
 
-/// The hook script run directly, with a factoryguard stub that records its
-/// arguments and exits with a chosen status.
-class HookScript : public ::testing::Test {
+/// `factoryguard --changed` on a small project, through the real binary:
+///   include/app/slots.h  includes app/deep.h; included by src/main.cpp
+///   include/app/deep.h   included by src/also.cpp, and by src/main.cpp
+///                        through slots.h
+///   include/app/unused.h included by no unit
+///   src/other.cpp        in the database, includes nothing of ours
+///   src/new.cpp          not in the database
+/// The database mixes `command` strings with a compiler launcher and
+/// dependency-file flags, a relative `directory` and `arguments`.
+class Changed : public ::testing::Test {
 protected:
   void SetUp() override {
-    Dir = makeTempDir("pc-script");
+    Dir = makeTempDir("pc-changed");
     Log = Dir + "/stub.log";
     Stub = Dir + "/stub-factoryguard";
     makeExecutable(Stub, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '" + Log +
@@ -348,18 +385,29 @@ protected:
     writeFile(Work + "/src/also.cpp", "#include \"app/deep.h\"\n");
     writeFile(Work + "/src/other.cpp", "int other() { return 1; }\n");
     writeFile(Work + "/src/new.cpp", "int fresh() { return 1; }\n");
-    // `command` strings, a launcher and dependency-file flags the hook drops.
-    writeFile(Work + "/build/compile_commands.json",
-              "[{\"directory\": \"" + Work + "/build\", \"file\": \"../src/main.cpp\","
-              " \"command\": \"ccache clang++-19 -std=c++17 -I../include -MD -MF main.d"
-              " -c ../src/main.cpp -o main.o\"},\n"
-              " {\"directory\": \"" + Work + "\", \"file\": \"" + Work + "/src/also.cpp\","
-              " \"command\": \"clang++-19 -Iinclude -c src/also.cpp\"},\n"
-              " {\"directory\": \"" + Work + "\", \"file\": \"src/other.cpp\","
-              " \"arguments\": [\"clang++-19\", \"-c\", \"src/other.cpp\"]}]\n");
+    writeFile(
+        Work + "/build/compile_commands.json",
+        "[{\"directory\": \"" + Work +
+            "/build\", \"file\": \"../src/main.cpp\","
+            " \"command\": \"ccache clang++-19 -std=c++17 -I../include -MD -MF "
+            "main.d"
+            " -c ../src/main.cpp -o main.o\"},\n"
+            " {\"directory\": \"" +
+            Work + "\", \"file\": \"" + Work +
+            "/src/also.cpp\","
+            " \"command\": \"clang++-19 -Iinclude -c src/also.cpp\"},\n"
+            " {\"directory\": \"..\", \"file\": \"src/other.cpp\","
+            " \"arguments\": [\"clang++-19\", \"-c\", \"src/other.cpp\"]}]\n");
     ASSERT_EQ(runProgram("git", {"init", "-q"}, Work).ExitCode, 0);
   }
 
+  /// factoryguard --changed --show-mapping --cache-stats Args, in Work.
+  RunResult changed(std::vector<std::string> Args) {
+    Args.insert(Args.begin(), {"--changed", "--show-mapping", "--cache-stats"});
+    return runFactoryguard(Args, Work);
+  }
+
+  /// The hook script with the stub as its factoryguard.
   RunResult hook(std::vector<std::string> Args, const std::string &Status = "0") {
     std::vector<std::string> Cmd = {"-u", "GIT_DIR", "-u", "GIT_INDEX_FILE",
                                     "STUB_STATUS=" + Status, Hook,
@@ -368,46 +416,262 @@ protected:
     return runProgram("/usr/bin/env", Cmd, Work);
   }
 
+  /// The `factoryguard: mapping: ` lines of a run's standard error.
+  static std::vector<std::string> mapping(const RunResult &R) {
+    std::vector<std::string> Out;
+    std::istringstream In(R.Err);
+    const std::string Prefix = "factoryguard: mapping: ";
+    for (std::string L; std::getline(In, L);)
+      if (L.rfind(Prefix, 0) == 0)
+        Out.push_back(L.substr(Prefix.size()));
+    return Out;
+  }
+
+  /// The hits and misses of the `--cache-stats` line.
+  static std::pair<int, int> hitsMisses(const RunResult &R) {
+    size_t At = R.Err.find("factoryguard: cache ");
+    if (At == std::string::npos)
+      return {-1, -1};
+    int Hits = -1, Misses = -1;
+    size_t Colon = R.Err.find(": ", At + 20);
+    std::sscanf(R.Err.c_str() + Colon + 2, "%d hits, %d misses", &Hits,
+                &Misses);
+    return {Hits, Misses};
+  }
+
   std::string Dir, Log, Stub, Work;
 };
 
-TEST_F(HookScript, HeadersMapToTheUnitsThatIncludeThem) {
-  // No -p: the database is found in build/, as the CLI finds it.
-  RunResult R = hook({"include/app/deep.h", "include/app/unused.h", "src/other.cpp",
-                      "src/new.cpp", "README.md"});
+TEST_F(Changed, HeadersMapToTheUnitsThatIncludeThem) {
+  // The cases the Python hook mapped (its HeadersMapToTheUnitsThatIncludeThem
+  // test): the same units. No -p: the database is found in build/.
+  RunResult R = changed({"include/app/deep.h", "include/app/unused.h",
+                         "src/other.cpp", "src/new.cpp", "README.md"});
   ASSERT_EQ(R.ExitCode, 0) << R.Err;
-  std::vector<std::string> Runs = lines(Log);
-  ASSERT_EQ(Runs.size(), 1u);
-  EXPECT_EQ(words(Runs[0]),
-            (std::set<std::string>{"-p", Work + "/build", "src/main.cpp",
-                                   "src/also.cpp", "include/app/unused.h",
-                                   "src/other.cpp", "src/new.cpp"}))
-      << Runs[0];
+  EXPECT_EQ(mapping(R),
+            (std::vector<std::string>{
+                "include/app/deep.h: included by src/also.cpp, src/main.cpp",
+                "include/app/unused.h: included by no unit; analyzed with an "
+                "inferred command",
+                "src/other.cpp: a unit of the database",
+                "src/new.cpp: not in the database; analyzed with an inferred "
+                "command",
+                "README.md: not a C or C++ file; ignored",
+                "includes of 3 units: 0 from the cache, 3 scanned by the "
+                "preprocessor",
+                "analyzed: include/app/unused.h, src/also.cpp, src/main.cpp, "
+                "src/new.cpp, src/other.cpp"}))
+      << R.Err;
+  EXPECT_EQ(hitsMisses(R), std::make_pair(0, 5)) << R.Err;
+  // Nothing of the old hook's own cache.
+  EXPECT_FALSE(llvm::sys::fs::exists(Work + "/.git/factoryguard-cache"));
 
-  // The includes are cached in .git/ and the cache follows edits: once
-  // slots.h stops including deep.h, main.cpp no longer maps to it.
-  std::error_code EC;
-  unsigned Cached = 0;
-  for (llvm::sys::fs::directory_iterator It(Work + "/.git/factoryguard-cache", EC),
-       End;
-       It != End && !EC; It.increment(EC))
-    Cached += llvm::StringRef(It->path()).ends_with(".json");
-  EXPECT_EQ(Cached, 3u);
-  writeFile(Work + "/include/app/slots.h", "#pragma once\n");
-  R = hook({"-p", "build", "--fail-on", "error", "include/app/deep.h"});
+  // Warm: the lists come from the cache, no preprocessor runs, and every
+  // unit is a hit.
+  R = changed({"include/app/deep.h", "include/app/unused.h", "src/other.cpp",
+               "src/new.cpp", "README.md"});
   ASSERT_EQ(R.ExitCode, 0) << R.Err;
-  Runs = lines(Log);
-  ASSERT_EQ(Runs.size(), 2u);
-  EXPECT_EQ(Runs[1], "-p build --fail-on error src/also.cpp");
+  std::vector<std::string> M = mapping(R);
+  ASSERT_EQ(M.size(), 7u) << R.Err;
+  EXPECT_EQ(M[0], "include/app/deep.h: included by src/also.cpp, src/main.cpp");
+  EXPECT_EQ(M[5], "includes of 3 units: 3 from the cache, 0 scanned by the "
+                  "preprocessor");
+  EXPECT_EQ(hitsMisses(R), std::make_pair(5, 0)) << R.Err;
 }
 
-TEST_F(HookScript, ExitStatusAndUsage) {
+// A preprocessor-only scan that crashes clang (a test trigger) ends neither
+// the run nor the other units: the unit is analyzed in case it includes the
+// header, and its analysis reports the crash as a unit failure (exit 3).
+TEST_F(Changed, ACrashingScanIsIsolatedAndItsUnitAnalyzed) {
+  RunResult R = runProgram("/usr/bin/env",
+                           {"FACTORYGUARD_TEST_CRASH_UNIT=main.cpp", FG_BINARY,
+                            "--changed", "--show-mapping", "--no-cache",
+                            "include/app/deep.h"},
+                           Work);
+  EXPECT_EQ(R.ExitCode, 3) << R.Err;
+  std::vector<std::string> M = mapping(R);
+  ASSERT_EQ(M.size(), 3u) << R.Err;
+  EXPECT_EQ(M[0], "include/app/deep.h: included by src/also.cpp, src/main.cpp");
+  EXPECT_EQ(M[1], "includes of 3 units: 0 from the cache, 3 scanned by the "
+                  "preprocessor (1 of them crashed clang; analyzed in case "
+                  "they include a changed header)");
+  EXPECT_NE(R.Err.find("src/main.cpp: error: translation unit could not be "
+                       "analyzed: factoryguard crashed"),
+            std::string::npos)
+      << R.Err;
+}
+
+TEST_F(Changed, TheStagedHeaderEditedStillMapsFromTheCache) {
+  ASSERT_EQ(changed({"include/app/deep.h"}).ExitCode, 0);
+  // The header itself changed (it is what is committed): the entries of the
+  // units that read it differ only in it, so their lists still serve and
+  // exactly those units are analyzed again.
+  writeFile(Work + "/include/app/deep.h", "#pragma once\nint deep();\n");
+  RunResult R = changed({"include/app/deep.h"});
+  ASSERT_EQ(R.ExitCode, 0) << R.Err;
+  EXPECT_EQ(mapping(R),
+            (std::vector<std::string>{
+                "include/app/deep.h: included by src/also.cpp, src/main.cpp",
+                "includes of 3 units: 3 from the cache, 0 scanned by the "
+                "preprocessor",
+                "analyzed: src/also.cpp, src/main.cpp"}))
+      << R.Err;
+  EXPECT_EQ(hitsMisses(R), std::make_pair(0, 2)) << R.Err;
+
+  // Another file a unit read changed (slots.h no longer includes deep.h,
+  // not among the changed files): that unit is scanned again, and no longer
+  // maps to deep.h.
+  writeFile(Work + "/include/app/slots.h", "#pragma once\n");
+  R = changed({"-p", "build", "--fail-on", "error", "include/app/deep.h"});
+  ASSERT_EQ(R.ExitCode, 0) << R.Err;
+  EXPECT_EQ(mapping(R),
+            (std::vector<std::string>{
+                "include/app/deep.h: included by src/also.cpp",
+                "includes of 3 units: 2 from the cache, 1 scanned by the "
+                "preprocessor",
+                "analyzed: src/also.cpp"}))
+      << R.Err;
+}
+
+TEST_F(Changed, ANewHeaderThatShadowsAnotherMapsToItsUnits) {
+  // also.cpp searches override/ before include/: a staged
+  // override/app/deep.h is what it includes from now on.
+  writeFile(Work + "/override/.keep", "");
+  std::string Db = readFile(Work + "/build/compile_commands.json");
+  Db.replace(Db.find("-Iinclude -c src/also.cpp"), 9, "-Ioverride -Iinclude");
+  writeFile(Work + "/build/compile_commands.json", Db);
+  ASSERT_EQ(changed({"include/app/deep.h"}).ExitCode, 0);
+  writeFile(Work + "/override/app/deep.h", "#pragma once\nint shadow();\n");
+  RunResult R = changed({"override/app/deep.h"});
+  ASSERT_EQ(R.ExitCode, 0) << R.Err;
+  std::vector<std::string> M = mapping(R);
+  ASSERT_EQ(M.size(), 3u) << R.Err;
+  EXPECT_EQ(M[0], "override/app/deep.h: included by src/also.cpp");
+  EXPECT_EQ(M[2], "analyzed: src/also.cpp");
+}
+
+TEST_F(Changed, AFullRunWarmsTheMapping) {
+  RunResult Full = runFactoryguard({"-p", "build"}, Work);
+  ASSERT_EQ(Full.ExitCode, 0) << Full.Err;
+  RunResult R = changed({"include/app/slots.h"});
+  ASSERT_EQ(R.ExitCode, 0) << R.Err;
+  EXPECT_EQ(mapping(R),
+            (std::vector<std::string>{
+                "include/app/slots.h: included by src/main.cpp",
+                "includes of 3 units: 3 from the cache, 0 scanned by the "
+                "preprocessor",
+                "analyzed: src/main.cpp"}))
+      << R.Err;
+  EXPECT_EQ(hitsMisses(R), std::make_pair(1, 0)) << R.Err;
+  // Without the cache every unit is scanned.
+  R = changed({"--no-cache", "include/app/slots.h"});
+  ASSERT_EQ(R.ExitCode, 0) << R.Err;
+  EXPECT_EQ(mapping(R)[1], "includes of 3 units: 0 from the cache, 3 scanned "
+                           "by the preprocessor")
+      << R.Err;
+}
+
+TEST_F(Changed, TextualHeadersNoUnitIncludesAreSkipped) {
+  writeFile(Work + "/include/app/impl.ipp",
+            "inline int impl() { return 0; }\n");
+  writeFile(Work + "/include/app/used.tpp",
+            "inline int used() { return 0; }\n");
+  writeFile(Work + "/src/also.cpp",
+            "#include \"app/deep.h\"\n#include \"app/used.tpp\"\n");
+  RunResult R = runFactoryguard({"--changed", "include/app/impl.ipp"}, Work);
+  EXPECT_EQ(R.ExitCode, 0) << R.Err;
+  EXPECT_EQ(R.Out, "");
+  EXPECT_EQ(R.Err, "factoryguard: note: skipping 'include/app/impl.ipp': no "
+                   "translation unit includes it\n");
+  R = changed({"include/app/impl.ipp", "include/app/used.tpp"});
+  EXPECT_EQ(R.ExitCode, 0) << R.Err;
+  EXPECT_EQ(mapping(R),
+            (std::vector<std::string>{
+                "include/app/impl.ipp: included by no unit; skipped",
+                "include/app/used.tpp: included by src/also.cpp",
+                // the first run's scans
+                "includes of 3 units: 3 from the cache, 0 scanned by the "
+                "preprocessor",
+                "analyzed: src/also.cpp"}))
+      << R.Err;
+}
+
+TEST_F(Changed, NoCppFileRunsNothingNotEvenTheDatabaseSearch) {
+  // No database anywhere: only C and C++ files need one.
+  std::string Bare = makeTempDir("pc-bare");
+  writeFile(Bare + "/README.md", "# app\n");
+  RunResult R = runFactoryguard(
+      {"--changed", "README.md", ".gitignore", "gone.cpp"}, Bare);
+  EXPECT_EQ(R.ExitCode, 0) << R.Err;
+  EXPECT_EQ(R.Out + R.Err, "");
+  R = runFactoryguard({"--changed", "--show-mapping", "README.md"}, Bare);
+  EXPECT_EQ(R.ExitCode, 0) << R.Err;
+  EXPECT_EQ(R.Err, "factoryguard: mapping: README.md: not a C or C++ file; "
+                   "ignored\nfactoryguard: mapping: analyzed: nothing\n");
+  // A C++ file without a database: factoryguard says where it looked.
+  writeFile(Bare + "/a.cpp", "int a;\n");
+  R = runFactoryguard({"--changed", "a.cpp"}, Bare);
+  EXPECT_EQ(R.ExitCode, 2) << R.Err;
+  EXPECT_NE(R.Err.find("no compile_commands.json found"), std::string::npos)
+      << R.Err;
+}
+
+TEST_F(Changed, FindingsInAMappedHeader) {
+  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml",
+           Work + "/.factoryguard.yaml");
+  std::string Flags;
+  for (const std::string &F : testdataFlags())
+    Flags += " " + F;
+  writeFile(Work + "/build/compile_commands.json",
+            "[{\"directory\": \"" + Work +
+                "\", \"file\": \"src/main.cpp\","
+                " \"command\": \"clang++-19" +
+                Flags + " -Iinclude -c src/main.cpp\"}]\n");
+  writeFile(Work + "/include/app/slots.h", ManagerInHeader);
+  writeFile(Work + "/src/main.cpp", "#include \"app/slots.h\"\n"
+                                    "int app::answer() { return 42; }\n");
+  RunResult R = runFactoryguard({"--changed", "include/app/slots.h"}, Work);
+  EXPECT_EQ(R.ExitCode, 1) << R.Err;
+  EXPECT_TRUE(hasFinding(R.Out, "include/app/slots.h", "g_slot")) << R.Out;
+  // Findings equal a plain run on the unit.
+  RunResult Plain = runFactoryguard({"src/main.cpp"}, Work);
+  EXPECT_EQ(R.Out, Plain.Out);
+  EXPECT_EQ(Plain.ExitCode, 1);
+}
+
+TEST_F(Changed, TheHookPassesEverythingToChanged) {
+  // No -p: the database is factoryguard's to find.
+  RunResult R = hook({"include/app/deep.h", "README.md"});
+  ASSERT_EQ(R.ExitCode, 0) << R.Err;
+  R = hook({"-p", "build", "--fail-on", "error", "--clang", "clang++-19",
+            "--baseline=b.sarif", "--", "-odd.cpp", "src/other.cpp"});
+  ASSERT_EQ(R.ExitCode, 0) << R.Err;
+  std::vector<std::string> Runs = lines(Log);
+  ASSERT_EQ(Runs.size(), 2u);
+  EXPECT_EQ(Runs[0], "--changed include/app/deep.h README.md");
+  // --clang is no longer needed (no compiler is run), and is dropped; a file
+  // after -- that looks like an option is given as ./-odd.cpp.
+  EXPECT_EQ(Runs[1], "--changed -p build --fail-on error --baseline=b.sarif "
+                     "./-odd.cpp src/other.cpp");
+  EXPECT_FALSE(llvm::sys::fs::exists(Work + "/.git/factoryguard-cache"));
+}
+
+TEST_F(Changed, ExitStatusAndUsage) {
   EXPECT_EQ(hook({"src/other.cpp"}, "1").ExitCode, 1);
   EXPECT_EQ(hook({"src/other.cpp"}, "3").ExitCode, 3);
-  RunResult R = hook({"--no-such-option", "src/other.cpp"});
+  EXPECT_EQ(lines(Log).size(), 2u);
+  // The real factoryguard rejects what it does not know.
+  RunResult R = runProgram(
+      Hook, {"--factoryguard", FG_BINARY, "--no-such-option", "src/other.cpp"},
+      Work);
   EXPECT_EQ(R.ExitCode, 2);
   EXPECT_NE(R.Err.find("unknown option '--no-such-option'"), std::string::npos) << R.Err;
-  EXPECT_EQ(lines(Log).size(), 2u);
+  R = runProgram(
+      Hook, {"--factoryguard", "/nonexistent/factoryguard", "src/other.cpp"},
+      Work);
+  EXPECT_EQ(R.ExitCode, 2);
+  EXPECT_NE(R.Err.find("/nonexistent/factoryguard"), std::string::npos)
+      << R.Err;
 }
 
 } // namespace

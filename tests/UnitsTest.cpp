@@ -254,6 +254,16 @@ TEST(Units, DatabaseIsReadStrictly) {
             std::string::npos)
       << R.Err;
 
+  // Nested deeper than any compile database: LLVM's JSON parser recurses
+  // once per level, and 50 000 levels overflowed the stack (exit 139).
+  writeFile(Db, std::string(100000, '[') + std::string(100000, ']'));
+  R = runFactoryguard({"-p", "build"}, Dir);
+  EXPECT_EQ(R.ExitCode, 2) << R.Err;
+  EXPECT_NE(R.Err.find(Db + ":1:257: error: invalid JSON: arrays and objects "
+                            "nest more than 256 levels deep"),
+            std::string::npos)
+      << R.Err;
+
   // The whole file is fine.
   writeFile(Db, Whole);
   R = runFactoryguard({"-p", "build"}, Dir);

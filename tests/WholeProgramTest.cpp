@@ -129,7 +129,7 @@ TEST(WholeProgram, ExampleProjectShowsTheCrossFileChain) {
   unsigned Warnings = 0;
   for (const Diag &X : D)
     Warnings += X.Level == "warning";
-  EXPECT_EQ(Warnings, 6u) << R.Out;
+  EXPECT_EQ(Warnings, 7u) << R.Out;
 }
 } // namespace
 
@@ -221,6 +221,57 @@ TEST(WholeProgram, EachProgramsMainIsItsOwnRoot) {
   for (const Diag &X : D)
     Roots += X.Level == "note" && X.Message.find("call chain 1/") != std::string::npos;
   EXPECT_EQ(Roots, 2u) << R.Out;
+}
+
+// factoryguard-unconfigured-factory, case 3: a static factory object is
+// "never set up" only when no unit of the program sets it up; the
+// factory-method calls of every unit are its notes.
+TEST(WholeProgram, StaticFactoryObjectSetUpInAnotherUnit) {
+  const std::vector<std::string> Rule = {
+      "-p", "build", "--rules=-*,factoryguard-unconfigured-factory"};
+  std::string Dir =
+      makeProject({"bridges.cpp", "boot.cpp", "handlers.cpp"}, "factory-setup");
+  RunResult R = runFactoryguard(Rule, Dir);
+  EXPECT_EQ(R.ExitCode, 1) << R.Err;
+  std::vector<Diag> D = parseTextOutput(R.Out);
+  unsigned Warnings = 0;
+  for (const Diag &X : D)
+    Warnings += X.Level == "warning";
+  EXPECT_EQ(Warnings, 1u) << R.Out;
+  EXPECT_NE(R.Out.find("bridges.cpp:5:41: warning: 'factory' is never set "
+                       "up: no call of 'configure' on it anywhere in the "
+                       "program, yet 'create_user_emitter' is called on it"),
+            std::string::npos)
+      << R.Out;
+  EXPECT_TRUE(hasNote(D, "handlers.cpp", 6, 16,
+                      "'create_user_emitter' called on 'factory' here"))
+      << R.Out;
+
+  // Without the unit that sets g_bridges up, it is never set up either.
+  Dir = makeProject({"bridges.cpp", "handlers.cpp"}, "factory-setup");
+  R = runFactoryguard(Rule, Dir);
+  EXPECT_EQ(R.ExitCode, 1) << R.Err;
+  D = parseTextOutput(R.Out);
+  EXPECT_NE(R.Out.find("bridges.cpp:4:31: warning: 'g_bridges' is never set "
+                       "up"),
+            std::string::npos)
+      << R.Out;
+  EXPECT_TRUE(hasNote(D, "handlers.cpp", 5, 17,
+                      "'create_user_emitter' called on 'g_bridges' here"))
+      << R.Out;
+
+  // The same from the cache: the facts of every unit are kept.
+  R = runFactoryguard(Rule, Dir);
+  EXPECT_EQ(R.ExitCode, 1) << R.Err;
+  EXPECT_NE(R.Out.find("bridges.cpp:4:31: warning: 'g_bridges' is never set "
+                       "up"),
+            std::string::npos)
+      << R.Out;
+
+  // Nobody calls a factory method on them: nothing to report.
+  Dir = makeProject({"bridges.cpp", "boot.cpp"}, "factory-setup");
+  R = runFactoryguard(Rule, Dir);
+  EXPECT_EQ(R.ExitCode, 0) << R.Out << R.Err;
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 
 #include "Config.h"
 #include "Fingerprint.h"
+#include "JsonParse.h"
 #include "Rules.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
@@ -22,12 +23,18 @@ namespace {
 struct Counts {
   unsigned CallSites = 0, Compliant = 0, OpenSites = 0, SuppressedSites = 0;
   unsigned Statics = 0, OpenFindings = 0, SuppressedFindings = 0;
+  unsigned Objects = 0, ObjectsSetUp = 0, ObjectsNeverSetUp = 0,
+           ObjectsUnused = 0;
 
   json group() const {
     return {{"callSites", CallSites},
             {"compliantCallSites", Compliant},
             {"callSitesWithOpenFindings", OpenSites},
             {"staticsHoldingManager", Statics},
+            {"factoryObjects", Objects},
+            {"factoryObjectsSetUp", ObjectsSetUp},
+            {"factoryObjectsNeverSetUp", ObjectsNeverSetUp},
+            {"factoryObjectsUnused", ObjectsUnused},
             {"openFindings", OpenFindings}};
   }
 };
@@ -106,10 +113,18 @@ json buildAudit(const DriverResult &Result, const AuditOptions &Opts) {
     SitesByFile[Result.CallSites[I].Where.File].push_back(I);
   std::vector<std::vector<size_t>> FindingsOfSite(Result.CallSites.size());
   std::vector<std::string> Subject(Findings.size(), "other");
+  // The never-set-up finding of each factory object (case 3 keeps the
+  // object's id).
+  std::map<std::string, size_t> ObjectFinding;
   for (size_t I = 0; I < Findings.size(); ++I) {
     const Finding &F = Findings[I];
     if (F.RuleId == StaticSingletonId) {
       Subject[I] = "static";
+      continue;
+    }
+    if (!F.UnlessSetUp.empty()) {
+      ObjectFinding.emplace(F.UnlessSetUp, I);
+      Subject[I] = "factory-object";
       continue;
     }
     std::optional<size_t> Best;
@@ -128,7 +143,7 @@ json buildAudit(const DriverResult &Result, const AuditOptions &Opts) {
 
   Counts Total;
   std::map<std::string, Counts> Dirs, Modules;
-  auto countIn = [&](const std::string &Rel, auto Add) {
+  auto CountIn = [&](const std::string &Rel, auto Add) {
     std::string Dir = directoryOf(Rel);
     Add(Total);
     Add(Dirs[Dir]);
@@ -150,7 +165,7 @@ json buildAudit(const DriverResult &Result, const AuditOptions &Opts) {
     }
     std::string Status = !Any ? "compliant" : Open ? "open" : "suppressed";
     std::string Rel = relativePath(C.Where.File, Root);
-    countIn(Rel, [&](Counts &N) {
+    CountIn(Rel, [&](Counts &N) {
       ++N.CallSites;
       N.Compliant += Status == "compliant";
       N.OpenSites += Status == "open";
@@ -165,13 +180,60 @@ json buildAudit(const DriverResult &Result, const AuditOptions &Opts) {
                      {"findings", Ids}});
   }
 
+  // Factory objects: set up when any setup call on them exists in the
+  // program, never set up when only factory methods are called on them
+  // (then the rule reports them), unused when nothing is called on them.
+  auto FindingsIn = [&](const SourceRange &W) {
+    json Ids = json::array();
+    for (size_t I = 0; I < Findings.size(); ++I) {
+      const SourceRange &At = Findings[I].Where;
+      if (At.File == W.File && At.Offset >= W.Offset &&
+          At.Offset <= W.Offset + W.Length)
+        Ids.push_back(Prints[I]);
+    }
+    return Ids;
+  };
+  json Objects = json::array();
+  for (const FactoryObject &O : Result.FactoryObjects) {
+    json Setups = json::array(), Calls = json::array();
+    for (const FactoryObjectUse &U : O.Uses)
+      (U.Setup ? Setups : Calls)
+          .push_back({{"file", relativePath(U.Where.File, Root)},
+                      {"line", U.Where.Line},
+                      {"column", U.Where.Column},
+                      {"method", U.Method},
+                      {"findings", FindingsIn(U.Where)}});
+    std::string Status = !Setups.empty()  ? "set-up"
+                         : !Calls.empty() ? "never-set-up"
+                                          : "unused";
+    auto F = ObjectFinding.find(O.Def.Object);
+    std::string Rel = relativePath(O.Def.Where.File, Root);
+    CountIn(Rel, [&](Counts &N) {
+      ++N.Objects;
+      N.ObjectsSetUp += Status == "set-up";
+      N.ObjectsNeverSetUp += Status == "never-set-up";
+      N.ObjectsUnused += Status == "unused";
+    });
+    Objects.push_back(
+        {{"file", Rel},
+         {"line", O.Def.Where.Line},
+         {"column", O.Def.Where.Column},
+         {"name", O.Def.Name},
+         {"class", O.Def.Class},
+         {"status", Status},
+         {"setupCalls", Setups},
+         {"factoryCalls", Calls},
+         {"finding",
+          F == ObjectFinding.end() ? json(nullptr) : json(Prints[F->second])}});
+  }
+
   Excerpts Source;
   json Statics = json::array(), Out = json::array();
   std::map<std::string, unsigned> ByRule;
   for (size_t I = 0; I < Findings.size(); ++I) {
     const Finding &F = Findings[I];
     std::string Rel = relativePath(F.Where.File, Root);
-    countIn(Rel, [&](Counts &N) {
+    CountIn(Rel, [&](Counts &N) {
       N.OpenFindings += !F.Suppressed;
       N.SuppressedFindings += F.Suppressed;
       N.Statics += Subject[I] == "static";
@@ -248,6 +310,7 @@ json buildAudit(const DriverResult &Result, const AuditOptions &Opts) {
           {"directories", DirList},
           {"callSites", Sites},
           {"statics", Statics},
+          {"factoryObjects", Objects},
           {"findings", Out},
           {"failedUnits", Failed}};
 }
@@ -257,19 +320,25 @@ llvm::Expected<json> readPreviousAudit(llvm::StringRef Path) {
   if (!Buf)
     return compareError(Path,
                         "cannot read it: " + llvm::toString(Buf.takeError()));
-  llvm::StringRef Text = (*Buf)->getBuffer();
+  return readPreviousAuditFromBuffer((*Buf)->getBuffer(), Path);
+}
+
+llvm::Expected<json> readPreviousAuditFromBuffer(llvm::StringRef Text,
+                                                 llvm::StringRef Path) {
   // llvm::json says where the text stops being JSON: "[3:5, byte=20]: ...".
-  if (llvm::Expected<llvm::json::Value> V = llvm::json::parse(Text); !V) {
+  if (llvm::Expected<llvm::json::Value> V = parseJson(Text); !V) {
     std::string Why = llvm::toString(V.takeError());
     llvm::StringRef W = Why;
     if (W.consume_front("[")) {
       auto [LineCol, Rest] = W.split(", byte=");
-      auto [Line, Col] = LineCol.split(':');
+      auto [Line, Col0] = LineCol.split(':');
       Rest = Rest.split("]: ").second;
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     Path + ":" + Line + ":" + Col +
-                                         ": not valid JSON: " + Rest +
-                                         " (given with --compare)");
+      unsigned Col = 0; // 0-based in LLVM's message, 1-based in ours
+      Col0.getAsInteger(10, Col);
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          Path + ":" + Line + ":" + llvm::Twine(Col + 1) +
+              ": not valid JSON: " + Rest + " (given with --compare)");
     }
     return compareError(Path, "not valid JSON: " + Why);
   }
@@ -286,9 +355,10 @@ llvm::Expected<json> readPreviousAudit(llvm::StringRef Path) {
   auto Version = Doc.find("version");
   if (Version == Doc.end() || !Version->is_number_integer())
     return compareError(Path, "no integer \"version\"");
-  if (*Version != AuditSchemaVersion)
+  // Version 2 only added members: the ones --compare reads are in both.
+  if (*Version < 1 || *Version > AuditSchemaVersion)
     return compareError(Path, "audit schema version " + Version->dump() +
-                                  ", this factoryguard reads version " +
+                                  ", this factoryguard reads versions 1 to " +
                                   std::to_string(AuditSchemaVersion));
   auto Summary = Doc.find("summary");
   if (Summary == Doc.end() || !Summary->is_object())
@@ -352,13 +422,16 @@ void compareWithPrevious(json &Audit, const json &Previous) {
 
 std::string auditSummaryLine(const json &Audit) {
   const json &S = Audit["summary"];
-  std::string Out = std::to_string(S["compliantCallSites"].get<unsigned>()) +
-                    " of " + std::to_string(S["callSites"].get<unsigned>()) +
-                    " call sites compliant, " +
-                    std::to_string(S["staticsHoldingManager"].get<unsigned>()) +
-                    " static(s) holding a manager, " +
-                    std::to_string(S["openFindings"].get<unsigned>()) +
-                    " open finding(s)";
+  std::string Out =
+      std::to_string(S["compliantCallSites"].get<unsigned>()) + " of " +
+      std::to_string(S["callSites"].get<unsigned>()) +
+      " call sites compliant, " +
+      std::to_string(S["staticsHoldingManager"].get<unsigned>()) +
+      " static(s) holding a manager, " +
+      std::to_string(S.value("factoryObjects", 0u)) + " factory object(s) (" +
+      std::to_string(S.value("factoryObjectsNeverSetUp", 0u)) +
+      " never set up), " + std::to_string(S["openFindings"].get<unsigned>()) +
+      " open finding(s)";
   if (Audit.contains("comparison"))
     Out += "; since the previous audit: " +
            std::to_string(Audit["comparison"]["fixed"].size()) + " fixed, " +

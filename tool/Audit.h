@@ -16,12 +16,11 @@
 // by their factoryguard/v1 fingerprint (line-independent, relative to the
 // source root, as --baseline does).
 //
-// Extension point (factoryguard-unconfigured-factory, SPEC §2, not on main
-// yet): its findings already appear under "findings" (subject "call-site"
-// when inside a factory call, else "other") and in every count. Listing
-// factory objects that are compliant too needs the analysis to record them
-// as it records call sites (a FactoryObject fact beside CallSite); they then
-// get their own "factoryObjects" array and a schema version 2.
+// Factory objects (factoryguard-unconfigured-factory, SPEC §2): the
+// analysis records each static factory object's definition and every setup
+// and factory-method call on it (TUFacts, kept in the cache entry); the
+// audit lists them all in "factoryObjects" with a status (set up, never set
+// up, unused) and links the rule's never-set-up finding (schema version 2).
 //
 //===----------------------------------------------------------------------===//
 #ifndef FACTORYGUARD_AUDIT_H
@@ -39,7 +38,7 @@
 namespace factoryguard {
 
 /// The "version" of the JSON documents this build writes and reads.
-inline constexpr int AuditSchemaVersion = 1;
+inline constexpr int AuditSchemaVersion = 2;
 /// Their "format".
 inline constexpr const char *AuditFormat = "factoryguard-audit";
 
@@ -57,6 +56,10 @@ nlohmann::json buildAudit(const DriverResult &Result, const AuditOptions &Opts);
 /// be read, is not JSON (with line and column), or is not an audit document
 /// of a version this build reads.
 llvm::Expected<nlohmann::json> readPreviousAudit(llvm::StringRef Path);
+/// The same for a text already read; Path only names it in errors. What the
+/// audit_compare fuzzer runs.
+llvm::Expected<nlohmann::json>
+readPreviousAuditFromBuffer(llvm::StringRef Text, llvm::StringRef Path);
 
 /// Adds "comparison" to Audit: the previous summary, the findings open then
 /// and not now ("fixed": fixed or suppressed since), and the fingerprints of

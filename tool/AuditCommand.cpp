@@ -1,5 +1,6 @@
 //===- AuditCommand.cpp - `factoryguard audit` (SPEC §8) ------------------===//
 #include "Audit.h"
+#include "CommandLine.h"
 
 #include "Config.h"
 #include "Fingerprint.h"
@@ -17,8 +18,9 @@ const char *AuditUsage =
     R"(USAGE: factoryguard audit [options] [<file-or-directory>...] [-- <compiler flags>]
 
 "Is the migration done?": every factory call site (compliant, or a finding
-by rule and why) and every static variable holding a manager, counted per
-directory and per top-level module, with "N of M call sites compliant".
+by rule and why), every static variable holding a manager and every static
+factory object (set up, never set up or unused), counted per directory and
+per top-level module, with "N of M call sites compliant".
 
 OPTIONS:
   -p <dir>                 directory holding compile_commands.json (as for
@@ -34,6 +36,13 @@ OPTIONS:
                            top-level directories (default: the git top level,
                            else the working directory)
   -j <n>                   translation units analyzed in parallel
+  --cache-dir <dir>        where results per unit are cached, shared with
+                           factoryguard itself (default: .factoryguard-cache
+                           beside compile_commands.json; without a database,
+                           no cache unless given)
+  --no-cache               neither read nor write the cache
+  --cache-stats            after the run, print the cache's hits, misses,
+                           entries and size on standard error
   --unit-errors fail|report
                            a unit that cannot be analyzed is listed in the
                            report either way; with fail (the default) it makes
@@ -59,48 +68,22 @@ int usage(const std::string &Msg) {
 } // namespace
 
 int runAuditCommand(llvm::ArrayRef<std::string> Args) {
+  // The cache (SPEC §7) is the CLI's: its entries keep every call site the
+  // rules classified, so an unchanged tree is audited without a parse.
   DriverOptions Opts;
-  // Cache entries keep findings, not the compliant call sites an audit
-  // lists (issue 17 item 4 is open): always analyze afresh.
-  Opts.NoCache = true;
   std::string Html, Json, Compare, SourceRoot, UnitErrors = "fail";
-  bool HtmlGiven = false;
-  for (size_t I = 0; I < Args.size(); ++I) {
-    const std::string &A = Args[I];
-    if (A == "--") {
-      Opts.HasFixedArgs = true;
-      Opts.FixedArgs.assign(Args.begin() + I + 1, Args.end());
-      break;
-    }
-    std::string Name = A, Value;
-    bool HasValue = false;
-    if (A.rfind("--", 0) == 0 && A.find('=') != std::string::npos) {
-      Name = A.substr(0, A.find('='));
-      Value = A.substr(A.find('=') + 1);
-      HasValue = true;
-    } else if ((A.rfind("-p", 0) == 0 || A.rfind("-j", 0) == 0 ||
-                A.rfind("-o", 0) == 0) &&
-               A.size() > 2 && A[1] != '-') {
-      Name = A.substr(0, 2);
-      Value = A.substr(2);
-      HasValue = true;
-    }
-    static const std::set<std::string> WithValue = {
-        "-p",          "-o",
-        "--json",      "--compare",
-        "--config",    "--source-root",
-        "-j",          "--unit-errors",
-        "--extra-arg", "--extra-arg-before"};
-    if (WithValue.count(Name)) {
-      if (!HasValue) {
-        if (I + 1 >= Args.size())
-          return usage("option '" + Name + "' needs a value");
-        Value = Args[++I];
-      }
-      if (Value.empty() && Name != "--extra-arg" &&
-          Name != "--extra-arg-before")
-        return usage("option '" + Name + "' needs a non-empty value");
-    }
+  bool HtmlGiven = false, CacheStatsWanted = false;
+  ArgReader Reader(Args.vec(),
+                   {"-p", "-o", "--json", "--compare", "--config",
+                    "--source-root", "-j", "--unit-errors", "--extra-arg",
+                    "--extra-arg-before", "--cache-dir"},
+                   {"-p", "-o", "--json", "--compare", "--config",
+                    "--source-root", "-j", "--unit-errors", "--cache-dir"});
+  while (Reader.next()) {
+    if (!Reader.error().empty())
+      return usage(Reader.error());
+    const std::string &A = Reader.arg(), &Name = Reader.name(),
+                      &Value = Reader.value();
     if (Name == "--help" || Name == "-h") {
       llvm::outs() << AuditUsage;
       return 0;
@@ -127,6 +110,12 @@ int runAuditCommand(llvm::ArrayRef<std::string> Args) {
       if (Value != "fail" && Value != "report")
         return usage("--unit-errors takes fail or report, not '" + Value + "'");
       UnitErrors = Value;
+    } else if (Name == "--cache-dir") {
+      Opts.CacheDir = Value;
+    } else if (Name == "--no-cache") {
+      Opts.NoCache = true;
+    } else if (Name == "--cache-stats") {
+      CacheStatsWanted = true;
     } else if (Name == "--extra-arg") {
       Opts.ExtraArgs.push_back(Value);
     } else if (Name == "--extra-arg-before") {
@@ -136,6 +125,10 @@ int runAuditCommand(llvm::ArrayRef<std::string> Args) {
     } else {
       Opts.Inputs.push_back(A);
     }
+  }
+  if (Reader.afterDashDash()) {
+    Opts.HasFixedArgs = true;
+    Opts.FixedArgs = Reader.rest();
   }
   // Without -o the HTML goes to standard output, unless only JSON is asked.
   bool WriteHtml = HtmlGiven || Json.empty();
@@ -158,6 +151,8 @@ int runAuditCommand(llvm::ArrayRef<std::string> Args) {
   if (!ResultOrErr)
     return auditError(llvm::toString(ResultOrErr.takeError()));
   DriverResult &Result = *ResultOrErr;
+  if (CacheStatsWanted)
+    printCacheStats(Result, "factoryguard audit", llvm::errs());
   for (const UnitFailure &F : Result.Failures)
     llvm::errs() << displayPath(F.File) << ": error: " << F.Message << "\n";
   bool ConfigError = false;

@@ -47,6 +47,20 @@ std::string esc(llvm::StringRef S) {
   return Out;
 }
 
+/// A qualified name that may wrap after each "::" (a narrow table column).
+std::string escName(llvm::StringRef S) {
+  std::string Out;
+  while (!S.empty()) {
+    auto [Head, Tail] = S.split("::");
+    Out += esc(Head);
+    if (Head.size() == S.size())
+      break;
+    Out += "::<wbr>";
+    S = Tail;
+  }
+  return Out;
+}
+
 std::string str(const json &J) {
   return J.is_string() ? J.get<std::string>() : J.dump();
 }
@@ -85,7 +99,7 @@ th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertic
 th{background:var(--bg);white-space:nowrap}td.n,th.n{text-align:right}
 table.sortable th{cursor:pointer}table.sortable th[aria-sort=descending]::after{content:" \25BE"}
 table.sortable th[aria-sort=ascending]::after{content:" \25B4"}
-.status{font-weight:600;white-space:nowrap}.status.compliant{color:var(--ok)}.status.open,li.open{color:var(--bad)}.suppressed{color:var(--muted)}
+.status{font-weight:600;white-space:nowrap}.status.compliant,.status.set-up{color:var(--ok)}.status.never-set-up{color:var(--bad)}.status.unused{color:var(--muted)}.status.open,li.open{color:var(--bad)}.suppressed{color:var(--muted)}
 .rule{display:inline-block;border:1px solid var(--line);border-radius:10px;padding:0 7px;font-size:12px;background:var(--bg);white-space:nowrap}
 article.finding{border:1px solid var(--line);border-radius:6px;padding:8px 14px;margin:12px 0}
 article.finding h3{margin:4px 0}article.finding p{margin:4px 0 8px}
@@ -173,6 +187,12 @@ void summary(std::string &O, const json &A) {
   O += "<li id=\"statics-count\"><strong>" +
        std::to_string(num(S["staticsHoldingManager"])) +
        "</strong> static variable(s) holding a manager</li>";
+  O += "<li id=\"factory-objects-count\"><strong>" +
+       std::to_string(num(S["factoryObjects"])) +
+       "</strong> factory object(s): " +
+       std::to_string(num(S["factoryObjectsSetUp"])) + " set up, " +
+       std::to_string(num(S["factoryObjectsNeverSetUp"])) + " never set up, " +
+       std::to_string(num(S["factoryObjectsUnused"])) + " unused</li>";
   O += "<li id=\"open-findings\"><strong>" +
        std::to_string(num(S["openFindings"])) + "</strong> open finding(s)";
   std::string By;
@@ -197,12 +217,12 @@ void summary(std::string &O, const json &A) {
   const json &Mods = A["modules"];
   O += "<h3>By module</h3>\n";
   if (Mods.empty()) {
-    O += "<p class=\"empty\">Nothing to show: no factory call site and no "
-         "static holding a manager.</p>\n";
+    O += "<p class=\"empty\">Nothing to show: no factory call site, no "
+         "static holding a manager and no factory object.</p>\n";
   } else {
     unsigned RowH = 30, H = RowH * Mods.size() + 4;
-    O += "<svg id=\"modules\" width=\"900\" height=\"" + std::to_string(H) +
-         "\" viewBox=\"0 0 900 " + std::to_string(H) +
+    O += "<svg id=\"modules\" width=\"1000\" height=\"" + std::to_string(H) +
+         "\" viewBox=\"0 0 1000 " + std::to_string(H) +
          "\" role=\"img\" aria-label=\"compliant call sites per module\">";
     unsigned Y = 2;
     for (const json &M : Mods) {
@@ -211,12 +231,13 @@ void summary(std::string &O, const json &A) {
       O += "<g class=\"module\" data-module=\"" + esc(str(M["name"])) + "\">";
       O += "<text class=\"loc\" x=\"0\" y=\"" + std::to_string(Y + 16) + "\">" +
            esc(str(M["name"])) + "</text>";
-      progressBar(O, MOk, MOpen, MSites - MOk - MOpen, MSites, 200, Y + 4, 360,
+      progressBar(O, MOk, MOpen, MSites - MOk - MOpen, MSites, 180, Y + 4, 300,
                   16);
-      O += "<text x=\"575\" y=\"" + std::to_string(Y + 16) + "\">" +
+      O += "<text x=\"495\" y=\"" + std::to_string(Y + 16) + "\">" +
            std::to_string(MOk) + " of " + std::to_string(MSites) +
            " compliant · " + std::to_string(num(M["staticsHoldingManager"])) +
-           " static(s) · " + std::to_string(num(M["openFindings"])) +
+           " static(s) · " + std::to_string(num(M["factoryObjects"])) +
+           " factory object(s) · " + std::to_string(num(M["openFindings"])) +
            " open</text></g>";
       Y += RowH;
     }
@@ -304,6 +325,8 @@ void directories(std::string &O, const json &A) {
        "<th class=\"n\" data-type=\"num\">Compliant</th>"
        "<th class=\"n\" data-type=\"num\">With open findings</th>"
        "<th class=\"n\" data-type=\"num\">Statics</th>"
+       "<th class=\"n\" data-type=\"num\">Factory objects</th>"
+       "<th class=\"n\" data-type=\"num\">Never set up</th>"
        "<th class=\"n\" data-type=\"num\" aria-sort=\"descending\">Open "
        "findings</th>"
        "</tr></thead><tbody>\n";
@@ -313,7 +336,8 @@ void directories(std::string &O, const json &A) {
          esc(str(D["module"])) + "</td>";
     for (const char *K :
          {"callSites", "compliantCallSites", "callSitesWithOpenFindings",
-          "staticsHoldingManager", "openFindings"})
+          "staticsHoldingManager", "factoryObjects", "factoryObjectsNeverSetUp",
+          "openFindings"})
       O += "<td class=\"n\">" + std::to_string(num(D[K])) + "</td>";
     O += "</tr>\n";
   }
@@ -337,8 +361,8 @@ void callSites(std::string &O, const json &A, const Index &ByPrint) {
     O += "<tr class=\"" + esc(Status) + "\"><td class=\"mono\" data-v=\"" +
          esc(str(C["file"])) + ":" +
          std::to_string(100000000 + num(C["line"])) + "\">" + esc(loc(C)) +
-         "</td><td class=\"mono\">" + esc(str(C["factory"])) +
-         "</td><td class=\"mono\">" + esc(str(C["in"])) +
+         "</td><td class=\"mono\">" + escName(str(C["factory"])) +
+         "</td><td class=\"mono\">" + escName(str(C["in"])) +
          "</td><td class=\"status " + esc(Status) + "\">" + esc(Status) +
          "</td>";
     findingCell(O, C["findings"], ByPrint);
@@ -362,6 +386,59 @@ void statics(std::string &O, const json &A, const Index &ByPrint) {
     O += "<tr><td class=\"mono\">" + esc(loc(S)) + "</td><td class=\"status " +
          esc(Status) + "\">" + esc(Status) + "</td>";
     findingCell(O, json::array({S["finding"]}), ByPrint);
+    O += "</tr>\n";
+  }
+  O += "</tbody></table>\n</section>\n";
+}
+
+/// "src/boot.cpp:12:3 configure" per call, one a line.
+std::string objectCalls(const json &Calls, const Index &ByPrint) {
+  std::string O;
+  for (const json &C : Calls) {
+    O += O.empty() ? "" : "<br>";
+    // No method: the object is handed to other code there (passed on,
+    // bound to a reference), which may set it up.
+    std::string Method = str(C["method"]);
+    O += "<span class=\"mono\">" + esc(loc(C)) + "</span> " +
+         (Method.empty() ? std::string("<em>handed on</em>")
+                         : "<code>" + esc(Method) + "</code>");
+    for (const json &P : C["findings"]) {
+      auto It = ByPrint.find(str(P));
+      if (It != ByPrint.end())
+        O += " <a href=\"#f-" + esc(str(P)) + "\"><span class=\"rule\">" +
+             esc(shortRule(str(It->second->at("rule")))) + "</span></a>";
+    }
+  }
+  return O.empty() ? "<span class=\"empty\">none</span>" : O;
+}
+
+void factoryObjects(std::string &O, const json &A, const Index &ByPrint) {
+  const json &Objects = A["factoryObjects"];
+  O += "<section id=\"factory-objects-section\"><h2>Factory objects (" +
+       std::to_string(Objects.size()) + ")</h2>\n";
+  if (Objects.empty()) {
+    O += "<p class=\"empty\">No factory object in static storage in the "
+         "analyzed code.</p></section>\n";
+    return;
+  }
+  O += "<table id=\"factory-objects\"><thead><tr><th>Where</th><th>Object</th>"
+       "<th>Class</th><th>Status</th><th>Setup calls</th>"
+       "<th>Factory-method calls</th><th>Finding</th></tr></thead><tbody>\n";
+  for (const json &F : Objects) {
+    std::string Status = str(F["status"]);
+    std::string Shown = Status == "set-up"         ? "set up"
+                        : Status == "never-set-up" ? "never set up"
+                                                   : Status;
+    O += "<tr class=\"" + esc(Status) + "\" data-object=\"" +
+         esc(str(F["name"])) + "\"><td class=\"mono\">" + esc(loc(F)) +
+         "</td><td class=\"mono\">" + escName(str(F["name"])) +
+         "</td><td class=\"mono\">" + escName(str(F["class"])) +
+         "</td><td class=\"status " + esc(Status) + "\">" + esc(Shown) +
+         "</td><td>" + objectCalls(F["setupCalls"], ByPrint) + "</td><td>" +
+         objectCalls(F["factoryCalls"], ByPrint) + "</td>";
+    findingCell(
+        O, F["finding"].is_null() ? json::array() : json::array({F["finding"]}),
+        ByPrint);
     O += "</tr>\n";
   }
   O += "</tbody></table>\n</section>\n";
@@ -470,6 +547,7 @@ std::string renderAuditHtml(const json &A) {
   directories(O, A);
   callSites(O, A, ByPrint);
   statics(O, A, ByPrint);
+  factoryObjects(O, A, ByPrint);
   findings(O, A);
   if (!A["failedUnits"].empty()) {
     O += "<section id=\"failed-units\"><h2>Translation units not "
@@ -482,8 +560,9 @@ std::string renderAuditHtml(const json &A) {
   O +=
       "<footer class=\"meta\"><p>A call site is compliant when no rule reports "
       "it; statics holding a manager are findings of "
-      "factoryguard-static-singleton. Click a column header to "
-      "sort.</p></footer>\n";
+      "factoryguard-static-singleton; a factory object never set up is a "
+      "finding of factoryguard-unconfigured-factory. Click a column header "
+      "to sort.</p></footer>\n";
   O += "<script>" + std::string(Script) + "</script>\n</body></html>\n";
   return O;
 }

@@ -1,6 +1,7 @@
 //===- Cache.cpp - Content-addressed cache of per-unit results ----------===//
 #include "Cache.h"
 
+#include "JsonParse.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
@@ -19,8 +20,10 @@ namespace json = llvm::json;
 
 namespace {
 
-/// Bumped whenever what an entry holds or means changes.
-constexpr llvm::StringLiteral Format = "factoryguard-cache/1";
+/// Bumped whenever what an entry holds or means changes (2: call sites,
+/// factory-object uses, required-args errors; 3: factory-object
+/// definitions).
+constexpr llvm::StringLiteral Format = "factoryguard-cache/3";
 constexpr llvm::StringLiteral Extension = ".fgc";
 
 std::string hex64(uint64_t V) { return llvm::utohexstr(V, /*LowerCase=*/true, 16); }
@@ -159,6 +162,7 @@ json::Value findingToJson(const Finding &F) {
                       {"key", F.StableKey},
                       {"anchor", F.ChainAnchor},
                       {"unless", F.UnlessInRequestScope},
+                      {"setup", F.UnlessSetUp},
                       {"label", F.ChainLabel}};
 }
 
@@ -199,6 +203,7 @@ bool findingFromJson(const json::Value &V, Finding &F) {
   F.StableKey = R.str("key");
   F.ChainAnchor = R.str("anchor");
   F.UnlessInRequestScope = R.str("unless");
+  F.UnlessSetUp = R.str("setup");
   F.ChainLabel = R.str("label");
   return R.Ok;
 }
@@ -225,9 +230,24 @@ json::Value factsToJson(const TUFacts &T) {
                                  {"ctx", E.ContextAtSite}});
   for (const std::string &A : T.AddressTaken)
     Taken.push_back(A);
+  json::Array Uses;
+  for (const FactoryObjectUse &U : T.FactoryObjectUses)
+    Uses.push_back(json::Object{{"object", U.Object},
+                                {"name", U.Name},
+                                {"method", U.Method},
+                                {"at", rangeToJson(U.Where)},
+                                {"setup", U.Setup}});
+  json::Array Objects;
+  for (const FactoryObjectDef &D : T.FactoryObjectDefs)
+    Objects.push_back(json::Object{{"object", D.Object},
+                                   {"name", D.Name},
+                                   {"class", D.Class},
+                                   {"at", rangeToJson(D.Where)}});
   return json::Object{{"nodes", std::move(Nodes)},
                       {"edges", std::move(Edges)},
-                      {"taken", std::move(Taken)}};
+                      {"taken", std::move(Taken)},
+                      {"uses", std::move(Uses)},
+                      {"objects", std::move(Objects)}};
 }
 
 bool factsFromJson(const json::Value *V, TUFacts &T) {
@@ -271,7 +291,53 @@ bool factsFromJson(const json::Value *V, TUFacts &T) {
       return false;
     T.AddressTaken.push_back(S->str());
   }
+  for (const json::Value &UV : R.array("uses")) {
+    Reader U(&UV);
+    FactoryObjectUse Use;
+    Use.Object = U.str("object");
+    Use.Name = U.str("name");
+    Use.Method = U.str("method");
+    U.range("at", Use.Where);
+    Use.Setup = U.flag("setup");
+    if (!U.Ok)
+      return false;
+    T.FactoryObjectUses.push_back(std::move(Use));
+  }
+  for (const json::Value &DV : R.array("objects")) {
+    Reader D(&DV);
+    FactoryObjectDef Def;
+    Def.Object = D.str("object");
+    Def.Name = D.str("name");
+    Def.Class = D.str("class");
+    D.range("at", Def.Where);
+    if (!D.Ok)
+      return false;
+    T.FactoryObjectDefs.push_back(std::move(Def));
+  }
   return R.Ok;
+}
+
+json::Value callSitesToJson(const std::vector<CallSite> &Sites) {
+  json::Array Out;
+  for (const CallSite &C : Sites)
+    Out.push_back(json::Object{{"at", rangeToJson(C.Where)},
+                               {"factory", C.Factory},
+                               {"in", C.Enclosing}});
+  return Out;
+}
+
+bool callSitesFromJson(const json::Array &A, std::vector<CallSite> &Out) {
+  for (const json::Value &V : A) {
+    Reader R(&V);
+    CallSite C;
+    R.range("at", C.Where);
+    C.Factory = R.str("factory");
+    C.Enclosing = R.str("in");
+    if (!R.Ok)
+      return false;
+    Out.push_back(std::move(C));
+  }
+  return true;
 }
 
 /// The configuration entries a ConfigMatchRecord may point to, in a fixed
@@ -286,6 +352,11 @@ std::vector<const NameMatcher *> configEntries(const Config &Cfg) {
   for (const NameList *L : {&Cfg.Startup, &Cfg.RequestEntries, &Cfg.Exclude})
     for (const NameMatcher &M : L->Entries)
       Out.push_back(&M);
+  for (const FactorySetupEntry &E : Cfg.FactorySetups) {
+    Out.push_back(&E.Class);
+    for (const NameMatcher &M : E.Setup)
+      Out.push_back(&M);
+  }
   return Out;
 }
 
@@ -340,10 +411,22 @@ json::Value matchesToJson(const ConfigMatchRecord &M, const Config &Cfg) {
                                {"fn", declToJson(B.Function)},
                                {"params", B.NumParams}});
   }
+  json::Array BadRequired;
+  for (const BadRequiredArg &B : M.BadRequired) {
+    int64_t Index = -1;
+    for (size_t I = 0; I < Cfg.FactorySetups.size(); ++I)
+      if (&Cfg.FactorySetups[I] == B.Entry)
+        Index = static_cast<int64_t>(I);
+    BadRequired.push_back(json::Object{{"setup", Index},
+                                       {"index", B.Index},
+                                       {"class", declToJson(B.Class)},
+                                       {"params", B.MaxParams}});
+  }
   return json::Object{{"matched", std::move(Matched)},
                       {"types", std::move(Types)},
                       {"functions", std::move(Functions)},
-                      {"bad", std::move(Bad)}};
+                      {"bad", std::move(Bad)},
+                      {"badreq", std::move(BadRequired)}};
 }
 
 bool matchesFromJson(const json::Value *V, const Config &Cfg,
@@ -387,6 +470,19 @@ bool matchesFromJson(const json::Value *V, const Config &Cfg,
     Out.Entry = &Cfg.Factories[Index];
     M.BadParams.push_back(std::move(Out));
   }
+  for (const json::Value &BV : R.array("badreq")) {
+    Reader B(&BV);
+    unsigned Index = B.num("setup");
+    BadRequiredArg Out;
+    Out.Index = B.num("index");
+    Out.MaxParams = B.num("params");
+    const json::Value *Class = B.value("class");
+    if (!B.Ok || Index >= Cfg.FactorySetups.size() || !Class ||
+        !declFromJson(*Class, Out.Class))
+      return false;
+    Out.Entry = &Cfg.FactorySetups[Index];
+    M.BadRequired.push_back(std::move(Out));
+  }
   return R.Ok;
 }
 
@@ -400,6 +496,78 @@ std::string toolHash() {
                                              /*RequiresNullTerminator=*/false))
     Hash = llvm::xxh3_64bits((*Buf)->getBuffer());
   return std::string(FACTORYGUARD_VERSION) + " " + hex64(Hash);
+}
+
+/// A dependency as the disk shows it now.
+Dependency currentOnDisk(const std::string &Path, bool NeedContent,
+                         bool NeedListing) {
+  Dependency D;
+  D.Path = Path;
+  llvm::sys::fs::file_status St;
+  if (llvm::sys::fs::status(Path, St) || !llvm::sys::fs::exists(St))
+    D.Kind = Dependency::Absent;
+  else if (llvm::sys::fs::is_directory(St))
+    D.Kind = Dependency::Directory;
+  else if (llvm::sys::fs::is_regular_file(St))
+    D.Kind = Dependency::File;
+  else
+    D.Kind = Dependency::Other;
+  if (NeedContent && D.Kind == Dependency::File)
+    if (auto Buf =
+            llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                        /*RequiresNullTerminator=*/false))
+      D.ContentHash = llvm::xxh3_64bits((*Buf)->getBuffer());
+  if (NeedListing && D.Kind == Dependency::Directory) {
+    std::vector<std::string> Names;
+    std::error_code EC;
+    for (llvm::sys::fs::directory_iterator It(Path, EC), End; !EC && It != End;
+         It.increment(EC))
+      Names.push_back(llvm::sys::path::filename(It->path()).str());
+    D.ListingHash = hashNames(std::move(Names));
+  }
+  return D;
+}
+
+/// A dependency as FS shows it now (UnitCache::current for a cache opened
+/// for reading through the language server's overlay).
+Dependency currentIn(llvm::vfs::FileSystem &FS, const std::string &Path,
+                     bool NeedContent, bool NeedListing) {
+  Dependency D;
+  D.Path = Path;
+  auto St = FS.status(Path);
+  D.Kind = St ? kindOf(*St) : Dependency::Absent;
+  if (NeedContent && D.Kind == Dependency::File)
+    if (auto Buf = FS.getBufferForFile(Path, /*FileSize=*/-1,
+                                       /*RequiresNullTerminator=*/false))
+      D.ContentHash = llvm::xxh3_64bits((*Buf)->getBuffer());
+  if (NeedListing && D.Kind == Dependency::Directory) {
+    std::vector<std::string> Names;
+    std::error_code EC;
+    for (auto It = FS.dir_begin(Path, EC), End = decltype(It)();
+         !EC && It != End; It.increment(EC))
+      Names.push_back(llvm::sys::path::filename(It->path()).str());
+    D.ListingHash = hashNames(std::move(Names));
+  }
+  return D;
+}
+
+/// The entry file of Key parsed, when it is an entry of this format for
+/// that key.
+std::optional<json::Value> readEntry(const std::string &Path,
+                                     const std::string &Key) {
+  auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                         /*RequiresNullTerminator=*/false);
+  if (!Buf)
+    return std::nullopt;
+  auto Parsed = parseJson((*Buf)->getBuffer());
+  if (!Parsed) {
+    llvm::consumeError(Parsed.takeError());
+    return std::nullopt;
+  }
+  Reader R(&*Parsed);
+  if (R.str("format") != Format || R.str("key") != Key || !R.Ok)
+    return std::nullopt;
+  return std::move(*Parsed);
 }
 
 } // namespace
@@ -523,6 +691,17 @@ std::unique_ptr<UnitCache> UnitCache::open(const std::string &Dir,
   return std::unique_ptr<UnitCache>(new UnitCache(Dir, MaxBytes, Warn));
 }
 
+std::unique_ptr<UnitCache>
+UnitCache::openForReading(const std::string &Dir,
+                          llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS) {
+  if (!llvm::sys::fs::is_directory(Dir))
+    return nullptr;
+  std::unique_ptr<UnitCache> C(new UnitCache(Dir, 0, llvm::nulls()));
+  C->ReadFS = std::move(FS);
+  C->ReadOnly = true;
+  return C;
+}
+
 std::string UnitCache::keyFor(const UnitKeyInputs &In) const {
   llvm::SHA256 H;
   auto Add = [&](llvm::StringRef S) {
@@ -557,29 +736,8 @@ const Dependency &UnitCache::current(const std::string &Path, bool NeedContent,
          It->second.Kind != Dependency::Directory))
       return It->second;
   }
-  Dependency D;
-  D.Path = Path;
-  llvm::sys::fs::file_status St;
-  if (llvm::sys::fs::status(Path, St) || !llvm::sys::fs::exists(St))
-    D.Kind = Dependency::Absent;
-  else if (llvm::sys::fs::is_directory(St))
-    D.Kind = Dependency::Directory;
-  else if (llvm::sys::fs::is_regular_file(St))
-    D.Kind = Dependency::File;
-  else
-    D.Kind = Dependency::Other;
-  if (NeedContent && D.Kind == Dependency::File)
-    if (auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
-                                               /*RequiresNullTerminator=*/false))
-      D.ContentHash = llvm::xxh3_64bits((*Buf)->getBuffer());
-  if (NeedListing && D.Kind == Dependency::Directory) {
-    std::vector<std::string> Names;
-    std::error_code EC;
-    for (llvm::sys::fs::directory_iterator It(Path, EC), End; !EC && It != End;
-         It.increment(EC))
-      Names.push_back(llvm::sys::path::filename(It->path()).str());
-    D.ListingHash = hashNames(std::move(Names));
-  }
+  Dependency D = ReadFS ? currentIn(*ReadFS, Path, NeedContent, NeedListing)
+                        : currentOnDisk(Path, NeedContent, NeedListing);
   std::lock_guard<std::mutex> Lock(Mu);
   Dependency &Slot = Now[Path];
   // Keep what another thread learned meanwhile.
@@ -598,42 +756,18 @@ std::optional<CachedUnit> UnitCache::lookup(const std::string &Key,
     return std::nullopt;
   };
   std::string Path = Dir + "/" + Key + Extension.str();
-  auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
-                                         /*RequiresNullTerminator=*/false);
-  if (!Buf)
+  std::optional<json::Value> Parsed = readEntry(Path, Key);
+  if (!Parsed)
     return Miss();
-  auto Parsed = json::parse((*Buf)->getBuffer());
-  if (!Parsed) {
-    llvm::consumeError(Parsed.takeError());
-    return Miss();
-  }
   Reader R(&*Parsed);
-  if (R.str("format") != Format || R.str("key") != Key || !R.Ok)
-    return Miss();
 
   // Every path the parse looked at must be as it was.
   CachedUnit U;
-  for (const json::Value &DV : R.array("deps")) {
-    const json::Array *A = DV.getAsArray();
-    if (!A || A->size() != 4)
-      return Miss();
-    auto P = (*A)[0].getAsString();
-    auto Kind = (*A)[1].getAsUINT64();
-    auto Content = (*A)[2].getAsString(), Listing = (*A)[3].getAsString();
-    if (!P || !Kind || *Kind > Dependency::Other || !Content || !Listing)
-      return Miss();
-    uint64_t ContentHash = 0, ListingHash = 0;
-    bool HasContent = !Content->empty(), HasListing = !Listing->empty();
-    if ((HasContent && !parseHex64(*Content, ContentHash)) ||
-        (HasListing && !parseHex64(*Listing, ListingHash)))
-      return Miss();
-    const Dependency &D = current(P->str(), HasContent, HasListing);
-    if (D.Kind != *Kind || (HasContent && D.ContentHash != ContentHash) ||
-        (HasListing && D.ListingHash != ListingHash))
-      return Miss();
-    if (HasContent)
-      U.FilesRead.push_back(P->str());
-  }
+  std::optional<std::vector<std::string>> Files =
+      recordedFiles(*Parsed, /*Check=*/true, nullptr);
+  if (!Files)
+    return Miss();
+  U.FilesRead = std::move(*Files);
   for (const json::Value &FV : R.array("findings")) {
     Finding F;
     if (!findingFromJson(FV, F))
@@ -641,11 +775,13 @@ std::optional<CachedUnit> UnitCache::lookup(const std::string &Key,
     U.Findings.push_back(std::move(F));
   }
   if (!R.Ok || !factsFromJson(R.value("facts"), U.Facts) ||
-      !matchesFromJson(R.value("matches"), Cfg, U.Matches))
+      !matchesFromJson(R.value("matches"), Cfg, U.Matches) ||
+      !callSitesFromJson(R.array("sites"), U.CallSites) || !R.Ok)
     return Miss();
   // Renew it for least-recently-used eviction.
   int FD;
-  if (!llvm::sys::fs::openFileForWrite(Path, FD, llvm::sys::fs::CD_OpenExisting,
+  if (!ReadOnly &&
+      !llvm::sys::fs::openFileForWrite(Path, FD, llvm::sys::fs::CD_OpenExisting,
                                        llvm::sys::fs::OF_Append)) {
     llvm::sys::fs::setLastAccessAndModificationTime(
         FD, std::chrono::system_clock::now());
@@ -655,8 +791,56 @@ std::optional<CachedUnit> UnitCache::lookup(const std::string &Key,
   return U;
 }
 
+std::optional<std::vector<std::string>>
+UnitCache::recordedFiles(const json::Value &Entry, bool Check,
+                         llvm::function_ref<bool(llvm::StringRef)> MayDiffer) {
+  Reader R(&Entry);
+  std::vector<std::string> Read;
+  for (const json::Value &DV : R.array("deps")) {
+    const json::Array *A = DV.getAsArray();
+    if (!A || A->size() != 4)
+      return std::nullopt;
+    auto P = (*A)[0].getAsString();
+    auto Kind = (*A)[1].getAsUINT64();
+    auto Content = (*A)[2].getAsString(), Listing = (*A)[3].getAsString();
+    if (!P || !Kind || *Kind > Dependency::Other || !Content || !Listing)
+      return std::nullopt;
+    uint64_t ContentHash = 0, ListingHash = 0;
+    bool HasContent = !Content->empty(), HasListing = !Listing->empty();
+    if ((HasContent && !parseHex64(*Content, ContentHash)) ||
+        (HasListing && !parseHex64(*Listing, ListingHash)))
+      return std::nullopt;
+    bool Accepted = false;
+    if (Check) {
+      const Dependency &D = current(P->str(), HasContent, HasListing);
+      bool Same = D.Kind == *Kind &&
+                  (!HasContent || D.ContentHash == ContentHash) &&
+                  (!HasListing || D.ListingHash == ListingHash);
+      Accepted = !Same && MayDiffer && MayDiffer(*P);
+      if (!Same && !Accepted)
+        return std::nullopt;
+    }
+    if (HasContent || Accepted)
+      Read.push_back(P->str());
+  }
+  if (!R.Ok)
+    return std::nullopt;
+  return Read;
+}
+
+std::optional<std::vector<std::string>>
+UnitCache::filesReadBy(const std::string &Key) {
+  std::optional<json::Value> Parsed =
+      readEntry(Dir + "/" + Key + Extension.str(), Key);
+  if (!Parsed)
+    return std::nullopt;
+  return recordedFiles(*Parsed, /*Check=*/false, nullptr);
+}
+
 void UnitCache::store(const std::string &Key, const CachedUnit &U,
                       const std::vector<Dependency> &Deps, const Config &Cfg) {
+  if (ReadOnly)
+    return;
   json::Array DepsJson, Findings;
   for (const Dependency &D : Deps)
     DepsJson.push_back(json::Array{
@@ -670,7 +854,8 @@ void UnitCache::store(const std::string &Key, const CachedUnit &U,
                      {"deps", std::move(DepsJson)},
                      {"findings", std::move(Findings)},
                      {"facts", factsToJson(U.Facts)},
-                     {"matches", matchesToJson(U.Matches, Cfg)}};
+                     {"matches", matchesToJson(U.Matches, Cfg)},
+                     {"sites", callSitesToJson(U.CallSites)}};
   std::string Text;
   llvm::raw_string_ostream(Text) << json::Value(std::move(Entry));
 
@@ -695,6 +880,25 @@ void UnitCache::store(const std::string &Key, const CachedUnit &U,
   if (EC)
     warnOnce("cannot write an entry in cache directory '" + Dir + "' (" +
              EC.message() + "); results of this run are not cached");
+}
+
+std::string UnitCache::includesKeyFor(const UnitKeyInputs &In) const {
+  UnitKeyInputs Only;
+  Only.CommandLine = In.CommandLine;
+  Only.Directory = In.Directory;
+  Only.File = In.File;
+  Only.ConfigPath = std::string("\0includes", 9); // no path has a NUL
+  return keyFor(Only);
+}
+
+std::optional<std::vector<std::string>>
+UnitCache::filesRead(const std::string &Key,
+                     llvm::function_ref<bool(llvm::StringRef)> MayDiffer) {
+  std::optional<json::Value> Parsed =
+      readEntry(Dir + "/" + Key + Extension.str(), Key);
+  if (!Parsed)
+    return std::nullopt;
+  return recordedFiles(*Parsed, /*Check=*/true, MayDiffer);
 }
 
 void UnitCache::warnOnce(const llvm::Twine &Msg) {
@@ -737,7 +941,7 @@ CacheStats UnitCache::finish() {
   S.Misses = Misses;
   bool Full = false; // from here on, the least recently used: out
   for (const EntryFile &F : Files) {
-    Full = Full || S.Bytes + F.Size > MaxBytes;
+    Full = Full || (!ReadOnly && S.Bytes + F.Size > MaxBytes);
     if (Full && !llvm::sys::fs::remove(F.Path))
       continue;
     S.Bytes += F.Size;

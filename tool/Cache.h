@@ -20,6 +20,10 @@
 // Least recently used entries (by modification time, which a hit renews)
 // go first when the directory exceeds its size limit.
 //
+// The language server opens the cache for reading only (openForReading):
+// the editor's unsaved buffers are not the disk, so its lookups check every
+// dependency through its overlay file system and it never writes an entry.
+//
 //===----------------------------------------------------------------------===//
 #ifndef FACTORYGUARD_CACHE_H
 #define FACTORYGUARD_CACHE_H
@@ -28,7 +32,9 @@
 #include "Config.h"
 #include "ConfigCheck.h"
 #include "Finding.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -81,6 +87,9 @@ struct CachedUnit {
   TUFacts Facts;
   ConfigMatchRecord Matches;          // entries point into the unit's Config
   std::vector<std::string> FilesRead; // what the parse read, sorted
+  /// Every factory call site the rules classified, compliant or not (the
+  /// audit, SPEC §8).
+  std::vector<CallSite> CallSites;
 };
 
 /// Everything of a unit known before its parse that can change its result.
@@ -105,6 +114,13 @@ public:
   static std::unique_ptr<UnitCache> open(const std::string &Dir,
                                          uint64_t MaxBytes,
                                          llvm::raw_ostream &Warn);
+  /// The cache in Dir for reading only, or null when Dir is not a
+  /// directory; nothing is created, renewed or written (store does
+  /// nothing). Lookups check every dependency through FS instead of the
+  /// disk: an entry that read a file whose text in FS differs is a miss.
+  static std::unique_ptr<UnitCache>
+  openForReading(const std::string &Dir,
+                 llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS);
   /// `.factoryguard-cache` beside the compilation database file.
   static std::string defaultDirFor(const std::string &DatabaseFile);
   /// Default for --cache-max-size.
@@ -115,22 +131,49 @@ public:
   /// the unit's configuration (its entries are what Matches point to).
   /// Thread-safe.
   std::optional<CachedUnit> lookup(const std::string &Key, const Config &Cfg);
+  /// The files the entry of Key records as read, sorted, without checking
+  /// them or counting a hit or miss (which units include a header); none
+  /// when there is no readable entry of this format. Thread-safe.
+  std::optional<std::vector<std::string>> filesReadBy(const std::string &Key);
   /// Writes the entry (temporary + rename). Thread-safe; a failure is one
   /// warning per run.
   void store(const std::string &Key, const CachedUnit &U,
              const std::vector<Dependency> &Deps, const Config &Cfg);
   /// Least recently used entries out until the directory fits; the stats.
   CacheStats finish();
+
+  /// The files the parse of Key's entry read (`factoryguard --changed`:
+  /// which units include a header), when the entry reads back whole and
+  /// every path it recorded is as it was, except paths MayDiffer accepts:
+  /// those are also returned when they differ (a unit whose entry differs
+  /// only in changed files still reads one of them). Neither a hit nor a
+  /// miss; thread-safe.
+  std::optional<std::vector<std::string>>
+  filesRead(const std::string &Key,
+            llvm::function_ref<bool(llvm::StringRef)> MayDiffer);
+  /// The key of a unit's dependency list alone (what a preprocessor-only
+  /// scan of the command read, stored as an entry with no results): only
+  /// the version, binary, directory, file and command count.
+  std::string includesKeyFor(const UnitKeyInputs &In) const;
   const std::string &dir() const { return Dir; }
 
 private:
   UnitCache(std::string Dir, uint64_t MaxBytes, llvm::raw_ostream &Warn);
+  /// The files an entry records as read (sorted). With Check, every path
+  /// it recorded must be as it was, except paths MayDiffer accepts (those
+  /// are returned too); none when one differs or the entry is malformed.
+  std::optional<std::vector<std::string>>
+  recordedFiles(const llvm::json::Value &Entry, bool Check,
+                llvm::function_ref<bool(llvm::StringRef)> MayDiffer);
   /// The dependency as it is now (memoized for the run: units share headers).
   const Dependency &current(const std::string &Path, bool NeedContent,
                             bool NeedListing);
   void warnOnce(const llvm::Twine &Msg);
 
   std::string Dir;
+  /// openForReading: what dependencies are checked against; null = the disk.
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> ReadFS;
+  bool ReadOnly = false;
   uint64_t MaxBytes;
   llvm::raw_ostream &Warn;
   std::string ToolHash; // version and binary

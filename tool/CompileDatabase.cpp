@@ -2,6 +2,7 @@
 #include "CompileDatabase.h"
 
 #include "Config.h"
+#include "JsonParse.h"
 
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/Support/JSON.h"
@@ -79,7 +80,7 @@ parseCompileDatabase(llvm::StringRef Text, llvm::StringRef PathRef) {
     return fail(Path + ":" + llvm::Twine(Line) + ":" + llvm::Twine(Col) +
                 ": error: " + Msg);
   };
-  llvm::Expected<llvm::json::Value> Parsed = llvm::json::parse(Text);
+  llvm::Expected<llvm::json::Value> Parsed = parseJson(Text);
   if (!Parsed) {
     // llvm::json::ParseError reads "[<line>:<col>, byte=<n>]: <what>".
     std::string Msg = llvm::toString(Parsed.takeError());

@@ -395,7 +395,8 @@ void enableCrashRecovery() {
 /// reserved, not memory: only what a unit uses is touched.
 constexpr unsigned UnitStackSize = 512u << 20;
 
-/// Runs one unit on its own large-stack thread under crash recovery.
+/// Runs Body on its own large-stack thread under crash recovery; false
+/// when it crashed (RetCode: 128 + the signal). runUnit runs each unit so.
 ///
 /// Crashes and stack overflows are recovered in process: each unit thread
 /// has an alternate signal stack and the crash handlers run on it, so even
@@ -409,19 +410,45 @@ constexpr unsigned UnitStackSize = 512u << 20;
 /// clang itself starts for deep template instantiation
 /// (runWithSufficientStackSpace) have no alternate stack; an overflow there
 /// still ends the process.
-UnitResult runUnit(const UnitJob &J, const Config &Cfg,
-                   const DriverOptions &Opts, bool Record) {
-  UnitResult R;
+bool runIsolated(llvm::function_ref<void()> Body, int &RetCode) {
   bool Ok = true;
-  int RetCode = 0;
+  RetCode = 0;
   llvm::thread Thread(std::optional<unsigned>(UnitStackSize), [&] {
     AltSignalStack Alt;
     clang::noteBottomOfStack();
     llvm::CrashRecoveryContext CRC;
-    Ok = CRC.RunSafely([&] { R = analyzeCommand(J, Cfg, Opts, Record); });
+    Ok = CRC.RunSafely(Body);
     RetCode = CRC.RetCode;
   });
   Thread.join();
+  return Ok;
+}
+
+/// Crash kinds the tests ask for (FACTORYGUARD_TEST_CRASH_UNIT=<file name>
+/// or <file name>#<command number>, FACTORYGUARD_TEST_CRASH_KIND).
+TestCrash testCrashFor(const std::string &File, unsigned Index) {
+  static const std::string Unit = [] {
+    auto V = llvm::sys::Process::GetEnv("FACTORYGUARD_TEST_CRASH_UNIT");
+    return V ? *V : std::string();
+  }();
+  static const std::string Kind = [] {
+    auto V = llvm::sys::Process::GetEnv("FACTORYGUARD_TEST_CRASH_KIND");
+    return V ? *V : std::string();
+  }();
+  llvm::StringRef Name = llvm::sys::path::filename(File);
+  if (Unit.empty() ||
+      (Unit != Name && Unit != (Name + "#" + llvm::Twine(Index)).str()))
+    return TestCrash::None;
+  return Kind == "stack-overflow" ? TestCrash::StackOverflow
+                                  : TestCrash::NullWrite;
+}
+
+UnitResult runUnit(const UnitJob &J, const Config &Cfg,
+                   const DriverOptions &Opts, bool Record) {
+  UnitResult R;
+  int RetCode = 0;
+  bool Ok =
+      runIsolated([&] { R = analyzeCommand(J, Cfg, Opts, Record); }, RetCode);
   if (!Ok) {
     R = UnitResult();
     R.Failed = true;
@@ -442,27 +469,41 @@ UnitResult runUnit(const UnitJob &J, const Config &Cfg,
   return R;
 }
 
-/// A unit through the cache (SPEC §7): a hit is its stored result, never a
-/// parse; a miss is analyzed and, when it succeeded, stored. Units that
-/// crash on purpose (tests) bypass it.
-UnitResult runUnitCached(const UnitJob &J, const Config &Cfg, uint64_t CfgHash,
-                         const DriverOptions &Opts, UnitCache *Cache) {
-  if (!Cache || J.Crash != TestCrash::None)
-    return runUnit(J, Cfg, Opts, /*Record=*/false);
+/// What a unit's cache key is made of.
+UnitKeyInputs keyInputs(const CompileCommand &C, const Config &Cfg,
+                        uint64_t CfgHash, const DriverOptions &Opts) {
   UnitKeyInputs In;
-  In.CommandLine = J.Command.CommandLine;
-  In.Directory = J.Command.Directory;
-  In.File = J.Command.Filename;
+  In.CommandLine = C.CommandLine;
+  In.Directory = C.Directory;
+  In.File = C.Filename;
   In.ConfigPath = Cfg.SourceFile;
   In.ConfigHash = CfgHash;
   In.RuleGlobs = Opts.RuleGlobs;
   In.FullParse = Opts.FullParse;
-  std::string Key = Cache->keyFor(In);
+  return In;
+}
+
+/// A unit through the cache (SPEC §7): a hit is its stored result, never a
+/// parse; a miss is analyzed and, when it succeeded, stored. Units that
+/// crash on purpose (tests) bypass it.
+/// The cache key of a unit: the same for every command that uses it.
+std::string cacheKeyOf(const UnitCache &Cache, const UnitJob &J,
+                       const Config &Cfg, uint64_t CfgHash,
+                       const DriverOptions &Opts) {
+  return Cache.keyFor(keyInputs(J.Command, Cfg, CfgHash, Opts));
+}
+
+UnitResult runUnitCached(const UnitJob &J, const Config &Cfg, uint64_t CfgHash,
+                         const DriverOptions &Opts, UnitCache *Cache) {
+  if (!Cache || J.Crash != TestCrash::None)
+    return runUnit(J, Cfg, Opts, /*Record=*/false);
+  std::string Key = cacheKeyOf(*Cache, J, Cfg, CfgHash, Opts);
   UnitResult R;
   if (std::optional<CachedUnit> Hit = Cache->lookup(Key, Cfg)) {
     R.Findings = std::move(Hit->Findings);
     R.Facts = std::move(Hit->Facts);
     R.ConfigMatches = std::move(Hit->Matches);
+    R.CallSites = std::move(Hit->CallSites);
     return R;
   }
   R = runUnit(J, Cfg, Opts, /*Record=*/true);
@@ -471,6 +512,7 @@ UnitResult runUnitCached(const UnitJob &J, const Config &Cfg, uint64_t CfgHash,
     U.Findings = R.Findings;
     U.Facts = R.Facts;
     U.Matches = std::move(R.ConfigMatches);
+    U.CallSites = R.CallSites;
     Cache->store(Key, U, R.Dependencies, Cfg);
     R.ConfigMatches = std::move(U.Matches);
   }
@@ -482,14 +524,19 @@ UnitResult runUnitCached(const UnitJob &J, const Config &Cfg, uint64_t CfgHash,
 std::unique_ptr<UnitCache> openCache(const DriverOptions &Opts,
                                      const std::string &DatabaseFile,
                                      llvm::raw_ostream &Diag) {
-  // An editor's unsaved buffers (Opts.FileSystem) are not what is on disk.
-  if (Opts.NoCache || Opts.ExplainConfig || Opts.FileSystem)
+  if (Opts.NoCache || Opts.ExplainConfig)
     return nullptr;
   std::string Dir = Opts.CacheDir;
   if (Dir.empty() && !DatabaseFile.empty())
     Dir = UnitCache::defaultDirFor(DatabaseFile);
   if (Dir.empty())
     return nullptr;
+  // An editor's unsaved buffers (Opts.FileSystem) are not what is on disk:
+  // never store their results; the language server reads the cache only.
+  if (Opts.FileSystem)
+    return Opts.CachedFactsOfOtherUnits
+               ? UnitCache::openForReading(normalizePath(Dir), Opts.FileSystem)
+               : nullptr;
   return UnitCache::open(normalizePath(Dir),
                          Opts.CacheMaxBytes ? Opts.CacheMaxBytes
                                             : UnitCache::DefaultMaxBytes,
@@ -520,30 +567,445 @@ void checkConfigurations(
                                 !Opts.ConfigFile.empty(), Matches);
 }
 
+/// The configuration of each unit, each file loaded once, with the content
+/// hash its cache key takes.
+class ConfigSet {
+public:
+  explicit ConfigSet(const DriverOptions &Opts) : Opts(Opts) {}
+  llvm::Expected<const Config *> forUnit(const std::string &File) {
+    static const Config Empty;
+    std::string CfgPath = Opts.ConfigFile.empty()
+                              ? findConfigFor(File)
+                              : normalizePath(Opts.ConfigFile);
+    if (CfgPath.empty())
+      return &Empty;
+    auto It = ByPath.find(CfgPath);
+    if (It == ByPath.end()) {
+      auto C = loadConfigFile(CfgPath);
+      if (!C)
+        return C.takeError();
+      It = ByPath.emplace(CfgPath, std::make_unique<Config>(std::move(*C)))
+               .first;
+      // The cache key holds the content: the same bytes loadConfigFile
+      // just read, unless the file changed in between (then the entry is
+      // keyed on the newer content and the next run misses).
+      if (auto Buf = readRegularFile(CfgPath))
+        Hash[It->second.get()] = llvm::xxh3_64bits((*Buf)->getBuffer());
+      else
+        llvm::consumeError(Buf.takeError());
+    }
+    return It->second.get();
+  }
+  uint64_t hashOf(const Config *C) const {
+    auto It = Hash.find(C);
+    return It == Hash.end() ? 0 : It->second;
+  }
+  std::map<std::string, std::unique_ptr<Config>> ByPath;
+
+private:
+  const DriverOptions &Opts;
+  std::map<const Config *, uint64_t> Hash;
+};
+
+/// A file's distinct compile commands after Adjust (SPEC §4: commands
+/// equal once adjusted, often the same source in several targets differing
+/// only in the object file, are one unit), each with the command as the
+/// database gives it.
+std::vector<std::pair<CompileCommand, std::string>>
+distinctCommands(const CompilationDatabase &DB, const std::string &File,
+                 const ArgumentsAdjuster &Adjust) {
+  std::vector<std::pair<CompileCommand, std::string>> Out;
+  std::set<std::vector<std::string>> Distinct;
+  for (CompileCommand &C : DB.getCompileCommands(File)) {
+    std::string Original = joinCommand(C.CommandLine);
+    C.CommandLine = Adjust(C.CommandLine, C.Filename);
+    std::vector<std::string> Key = C.CommandLine;
+    Key.push_back(C.Directory);
+    Key.push_back(C.Filename);
+    if (Distinct.insert(std::move(Key)).second)
+      Out.emplace_back(std::move(C), std::move(Original));
+  }
+  return Out;
+}
+
+/// The units of File: its distinct commands, numbered 1..N of N.
+std::vector<UnitJob> unitJobsOf(size_t FileIndex, const std::string &File,
+                                const CompilationDatabase &DB,
+                                const ArgumentsAdjuster &Adjust) {
+  std::vector<UnitJob> Jobs;
+  for (auto &[C, Original] : distinctCommands(DB, File, Adjust)) {
+    UnitJob J;
+    J.FileIndex = FileIndex;
+    J.File = File;
+    J.Original = std::move(Original);
+    J.Command = std::move(C);
+    Jobs.push_back(std::move(J));
+  }
+  for (size_t K = 0; K < Jobs.size(); ++K) {
+    Jobs[K].Index = static_cast<unsigned>(K + 1);
+    Jobs[K].Count = static_cast<unsigned>(Jobs.size());
+  }
+  return Jobs;
+}
+
+/// The language server: the first unit of the database (by path) whose
+/// cache entry lists Header as read, or "" (SPEC §9: a header is analyzed
+/// through a unit that includes it). Entries are not checked here: the
+/// header's unsaved text differs from the disk while it is edited, and the
+/// chosen unit is analyzed afresh anyway.
+std::string unitReading(const std::string &Header,
+                        const std::vector<std::string> &AllFiles,
+                        const CompilationDatabase &DB,
+                        const ArgumentsAdjuster &Adjust, ConfigSet &Cfgs,
+                        UnitCache &Cache, const DriverOptions &Opts) {
+  for (const std::string &File : AllFiles) {
+    auto Cfg = Cfgs.forUnit(File);
+    if (!Cfg) {
+      llvm::consumeError(Cfg.takeError());
+      continue;
+    }
+    for (const UnitJob &J : unitJobsOf(0, File, DB, Adjust)) {
+      auto Read = Cache.filesReadBy(
+          cacheKeyOf(Cache, J, **Cfg, Cfgs.hashOf(*Cfg), Opts));
+      if (Read && llvm::any_of(*Read, [&](const std::string &P) {
+            return normalizePath(P) == Header;
+          }))
+        return File;
+    }
+  }
+  return "";
+}
+
+/// What `files:` of .pre-commit-hooks.yaml names, by extension.
+enum class ChangedKind { Other, Source, Header, TextualHeader };
+
+ChangedKind changedKind(llvm::StringRef Path) {
+  if (isSourceFile(Path))
+    return ChangedKind::Source;
+  llvm::StringRef Ext = llvm::sys::path::extension(Path);
+  for (const char *E : {".h", ".hh", ".hpp", ".hxx", ".h++", ".H"})
+    if (Ext == E)
+      return ChangedKind::Header;
+  // Included into a header, never parsed alone: clang has no language for
+  // them.
+  for (const char *E : {".ipp", ".inl", ".tcc", ".tpp"})
+    if (Ext == E)
+      return ChangedKind::TextualHeader;
+  return ChangedKind::Other;
+}
+
+struct ChangedFile {
+  size_t Index = 0; // among the inputs
+  std::string Path; // normalized
+  ChangedKind Kind = ChangedKind::Other;
+};
+
+/// Every path a preprocessor-only run of the command looks at (clang in
+/// this process, under the same recording file system as an analysis);
+/// what it read before an error, if it fails.
+std::vector<Dependency> scanIncludesUnguarded(const CompileCommand &C) {
+  OneCommandDatabase DB(C);
+  auto Recorder = llvm::makeIntrusiveRefCnt<RecordingFileSystem>(
+      llvm::vfs::createPhysicalFileSystem());
+  ClangTool Tool(DB, {C.Filename}, std::make_shared<PCHContainerOperations>(),
+                 Recorder);
+  Tool.clearArgumentsAdjusters(); // C is adjusted already
+  IgnoringDiagConsumer Ignore;
+  Tool.setDiagnosticConsumer(&Ignore);
+  Tool.setPrintErrorMessage(false);
+  Tool.run(newFrontendActionFactory<PreprocessOnlyAction>().get());
+  return Recorder->dependencies();
+}
+
+/// scanIncludesUnguarded on a unit thread under crash recovery, like an
+/// analysis;
+/// none when clang crashed on it.
+std::optional<std::vector<Dependency>> scanIncludes(const CompileCommand &C,
+                                                    TestCrash Crash) {
+  std::vector<Dependency> Out;
+  int RetCode = 0;
+  bool Ok = runIsolated(
+      [&] {
+        if (Crash != TestCrash::None)
+          crashForTest(Crash);
+        Out = scanIncludesUnguarded(C);
+      },
+      RetCode);
+  if (!Ok)
+    return std::nullopt;
+  return Out;
+}
+
+/// "a, b, c": the paths as printed; "nothing" for none.
+std::string listShown(const std::set<std::string> &Paths) {
+  std::string Out;
+  for (const std::string &P : Paths) {
+    if (!Out.empty())
+      Out += ", ";
+    Out += displayPath(P);
+  }
+  return Out.empty() ? "nothing" : Out;
+}
+
+/// --changed: the units the changed files map to (DriverOptions::Changed),
+/// with a line per file, the dependency lists' origin, in Result.Mapping.
+std::set<std::string> mapChangedFiles(
+    const DriverOptions &Opts, const std::vector<ChangedFile> &Files,
+    const CompilationDatabase &DB, const std::vector<std::string> &AllFiles,
+    ConfigSet &Cfgs, const ArgumentsAdjuster &Adjust, UnitCache *Cache,
+    std::vector<std::string> &Lines, llvm::raw_ostream &Diag,
+    DriverResult &Result) {
+  std::set<std::string> Units;
+  std::set<std::string> Listed(AllFiles.begin(), AllFiles.end());
+  std::vector<const ChangedFile *> Headers;
+  for (const ChangedFile &F : Files) {
+    std::string Shown = displayPath(F.Path);
+    if (Listed.count(F.Path)) {
+      Units.insert(F.Path);
+      Lines[F.Index] = Shown + ": a unit of the database";
+    } else if (F.Kind == ChangedKind::Source) {
+      Units.insert(F.Path);
+      Lines[F.Index] =
+          Shown + ": not in the database; analyzed with an inferred command";
+    } else {
+      Headers.push_back(&F);
+    }
+  }
+
+  std::map<const ChangedFile *, std::set<std::string>> Users;
+  std::string Summary;
+  if (!Headers.empty() && !AllFiles.empty()) {
+    // A recorded path is a changed header when it names the same file:
+    // the same path once normalized, or (links) the same inode.
+    llvm::StringMap<std::vector<const ChangedFile *>> ByName;
+    for (const ChangedFile *H : Headers)
+      ByName[llvm::sys::path::filename(H->Path)].push_back(H);
+    auto Match = [&](llvm::StringRef Path) -> const ChangedFile * {
+      auto It = ByName.find(llvm::sys::path::filename(Path));
+      if (It == ByName.end())
+        return nullptr;
+      std::string Norm = normalizePath(Path);
+      for (const ChangedFile *H : It->second)
+        if (Norm == H->Path || llvm::sys::fs::equivalent(Norm, H->Path))
+          return H;
+      return nullptr;
+    };
+    auto IsChanged = [&](llvm::StringRef Path) {
+      return Match(Path) != nullptr;
+    };
+
+    // Every distinct command of every file of the database, with the key
+    // its result is cached under in this run when its configuration loads.
+    struct Probe {
+      std::string File;
+      unsigned Index = 1; // its command among the file's
+      CompileCommand Command;
+      UnitKeyInputs Key;
+      bool HasResultKey = false;
+    };
+    std::vector<Probe> Probes;
+    for (const std::string &File : AllFiles) {
+      const Config *Cfg = nullptr;
+      if (Cache) {
+        if (auto C = Cfgs.forUnit(File))
+          Cfg = *C;
+        else
+          llvm::consumeError(C.takeError()); // reported if it is analyzed
+      }
+      unsigned Index = 0;
+      for (auto &[Command, Original] : distinctCommands(DB, File, Adjust)) {
+        Probe P;
+        P.File = File;
+        P.Index = ++Index;
+        if (Cfg) {
+          P.Key = keyInputs(Command, *Cfg, Cfgs.hashOf(Cfg), Opts);
+          P.HasResultKey = true;
+        } else {
+          P.Key.CommandLine = Command.CommandLine;
+          P.Key.Directory = Command.Directory;
+          P.Key.File = Command.Filename;
+        }
+        P.Command = std::move(Command);
+        Probes.push_back(std::move(P));
+      }
+    }
+
+    // The files each read: its analysis's entry, else its dependency-list
+    // entry, else a preprocessor-only scan (stored as such an entry).
+    std::vector<std::vector<std::string>> Read(Probes.size());
+    std::vector<char> Scanned(Probes.size(), 0);
+    auto Look = [&](size_t I) {
+      const Probe &P = Probes[I];
+      std::optional<std::vector<std::string>> Files;
+      if (Cache && P.HasResultKey)
+        Files = Cache->filesRead(Cache->keyFor(P.Key), IsChanged);
+      if (Cache && !Files)
+        Files = Cache->filesRead(Cache->includesKeyFor(P.Key), IsChanged);
+      if (!Files) {
+        Scanned[I] = 1;
+        std::optional<std::vector<Dependency>> Deps =
+            scanIncludes(P.Command, testCrashFor(P.File, P.Index));
+        if (!Deps) {
+          // What it includes is unknown: analyze it (a crash there is
+          // reported as the unit's), as if it read every changed header.
+          Scanned[I] = 2;
+          Files.emplace();
+          for (const ChangedFile *H : Headers)
+            Files->push_back(H->Path);
+          Read[I] = std::move(*Files);
+          return;
+        }
+        Files.emplace();
+        for (const Dependency &D : *Deps)
+          if (D.ContentHash)
+            Files->push_back(D.Path);
+        if (Cache) {
+          static const Config Empty;
+          Cache->store(Cache->includesKeyFor(P.Key), CachedUnit(), *Deps,
+                       Empty);
+        }
+      }
+      Read[I] = std::move(*Files);
+    };
+    unsigned Threads =
+        Opts.Jobs ? Opts.Jobs
+                  : llvm::hardware_concurrency().compute_thread_count();
+    if (Threads <= 1 || Probes.size() <= 1) {
+      for (size_t I = 0; I < Probes.size(); ++I)
+        Look(I);
+    } else {
+      llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Threads));
+      for (size_t I = 0; I < Probes.size(); ++I)
+        Pool.async([&Look, I] { Look(I); });
+      Pool.wait();
+    }
+    size_t NumCrashed = std::count(Scanned.begin(), Scanned.end(), 2);
+    size_t NumScanned =
+        std::count(Scanned.begin(), Scanned.end(), 1) + NumCrashed;
+    for (size_t I = 0; I < Probes.size(); ++I)
+      for (const std::string &Path : Read[I])
+        if (const ChangedFile *H = Match(Path))
+          Users[H].insert(Probes[I].File);
+    Summary = "includes of " + std::to_string(Probes.size()) +
+              " units: " + std::to_string(Probes.size() - NumScanned) +
+              " from the cache, " + std::to_string(NumScanned) +
+              " scanned by the preprocessor";
+    if (NumCrashed)
+      Summary += " (" + std::to_string(NumCrashed) +
+                 " of them crashed clang; analyzed in case they include a "
+                 "changed header)";
+  }
+
+  for (const ChangedFile *H : Headers) {
+    std::string Shown = displayPath(H->Path);
+    auto It = Users.find(H);
+    if (It != Users.end()) {
+      Units.insert(It->second.begin(), It->second.end());
+      Lines[H->Index] = Shown;
+      Lines[H->Index] += ": included by ";
+      Lines[H->Index] += listShown(It->second);
+    } else if (H->Kind == ChangedKind::Header) {
+      Units.insert(H->Path);
+      Lines[H->Index] =
+          Shown + ": included by no unit; analyzed with an inferred command";
+    } else {
+      Lines[H->Index] = Shown + ": included by no unit; skipped";
+      Diag << "factoryguard: note: skipping '" << Shown
+           << "': no translation unit includes it\n";
+    }
+  }
+  for (std::string &L : Lines)
+    if (!L.empty())
+      Result.Mapping.push_back(std::move(L));
+  if (!Summary.empty())
+    Result.Mapping.push_back(Summary);
+  return Units;
+}
+
 } // namespace
+
+void printCacheStats(const DriverResult &R, llvm::StringRef Prefix,
+                     llvm::raw_ostream &OS) {
+  if (R.CacheDir.empty())
+    OS << Prefix << ": cache: not used\n";
+  else
+    OS << Prefix << ": cache " << R.CacheDir << ": " << R.Cache.Hits
+       << " hits, " << R.Cache.Misses << " misses, " << R.Cache.Entries
+       << " entries, " << R.Cache.Bytes << " bytes\n";
+}
 
 llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
                                          llvm::raw_ostream &Diag) {
   enableCrashRecovery();
   DriverResult Result;
+  // --changed: only C and C++ files that exist are mapped; with none,
+  // nothing runs (not even the database search).
+  std::vector<ChangedFile> Changed;
+  std::vector<std::string> MappingLines(Opts.Inputs.size());
+  if (Opts.Changed) {
+    for (size_t I = 0; I < Opts.Inputs.size(); ++I) {
+      ChangedFile F{I, normalizePath(Opts.Inputs[I]),
+                    changedKind(Opts.Inputs[I])};
+      if (F.Kind == ChangedKind::Other)
+        MappingLines[I] =
+            displayPath(F.Path) + ": not a C or C++ file; ignored";
+      else if (!llvm::sys::fs::is_regular_file(F.Path))
+        MappingLines[I] = displayPath(F.Path) + ": not a file; ignored";
+      else
+        Changed.push_back(std::move(F));
+    }
+    if (Changed.empty()) {
+      for (std::string &L : MappingLines)
+        if (!L.empty())
+          Result.Mapping.push_back(std::move(L));
+      Result.Mapping.push_back("analyzed: nothing");
+      return Result;
+    }
+  }
   auto DBOrErr = loadDatabase(Opts, Result.DatabaseFile);
   if (!DBOrErr)
     return DBOrErr.takeError();
   std::unique_ptr<CompilationDatabase> DB =
       inferMissingCompileCommands(std::move(*DBOrErr));
+  ArgumentsAdjuster Adjust = unitAdjuster(Opts);
+  ConfigSet Cfgs(Opts);
+  // Opened once the units are known (a usage error creates no cache
+  // directory), except that --changed maps through it.
+  std::unique_ptr<UnitCache> Cache;
+  if (Opts.Changed)
+    Cache = openCache(Opts, Result.DatabaseFile, Diag);
 
   // Which units.
   std::set<std::string> Units;
   std::vector<std::string> AllFiles = DB->getAllFiles();
   for (std::string &F : AllFiles)
     F = normalizePath(F);
-  if (Opts.Inputs.empty()) {
+  std::sort(AllFiles.begin(), AllFiles.end());
+  AllFiles.erase(std::unique(AllFiles.begin(), AllFiles.end()), AllFiles.end());
+  // The language server reads the cache (other units' facts, which unit
+  // reads a header); the CLI opens it below, once the configuration loaded.
+  std::unique_ptr<UnitCache> ReadCache;
+  if (Opts.CachedFactsOfOtherUnits && Opts.FileSystem)
+    ReadCache = openCache(Opts, Result.DatabaseFile, Diag);
+  if (Opts.Changed) {
+    Units = mapChangedFiles(Opts, Changed, *DB, AllFiles, Cfgs, Adjust,
+                            Cache.get(), MappingLines, Diag, Result);
+    Result.Mapping.push_back("analyzed: " + listShown(Units));
+    if (Units.empty()) {
+      if (Cache) {
+        Result.CacheDir = Cache->dir();
+        Result.Cache = Cache->finish();
+      }
+      return Result;
+    }
+  } else if (Opts.Inputs.empty()) {
     if (AllFiles.empty())
       return fail("the compilation database lists no file; give files to "
                   "analyze");
     Units.insert(AllFiles.begin(), AllFiles.end());
   }
-  for (const std::string &In : Opts.Inputs) {
+  for (const std::string &In :
+       Opts.Changed ? std::vector<std::string>() : Opts.Inputs) {
     std::string Path = normalizePath(In);
     llvm::sys::fs::file_status St;
     if (llvm::sys::fs::status(Path, St) || !llvm::sys::fs::exists(St)) {
@@ -570,48 +1032,31 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
                    "unit under directory '" + In + "'"});
       continue;
     }
+    // A header the database does not list: a unit that reads it, when the
+    // cache knows one (the language server).
+    if (ReadCache && !isSourceFile(Path) &&
+        !std::binary_search(AllFiles.begin(), AllFiles.end(), Path)) {
+      std::string Unit =
+          unitReading(Path, AllFiles, *DB, Adjust, Cfgs, *ReadCache, Opts);
+      if (!Unit.empty()) {
+        Units.insert(Unit);
+        continue;
+      }
+    }
     Units.insert(Path);
   }
   Result.Units.assign(Units.begin(), Units.end());
 
   // Configuration of every unit, before anything is analyzed.
-  std::map<std::string, std::unique_ptr<Config>> Configs; // by file
-  std::map<const Config *, uint64_t> ConfigHash;          // their content
   std::vector<const Config *> UnitConfig;
-  static const Config Empty;
   for (const std::string &U : Result.Units) {
-    std::string CfgPath = Opts.ConfigFile.empty() ? findConfigFor(U)
-                                                  : normalizePath(Opts.ConfigFile);
-    if (CfgPath.empty()) {
-      UnitConfig.push_back(&Empty);
-      continue;
-    }
-    auto It = Configs.find(CfgPath);
-    if (It == Configs.end()) {
-      auto C = loadConfigFile(CfgPath);
-      if (!C)
-        return C.takeError();
-      It = Configs.emplace(CfgPath, std::make_unique<Config>(std::move(*C))).first;
-      // The cache key holds the content: the same bytes loadConfigFile
-      // just read, unless the file changed in between (then the entry is
-      // keyed on the newer content and the next run misses).
-      if (auto Buf = readRegularFile(CfgPath))
-        ConfigHash[It->second.get()] = llvm::xxh3_64bits((*Buf)->getBuffer());
-      else
-        llvm::consumeError(Buf.takeError());
-    }
-    UnitConfig.push_back(It->second.get());
+    auto C = Cfgs.forUnit(U);
+    if (!C)
+      return C.takeError();
+    UnitConfig.push_back(*C);
   }
 
   // Every distinct compile command of every file is a unit (SPEC §4).
-  // Commands equal after our adjusters (often: the same source in several
-  // targets, differing only in the object file) are one unit.
-  std::string CrashUnit, CrashKind;
-  if (auto V = llvm::sys::Process::GetEnv("FACTORYGUARD_TEST_CRASH_UNIT"))
-    CrashUnit = *V;
-  if (auto V = llvm::sys::Process::GetEnv("FACTORYGUARD_TEST_CRASH_KIND"))
-    CrashKind = *V;
-  ArgumentsAdjuster Adjust = unitAdjuster(Opts);
   std::vector<UnitJob> Jobs;
   for (size_t I = 0; I < Result.Units.size(); ++I) {
     const std::string &File = Result.Units[I];
@@ -619,49 +1064,25 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
       Result.Failures.push_back({File, "file not found (generated by the build?)"});
       continue;
     }
-    std::vector<CompileCommand> Commands = DB->getCompileCommands(File);
-    if (Commands.empty()) {
+    std::vector<UnitJob> FileJobs = unitJobsOf(I, File, *DB, Adjust);
+    if (FileJobs.empty()) {
       Result.Failures.push_back(
           {File, "translation unit could not be analyzed: no compile command"});
       continue;
     }
-    std::set<std::vector<std::string>> Distinct;
-    size_t FirstJob = Jobs.size();
-    for (CompileCommand &C : Commands) {
-      UnitJob J;
-      J.FileIndex = I;
-      J.File = File;
-      J.Original = joinCommand(C.CommandLine);
-      C.CommandLine = Adjust(C.CommandLine, C.Filename);
-      std::vector<std::string> Key = C.CommandLine;
-      Key.push_back(C.Directory);
-      Key.push_back(C.Filename);
-      if (!Distinct.insert(std::move(Key)).second)
-        continue;
-      J.Command = std::move(C);
+    for (UnitJob &J : FileJobs) {
+      J.Crash = testCrashFor(File, J.Index);
       Jobs.push_back(std::move(J));
-    }
-    unsigned Count = static_cast<unsigned>(Jobs.size() - FirstJob);
-    for (size_t K = FirstJob; K < Jobs.size(); ++K) {
-      UnitJob &J = Jobs[K];
-      J.Index = static_cast<unsigned>(K - FirstJob + 1);
-      J.Count = Count;
-      llvm::StringRef Name = llvm::sys::path::filename(File);
-      if (!CrashUnit.empty() &&
-          (CrashUnit == Name ||
-           CrashUnit == (Name + "#" + llvm::Twine(J.Index)).str()))
-        J.Crash = CrashKind == "stack-overflow" ? TestCrash::StackOverflow
-                                                : TestCrash::NullWrite;
     }
   }
 
-  std::unique_ptr<UnitCache> Cache =
-      openCache(Opts, Result.DatabaseFile, Diag);
+  // The units selected are analyzed afresh in the language server: never
+  // through the cache, which it reads for the other units only.
+  if (!Opts.Changed && !ReadCache)
+    Cache = openCache(Opts, Result.DatabaseFile, Diag);
   auto Run = [&](size_t I) {
     const Config *Cfg = UnitConfig[Jobs[I].FileIndex];
-    auto H = ConfigHash.find(Cfg);
-    return runUnitCached(Jobs[I], *Cfg, H == ConfigHash.end() ? 0 : H->second,
-                         Opts, Cache.get());
+    return runUnitCached(Jobs[I], *Cfg, Cfgs.hashOf(Cfg), Opts, Cache.get());
   };
 
   // Every unit, in parallel; results are merged in unit order.
@@ -692,9 +1113,46 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     Result.Cache = Cache->finish();
   }
 
+  // The language server: the call-graph facts of every other unit of the
+  // database whose entry is valid (through the editor's buffers), so that
+  // chains cross units as the CLI draws them. The selected units are not
+  // among them: their stale entries never stand in for the fresh facts.
+  std::vector<std::pair<std::string, TUFacts>> OtherFacts; // by unit file
+  if (ReadCache) {
+    Result.CacheDir = ReadCache->dir();
+    for (const std::string &File : AllFiles) {
+      if (Units.count(File))
+        continue;
+      auto Cfg = Cfgs.forUnit(File);
+      if (!Cfg) {
+        llvm::consumeError(Cfg.takeError());
+        continue;
+      }
+      for (const UnitJob &J : unitJobsOf(0, File, *DB, Adjust)) {
+        std::optional<CachedUnit> Hit = ReadCache->lookup(
+            cacheKeyOf(*ReadCache, J, **Cfg, Cfgs.hashOf(*Cfg), Opts), **Cfg);
+        if (!Hit) {
+          ++Result.Cache.Misses;
+          continue;
+        }
+        ++Result.Cache.Hits;
+        OtherFacts.emplace_back(File, std::move(Hit->Facts));
+      }
+    }
+  }
+  // The graph gets every unit's facts in unit order (file, then command),
+  // as one CLI run adds them.
+  std::map<std::pair<std::string, size_t>, const TUFacts *> AllFacts;
+  for (size_t I = 0; I < Results.size(); ++I)
+    AllFacts[{Jobs[I].File, I}] = &Results[I].Facts;
+  for (size_t I = 0; I < OtherFacts.size(); ++I)
+    AllFacts[{OtherFacts[I].first, Results.size() + I}] = &OtherFacts[I].second;
+
   ConfigMatchRecord Matches;
   std::set<const Config *> AnalyzedConfigs;
   CallGraph Graph;
+  for (const auto &[Unit, Facts] : AllFacts)
+    Graph.add(*Facts);
   std::set<std::tuple<std::string, std::string, unsigned>> Seen;
   std::set<std::pair<std::string, unsigned>> SeenSites;
   for (size_t I = 0; I < Results.size(); ++I) {
@@ -713,7 +1171,6 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     }
     if (R.Failed)
       Result.Failures.push_back({J.File, R.FailMessage});
-    Graph.add(R.Facts);
     for (Finding &F : R.Findings)
       if (Seen.insert({F.RuleId, F.Where.File, F.Where.Offset}).second)
         Result.Findings.push_back(std::move(F));
@@ -726,9 +1183,38 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
               return std::tie(A.Where.File, A.Where.Offset) <
                      std::tie(B.Where.File, B.Where.Offset);
             });
+  // The static factory objects of the analyzed units, with the calls every
+  // unit makes on them (a header's inline function: once).
+  std::map<std::string, size_t> ObjectIndex;
+  for (const UnitResult &R : Results)
+    for (const FactoryObjectDef &D : R.Facts.FactoryObjectDefs)
+      if (ObjectIndex.emplace(D.Object, Result.FactoryObjects.size()).second)
+        Result.FactoryObjects.push_back({D, {}});
+  std::set<std::pair<std::string, unsigned>> SeenUses;
+  for (const auto &[Unit, Facts] : AllFacts)
+    for (const FactoryObjectUse &U : Facts->FactoryObjectUses) {
+      auto It = ObjectIndex.find(U.Object);
+      if (It != ObjectIndex.end() &&
+          SeenUses.insert({U.Where.File, U.Where.Offset}).second)
+        Result.FactoryObjects[It->second].Uses.push_back(U);
+    }
+  auto InFileOrder = [](const SourceRange &A, const SourceRange &B) {
+    return std::tie(A.File, A.Offset) < std::tie(B.File, B.Offset);
+  };
+  for (FactoryObject &O : Result.FactoryObjects)
+    std::sort(O.Uses.begin(), O.Uses.end(),
+              [&](const FactoryObjectUse &A, const FactoryObjectUse &B) {
+                return InFileOrder(A.Where, B.Where);
+              });
+  std::sort(Result.FactoryObjects.begin(), Result.FactoryObjects.end(),
+            [&](const FactoryObject &A, const FactoryObject &B) {
+              return InFileOrder(A.Def.Where, B.Def.Where);
+            });
   // Request-scope findings in functions the whole program shows to run
   // only inside a request (SPEC §1 inference).
   Graph.dropInRequestScope(Result.Findings);
+  // Static factory objects the whole program uses and never sets up.
+  Graph.resolveFactoryObjects(Result.Findings);
   std::sort(Result.Findings.begin(), Result.Findings.end());
   // Identical calls in one function share a stable key: number them in
   // source order so every finding has its own fingerprint.
@@ -744,7 +1230,7 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
                    [](const UnitFailure &A, const UnitFailure &B) {
                      return A.File < B.File;
                    });
-  checkConfigurations(Opts, Configs, AnalyzedConfigs, UnitConfig, Matches,
+  checkConfigurations(Opts, Cfgs.ByPath, AnalyzedConfigs, UnitConfig, Matches,
                       Result);
   return Result;
 }

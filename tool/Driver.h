@@ -34,6 +34,20 @@ struct DriverOptions {
   bool NoCache = false;              // --no-cache
   std::string CacheDir;              // --cache-dir
   uint64_t CacheMaxBytes = 0;        // --cache-max-size; 0 = the default
+  /// --changed: Inputs are changed files (a commit's), mapped to units:
+  /// sources as themselves, headers to every unit that reads them (from
+  /// the cache's dependency lists, else a preprocessor-only scan), a
+  /// header no unit includes with an inferred command (.ipp, .inl, .tcc,
+  /// .tpp: skipped), anything else ignored. No C or C++ file: nothing runs.
+  bool Changed = false;
+  /// The language server (SPEC §9), with FileSystem: the cache is read,
+  /// never written (UnitCache::openForReading through FileSystem). The
+  /// call-graph facts of the database's units other than the selected ones
+  /// join the graph when their entries are valid, so chains cross units as
+  /// in the CLI; the selected units' own entries are never used. A header
+  /// the database does not list is analyzed through the first unit (by
+  /// path) whose entry lists it as read, else with an inferred command.
+  bool CachedFactsOfOtherUnits = false;
 };
 
 struct UnitFailure {
@@ -41,11 +55,23 @@ struct UnitFailure {
   std::string Message; // what follows "<file>: error: "
 };
 
+/// A factory object in static storage (unconfigured-factory, SPEC §2)
+/// defined in the analyzed code, with every setup and factory-method call
+/// the whole program makes on it (once each, in file order).
+struct FactoryObject {
+  FactoryObjectDef Def;
+  std::vector<FactoryObjectUse> Uses;
+};
+
 struct DriverResult {
   std::vector<Finding> Findings; // sorted, deduplicated, chains attached
   /// Every factory call site the rules classified, once, in file order
   /// (the audit, SPEC §8; compliant when no finding lies inside one).
   std::vector<CallSite> CallSites;
+  /// Every factory object defined in the analyzed code, once, in file
+  /// order, set up or not (the audit; never-set-up ones that are used are
+  /// also unconfigured-factory findings).
+  std::vector<FactoryObject> FactoryObjects;
   std::vector<UnitFailure> Failures;
   std::vector<std::string> Units; // what was analyzed, sorted
   std::string DatabaseFile;       // compile_commands.json read; "" = none
@@ -53,10 +79,20 @@ struct DriverResult {
   /// error means exit 2.
   std::vector<ConfigDiagnostic> ConfigDiagnostics;
   std::string ConfigExplanation; // --explain-config: the text to print
-  /// The cache used ("" = none) and what it did.
+  /// The cache used ("" = none) and what it did. With
+  /// CachedFactsOfOtherUnits: hits and misses count the other units'
+  /// entries looked up for their facts.
   std::string CacheDir;
   CacheStats Cache;
+  /// --changed: how each file was mapped, the dependency lists' origin and
+  /// the units analyzed, one line each (printed by --show-mapping).
+  std::vector<std::string> Mapping;
 };
+
+/// `<Prefix>: cache <dir>: H hits, M misses, E entries, B bytes` (or
+/// `<Prefix>: cache: not used`), the --cache-stats line.
+void printCacheStats(const DriverResult &R, llvm::StringRef Prefix,
+                     llvm::raw_ostream &OS);
 
 /// Runs every rule over the selected units: every distinct compile command
 /// of every selected file, each with fresh state on its own thread under

@@ -1,10 +1,12 @@
 //===- LspServer.cpp - `factoryguard lsp`: a language server (SPEC §9) ----===//
 #include "LspServer.h"
 
+#include "CommandLine.h"
 #include "CompileDatabase.h"
 #include "Config.h"
 #include "Driver.h"
 #include "Finding.h"
+#include "JsonParse.h"
 #include "LspProtocol.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Chrono.h"
@@ -50,6 +52,13 @@ OPTIONS:
   --extra-arg-before <arg> prepend a compiler argument
   --debounce <ms>          wait this long after the last change before
                            analyzing (default 500)
+  --cache-dir <dir>        the CLI's cache to read (default:
+                           .factoryguard-cache beside compile_commands.json):
+                           call chains through other units use its facts,
+                           and a header is analyzed through a unit that
+                           reads it; the server never writes it
+  --no-cache               do not read the cache: chains stay within the
+                           unit, as in the clang-tidy plugin
   --help                   print this help
 
 Flags after '--' are used for documents with no compile_commands.json above
@@ -234,7 +243,7 @@ void Server::run() {
     case lsp::MessageReader::Status::Message:
       break;
     }
-    auto V = json::parse(Body);
+    auto V = parseJson(Body);
     if (!V) {
       replyError(nullptr, lsp::ParseError,
                  "invalid JSON: " + llvm::toString(V.takeError()));
@@ -594,6 +603,9 @@ DriverOptions Server::unitOptions(const Job &J, Coverage &Cov,
   }
   D.BuildPath = llvm::sys::path::parent_path(Db).str();
   Cov = databaseLists(Db, J.Path) ? Coverage::Listed : Coverage::NotListed;
+  // The CLI's cache, read only: other units' call-graph facts, and which
+  // unit reads a header (SPEC §9).
+  D.CachedFactsOfOtherUnits = true;
   return D;
 }
 
@@ -687,6 +699,14 @@ void Server::analyzeAndPublish(Job J) {
       log(F.File + ": " + F.Message);
     if (!ClangOutput.empty())
       log("clang said:\n" + ClangOutput);
+    if (Result->Units.size() == 1 && Result->Units.front() != J.Path)
+      log(J.Path + ": analyzed through " + Result->Units.front() +
+          ", which reads it (from the cache)");
+    if (!Result->CacheDir.empty())
+      log("call chains with the cached facts of " +
+          llvm::Twine(Result->Cache.Hits) + " other unit(s) from " +
+          Result->CacheDir + " (" + llvm::Twine(Result->Cache.Misses) +
+          " without a valid entry)");
     if (Cov != Coverage::Listed &&
         !(Cov == Coverage::NotListed && isHeader(J.Path))) {
       log(J.Path + ": inferred compile command");
@@ -705,9 +725,9 @@ void Server::analyzeAndPublish(Job J) {
                          "similar file there.");
       }
     }
-    bool Failed = false;
-    for (const UnitFailure &F : Result->Failures)
-      Failed = Failed || F.File == J.Path;
+    // Only the document's unit (or the unit a header was analyzed
+    // through) is analyzed: any failure is its.
+    bool Failed = !Result->Failures.empty();
     if (Failed) {
       // Code that does not compile (often: half-typed) has no findings;
       // the previous diagnostics stay until it compiles again. clangd shows
@@ -811,44 +831,32 @@ int lspUsageError(const std::string &Msg) {
 
 int runLanguageServerMain(const std::vector<std::string> &Args) {
   ServerOptions O;
-  for (size_t I = 0; I < Args.size(); ++I) {
-    std::string A = Args[I];
-    if (A == "--") {
-      O.FallbackFlags.assign(Args.begin() + I + 1, Args.end());
-      break;
-    }
-    std::string Name = A, Value;
-    bool HasValue = false;
-    if (A.rfind("--", 0) == 0 && A.find('=') != std::string::npos) {
-      Name = A.substr(0, A.find('='));
-      Value = A.substr(A.find('=') + 1);
-      HasValue = true;
-    }
-    static const std::set<std::string> WithValue = {
-        "-p",          "--config",           "--rules",
-        "--extra-arg", "--extra-arg-before", "--debounce"};
+  ArgReader Reader(Args,
+                   {"-p", "--config", "--rules", "--extra-arg",
+                    "--extra-arg-before", "--debounce", "--cache-dir"},
+                   {"-p", "--config", "--cache-dir", "--debounce"});
+  while (Reader.next()) {
+    const std::string &A = Reader.arg(), &Name = Reader.name(),
+                      &Value = Reader.value();
     if (Name == "--help" || Name == "-h") {
       llvm::outs() << LspUsage;
       return 0;
     }
-    if (!WithValue.count(Name))
-      return lspUsageError("unknown option '" + A + "'");
-    if (!HasValue) {
-      if (I + 1 >= Args.size())
-        return lspUsageError("option '" + Name + "' needs a value");
-      Value = Args[++I];
+    if (Name == "--no-cache") {
+      O.Driver.NoCache = true;
+      continue;
     }
+    if (!Reader.error().empty())
+      return lspUsageError(Reader.error());
     if (Name == "-p") {
-      if (Value.empty())
-        return lspUsageError("-p needs a non-empty path");
       std::string Dir = Value;
       if (llvm::sys::path::filename(Dir) == "compile_commands.json")
         Dir = llvm::sys::path::parent_path(Dir).str();
       O.Driver.BuildPath = normalizePath(Dir);
     } else if (Name == "--config") {
-      if (Value.empty())
-        return lspUsageError("--config needs a non-empty path");
       O.Driver.ConfigFile = normalizePath(Value);
+    } else if (Name == "--cache-dir") {
+      O.Driver.CacheDir = normalizePath(Value);
     } else if (Name == "--rules") {
       O.Driver.RuleGlobs = Value;
     } else if (Name == "--extra-arg") {
@@ -862,8 +870,11 @@ int runLanguageServerMain(const std::vector<std::string> &Args) {
                              "not '" +
                              Value + "'");
       O.DebounceMs = Ms;
+    } else {
+      return lspUsageError("unknown option '" + A + "'");
     }
   }
+  O.FallbackFlags = Reader.rest();
 
   // Standard output carries the protocol and nothing else: the protocol
   // gets its own descriptor, and whatever else writes to descriptor 1 goes

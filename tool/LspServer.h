@@ -9,6 +9,12 @@
 // reading, so a newer edit replaces a pending analysis, a result for an
 // outdated version is dropped, and shutdown/exit are answered at once.
 //
+// The CLI's cache, when the document's database has one, is read (never
+// written): the valid entries of the database's other units give their
+// call-graph facts, so chains cross units as the CLI reports them, and a
+// header the database does not list is analyzed through a unit whose entry
+// lists it as read (DriverOptions::CachedFactsOfOtherUnits).
+//
 //===----------------------------------------------------------------------===//
 #ifndef FACTORYGUARD_LSPSERVER_H
 #define FACTORYGUARD_LSPSERVER_H

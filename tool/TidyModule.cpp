@@ -314,6 +314,7 @@ void FactoryguardCheck::finishUnit() {
   CallGraph G;
   G.add(State.Facts);
   G.dropInRequestScope(State.Findings);
+  G.resolveFactoryObjects(State.Findings);
   G.attachChains(State.Findings);
 }
 

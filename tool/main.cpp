@@ -1,6 +1,7 @@
 //===- main.cpp - the factoryguard command line (SPEC §4) ----------------===//
-#include "Config.h"
 #include "Audit.h"
+#include "CommandLine.h"
+#include "Config.h"
 #include "Driver.h"
 #include "Fingerprint.h"
 #include "FixApplier.h"
@@ -27,7 +28,8 @@ using namespace factoryguard;
 
 namespace {
 
-const char *Usage = R"(USAGE: factoryguard [options] [<file-or-directory>...] [-- <compiler flags>]
+const char *Usage =
+    R"(USAGE: factoryguard [options] [<file-or-directory>...] [-- <compiler flags>]
        factoryguard lsp [options]   (language server: factoryguard lsp --help)
        factoryguard audit [options]   (migration report: factoryguard audit --help)
 
@@ -76,6 +78,18 @@ OPTIONS:
                            entries and bytes on standard error
   --cache-max-size <n>     bound the cache (bytes, or with K, M, G suffix;
                            default 1G): least recently used entries go first
+  --changed                the files given are changed files (a commit's,
+                           as the pre-commit hook passes them): a source is
+                           its own unit; a header maps to every unit that
+                           reads it, from the cache's dependency lists (a
+                           preprocessor-only scan for units the cache does
+                           not know); a header no unit includes is analyzed
+                           with an inferred command (.ipp, .inl, .tcc, .tpp:
+                           skipped); other files are ignored. No C or C++
+                           file: nothing is analyzed or written, exit 0
+  --show-mapping           with --changed, print on standard error how each
+                           file was mapped, where the dependency lists came
+                           from, and the units analyzed
   --extra-arg <arg>        append a compiler argument
   --extra-arg-before <arg> prepend a compiler argument
   --source-root <dir>      root that SARIF URIs are relative to (default: the
@@ -105,15 +119,14 @@ int usageError(const std::string &Msg) {
 /// "4096", "64K", "512M", "1G" (powers of 1024; "KB"/"KiB" spellings too).
 bool parseSize(llvm::StringRef Text, uint64_t &Out) {
   llvm::StringRef Num = Text.take_while([](char C) { return C >= '0' && C <= '9'; });
-  llvm::StringRef Unit = Text.drop_front(Num.size()).lower();
+  // lower() returns a new string: keep it, not a StringRef into it.
+  std::string U = Text.drop_front(Num.size()).lower();
   uint64_t N;
   if (Num.empty() || Num.getAsInteger(10, N))
     return false;
   static const std::pair<const char *, unsigned> Units[] = {
-      {"", 0},    {"b", 0},    {"k", 10},   {"kb", 10}, {"kib", 10},
-      {"m", 20},  {"mb", 20},  {"mib", 20}, {"g", 30},  {"gb", 30},
-      {"gib", 30}};
-  std::string U = Unit.str();
+      {"", 0},    {"b", 0},    {"k", 10}, {"kb", 10}, {"kib", 10}, {"m", 20},
+      {"mb", 20}, {"mib", 20}, {"g", 30}, {"gb", 30}, {"gib", 30}};
   for (const auto &[Name, Shift] : Units)
     if (U == Name) {
       if (N == 0 || (Shift && N > (UINT64_MAX >> Shift)))
@@ -142,53 +155,23 @@ int main(int argc, char **argv) {
   std::string ExplainFile; // --explain-config
   bool Explain = false;
   bool CacheStatsWanted = false;
+  bool ShowMapping = false;
 
-  std::vector<std::string> Args(argv + 1, argv + argc);
-  for (size_t I = 0; I < Args.size(); ++I) {
-    std::string A = Args[I];
-    if (A == "--") {
-      Opts.HasFixedArgs = true;
-      Opts.FixedArgs.assign(Args.begin() + I + 1, Args.end());
-      break;
-    }
-    // --name=value and --name value; -p and -j also glued (-pbuild, -j2).
-    std::string Name = A, Value;
-    bool HasValue = false;
-    if (A.rfind("--", 0) == 0 && A.find('=') != std::string::npos) {
-      Name = A.substr(0, A.find('='));
-      Value = A.substr(A.find('=') + 1);
-      HasValue = true;
-    } else if ((A.rfind("-p", 0) == 0 || A.rfind("-j", 0) == 0 ||
-                A.rfind("-o", 0) == 0) &&
-               A.size() > 2 && A[1] != '-') {
-      Name = A.substr(0, 2);
-      Value = A.substr(2);
-      HasValue = true;
-    }
-    auto TakeValue = [&]() -> bool {
-      if (HasValue)
-        return true;
-      if (I + 1 >= Args.size())
-        return false;
-      Value = Args[++I];
-      return true;
-    };
-    static const std::set<std::string> WithValue = {
-        "-p", "--config", "--format", "-o", "--rules", "--export-fixes",
-        "--baseline", "-j", "--fail-on", "--extra-arg", "--extra-arg-before",
-        "--source-root", "--category", "--explain", "--unit-errors",
-        "--cache-dir", "--cache-max-size"};
-    if (WithValue.count(Name) && !TakeValue())
-      return usageError("option '" + Name + "' needs a value");
-    // An empty path would silently mean "none" (discovery, standard output).
-    static const std::set<std::string> WithPath = {
-        "-p", "--config", "-o", "--export-fixes", "--baseline", "--source-root",
-        "--cache-dir"};
-    if (WithPath.count(Name) && Value.empty())
-      return usageError("option '" + Name + "' needs a non-empty path");
-    if (Name == "--explain-config" && !TakeValue())
-      return usageError("option '" + Name + "' needs a value");
-
+  ArgReader Args(std::vector<std::string>(argv + 1, argv + argc),
+                 {"-p", "--config", "--format", "-o", "--rules",
+                  "--export-fixes", "--baseline", "-j", "--fail-on",
+                  "--extra-arg", "--extra-arg-before", "--source-root",
+                  "--category", "--explain", "--unit-errors", "--cache-dir",
+                  "--cache-max-size", "--explain-config"},
+                 // An empty path would silently mean "none" (discovery,
+                 // standard output).
+                 {"-p", "--config", "-o", "--export-fixes", "--baseline",
+                  "--source-root", "--cache-dir"});
+  while (Args.next()) {
+    if (!Args.error().empty())
+      return usageError(Args.error());
+    const std::string &A = Args.arg(), &Name = Args.name(),
+                      &Value = Args.value();
     if (Name == "--help" || Name == "-h") {
       llvm::outs() << Usage;
       return 0;
@@ -257,6 +240,10 @@ int main(int argc, char **argv) {
       if (!parseSize(Value, Opts.CacheMaxBytes))
         return usageError("--cache-max-size takes a size in bytes, optionally "
                           "with a K, M or G suffix, not '" + Value + "'");
+    } else if (Name == "--changed") {
+      Opts.Changed = true;
+    } else if (Name == "--show-mapping") {
+      ShowMapping = true;
     } else if (Name == "--full-parse") {
       Opts.FullParse = true;
     } else if (Name == "--extra-arg") {
@@ -273,6 +260,10 @@ int main(int argc, char **argv) {
       Opts.Inputs.push_back(A);
     }
   }
+  if (Args.afterDashDash()) {
+    Opts.HasFixedArgs = true;
+    Opts.FixedArgs = Args.rest();
+  }
 
   // Validate the rule globs: each positive glob must name at least one rule.
   if (!Opts.RuleGlobs.empty()) {
@@ -284,6 +275,10 @@ int main(int argc, char **argv) {
                    << "' enables no rule\n";
   }
 
+  if (ShowMapping && !Opts.Changed)
+    return usageError("--show-mapping goes with --changed");
+  if (Explain && Opts.Changed)
+    return usageError("--explain-config and --changed do not go together");
   if (Explain) {
     if (ExplainFile.empty())
       return usageError("--explain-config needs a file");
@@ -312,15 +307,14 @@ int main(int argc, char **argv) {
     return 2;
   }
   DriverResult &Result = *ResultOrErr;
-  if (CacheStatsWanted) {
-    if (Result.CacheDir.empty())
-      llvm::errs() << "factoryguard: cache: not used\n";
-    else
-      llvm::errs() << "factoryguard: cache " << Result.CacheDir << ": "
-                   << Result.Cache.Hits << " hits, " << Result.Cache.Misses
-                   << " misses, " << Result.Cache.Entries << " entries, "
-                   << Result.Cache.Bytes << " bytes\n";
-  }
+  if (ShowMapping)
+    for (const std::string &L : Result.Mapping)
+      llvm::errs() << "factoryguard: mapping: " << L << "\n";
+  if (CacheStatsWanted)
+    printCacheStats(Result, "factoryguard", llvm::errs());
+  // --changed and nothing to analyze: no report, as if nothing ran.
+  if (Opts.Changed && Result.Units.empty() && Result.Failures.empty())
+    return 0;
   for (const UnitFailure &F : Result.Failures)
     llvm::errs() << displayPath(F.File) << ": error: " << F.Message << "\n";
   bool ConfigError = false; // SPEC §3: validation after the run

@@ -22,5 +22,10 @@
 #define FACTORYGUARD_FACTORY FACTORYGUARD_ANNOTATE_("factory")
 #define FACTORYGUARD_STARTUP FACTORYGUARD_ANNOTATE_("startup")
 #define FACTORYGUARD_REQUEST_ENTRY FACTORYGUARD_ANNOTATE_("request-entry")
+// A method that sets up its factory class (SPEC §2
+// factoryguard-unconfigured-factory); its class becomes a factory class.
+#define FACTORYGUARD_SETUP FACTORYGUARD_ANNOTATE_("setup")
+// A parameter of a setup method that must not be null.
+#define FACTORYGUARD_REQUIRED FACTORYGUARD_ANNOTATE_("required")
 
 #endif

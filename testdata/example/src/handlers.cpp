@@ -18,6 +18,8 @@ void on_typing(const UserExecutionContext &ctx) {
   // Forgot the context: the default nullptr is used.
   auto manager = get_websocket_manager();
   manager->emit("typing");
+  // Nothing in the program sets up g_presence_events: "typing" never arrives.
+  g_presence_events.create_user_emitter(ctx)->emit("typing");
 }
 
 void Router::dispatch(const std::string &path) {
@@ -25,6 +27,12 @@ void Router::dispatch(const std::string &path) {
   auto it = routes_.find(path);
   if (it != routes_.end())
     it->second(ctx);
+}
+
+void on_agent_reply(const UserExecutionContext &ctx, const std::string &text) {
+  // Compliant: per request, from a factory set up at start-up.
+  auto events = g_agent_events.create_user_emitter(ctx);
+  events->emit(text);
 }
 
 } // namespace chat

@@ -14,4 +14,9 @@ AgentService &agent_service_instance() {
 // App-scoped state that holds no manager is fine.
 std::map<std::string, int> g_rate_limits;
 
+// The emitter factories (chat/events.h): set up at start-up, they make one
+// bridge per request.
+EmitterFactory g_agent_events;
+EmitterFactory g_presence_events;
+
 } // namespace chat

@@ -41,12 +41,29 @@ std::unique_ptr<AgentBridge> copy_bridge(UserExecutionContext ctx);
 struct AdminContext : UserExecutionContext {};
 std::unique_ptr<AgentBridge> make_admin_bridge(const AdminContext *ctx);
 
+class ConnectionPool {};
+class HealthMonitor {};
+
+// A factory class (factory-setup in the configuration: set up with
+// configure, whose argument 0 is required): configured with a null pool, or
+// not at all, it makes emitters that silently send nothing.
 class WebSocketBridgeFactory {
 public:
+  void configure(ConnectionPool *connection_pool,
+                 HealthMonitor *health_monitor = nullptr);
+  void configure(std::shared_ptr<ConnectionPool> connection_pool);
   // context-param: 1 in the configuration.
   std::unique_ptr<AgentBridge>
   create_user_emitter(const std::string &name,
                       std::shared_ptr<UserExecutionContext> ctx);
+  bool configured() const;
+};
+// Set up with a pool that defaults to null (the Python original's
+// `configure(connection_pool=None)`).
+class LazyBridgeFactory {
+public:
+  void configure(ConnectionPool *connection_pool = nullptr);
+  std::unique_ptr<AgentBridge> create(const UserExecutionContext &ctx);
 };
 
 class ManagerFactory {

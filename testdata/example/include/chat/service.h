@@ -1,5 +1,6 @@
 #pragma once
 #include "chat/context.h"
+#include "chat/events.h"
 
 #include <functional>
 #include <map>
@@ -29,5 +30,6 @@ void start_services(Router &router);
 }
 
 void on_chat_message(const UserExecutionContext &ctx, const std::string &text);
+void on_agent_reply(const UserExecutionContext &ctx, const std::string &text);
 
 } // namespace chat
