@@ -16,8 +16,11 @@ PKGS=(
   pre-commit dpkg-dev file
   neovim
   chromium
+  bazel-bootstrap
 )
 # chromium: headless, loads the audit report in its tests (tests/AuditTest.cpp).
+# bazel-bootstrap: Bazel 4.2 (and a JDK), runs the aspect bazel/factoryguard.bzl
+# over testdata/bazel, offline (tests/BazelTest.cpp).
 # Node.js and npm: the machine may ship them (from another source than
 # Debian); only ask Debian for them when npm is missing.
 command -v npm >/dev/null 2>&1 || PKGS+=(nodejs npm)
