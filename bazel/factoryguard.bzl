@@ -68,6 +68,27 @@ _RULE_KINDS = ["cc_library", "cc_binary", "cc_test"]
 # factoryguard adds -Wno-unknown-warning-option.
 _GCC_ONLY_FLAGS = ["-fno-canonical-system-headers"]
 
+# Runs factoryguard on one source ($5...: its arguments), writing the
+# preprocessor's dependency file ($3), then lists the target's headers ($2)
+# the unit did not include ($4, the action's unused_inputs_list): Bazel
+# drops those from the action's inputs, so an edit of a header re-analyzes
+# only the sources that include it, as for Bazel's own compile actions.
+# When in doubt (no dependency file, escaped spaces in it) nothing is
+# listed and every header stays an input. Needs GNU coreutils (realpath -s).
+_ACTION_SCRIPT = """set -eu
+fg=$1 headers=$2 depfile=$3 unused=$4
+shift 4
+"$fg" --extra-arg=-MD --extra-arg=-MF --extra-arg="$depfile" "$@"
+export LC_ALL=C
+: > "$unused"
+if [ ! -s "$depfile" ]; then : > "$depfile"; exit 0; fi
+if grep -q '\\\\ ' "$depfile"; then exit 0; fi
+sed -e '1s/^[^:]*://' -e 's/\\\\$//' "$depfile" | tr ' ' '\\n' | sed -e '/^$/d' |
+  xargs -r realpath -m -s --relative-to=. -- | sort -u > "$unused.used"
+sort -u "$headers" | comm -23 - "$unused.used" > "$unused"
+rm -f "$unused.used"
+"""
+
 def _shard_name(target_name, src):
     # One shard per (target, source): a source is its own unit in every
     # target that compiles it. External sources have short paths "../repo/..".
@@ -125,6 +146,12 @@ def _factoryguard_aspect_impl(target, ctx):
             [f for f in own_files if f.extension not in _C_EXTENSIONS + _CXX_EXTENSIONS],
             transitive = [compilation_context.headers],
         )
+        # The target's headers, one exec path a line, for the action script.
+        headers_list = ctx.actions.declare_file("%s.factoryguard/headers.txt" % target.label.name)
+        headers_args = ctx.actions.args()
+        headers_args.set_param_file_format("multiline")
+        headers_args.add_all(headers)
+        ctx.actions.write(headers_list, headers_args)
         flags = {}
         for src in ctx.rule.files.srcs:
             if src.extension not in _C_EXTENSIONS + _CXX_EXTENSIONS:
@@ -132,7 +159,12 @@ def _factoryguard_aspect_impl(target, ctx):
             is_c = src.extension in _C_EXTENSIONS
             if is_c not in flags:
                 flags[is_c] = _compile_flags(ctx, cc_toolchain, feature_configuration, compilation_context, is_c)
-            shard = ctx.actions.declare_file(_shard_name(target.label.name, src))
+            name = _shard_name(target.label.name, src)
+            shard = ctx.actions.declare_file(name)
+            depfile = ctx.actions.declare_file(name + ".d")
+            unused = ctx.actions.declare_file(name + ".unused")
+            script_args = ctx.actions.args()
+            script_args.add_all([binary, headers_list, depfile, unused])
             args = ctx.actions.args()
             args.add("--format", _FORMAT)
             args.add("-o", shard)
@@ -145,10 +177,13 @@ def _factoryguard_aspect_impl(target, ctx):
             args.add("--")
             args.add_all(flags[is_c])
             ctx.actions.run(
-                executable = binary,
-                arguments = [args],
-                inputs = depset([src, config], transitive = [headers]),
-                outputs = [shard],
+                # run_shell has no unused_inputs_list in Bazel 4.2.
+                executable = "/bin/bash",
+                arguments = ["-c", _ACTION_SCRIPT, "factoryguard", script_args, args],
+                inputs = depset([src, config, headers_list], transitive = [headers]),
+                tools = [binary],
+                outputs = [shard, depfile, unused],
+                unused_inputs_list = unused,
                 mnemonic = "Factoryguard",
                 progress_message = "factoryguard %s" % src.short_path,
             )
