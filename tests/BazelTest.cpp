@@ -43,27 +43,32 @@ const char *LimitsSource =
     "int max_messages() { return kMaxMessagesPerMinute; }\n"
     "} // namespace chat\n";
 
-/// Runs bazel in one workspace with its output base under Root; when
-/// destroyed (a failed assertion included) shuts its server down and
-/// removes Root (Bazel leaves read-only directories in its output base).
+/// Removes a temporary tree when destroyed (a failed assertion included);
+/// Bazel leaves read-only directories in its output base.
+struct RemovedAtEnd {
+  std::string Dir;
+  ~RemovedAtEnd() {
+    runProgram("/bin/chmod", {"-R", "u+w", Dir});
+    llvm::sys::fs::remove_directories(Dir);
+  }
+};
+
+/// Runs bazel in one workspace with its output base under Root; shuts its
+/// server down when destroyed (a failed assertion included).
 class Bazel {
 public:
   Bazel(std::string Program, std::string Root, std::string Workspace)
       : Program(std::move(Program)), Root(std::move(Root)),
         Workspace(std::move(Workspace)) {}
-  ~Bazel() {
-    run({"shutdown"});
-    runProgram("/bin/chmod", {"-R", "u+w", Root});
-    llvm::sys::fs::remove_directories(Root);
-  }
+  ~Bazel() { run({"shutdown"}); }
   Bazel(const Bazel &) = delete;
   Bazel &operator=(const Bazel &) = delete;
 
   RunResult run(std::vector<std::string> Args) const {
     // --nohome_rc: the machine's ~/.bazelrc stays out of the test. The
     // server exits by itself if the test dies before the shutdown.
-    std::vector<std::string> All = {"--output_user_root=" + Root + "/out",
-                                    "--nohome_rc", "--max_idle_secs=120",
+    std::vector<std::string> All = {"--output_user_root=" + Root, "--nohome_rc",
+                                    "--max_idle_secs=120",
                                     "--host_jvm_args=-Xmx512m"};
     All.insert(All.end(), Args.begin(), Args.end());
     return runProgram(Program, All, Workspace);
@@ -71,12 +76,14 @@ public:
 
   /// `bazel build //...` with the aspect; the execution log of the build
   /// goes to Log, the build events (the output group's files) to Events.
-  RunResult buildShards(const std::string &Log,
-                        const std::string &Events) const {
+  /// Every build shares the disk cache DiskCache. No bazel-* links in the
+  /// workspace: one to another output base would be a package to `//...`.
+  RunResult buildShards(const std::string &Log, const std::string &Events,
+                        const std::string &DiskCache) const {
     return run({"build", "--repo_env=FACTORYGUARD=" FG_BINARY,
                 "--aspects=//bazel:factoryguard.bzl%factoryguard_aspect",
-                "--output_groups=factoryguard_shards",
-                "--execution_log_json_file=" + Log,
+                "--output_groups=factoryguard_shards", "--symlink_prefix=/",
+                "--disk_cache=" + DiskCache, "--execution_log_json_file=" + Log,
                 "--build_event_json_file=" + Events, "//..."});
   }
 
@@ -85,15 +92,18 @@ private:
 };
 
 /// The progress messages ("factoryguard src/boot.cpp") of the factoryguard
-/// actions Bazel ran, from its JSON execution log (one object after the
-/// other). Actions answered by the action cache are not in it.
-std::multiset<std::string> analyzed(const std::string &Log) {
+/// actions Bazel ran (CacheHits false) or took from the disk cache (true),
+/// from its JSON execution log (one object after the other). Actions the
+/// action cache answered are not in it.
+std::multiset<std::string> analyzed(const std::string &Log,
+                                    bool CacheHits = false) {
   std::multiset<std::string> Out;
   std::istringstream In(readFile(Log));
   while ((In >> std::ws).peek() != std::char_traits<char>::eof()) {
     json Spawn;
     In >> Spawn;
-    if (Spawn.value("mnemonic", "") == "Factoryguard")
+    if (Spawn.value("mnemonic", "") == "Factoryguard" &&
+        Spawn.value("remoteCacheHit", false) == CacheHits)
       Out.insert(Spawn.value("progressMessage", ""));
   }
   return Out;
@@ -145,6 +155,7 @@ TEST(Bazel, AspectAnalyzesEachSourceOnceAndOnlyWhatAnEditTouches) {
     GTEST_SKIP() << "bazel is not installed (ci/install.sh installs "
                     "Debian's bazel-bootstrap)";
   std::string Root = makeTempDir("bazel");
+  RemovedAtEnd Cleanup{Root};
   std::string Ws = Root + "/ws";
   copyTree(FG_TESTDATA "/example", Ws);
   // ci/example.sh configures the example in place; that build is not ours.
@@ -171,9 +182,11 @@ TEST(Bazel, AspectAnalyzesEachSourceOnceAndOnlyWhatAnEditTouches) {
                       Ws);
   ASSERT_EQ(Cli.ExitCode, 1) << Cli.Err;
 
-  Bazel B(*Program, Root, Ws);
+  std::string Disk = Root + "/disk-cache";
+  Bazel B(*Program, Root + "/first", Ws);
   auto Start = std::chrono::steady_clock::now();
-  RunResult First = B.buildShards(Root + "/exec1.json", Root + "/events1.json");
+  RunResult First =
+      B.buildShards(Root + "/exec1.json", Root + "/events1.json", Disk);
   double FirstSeconds = secondsSince(Start);
   ASSERT_EQ(First.ExitCode, 0) << First.Out << First.Err;
   const std::multiset<std::string> Every = {
@@ -203,7 +216,8 @@ TEST(Bazel, AspectAnalyzesEachSourceOnceAndOnlyWhatAnEditTouches) {
 
   // No change: every analysis comes from Bazel's action cache.
   Start = std::chrono::steady_clock::now();
-  RunResult Warm = B.buildShards(Root + "/exec2.json", Root + "/events2.json");
+  RunResult Warm =
+      B.buildShards(Root + "/exec2.json", Root + "/events2.json", Disk);
   double WarmSeconds = secondsSince(Start);
   ASSERT_EQ(Warm.ExitCode, 0) << Warm.Err;
   EXPECT_EQ(analyzed(Root + "/exec2.json"), std::multiset<std::string>{});
@@ -212,7 +226,8 @@ TEST(Bazel, AspectAnalyzesEachSourceOnceAndOnlyWhatAnEditTouches) {
   writeFile(Ws + "/include/chat/limits.h",
             std::string(LimitsHeader) + "// per user\n");
   Start = std::chrono::steady_clock::now();
-  RunResult Edit = B.buildShards(Root + "/exec3.json", Root + "/events3.json");
+  RunResult Edit =
+      B.buildShards(Root + "/exec3.json", Root + "/events3.json", Disk);
   double EditSeconds = secondsSince(Start);
   ASSERT_EQ(Edit.ExitCode, 0) << Edit.Err;
   EXPECT_EQ(analyzed(Root + "/exec3.json"),
@@ -221,9 +236,21 @@ TEST(Bazel, AspectAnalyzesEachSourceOnceAndOnlyWhatAnEditTouches) {
   // A header every unit includes: all of them.
   writeFile(Ws + "/include/chat/events.h",
             readFile(Ws + "/include/chat/events.h") + "// end\n");
-  RunResult Wide = B.buildShards(Root + "/exec4.json", Root + "/events4.json");
+  RunResult Wide =
+      B.buildShards(Root + "/exec4.json", Root + "/events4.json", Disk);
   ASSERT_EQ(Wide.ExitCode, 0) << Wide.Err;
   EXPECT_EQ(analyzed(Root + "/exec4.json"), Every);
+
+  // Another machine (a fresh output base) with the same disk cache: every
+  // analysis is a cache hit, none runs.
+  {
+    Bazel Other(*Program, Root + "/second", Ws);
+    RunResult Fresh =
+        Other.buildShards(Root + "/exec5.json", Root + "/events5.json", Disk);
+    ASSERT_EQ(Fresh.ExitCode, 0) << Fresh.Err;
+    EXPECT_EQ(analyzed(Root + "/exec5.json"), std::multiset<std::string>{});
+    EXPECT_EQ(analyzed(Root + "/exec5.json", /*CacheHits=*/true), Every);
+  }
 
   std::cout << "bazel: first build " << FirstSeconds << " s, no change "
             << WarmSeconds << " s, one header edited " << EditSeconds << " s\n";
