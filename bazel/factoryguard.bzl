@@ -23,9 +23,9 @@ flags, configuration and binary is never analyzed again.
 `<name>.txt` with `format = "text"`): cross-unit chains, inference,
 suppressions. Its SARIF is the one-run SARIF except `originalUriBaseIds`,
 which names the directory the merge ran in (a Bazel execroot); run the merge
-from the workspace instead for a byte-identical report (docs/scale.md).
+from the workspace instead for a byte-identical report (docs/bazel.md).
 
-Usage (docs/scale.md): copy this directory to `bazel/` of the workspace, then
+Usage (docs/bazel.md): copy this directory to `bazel/` of the workspace, then
 
     # WORKSPACE
     load("//bazel:repositories.bzl", "factoryguard_binary")
