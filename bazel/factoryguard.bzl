@@ -69,7 +69,9 @@ _RULE_KINDS = ["cc_library", "cc_binary", "cc_test"]
 _GCC_ONLY_FLAGS = ["-fno-canonical-system-headers"]
 
 # Runs factoryguard on one source ($5...: its arguments), writing the
-# preprocessor's dependency file ($3), then lists the target's headers ($2)
+# preprocessor's dependency file ($3; clang writes it to standard output,
+# so every action passes the same --extra-arg and the shards' settings
+# agree), then lists the target's headers ($2)
 # the unit did not include ($4, the action's unused_inputs_list): Bazel
 # drops those from the action's inputs, so an edit of a header re-analyzes
 # only the sources that include it, as for Bazel's own compile actions.
@@ -78,10 +80,10 @@ _GCC_ONLY_FLAGS = ["-fno-canonical-system-headers"]
 _ACTION_SCRIPT = """set -eu
 fg=$1 headers=$2 depfile=$3 unused=$4
 shift 4
-"$fg" --extra-arg=-MD --extra-arg=-MF --extra-arg="$depfile" "$@"
+"$fg" --extra-arg=-MD --extra-arg=-MF --extra-arg=- "$@" > "$depfile"
 export LC_ALL=C
 : > "$unused"
-if [ ! -s "$depfile" ]; then : > "$depfile"; exit 0; fi
+if [ ! -s "$depfile" ]; then exit 0; fi
 if grep -q '\\\\ ' "$depfile"; then exit 0; fi
 sed -e '1s/^[^:]*://' -e 's/\\\\$//' "$depfile" | tr ' ' '\\n' | sed -e '/^$/d' |
   xargs -r realpath -m -s --relative-to=. -- | sort -u > "$unused.used"
