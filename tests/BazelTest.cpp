@@ -29,18 +29,18 @@ using json = nlohmann::json;
 
 namespace {
 
-/// A header only src/limits.cpp includes, added to the example: its edit
-/// must re-analyze that unit alone.
+/// A header only the test source (target //:chat_test) includes, added to
+/// the example: its edit must re-analyze that unit alone.
 const char *LimitsHeader = "#pragma once\n"
                            "namespace chat {\n"
                            "constexpr int kMaxMessagesPerMinute = 60;\n"
                            "} // namespace chat\n";
-const char *LimitsSource =
+const char *LimitsTest =
     "#include \"chat/limits.h\"\n"
     "#include \"chat/service.h\"\n"
     "\n"
     "namespace chat {\n"
-    "int max_messages() { return kMaxMessagesPerMinute; }\n"
+    "bool limits_are_sane() { return kMaxMessagesPerMinute > 0; }\n"
     "} // namespace chat\n";
 
 /// Removes a temporary tree when destroyed (a failed assertion included);
@@ -163,11 +163,11 @@ TEST(Bazel, AspectAnalyzesEachSourceOnceAndOnlyWhatAnEditTouches) {
   copyTree(FG_TESTDATA "/bazel/.", Ws);
   copyTree(FG_SOURCE_DIR "/bazel", Ws + "/bazel");
   writeFile(Ws + "/include/chat/limits.h", LimitsHeader);
-  writeFile(Ws + "/src/limits.cpp", LimitsSource);
+  writeFile(Ws + "/src/limits_test.cpp", LimitsTest);
   std::string Lists = readFile(Ws + "/CMakeLists.txt");
   size_t At = Lists.find("src/registry.cpp)");
   ASSERT_NE(At, std::string::npos);
-  Lists.insert(At, "src/limits.cpp\n  ");
+  Lists.insert(At, "src/limits_test.cpp\n  ");
   writeFile(Ws + "/CMakeLists.txt", Lists);
 
   // The CLI on the same code, from its compile database.
@@ -191,7 +191,7 @@ TEST(Bazel, AspectAnalyzesEachSourceOnceAndOnlyWhatAnEditTouches) {
   ASSERT_EQ(First.ExitCode, 0) << First.Out << First.Err;
   const std::multiset<std::string> Every = {
       "factoryguard src/agent_service.cpp", "factoryguard src/boot.cpp",
-      "factoryguard src/handlers.cpp",      "factoryguard src/limits.cpp",
+      "factoryguard src/handlers.cpp",      "factoryguard src/limits_test.cpp",
       "factoryguard src/main.cpp",          "factoryguard src/registry.cpp"};
   EXPECT_EQ(analyzed(Root + "/exec1.json"), Every);
 
@@ -231,7 +231,7 @@ TEST(Bazel, AspectAnalyzesEachSourceOnceAndOnlyWhatAnEditTouches) {
   double EditSeconds = secondsSince(Start);
   ASSERT_EQ(Edit.ExitCode, 0) << Edit.Err;
   EXPECT_EQ(analyzed(Root + "/exec3.json"),
-            std::multiset<std::string>{"factoryguard src/limits.cpp"});
+            std::multiset<std::string>{"factoryguard src/limits_test.cpp"});
 
   // A header every unit includes: all of them.
   writeFile(Ws + "/include/chat/events.h",
