@@ -288,3 +288,85 @@ TEST(Shard, BaselineAndFailOnApplyAtTheMerge) {
 }
 
 } // namespace
+
+namespace {
+
+/// The one `run:` line of Workflow that contains Needle, without "run: ".
+std::string runLine(const std::string &Workflow, const std::string &Needle) {
+  std::string Found;
+  std::regex Run("run: (.*)");
+  for (auto It = std::sregex_iterator(Workflow.begin(), Workflow.end(), Run);
+       It != std::sregex_iterator(); ++It)
+    if ((*It)[1].str().find(Needle) != std::string::npos) {
+      EXPECT_EQ(Found, "") << "two run lines contain " << Needle;
+      Found = (*It)[1].str();
+    }
+  EXPECT_NE(Found, "") << "no run line contains " << Needle;
+  return Found;
+}
+
+std::string replaceAll(std::string S, const std::string &From,
+                       const std::string &To) {
+  for (size_t Pos = 0; (Pos = S.find(From, Pos)) != std::string::npos;
+       Pos += To.size())
+    S.replace(Pos, From.size(), To);
+  return S;
+}
+
+TEST(Shard, MatrixWorkflowValidatesAndItsCommandsMergeAsOneRun) {
+  std::string Path = FG_SOURCE_DIR "/ci/github/factoryguard-matrix.yml";
+  std::string Validator =
+      FG_SOURCE_DIR "/ci/.tools/node_modules/.bin/action-validator";
+  ASSERT_TRUE(llvm::sys::fs::exists(Validator)) << "run ci/install.sh";
+  RunResult V = runProgram(Validator, {Path});
+  EXPECT_EQ(V.ExitCode, 0) << V.Out << V.Err;
+  std::string Workflow = readFile(Path);
+  for (const char *Part :
+       {"github/codeql-action/upload-sarif", "actions/upload-artifact",
+        "actions/download-artifact", "needs: analyze", "merge-multiple: true"})
+    EXPECT_NE(Workflow.find(Part), std::string::npos) << Part;
+  // The matrix lists 1..SHARDS.
+  std::smatch M;
+  ASSERT_TRUE(std::regex_search(Workflow, M, std::regex("SHARDS: (\\d+)")));
+  unsigned Shards = std::stoul(M[1].str());
+  ASSERT_TRUE(
+      std::regex_search(Workflow, M, std::regex("shard: \\[([^\\]]*)\\]")));
+  std::string Expected;
+  for (unsigned I = 1; I <= Shards; ++I)
+    Expected += (I > 1 ? ", " : "") + std::to_string(I);
+  EXPECT_EQ(M[1].str(), Expected);
+
+  // Its two factoryguard commands, as the jobs run them, on the example;
+  // the artifacts' download is a copy into shards/.
+  std::string Dir = makeExample("shard-workflow");
+  std::string Analyze = runLine(Workflow, "--format shard");
+  std::string Merge = runLine(Workflow, "factoryguard merge");
+  llvm::sys::fs::create_directories(Dir + "/shards");
+  for (unsigned I = 1; I <= Shards; ++I) {
+    std::string Cmd =
+        replaceAll(Analyze, "${{ matrix.shard }}", std::to_string(I));
+    Cmd = replaceAll(Cmd, "${{ env.SHARDS }}", std::to_string(Shards));
+    ASSERT_EQ(Cmd.find("${{"), std::string::npos) << Cmd;
+    Cmd = replaceAll(Cmd, "factoryguard ", std::string(FG_BINARY) + " ");
+    RunResult R = runProgram("/bin/sh", {"-c", Cmd}, Dir);
+    ASSERT_EQ(R.ExitCode, 0) << Cmd << "\n" << R.Err;
+    std::string Name = "shard-" + std::to_string(I) + ".json";
+    writeFile(Dir + "/shards/" + Name, readFile(Dir + "/" + Name));
+  }
+  ASSERT_EQ(Merge.find("${{"), std::string::npos) << Merge;
+  RunResult R = runProgram(
+      "/bin/sh",
+      {"-c", replaceAll(Merge, "factoryguard ", std::string(FG_BINARY) + " ")},
+      Dir);
+  EXPECT_EQ(R.ExitCode, 0) << R.Err;
+  RunResult W = runFactoryguard({"-p", "build", "--format", "sarif", "-o",
+                                 "whole.sarif", "--fail-on", "never"},
+                                Dir);
+  EXPECT_EQ(W.ExitCode, 0) << W.Err;
+  EXPECT_EQ(readFile(Dir + "/factoryguard.sarif"),
+            readFile(Dir + "/whole.sarif"));
+  EXPECT_NE(readFile(Dir + "/whole.sarif").find("\"ruleId\""),
+            std::string::npos);
+}
+
+} // namespace
