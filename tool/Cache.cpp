@@ -1,5 +1,6 @@
 //===- Cache.cpp - Content-addressed cache of per-unit results ----------===//
 #include "Cache.h"
+#include "UnitJson.h"
 
 #include "JsonParse.h"
 #include "llvm/ADT/StringExtras.h"
@@ -72,7 +73,11 @@ private:
   RecordingFileSystem &FS;
 };
 
+} // namespace
+
 // ---------------------------------------------------------------- JSON
+
+namespace {
 
 json::Value rangeToJson(const SourceRange &R) {
   return json::Array{R.File, R.Line, R.Column, R.EndLine, R.EndColumn, R.Offset,
@@ -142,6 +147,8 @@ public:
 private:
   const json::Object *O;
 };
+
+} // namespace
 
 json::Value findingToJson(const Finding &F) {
   json::Array Notes, Fixes;
@@ -340,6 +347,8 @@ bool callSitesFromJson(const json::Array &A, std::vector<CallSite> &Out) {
   return true;
 }
 
+namespace {
+
 /// The configuration entries a ConfigMatchRecord may point to, in a fixed
 /// order: an entry is stored as its index.
 std::vector<const NameMatcher *> configEntries(const Config &Cfg) {
@@ -375,6 +384,8 @@ bool declFromJson(const json::Value &V, MatchedDecl &D) {
   D = {Name->str(), File->str(), static_cast<unsigned>(*Line)};
   return true;
 }
+
+} // namespace
 
 json::Value matchesToJson(const ConfigMatchRecord &M, const Config &Cfg) {
   std::vector<const NameMatcher *> Entries = configEntries(Cfg);
@@ -485,6 +496,8 @@ bool matchesFromJson(const json::Value *V, const Config &Cfg,
   }
   return R.Ok;
 }
+
+namespace {
 
 /// The version and the content of the running binary: a rebuilt binary is
 /// another cache.

@@ -7,6 +7,7 @@
 #include "CompileDatabase.h"
 #include "Config.h"
 #include "ExplainConfig.h"
+#include "Fingerprint.h"
 #include "Model.h"
 #include "Suppression.h"
 #include "TextReporter.h"
@@ -549,8 +550,7 @@ std::unique_ptr<UnitCache> openCache(const DriverOptions &Opts,
 void checkConfigurations(
     const DriverOptions &Opts,
     const std::map<std::string, std::unique_ptr<Config>> &Configs,
-    const std::set<const Config *> &Analyzed,
-    const std::vector<const Config *> &UnitConfig,
+    const std::set<const Config *> &Analyzed, const Config *FirstUnitConfig,
     const ConfigMatchRecord &Matches, DriverResult &Result) {
   for (const auto &[Path, C] : Configs)
     if (Analyzed.count(C.get()))
@@ -561,9 +561,9 @@ void checkConfigurations(
   // The explanation lists unmatched entries itself: keep only the errors.
   llvm::erase_if(Result.ConfigDiagnostics,
                  [](const ConfigDiagnostic &D) { return !D.IsError; });
-  if (!Result.Units.empty())
+  if (!Result.Units.empty() && FirstUnitConfig)
     Result.ConfigExplanation =
-        renderConfigExplanation(Result.Units.front(), *UnitConfig.front(),
+        renderConfigExplanation(Result.Units.front(), *FirstUnitConfig,
                                 !Opts.ConfigFile.empty(), Matches);
 }
 
@@ -589,9 +589,10 @@ public:
       // The cache key holds the content: the same bytes loadConfigFile
       // just read, unless the file changed in between (then the entry is
       // keyed on the newer content and the next run misses).
-      if (auto Buf = readRegularFile(CfgPath))
+      if (auto Buf = readRegularFile(CfgPath)) {
         Hash[It->second.get()] = llvm::xxh3_64bits((*Buf)->getBuffer());
-      else
+        Text[CfgPath] = (*Buf)->getBuffer().str();
+      } else
         llvm::consumeError(Buf.takeError());
     }
     return It->second.get();
@@ -601,6 +602,7 @@ public:
     return It == Hash.end() ? 0 : It->second;
   }
   std::map<std::string, std::unique_ptr<Config>> ByPath;
+  std::map<std::string, std::string> Text; // what the hash is of
 
 private:
   const DriverOptions &Opts;
@@ -1045,6 +1047,13 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     }
     Units.insert(Path);
   }
+  // --shard I/N: this shard's 1/N of the files (every command of a file
+  // goes with it).
+  if (Opts.ShardCount)
+    for (auto It = Units.begin(); It != Units.end();)
+      It = shardOf(*It, Opts.SourceRoot, Opts.ShardCount) + 1 == Opts.ShardIndex
+               ? std::next(It)
+               : Units.erase(It);
   Result.Units.assign(Units.begin(), Units.end());
 
   // Configuration of every unit, before anything is analyzed.
@@ -1140,13 +1149,59 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
       }
     }
   }
+  std::vector<AnalyzedUnit> Analyzed(Results.size());
+  for (size_t I = 0; I < Results.size(); ++I) {
+    const UnitJob &J = Jobs[I];
+    UnitResult &R = Results[I];
+    AnalyzedUnit &A = Analyzed[I];
+    A.File = J.File;
+    A.Index = J.Index;
+    A.Count = J.Count;
+    A.Original = J.Original;
+    A.Cfg = UnitConfig[J.FileIndex];
+    A.Findings = std::move(R.Findings);
+    A.Facts = std::move(R.Facts);
+    A.CallSites = std::move(R.CallSites);
+    A.Failed = R.Failed;
+    A.FailMessage = std::move(R.FailMessage);
+    A.Diagnostics = std::move(R.Diagnostics);
+    A.ConfigMatches = std::move(R.ConfigMatches);
+  }
+  if (Opts.KeepUnitResults) {
+    Result.UnitResults = Analyzed;
+    Result.FileFailures = Result.Failures;
+    for (const auto &[Path, Text] : Cfgs.Text)
+      Result.ConfigTexts[Path] = Text;
+  }
+  finishRun(std::move(Analyzed), std::move(OtherFacts), Cfgs.ByPath,
+            UnitConfig.empty() ? nullptr : UnitConfig.front(), Opts, Result,
+            Diag);
+  if (Opts.KeepUnitResults)
+    Result.Configs = std::move(Cfgs.ByPath);
+  return Result;
+}
+
+unsigned shardOf(const std::string &File, const std::string &SourceRoot,
+                 unsigned Count) {
+  std::string Path = File;
+  if (std::optional<std::string> Rel = pathRelativeToRoot(File, SourceRoot))
+    Path = *Rel;
+  std::replace(Path.begin(), Path.end(), '\\', '/');
+  return Count ? static_cast<unsigned>(llvm::xxh3_64bits(Path) % Count) : 0;
+}
+
+void finishRun(std::vector<AnalyzedUnit> Units,
+               std::vector<std::pair<std::string, TUFacts>> OtherFacts,
+               const std::map<std::string, std::unique_ptr<Config>> &Configs,
+               const Config *FirstUnitConfig, const DriverOptions &Opts,
+               DriverResult &Result, llvm::raw_ostream &Diag) {
   // The graph gets every unit's facts in unit order (file, then command),
   // as one CLI run adds them.
   std::map<std::pair<std::string, size_t>, const TUFacts *> AllFacts;
-  for (size_t I = 0; I < Results.size(); ++I)
-    AllFacts[{Jobs[I].File, I}] = &Results[I].Facts;
+  for (size_t I = 0; I < Units.size(); ++I)
+    AllFacts[{Units[I].File, I}] = &Units[I].Facts;
   for (size_t I = 0; I < OtherFacts.size(); ++I)
-    AllFacts[{OtherFacts[I].first, Results.size() + I}] = &OtherFacts[I].second;
+    AllFacts[{OtherFacts[I].first, Units.size() + I}] = &OtherFacts[I].second;
 
   ConfigMatchRecord Matches;
   std::set<const Config *> AnalyzedConfigs;
@@ -1155,22 +1210,20 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     Graph.add(*Facts);
   std::set<std::tuple<std::string, std::string, unsigned>> Seen;
   std::set<std::pair<std::string, unsigned>> SeenSites;
-  for (size_t I = 0; I < Results.size(); ++I) {
-    UnitResult &R = Results[I];
-    const UnitJob &J = Jobs[I];
+  for (AnalyzedUnit &R : Units) {
     Matches.merge(std::move(R.ConfigMatches));
     if (!R.Failed)
-      AnalyzedConfigs.insert(UnitConfig[J.FileIndex]);
+      AnalyzedConfigs.insert(R.Cfg);
     // Clang's errors under a line naming their unit.
     if (!R.Diagnostics.empty()) {
-      Diag << "In translation unit " << displayPath(J.File);
-      if (J.Count > 1)
-        Diag << " (compile command " << J.Index << " of " << J.Count << ": "
-             << J.Original << ")";
+      Diag << "In translation unit " << displayPath(R.File);
+      if (R.Count > 1)
+        Diag << " (compile command " << R.Index << " of " << R.Count << ": "
+             << R.Original << ")";
       Diag << ":\n" << R.Diagnostics;
     }
     if (R.Failed)
-      Result.Failures.push_back({J.File, R.FailMessage});
+      Result.Failures.push_back({R.File, R.FailMessage});
     for (Finding &F : R.Findings)
       if (Seen.insert({F.RuleId, F.Where.File, F.Where.Offset}).second)
         Result.Findings.push_back(std::move(F));
@@ -1186,7 +1239,7 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
   // The static factory objects of the analyzed units, with the calls every
   // unit makes on them (a header's inline function: once).
   std::map<std::string, size_t> ObjectIndex;
-  for (const UnitResult &R : Results)
+  for (const AnalyzedUnit &R : Units)
     for (const FactoryObjectDef &D : R.Facts.FactoryObjectDefs)
       if (ObjectIndex.emplace(D.Object, Result.FactoryObjects.size()).second)
         Result.FactoryObjects.push_back({D, {}});
@@ -1230,9 +1283,8 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
                    [](const UnitFailure &A, const UnitFailure &B) {
                      return A.File < B.File;
                    });
-  checkConfigurations(Opts, Cfgs.ByPath, AnalyzedConfigs, UnitConfig, Matches,
+  checkConfigurations(Opts, Configs, AnalyzedConfigs, FirstUnitConfig, Matches,
                       Result);
-  return Result;
 }
 
 } // namespace factoryguard

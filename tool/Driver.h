@@ -9,7 +9,10 @@
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace factoryguard {
@@ -48,6 +51,14 @@ struct DriverOptions {
   /// the database does not list is analyzed through the first unit (by
   /// path) whose entry lists it as read, else with an inferred command.
   bool CachedFactsOfOtherUnits = false;
+  /// --shard I/N (SPEC §7): only the units whose file's path relative to
+  /// SourceRoot hashes to I-1 modulo N (xxh3_64 of the '/'-separated
+  /// relative path: the same on every machine and run). 0/0 = every unit.
+  unsigned ShardIndex = 0, ShardCount = 0;
+  std::string SourceRoot; // what --shard hashes paths relative to
+  /// --format shard: keep every unit's own results (DriverResult::
+  /// UnitResults) and the configuration files' text for the shard file.
+  bool KeepUnitResults = false;
 };
 
 struct UnitFailure {
@@ -61,6 +72,23 @@ struct UnitFailure {
 struct FactoryObject {
   FactoryObjectDef Def;
   std::vector<FactoryObjectUse> Uses;
+};
+
+/// One analyzed unit (a file under one of its distinct compile commands)
+/// with its own results, before the whole-run stage: what a shard result
+/// holds per unit and what `factoryguard merge` feeds that stage.
+struct AnalyzedUnit {
+  std::string File;              // normalized
+  unsigned Index = 1, Count = 1; // among the file's distinct commands
+  std::string Original;          // the command as the database gives it
+  const Config *Cfg = nullptr;   // the unit's configuration
+  std::vector<Finding> Findings;
+  TUFacts Facts;
+  std::vector<CallSite> CallSites;
+  bool Failed = false;
+  std::string FailMessage;
+  std::string Diagnostics; // clang's output for the unit
+  ConfigMatchRecord ConfigMatches;
 };
 
 struct DriverResult {
@@ -87,6 +115,15 @@ struct DriverResult {
   /// --changed: how each file was mapped, the dependency lists' origin and
   /// the units analyzed, one line each (printed by --show-mapping).
   std::vector<std::string> Mapping;
+  /// KeepUnitResults: every unit's own results in unit order, the
+  /// failures that belong to no unit's command (a file not found, an input
+  /// that does not exist), and the text of every configuration file a unit
+  /// uses (by normalized path).
+  std::vector<AnalyzedUnit> UnitResults;
+  std::vector<UnitFailure> FileFailures;
+  std::map<std::string, std::string> ConfigTexts;
+  /// KeepUnitResults: the configurations UnitResults point to.
+  std::map<std::string, std::unique_ptr<Config>> Configs;
 };
 
 /// `<Prefix>: cache <dir>: H hits, M misses, E entries, B bytes` (or
@@ -103,6 +140,26 @@ void printCacheStats(const DriverResult &R, llvm::StringRef Prefix,
 /// naming it.
 llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
                                          llvm::raw_ostream &Diag);
+
+/// The whole-run stage, shared by runAnalysis and `factoryguard merge`:
+/// every unit's results in unit order (file, then command) and the facts
+/// of units not analyzed (the language server's cached ones) become the
+/// call graph; findings and call sites are deduplicated, request-scope
+/// inference, unconfigured factory objects, chains and NOLINT applied,
+/// and the configurations some unit used are validated (Configs by path).
+/// FirstUnitConfig is the configuration of Result.Units.front()
+/// (--explain-config). Result.Units and the failures before analysis are
+/// already in Result.
+void finishRun(std::vector<AnalyzedUnit> Units,
+               std::vector<std::pair<std::string, TUFacts>> OtherFacts,
+               const std::map<std::string, std::unique_ptr<Config>> &Configs,
+               const Config *FirstUnitConfig, const DriverOptions &Opts,
+               DriverResult &Result, llvm::raw_ostream &Diag);
+
+/// The shard --shard I/N puts File in (0-based), from File's path
+/// relative to SourceRoot (File itself when it is outside).
+unsigned shardOf(const std::string &File, const std::string &SourceRoot,
+                 unsigned Count);
 
 } // namespace factoryguard
 

@@ -9,6 +9,7 @@
 #include "Output.h"
 #include "Rules.h"
 #include "SarifReporter.h"
+#include "Shard.h"
 #include "TextReporter.h"
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
@@ -32,6 +33,8 @@ const char *Usage =
     R"(USAGE: factoryguard [options] [<file-or-directory>...] [-- <compiler flags>]
        factoryguard lsp [options]   (language server: factoryguard lsp --help)
        factoryguard audit [options]   (migration report: factoryguard audit --help)
+       factoryguard merge [options] <shard.json>...   (join --format shard
+                                      results: factoryguard merge --help)
 
 Finds request-scoped objects created outside a request, kept in static
 storage, or given a null context (rules: --list-rules).
@@ -48,7 +51,16 @@ OPTIONS:
                            its .factoryguard.yaml, every entry with its
                            position and the declarations it matches in that
                            file's unit, and the annotations seen there
-  --format text|sarif      output format (default text)
+  --format text|sarif|shard
+                           output format (default text); shard: this run's
+                           per-unit results and call-graph facts as JSON for
+                           `factoryguard merge` (docs/scale.md), exit 0
+                           unless an error stops the run (findings and
+                           failed units are the merge's to report)
+  --shard <i>/<n>          analyze only the i-th of n parts of the units
+                           (1 <= i <= n), chosen by a hash of each file's
+                           path relative to the source root: the same on
+                           every machine and run
   -o <file>                write the report there instead of standard output;
                            a device or FIFO is written through, a symbolic
                            link is kept and the file it names replaced whole
@@ -137,6 +149,235 @@ bool parseSize(llvm::StringRef Text, uint64_t &Out) {
   return false;
 }
 
+/// How the findings of a run (or of merged shards) are reported.
+struct ReportOptions {
+  std::string Format = "text", Output, ExportFixes, SourceRoot;
+  std::string Category = "factoryguard/", FailOn = "warning";
+  std::string UnitErrors = "fail";
+  std::set<std::string> BaselinePrints;
+  bool Fix = false;
+  bool ExplainConfig = false;
+};
+
+/// Prints failed units and configuration diagnostics, applies the
+/// baseline, writes fixes and the report; the exit status (SPEC §4).
+int report(DriverResult &Result, ReportOptions &RO) {
+  for (const UnitFailure &F : Result.Failures)
+    llvm::errs() << displayPath(F.File) << ": error: " << F.Message << "\n";
+  bool ConfigError = false; // SPEC §3: validation after the run
+  for (const ConfigDiagnostic &D : Result.ConfigDiagnostics) {
+    llvm::errs() << D.Text << "\n";
+    ConfigError = ConfigError || D.IsError;
+  }
+  if (RO.ExplainConfig) {
+    llvm::outs() << Result.ConfigExplanation;
+    llvm::outs().flush();
+    return ConfigError ? 2 : Result.Failures.empty() ? 0 : 3;
+  }
+
+  std::string &SourceRoot = RO.SourceRoot;
+  std::vector<Finding> Findings;
+  for (Finding &F : Result.Findings) {
+    if (!RO.BaselinePrints.empty() &&
+        RO.BaselinePrints.count(factoryguardFingerprint(F, SourceRoot)))
+      continue;
+    Findings.push_back(std::move(F));
+  }
+
+  // What we write must not replace what we read.
+  std::set<std::string> InputSet(Result.Units.begin(), Result.Units.end());
+  for (const Finding &F : Findings)
+    InputSet.insert(F.Where.File);
+  std::vector<std::string> Inputs(InputSet.begin(), InputSet.end());
+  for (const auto &[Option, Path] :
+       {std::pair<const char *, const std::string &>{"-o", RO.Output},
+        {"--export-fixes", RO.ExportFixes}})
+    if (auto Err =
+            refuseInputTarget(Option, Path, Inputs, Result.DatabaseFile)) {
+      llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
+                   << "\n";
+      return 2;
+    }
+
+  runTestHook("FACTORYGUARD_TEST_HOOK_AFTER_ANALYSIS");
+  if (!RO.ExportFixes.empty())
+    if (auto Err = exportFixes(Findings, RO.ExportFixes)) {
+      llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
+                   << "\n";
+      return 2;
+    }
+  bool FixFailed = false;
+  if (RO.Fix) {
+    FixSummary Sum = applyFixes(Findings, SourceRoot, llvm::errs());
+    llvm::errs() << "factoryguard: applied " << Sum.Applied << " fix-it(s) in "
+                 << Sum.FilesChanged << " file(s)";
+    if (Sum.Skipped)
+      llvm::errs() << ", skipped " << Sum.Skipped;
+    if (Sum.FilesRefused)
+      llvm::errs() << ", left " << Sum.FilesRefused << " file(s) unchanged";
+    llvm::errs() << "\n";
+    FixFailed = Sum.FilesRefused != 0;
+  }
+
+  // The text report is streamed (a report of many findings on long lines
+  // is never held as one string); SARIF is one JSON document.
+  std::function<void(llvm::raw_ostream &)> Render;
+  std::string Report;
+  if (RO.Format == "sarif") {
+    SarifOptions SO;
+    SO.SourceRoot = SourceRoot;
+    SO.Category = RO.Category;
+    SO.ToolVersion = FACTORYGUARD_VERSION;
+    for (const UnitFailure &F : Result.Failures)
+      SO.Failures.push_back({F.File, F.Message});
+    Report = renderSarif(Findings, SO);
+    Render = [&](llvm::raw_ostream &OS) { OS << Report; };
+  } else {
+    bool Colors = RO.Output.empty() && llvm::outs().has_colors() &&
+                  !llvm::sys::Process::GetEnv("NO_COLOR");
+    Render = [&, Colors](llvm::raw_ostream &OS) {
+      renderText(Findings, OS, Colors);
+    };
+  }
+  if (auto Err = writeOutput(RO.Output, Render)) {
+    llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
+                 << "\n";
+    return 2;
+  }
+
+  if (FixFailed || ConfigError)
+    return 2;
+  if (!Result.Failures.empty() && RO.UnitErrors == "fail")
+    return 3;
+  if (RO.FailOn == "never")
+    return 0;
+  Severity Threshold = Severity::Warning;
+  parseSeverity(RO.FailOn, Threshold);
+  for (const Finding &F : Findings)
+    if (!F.Suppressed && F.Level >= Threshold)
+      return 1;
+  return 0;
+}
+
+/// --fail-on's and --unit-errors's values; "" when Value is valid.
+std::string checkFailOn(const std::string &Value) {
+  Severity Level;
+  if (Value != "never" &&
+      (!parseSeverity(Value, Level) || Level == Severity::Off))
+    return "--fail-on takes error, warning, note or never, not '" + Value + "'";
+  return "";
+}
+std::string checkUnitErrors(const std::string &Value) {
+  if (Value != "fail" && Value != "report")
+    return "--unit-errors takes fail or report, not '" + Value + "'";
+  return "";
+}
+
+/// The findings of an earlier SARIF report (--baseline); false after an
+/// error message.
+bool readBaseline(const std::string &Path, std::set<std::string> &Out) {
+  if (Path.empty())
+    return true;
+  auto Prints = readBaselineFingerprints(Path);
+  if (!Prints) {
+    llvm::errs() << "factoryguard: error: "
+                 << llvm::toString(Prints.takeError()) << "\n";
+    return false;
+  }
+  Out = std::move(*Prints);
+  return true;
+}
+
+const char *MergeUsage =
+    R"(USAGE: factoryguard merge [options] <shard.json>...
+
+Joins the shard results that `factoryguard --format shard` wrote (one per
+--shard i/n, or one per source as the Bazel aspect writes them) and reports
+as one unsharded run of the same sources would: cross-unit call chains and
+request-scope inference over every shard, NOLINT, --baseline; the SARIF is
+byte-identical. Run it in a checkout of the analyzed sources: paths in the
+shards are relative to the source root they were written with, and are
+resolved against this one.
+
+OPTIONS:
+  --format text|sarif      output format (default text)
+  -o <file>                write the report there instead of standard output
+  --source-root <dir>      root the shards' paths and SARIF URIs are relative
+                           to (default: the git top level, else the working
+                           directory)
+  --baseline <sarif>       report only findings not in that earlier report
+  --fail-on error|warning|note|never    as for factoryguard (default warning)
+  --unit-errors fail|report             as for factoryguard (default fail)
+  --category <id>          SARIF automationDetails.id (default factoryguard/)
+  --help                   print this help
+
+EXIT STATUS: as factoryguard's; 2 also when a shard cannot be read or the
+shards do not belong together (another version or settings, a unit in two
+shards, an index of --shard i/n missing or given twice).
+)";
+
+int runMerge(const std::vector<std::string> &Argv) {
+  ReportOptions RO;
+  std::string Baseline;
+  std::vector<std::string> Files;
+  ArgReader Args(Argv,
+                 {"--format", "-o", "--source-root", "--baseline", "--fail-on",
+                  "--unit-errors", "--category"},
+                 {"-o", "--source-root", "--baseline"});
+  while (Args.next()) {
+    if (!Args.error().empty())
+      return usageError(Args.error());
+    const std::string &A = Args.arg(), &Name = Args.name(),
+                      &Value = Args.value();
+    std::string Err;
+    if (Name == "--help" || Name == "-h") {
+      llvm::outs() << MergeUsage;
+      return 0;
+    } else if (Name == "--format") {
+      if (Value != "text" && Value != "sarif")
+        return usageError("merge --format takes text or sarif, not '" + Value +
+                          "'");
+      RO.Format = Value;
+    } else if (Name == "-o") {
+      RO.Output = Value;
+    } else if (Name == "--source-root") {
+      RO.SourceRoot = Value;
+    } else if (Name == "--baseline") {
+      Baseline = Value;
+    } else if (Name == "--fail-on") {
+      Err = checkFailOn(Value);
+      RO.FailOn = Value;
+    } else if (Name == "--unit-errors") {
+      Err = checkUnitErrors(Value);
+      RO.UnitErrors = Value;
+    } else if (Name == "--category") {
+      RO.Category = Value;
+    } else if (!A.empty() && A[0] == '-') {
+      return usageError("unknown option '" + A + "' for merge");
+    } else {
+      Files.push_back(A);
+    }
+    if (!Err.empty())
+      return usageError(Err);
+  }
+  if (Args.afterDashDash())
+    for (const std::string &F : Args.rest())
+      Files.push_back(F);
+  if (Files.empty())
+    return usageError("merge needs shard files (factoryguard --format shard)");
+  if (!readBaseline(Baseline, RO.BaselinePrints))
+    return 2;
+  RO.SourceRoot = RO.SourceRoot.empty() ? defaultSourceRoot()
+                                        : normalizePath(RO.SourceRoot);
+  auto ResultOrErr = mergeShards(Files, RO.SourceRoot, llvm::errs());
+  if (!ResultOrErr) {
+    llvm::errs() << "factoryguard: error: "
+                 << llvm::toString(ResultOrErr.takeError()) << "\n";
+    return 2;
+  }
+  return report(*ResultOrErr, RO);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -147,6 +388,8 @@ int main(int argc, char **argv) {
     return runLanguageServerMain(std::vector<std::string>(argv + 2, argv + argc));
   if (argc > 1 && llvm::StringRef(argv[1]) == "audit")
     return runAuditCommand(std::vector<std::string>(argv + 2, argv + argc));
+  if (argc > 1 && llvm::StringRef(argv[1]) == "merge")
+    return runMerge(std::vector<std::string>(argv + 2, argv + argc));
   DriverOptions Opts;
   std::string Format = "text", Output, ExportFixes, Baseline, SourceRoot;
   std::string Category = "factoryguard/", FailOn = "warning";
@@ -162,7 +405,7 @@ int main(int argc, char **argv) {
                   "--export-fixes", "--baseline", "-j", "--fail-on",
                   "--extra-arg", "--extra-arg-before", "--source-root",
                   "--category", "--explain", "--unit-errors", "--cache-dir",
-                  "--cache-max-size", "--explain-config"},
+                  "--cache-max-size", "--explain-config", "--shard"},
                  // An empty path would silently mean "none" (discovery,
                  // standard output).
                  {"-p", "--config", "-o", "--export-fixes", "--baseline",
@@ -199,9 +442,20 @@ int main(int argc, char **argv) {
       ExplainFile = Value;
       Explain = true;
     } else if (Name == "--format") {
-      if (Value != "text" && Value != "sarif")
-        return usageError("--format takes text or sarif, not '" + Value + "'");
+      if (Value != "text" && Value != "sarif" && Value != "shard")
+        return usageError("--format takes text, sarif or shard, not '" + Value +
+                          "'");
       Format = Value;
+    } else if (Name == "--shard") {
+      llvm::StringRef I, N;
+      std::tie(I, N) = llvm::StringRef(Value).split('/');
+      unsigned Index = 0, Count = 0;
+      if (I.getAsInteger(10, Index) || N.getAsInteger(10, Count) || Count < 1 ||
+          Count > (1u << 20) || Index < 1 || Index > Count)
+        return usageError("--shard takes <i>/<n> with 1 <= i <= n, not '" +
+                          Value + "'");
+      Opts.ShardIndex = Index;
+      Opts.ShardCount = Count;
     } else if (Name == "-o") {
       Output = Value;
     } else if (Name == "--rules") {
@@ -219,16 +473,12 @@ int main(int argc, char **argv) {
         return usageError("-j takes a number from 1 to 1024, not '" + Value + "'");
       Opts.Jobs = static_cast<unsigned>(N);
     } else if (Name == "--fail-on") {
-      Severity Level;
-      if (Value != "never" &&
-          (!parseSeverity(Value, Level) || Level == Severity::Off))
-        return usageError("--fail-on takes error, warning, note or never, not '" +
-                          Value + "'");
+      if (std::string Err = checkFailOn(Value); !Err.empty())
+        return usageError(Err);
       FailOn = Value;
     } else if (Name == "--unit-errors") {
-      if (Value != "fail" && Value != "report")
-        return usageError("--unit-errors takes fail or report, not '" + Value +
-                          "'");
+      if (std::string Err = checkUnitErrors(Value); !Err.empty())
+        return usageError(Err);
       UnitErrors = Value;
     } else if (Name == "--no-cache") {
       Opts.NoCache = true;
@@ -289,16 +539,27 @@ int main(int argc, char **argv) {
     Opts.ExplainConfig = true;
   }
 
-  std::set<std::string> BaselinePrints;
-  if (!Baseline.empty()) {
-    auto Prints = readBaselineFingerprints(Baseline);
-    if (!Prints) {
-      llvm::errs() << "factoryguard: error: " << llvm::toString(Prints.takeError())
-                   << "\n";
-      return 2;
-    }
-    BaselinePrints = std::move(*Prints);
+  bool ShardFormat = Format == "shard";
+  if (ShardFormat || Opts.ShardCount) {
+    const char *Other = Explain                ? "--explain-config"
+                        : Opts.Changed         ? "--changed"
+                        : Fix                  ? "--fix"
+                        : !ExportFixes.empty() ? "--export-fixes"
+                        : !Baseline.empty()    ? "--baseline"
+                                               : nullptr;
+    if (Other)
+      return usageError(
+          std::string(ShardFormat ? "--format shard" : "--shard") + " and " +
+          Other + " do not go together (merge applies --baseline)");
   }
+  SourceRoot =
+      SourceRoot.empty() ? defaultSourceRoot() : normalizePath(SourceRoot);
+  Opts.SourceRoot = SourceRoot;
+  Opts.KeepUnitResults = ShardFormat;
+
+  std::set<std::string> BaselinePrints;
+  if (!readBaseline(Baseline, BaselinePrints))
+    return 2;
 
   auto ResultOrErr = runAnalysis(Opts, llvm::errs());
   if (!ResultOrErr) {
@@ -315,95 +576,37 @@ int main(int argc, char **argv) {
   // --changed and nothing to analyze: no report, as if nothing ran.
   if (Opts.Changed && Result.Units.empty() && Result.Failures.empty())
     return 0;
-  for (const UnitFailure &F : Result.Failures)
-    llvm::errs() << displayPath(F.File) << ": error: " << F.Message << "\n";
-  bool ConfigError = false; // SPEC §3: validation after the run
-  for (const ConfigDiagnostic &D : Result.ConfigDiagnostics) {
-    llvm::errs() << D.Text << "\n";
-    ConfigError = ConfigError || D.IsError;
-  }
-  if (Opts.ExplainConfig) {
-    llvm::outs() << Result.ConfigExplanation;
-    llvm::outs().flush();
-    return ConfigError ? 2 : Result.Failures.empty() ? 0 : 3;
-  }
-
-  SourceRoot = SourceRoot.empty() ? defaultSourceRoot() : normalizePath(SourceRoot);
-
-  std::vector<Finding> Findings;
-  for (Finding &F : Result.Findings) {
-    if (!BaselinePrints.empty() &&
-        BaselinePrints.count(factoryguardFingerprint(F, SourceRoot)))
-      continue;
-    Findings.push_back(std::move(F));
-  }
-
-  // What we write must not replace what we read.
-  std::set<std::string> InputSet(Result.Units.begin(), Result.Units.end());
-  for (const Finding &F : Findings)
-    InputSet.insert(F.Where.File);
-  std::vector<std::string> Inputs(InputSet.begin(), InputSet.end());
-  for (const auto &[Option, Path] : {std::pair<const char *, const std::string &>{"-o", Output},
-                                     {"--export-fixes", ExportFixes}})
-    if (auto Err = refuseInputTarget(Option, Path, Inputs, Result.DatabaseFile)) {
-      llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
-                   << "\n";
-      return 2;
-    }
-
-  runTestHook("FACTORYGUARD_TEST_HOOK_AFTER_ANALYSIS");
-  if (!ExportFixes.empty())
-    if (auto Err = exportFixes(Findings, ExportFixes)) {
-      llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
-                   << "\n";
-      return 2;
-    }
-  bool FixFailed = false;
-  if (Fix) {
-    FixSummary Sum = applyFixes(Findings, SourceRoot, llvm::errs());
-    llvm::errs() << "factoryguard: applied " << Sum.Applied << " fix-it(s) in "
-                 << Sum.FilesChanged << " file(s)";
-    if (Sum.Skipped)
-      llvm::errs() << ", skipped " << Sum.Skipped;
-    if (Sum.FilesRefused)
-      llvm::errs() << ", left " << Sum.FilesRefused << " file(s) unchanged";
-    llvm::errs() << "\n";
-    FixFailed = Sum.FilesRefused != 0;
-  }
-
-  // The text report is streamed (a report of many findings on long lines
-  // is never held as one string); SARIF is one JSON document.
-  std::function<void(llvm::raw_ostream &)> Render;
-  std::string Report;
-  if (Format == "sarif") {
-    SarifOptions SO;
-    SO.SourceRoot = SourceRoot;
-    SO.Category = Category;
-    SO.ToolVersion = FACTORYGUARD_VERSION;
+  if (ShardFormat) {
+    // Unit failures are listed now and reported by the merge; whether a
+    // configuration entry matched nothing only all shards together know.
     for (const UnitFailure &F : Result.Failures)
-      SO.Failures.push_back({F.File, F.Message});
-    Report = renderSarif(Findings, SO);
-    Render = [&](llvm::raw_ostream &OS) { OS << Report; };
-  } else {
-    bool Colors = Output.empty() && llvm::outs().has_colors() &&
-                  !llvm::sys::Process::GetEnv("NO_COLOR");
-    Render = [&, Colors](llvm::raw_ostream &OS) { renderText(Findings, OS, Colors); };
-  }
-  if (auto Err = writeOutput(Output, Render)) {
-    llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err)) << "\n";
-    return 2;
-  }
-
-  if (FixFailed || ConfigError)
-    return 2;
-  if (!Result.Failures.empty() && UnitErrors == "fail")
-    return 3;
-  if (FailOn == "never")
+      llvm::errs() << displayPath(F.File) << ": error: " << F.Message << "\n";
+    std::vector<std::string> Inputs = Result.Units;
+    if (auto Err =
+            refuseInputTarget("-o", Output, Inputs, Result.DatabaseFile)) {
+      llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
+                   << "\n";
+      return 2;
+    }
+    if (auto Err = writeOutput(Output, [&](llvm::raw_ostream &OS) {
+          renderShard(Result, Opts, SourceRoot, OS);
+        })) {
+      llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
+                   << "\n";
+      return 2;
+    }
     return 0;
-  Severity Threshold = Severity::Warning;
-  parseSeverity(FailOn, Threshold);
-  for (const Finding &F : Findings)
-    if (!F.Suppressed && F.Level >= Threshold)
-      return 1;
-  return 0;
+  }
+  ReportOptions RO;
+  RO.Format = Format;
+  RO.Output = Output;
+  RO.ExportFixes = ExportFixes;
+  RO.SourceRoot = SourceRoot;
+  RO.Category = Category;
+  RO.FailOn = FailOn;
+  RO.UnitErrors = UnitErrors;
+  RO.BaselinePrints = std::move(BaselinePrints);
+  RO.Fix = Fix;
+  RO.ExplainConfig = Opts.ExplainConfig;
+  return report(Result, RO);
 }
