@@ -8,7 +8,8 @@ and their `deps`. For each C or C++ file in a target's `srcs` it runs
                  <source> -- <the target's compile flags>
 
 in the execroot, with the source, the target's transitive headers, the
-configuration file and the factoryguard binary as the action's only inputs.
+configuration file and the factoryguard binary as the action's only inputs
+(and, after it ran, only the headers the unit included: see _ACTION_SCRIPT).
 The compile flags are those Bazel gives the target's compile action: the C++
 toolchain's (features, `--copt`, `--cxxopt`/`--conlyopt`), the target's
 `copts`, and the include paths and defines of its compilation context. Each
@@ -21,9 +22,10 @@ flags, configuration and binary is never analyzed again.
 `factoryguard_report` applies the aspect to its `deps` and runs
 `factoryguard merge` over their shards, writing `<name>.sarif` (or
 `<name>.txt` with `format = "text"`): cross-unit chains, inference,
-suppressions. Its SARIF is the one-run SARIF except `originalUriBaseIds`,
-which names the directory the merge ran in (a Bazel execroot); run the merge
-from the workspace instead for a byte-identical report (docs/bazel.md).
+suppressions. Its SARIF is the one-run SARIF except `originalUriBaseIds`
+and the invocation's `workingDirectory`, which name the directory the merge
+ran in (a Bazel execroot); run the merge from the workspace instead for a
+byte-identical report (docs/bazel.md).
 
 Usage (docs/bazel.md): copy this directory to `bazel/` of the workspace, then
 
