@@ -233,6 +233,15 @@ TEST(Shard, ShardsThatDoNotBelongTogetherAreRefusedNamingTheShard) {
   writeFile(Edited, "{\"format\": \"factoryguard-cache/3\"}");
   ExpectRefused(Merge({Edited}), "not a shard result");
   ExpectRefused(Merge({Dir + "/../none.json"}), "none.json");
+  // A finding in a device: the reporters would read it forever.
+  std::vector<std::string> Devices;
+  for (size_t I = 0; I < S.size(); ++I) {
+    Devices.push_back(Dir + "/../device-" + std::to_string(I) + ".json");
+    writeFile(Devices.back(),
+              std::regex_replace(readFile(S[I]), std::regex("\"agents\\.cpp\""),
+                                 "\"/dev/zero\""));
+  }
+  ExpectRefused(Merge(Devices), "'/dev/zero', which is not a regular file");
   // A unit (file and command) in two shards: the files given, twice.
   std::string M1 = Dir + "/../main-1.json", M2 = Dir + "/../main-2.json";
   for (const std::string &F : {M1, M2})

@@ -8,6 +8,7 @@
 #include "UnitJson.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 
@@ -228,13 +229,11 @@ struct ShardFile {
   std::optional<std::pair<unsigned, unsigned>> Shard; // index, count
 };
 
-llvm::Expected<ShardFile> readShard(const std::string &Path) {
+llvm::Expected<ShardFile> readShard(const std::string &Path,
+                                    llvm::StringRef Text) {
   ShardFile S;
   S.Path = Path;
-  auto Buf = readRegularFile(Path);
-  if (!Buf)
-    return shardError(Path, llvm::toString(Buf.takeError()));
-  auto Doc = parseJson((*Buf)->getBuffer());
+  auto Doc = parseJson(Text);
   if (!Doc)
     return shardError(Path, "not JSON: " + llvm::toString(Doc.takeError()));
   S.Doc = std::move(*Doc);
@@ -277,12 +276,25 @@ const json::Array *arrayOf(const json::Object &O, llvm::StringRef K) {
 llvm::Expected<DriverResult> mergeShards(const std::vector<std::string> &Files,
                                          const std::string &SourceRoot,
                                          llvm::raw_ostream &Diag) {
-  if (Files.empty())
+  std::vector<std::pair<std::string, std::string>> Texts;
+  for (const std::string &F : Files) {
+    auto Buf = readRegularFile(F);
+    if (!Buf)
+      return shardError(F, llvm::toString(Buf.takeError()));
+    Texts.emplace_back(F, (*Buf)->getBuffer().str());
+  }
+  return mergeShardTexts(Texts, SourceRoot, Diag);
+}
+
+llvm::Expected<DriverResult>
+mergeShardTexts(const std::vector<std::pair<std::string, std::string>> &Texts,
+                const std::string &SourceRoot, llvm::raw_ostream &Diag) {
+  if (Texts.empty())
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "merge needs at least one shard file");
   std::vector<ShardFile> Shards;
-  for (const std::string &F : Files) {
-    auto S = readShard(F);
+  for (const auto &[Name, Text] : Texts) {
+    auto S = readShard(Name, Text);
     if (!S)
       return S.takeError();
     Shards.push_back(std::move(*S));
@@ -350,6 +362,7 @@ llvm::Expected<DriverResult> mergeShards(const std::vector<std::string> &Files,
   std::vector<AnalyzedUnit> Units;
   std::set<std::string> UnitFiles;
   std::set<std::pair<std::string, std::string>> FailureSeen;
+  std::set<std::string> CheckedFiles;
   // A unit is a file under one command: in two shards, it is an error.
   std::map<std::pair<std::string, std::string>, std::string> UnitShard;
   for (ShardFile &S : Shards) {
@@ -449,6 +462,24 @@ llvm::Expected<DriverResult> mergeShards(const std::vector<std::string> &Files,
         return Malformed("the configuration matches of unit '" + U.File + "'");
       mapPaths(U, MapFile, MapId);
       U.File = MapFile(U.File);
+      // The reporters read the files findings are in (source lines, NOLINT,
+      // GitHub's line hashes): never a device or a FIFO a shard names.
+      for (const Finding &F : U.Findings) {
+        std::vector<const std::string *> Paths = {&F.Where.File};
+        for (const Note &N : F.Notes)
+          Paths.push_back(&N.Where.File);
+        for (const FixIt &X : F.Fixes)
+          Paths.push_back(&X.Where.File);
+        for (const std::string *P : Paths) {
+          if (!CheckedFiles.insert(*P).second)
+            continue;
+          llvm::sys::fs::file_status St;
+          if (!llvm::sys::fs::status(*P, St) && llvm::sys::fs::exists(St) &&
+              !llvm::sys::fs::is_regular_file(St))
+            return Malformed("unit '" + U.File + "' has a finding in '" + *P +
+                             "', which is not a regular file");
+        }
+      }
       auto [It, New] =
           UnitShard.emplace(std::make_pair(U.File, U.Original), S.Path);
       if (!New)

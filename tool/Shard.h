@@ -26,6 +26,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace factoryguard {
@@ -46,6 +47,14 @@ void renderShard(const DriverResult &R, const DriverOptions &Opts,
 llvm::Expected<DriverResult> mergeShards(const std::vector<std::string> &Files,
                                          const std::string &SourceRoot,
                                          llvm::raw_ostream &Diag);
+
+/// mergeShards over shard texts already read, each with the name errors
+/// give it (the fuzzer's entry point). A finding in a path that exists and
+/// is not a regular file (a device, a FIFO) is refused: the reporters read
+/// those files.
+llvm::Expected<DriverResult>
+mergeShardTexts(const std::vector<std::pair<std::string, std::string>> &Texts,
+                const std::string &SourceRoot, llvm::raw_ostream &Diag);
 
 } // namespace factoryguard
 
