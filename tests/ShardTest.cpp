@@ -30,16 +30,7 @@ std::string makeProject(const std::string &From,
   std::string Dir = makeTempDir(Name) + "/" + From;
   llvm::sys::fs::create_directories(Dir);
   copyTree(FG_TESTDATA "/" + From + "/.", Dir);
-  std::string Flags;
-  for (const std::string &F : testdataFlags())
-    Flags += " " + F;
-  std::string Json = "[\n";
-  for (size_t I = 0; I < Units.size(); ++I)
-    Json += std::string(I ? ",\n" : "") + "  {\"directory\": \"" + Dir +
-            "\", \"command\": \"/usr/bin/clang++-19" + Flags + " -c " +
-            Units[I] + " -o " + Units[I] + ".o\", \"file\": \"" + Units[I] +
-            "\"}";
-  writeFile(Dir + "/build/compile_commands.json", Json + "\n]\n");
+  writeTestdataDatabase(Dir, Units);
   return Dir;
 }
 

@@ -84,6 +84,20 @@ std::vector<std::string> testdataFlags() {
   return {"-std=c++17", "-I" FG_TESTDATA "/include", "-I" FG_SOURCE_DIR "/include"};
 }
 
+void writeTestdataDatabase(const std::string &Dir,
+                           const std::vector<std::string> &Units) {
+  std::string Flags;
+  for (const std::string &F : testdataFlags())
+    Flags += " " + F;
+  std::string Json = "[\n";
+  for (size_t I = 0; I < Units.size(); ++I)
+    Json += std::string(I ? ",\n" : "") + "  {\"directory\": \"" + Dir +
+            "\", \"command\": \"/usr/bin/clang++-19" + Flags + " -c " +
+            Units[I] + " -o " + Units[I] + ".o\", \"file\": \"" + Units[I] +
+            "\"}";
+  writeFile(Dir + "/build/compile_commands.json", Json + "\n]\n");
+}
+
 std::vector<std::string> withFlags(std::vector<std::string> Args) {
   Args.push_back("--");
   for (const std::string &F : testdataFlags())

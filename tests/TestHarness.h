@@ -87,6 +87,11 @@ std::vector<std::string> testdataFlags();
 /// Args, then "--" and testdataFlags(): a run without a database.
 std::vector<std::string> withFlags(std::vector<std::string> Args);
 
+/// Dir/build/compile_commands.json listing Units (paths relative to Dir),
+/// each compiled by clang++-19 with testdataFlags() in Dir.
+void writeTestdataDatabase(const std::string &Dir,
+                           const std::vector<std::string> &Units);
+
 } // namespace fgtest
 
 #endif
