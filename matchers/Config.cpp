@@ -278,6 +278,18 @@ private:
   /// The text of a scalar N, or an error naming what is expected.
   llvm::Expected<std::string> scalarText(Node *N, const llvm::Twine &What);
   llvm::Expected<NameMatcher> nameAt(Node *N, llvm::StringRef Key);
+  /// Fn on each item of the sequence Value (nothing for null), after
+  /// "expected <Expected>, found <kind>" when Value is not a sequence.
+  llvm::Error forEachItem(Node *Value, const llvm::Twine &Expected,
+                          llvm::function_ref<llvm::Error(Node &)> Fn);
+  /// Fn(key, key node, value) on each key of Map, after the checks every
+  /// mapping shares: the key is a scalar ("a <Noun>"), it has a value,
+  /// Unknown returns no message for it (else that message, at the key),
+  /// and it was not seen before ("duplicate <Noun> '<key>'").
+  llvm::Error forEachKey(
+      MappingNode *Map, llvm::StringRef Noun,
+      llvm::function_ref<std::optional<std::string>(llvm::StringRef)> Unknown,
+      llvm::function_ref<llvm::Error(const std::string &, Node *, Node *)> Fn);
 
   std::string File;
   llvm::SourceMgr SM;
@@ -358,67 +370,54 @@ llvm::Error ConfigReader::readTopLevel(Node *Root, Config &C) {
     return errorAt(Root, llvm::Twine("expected a mapping with the keys ") +
                              TopLevelKeys + " at the top level, found " +
                              nodeKindName(Root));
-  llvm::StringSet<> Seen;
-  for (llvm::yaml::KeyValueNode &KV : *Map) {
-    Node *KeyNode = KV.getKey();
-    if (!KeyNode)
-      return errorAt(&KV, "expected a key");
-    LastLoc = KeyNode->getSourceRange().Start;
-    llvm::Expected<std::string> Key = scalarText(KeyNode, "a key");
-    if (!Key)
-      return Key.takeError();
-    Node *Value = KV.getValue();
-    if (!Value)
-      return errorAt(KeyNode, "expected a value for '" + *Key + "'");
+  auto Unknown = [](llvm::StringRef Key) -> std::optional<std::string> {
     static const llvm::StringRef Known[] = {
         "contexts",        "managers",      "factories", "startup",
         "request-entries", "factory-setup", "exclude",   "rules"};
-    if (!llvm::is_contained(Known, *Key))
-      return errorAt(KeyNode, "unknown key '" + *Key + "'; expected one of " +
-                                  TopLevelKeys);
-    if (!Seen.insert(*Key).second)
-      return errorAt(KeyNode, "duplicate key '" + *Key + "'");
-
-    llvm::Error E = llvm::Error::success();
-    if (*Key == "contexts")
-      E = readNameList(Value, *Key, C.Contexts);
-    else if (*Key == "managers")
-      E = readNameList(Value, *Key, C.Managers);
-    else if (*Key == "startup")
-      E = readNameList(Value, *Key, C.Startup);
-    else if (*Key == "request-entries")
-      E = readNameList(Value, *Key, C.RequestEntries);
-    else if (*Key == "exclude") {
-      E = readNameList(Value, *Key, C.Exclude);
-      // A relative path entry names a path below the configuration file's
-      // directory (as .gitignore entries do).
-      llvm::StringRef Dir = llvm::sys::path::parent_path(File);
-      if (!E && !Dir.empty() && llvm::sys::path::is_absolute(Dir))
-        for (NameMatcher &M : C.Exclude.Entries) {
-          if (M.isRegex() || llvm::sys::path::is_absolute(M.text()))
-            continue;
-          llvm::SmallString<256> Abs(Dir);
-          llvm::sys::path::append(Abs, M.text());
-          llvm::sys::path::remove_dots(Abs, true);
-          if (auto Resolved = NameMatcher::create(Abs)) {
-            Resolved->Line = M.Line;
-            Resolved->Column = M.Column;
-            M = std::move(*Resolved);
-          }
-          else
-            llvm::consumeError(Resolved.takeError());
-        }
-    }
-    else if (*Key == "factories")
-      E = readFactories(Value, C.Factories);
-    else if (*Key == "factory-setup")
-      E = readFactorySetups(Value, C.FactorySetups);
-    else
-      E = readRules(Value, C.Rules);
-    if (E)
-      return E;
-  }
-  return syntaxError();
+    if (llvm::is_contained(Known, Key))
+      return std::nullopt;
+    return "unknown key '" + Key.str() + "'; expected one of " + TopLevelKeys;
+  };
+  return forEachKey(
+      Map, "key", Unknown,
+      [&](const std::string &KeyText, Node *, Node *Value) {
+        const std::string *Key = &KeyText;
+        llvm::Error E = llvm::Error::success();
+        if (*Key == "contexts")
+          E = readNameList(Value, *Key, C.Contexts);
+        else if (*Key == "managers")
+          E = readNameList(Value, *Key, C.Managers);
+        else if (*Key == "startup")
+          E = readNameList(Value, *Key, C.Startup);
+        else if (*Key == "request-entries")
+          E = readNameList(Value, *Key, C.RequestEntries);
+        else if (*Key == "exclude") {
+          E = readNameList(Value, *Key, C.Exclude);
+          // A relative path entry names a path below the configuration file's
+          // directory (as .gitignore entries do).
+          llvm::StringRef Dir = llvm::sys::path::parent_path(File);
+          if (!E && !Dir.empty() && llvm::sys::path::is_absolute(Dir))
+            for (NameMatcher &M : C.Exclude.Entries) {
+              if (M.isRegex() || llvm::sys::path::is_absolute(M.text()))
+                continue;
+              llvm::SmallString<256> Abs(Dir);
+              llvm::sys::path::append(Abs, M.text());
+              llvm::sys::path::remove_dots(Abs, true);
+              if (auto Resolved = NameMatcher::create(Abs)) {
+                Resolved->Line = M.Line;
+                Resolved->Column = M.Column;
+                M = std::move(*Resolved);
+              } else
+                llvm::consumeError(Resolved.takeError());
+            }
+        } else if (*Key == "factories")
+          E = readFactories(Value, C.Factories);
+        else if (*Key == "factory-setup")
+          E = readFactorySetups(Value, C.FactorySetups);
+        else
+          E = readRules(Value, C.Rules);
+        return E;
+      });
 }
 
 llvm::Expected<std::string> ConfigReader::scalarText(Node *N,
@@ -443,105 +442,128 @@ llvm::Expected<NameMatcher> ConfigReader::nameAt(Node *N, llvm::StringRef Key) {
   return M;
 }
 
-llvm::Error ConfigReader::readNameList(Node *Value, llvm::StringRef Key,
-                                       NameList &Out) {
+llvm::Error
+ConfigReader::forEachItem(Node *Value, const llvm::Twine &Expected,
+                          llvm::function_ref<llvm::Error(Node &)> Fn) {
   if (isNull(Value))
     return llvm::Error::success();
   auto *Seq = llvm::dyn_cast<SequenceNode>(Value);
   if (!Seq)
-    return errorAt(Value, "expected a sequence of names for '" + Key +
-                              "', found " + nodeKindName(Value));
+    return errorAt(Value,
+                   "expected " + Expected + ", found " + nodeKindName(Value));
   for (Node &Item : *Seq) {
     if (!llvm::isa<NullNode>(Item))
       LastLoc = Item.getSourceRange().Start;
-    llvm::Expected<NameMatcher> M = nameAt(&Item, Key);
-    if (!M)
-      return M.takeError();
-    Out.Entries.push_back(std::move(*M));
+    if (llvm::Error E = Fn(Item))
+      return E;
   }
   return syntaxError();
 }
 
-llvm::Error ConfigReader::readFactories(Node *Value,
-                                        std::vector<FactoryEntry> &Out) {
-  if (isNull(Value))
-    return llvm::Error::success();
-  auto *Seq = llvm::dyn_cast<SequenceNode>(Value);
-  if (!Seq)
-    return errorAt(Value, llvm::Twine("expected a sequence of factories for "
-                                      "'factories', found ") +
-                              nodeKindName(Value));
-  for (Node &Item : *Seq) {
-    if (!llvm::isa<NullNode>(Item))
-      LastLoc = Item.getSourceRange().Start;
-    if (auto *Map = llvm::dyn_cast<MappingNode>(&Item)) {
-      FactoryEntry Entry{NameMatcher(), std::nullopt};
-      if (llvm::Error E = readFactoryMapping(Map, Entry))
-        return E;
-      Out.push_back(std::move(Entry));
-      continue;
-    }
-    if (!llvm::isa<ScalarNode, BlockScalarNode>(&Item))
-      return errorAt(&Item, llvm::Twine("expected a factory name or a mapping "
-                                        "with 'name' and 'context-param' in "
-                                        "'factories', found ") +
-                                nodeKindName(&Item));
-    llvm::Expected<NameMatcher> M = nameAt(&Item, "factories");
-    if (!M)
-      return M.takeError();
-    Out.push_back(FactoryEntry{std::move(*M), std::nullopt});
-  }
-  return syntaxError();
-}
-
-llvm::Error ConfigReader::readFactoryMapping(MappingNode *Map,
-                                             FactoryEntry &Out) {
-  bool HaveName = false, HaveParam = false;
+llvm::Error ConfigReader::forEachKey(
+    MappingNode *Map, llvm::StringRef Noun,
+    llvm::function_ref<std::optional<std::string>(llvm::StringRef)> Unknown,
+    llvm::function_ref<llvm::Error(const std::string &, Node *, Node *)> Fn) {
+  llvm::StringSet<> Seen;
   for (llvm::yaml::KeyValueNode &KV : *Map) {
     Node *KeyNode = KV.getKey();
     if (!KeyNode)
-      return errorAt(&KV, "expected a key");
+      return errorAt(&KV, "expected a " + Noun);
     LastLoc = KeyNode->getSourceRange().Start;
-    llvm::Expected<std::string> Key = scalarText(KeyNode, "a key");
+    llvm::Expected<std::string> Key = scalarText(KeyNode, "a " + Noun);
     if (!Key)
       return Key.takeError();
     Node *Value = KV.getValue();
     if (!Value)
       return errorAt(KeyNode, "expected a value for '" + *Key + "'");
-    if (*Key == "name") {
-      if (HaveName)
-        return errorAt(KeyNode, "duplicate key 'name'");
-      HaveName = true;
-      if (isNull(Value))
-        return errorAt(Value, "expected a factory name for 'name', found "
-                              "nothing");
-      llvm::Expected<NameMatcher> M = nameAt(Value, "factories");
-      if (!M)
-        return M.takeError();
-      Out.Name = std::move(*M);
-    } else if (*Key == "context-param") {
-      if (HaveParam)
-        return errorAt(KeyNode, "duplicate key 'context-param'");
-      HaveParam = true;
-      llvm::Expected<std::string> Text =
-          scalarText(Value, "a non-negative integer for 'context-param'");
-      if (!Text)
-        return Text.takeError();
-      unsigned Index = 0;
-      if (llvm::StringRef(*Text).getAsInteger(10, Index))
-        return errorAt(Value, "'context-param' must be a non-negative "
-                              "integer (a zero-based parameter index), "
-                              "found '" +
-                                  *Text + "'");
-      Out.ContextParam = Index;
-      std::tie(Out.ParamLine, Out.ParamColumn) = lineColumn(Value);
-    } else {
-      return errorAt(KeyNode, "unknown key '" + *Key +
-                                  "' in a factory; expected 'name' or "
-                                  "'context-param'");
-    }
+    if (std::optional<std::string> Message = Unknown(*Key))
+      return errorAt(KeyNode, *Message);
+    if (!Seen.insert(*Key).second)
+      return errorAt(KeyNode, "duplicate " + Noun + " '" + *Key + "'");
+    if (llvm::Error E = Fn(*Key, KeyNode, Value))
+      return E;
   }
-  if (llvm::Error E = syntaxError())
+  return syntaxError();
+}
+
+llvm::Error ConfigReader::readNameList(Node *Value, llvm::StringRef Key,
+                                       NameList &Out) {
+  return forEachItem(Value, "a sequence of names for '" + Key + "'",
+                     [&](Node &Item) -> llvm::Error {
+                       llvm::Expected<NameMatcher> M = nameAt(&Item, Key);
+                       if (!M)
+                         return M.takeError();
+                       Out.Entries.push_back(std::move(*M));
+                       return llvm::Error::success();
+                     });
+}
+
+llvm::Error ConfigReader::readFactories(Node *Value,
+                                        std::vector<FactoryEntry> &Out) {
+  return forEachItem(
+      Value, "a sequence of factories for 'factories'",
+      [&](Node &Item) -> llvm::Error {
+        if (auto *Map = llvm::dyn_cast<MappingNode>(&Item)) {
+          FactoryEntry Entry{NameMatcher(), std::nullopt};
+          if (llvm::Error E = readFactoryMapping(Map, Entry))
+            return E;
+          Out.push_back(std::move(Entry));
+          return llvm::Error::success();
+        }
+        if (!llvm::isa<ScalarNode, BlockScalarNode>(&Item))
+          return errorAt(&Item,
+                         llvm::Twine("expected a factory name or a mapping "
+                                     "with 'name' and 'context-param' in "
+                                     "'factories', found ") +
+                             nodeKindName(&Item));
+        llvm::Expected<NameMatcher> M = nameAt(&Item, "factories");
+        if (!M)
+          return M.takeError();
+        Out.push_back(FactoryEntry{std::move(*M), std::nullopt});
+        return llvm::Error::success();
+      });
+}
+
+llvm::Error ConfigReader::readFactoryMapping(MappingNode *Map,
+                                             FactoryEntry &Out) {
+  bool HaveName = false;
+  auto Unknown = [](llvm::StringRef Key) -> std::optional<std::string> {
+    if (Key == "name" || Key == "context-param")
+      return std::nullopt;
+    return "unknown key '" + Key.str() +
+           "' in a factory; expected 'name' or 'context-param'";
+  };
+  if (llvm::Error E = forEachKey(
+          Map, "key", Unknown,
+          [&](const std::string &Key, Node *, Node *Value) -> llvm::Error {
+            if (Key == "name") {
+              HaveName = true;
+              if (isNull(Value))
+                return errorAt(Value,
+                               "expected a factory name for 'name', found "
+                               "nothing");
+              llvm::Expected<NameMatcher> M = nameAt(Value, "factories");
+              if (!M)
+                return M.takeError();
+              Out.Name = std::move(*M);
+              return llvm::Error::success();
+            }
+            {
+              llvm::Expected<std::string> Text = scalarText(
+                  Value, "a non-negative integer for 'context-param'");
+              if (!Text)
+                return Text.takeError();
+              unsigned Index = 0;
+              if (llvm::StringRef(*Text).getAsInteger(10, Index))
+                return errorAt(Value, "'context-param' must be a non-negative "
+                                      "integer (a zero-based parameter index), "
+                                      "found '" +
+                                          *Text + "'");
+              Out.ContextParam = Index;
+              std::tie(Out.ParamLine, Out.ParamColumn) = lineColumn(Value);
+              return llvm::Error::success();
+            }
+          }))
     return E;
   if (!HaveName)
     return errorAt(Map, "factory entry has no 'name'");
@@ -551,56 +573,37 @@ llvm::Error ConfigReader::readFactoryMapping(MappingNode *Map,
 llvm::Error
 ConfigReader::readFactorySetups(Node *Value,
                                 std::vector<FactorySetupEntry> &Out) {
-  if (isNull(Value))
-    return llvm::Error::success();
-  auto *Seq = llvm::dyn_cast<SequenceNode>(Value);
-  if (!Seq)
-    return errorAt(Value, llvm::Twine("expected a sequence of factory "
-                                      "classes for 'factory-setup', found ") +
-                              nodeKindName(Value));
-  for (Node &Item : *Seq) {
-    if (!llvm::isa<NullNode>(Item))
-      LastLoc = Item.getSourceRange().Start;
-    auto *Map = llvm::dyn_cast<MappingNode>(&Item);
-    if (!Map)
-      return errorAt(&Item, llvm::Twine("expected a mapping with 'class', "
-                                        "'setup' and 'required-args' in "
-                                        "'factory-setup', found ") +
-                                nodeKindName(&Item));
-    FactorySetupEntry Entry;
-    if (llvm::Error E = readFactorySetup(Map, Entry))
-      return E;
-    Out.push_back(std::move(Entry));
-  }
-  return syntaxError();
+  return forEachItem(
+      Value, "a sequence of factory classes for 'factory-setup'",
+      [&](Node &Item) -> llvm::Error {
+        auto *Map = llvm::dyn_cast<MappingNode>(&Item);
+        if (!Map)
+          return errorAt(&Item, llvm::Twine("expected a mapping with 'class', "
+                                            "'setup' and 'required-args' in "
+                                            "'factory-setup', found ") +
+                                    nodeKindName(&Item));
+        FactorySetupEntry Entry;
+        if (llvm::Error E = readFactorySetup(Map, Entry))
+          return E;
+        Out.push_back(std::move(Entry));
+        return llvm::Error::success();
+      });
 }
 
 llvm::Error ConfigReader::readFactorySetup(MappingNode *Map,
                                            FactorySetupEntry &Out) {
-  bool HaveClass = false, HaveSetup = false, HaveRequired = false;
-  for (llvm::yaml::KeyValueNode &KV : *Map) {
-    Node *KeyNode = KV.getKey();
-    if (!KeyNode)
-      return errorAt(&KV, "expected a key");
-    LastLoc = KeyNode->getSourceRange().Start;
-    llvm::Expected<std::string> Key = scalarText(KeyNode, "a key");
-    if (!Key)
-      return Key.takeError();
-    Node *Value = KV.getValue();
-    if (!Value)
-      return errorAt(KeyNode, "expected a value for '" + *Key + "'");
-    bool *Have = *Key == "class"           ? &HaveClass
-                 : *Key == "setup"         ? &HaveSetup
-                 : *Key == "required-args" ? &HaveRequired
-                                           : nullptr;
-    if (!Have)
-      return errorAt(KeyNode, "unknown key '" + *Key +
-                                  "' in 'factory-setup'; expected 'class', "
-                                  "'setup' or 'required-args'");
-    if (*Have)
-      return errorAt(KeyNode, "duplicate key '" + *Key + "'");
-    *Have = true;
-    if (*Key == "class") {
+  bool HaveClass = false, HaveSetup = false;
+  auto Unknown = [](llvm::StringRef Key) -> std::optional<std::string> {
+    if (Key == "class" || Key == "setup" || Key == "required-args")
+      return std::nullopt;
+    return "unknown key '" + Key.str() +
+           "' in 'factory-setup'; expected 'class', 'setup' or "
+           "'required-args'";
+  };
+  auto ReadKey = [&](const std::string &Key, Node *,
+                     Node *Value) -> llvm::Error {
+    if (Key == "class") {
+      HaveClass = true;
       if (isNull(Value))
         return errorAt(Value, "expected a class name for 'class', found "
                               "nothing");
@@ -608,7 +611,10 @@ llvm::Error ConfigReader::readFactorySetup(MappingNode *Map,
       if (!M)
         return M.takeError();
       Out.Class = std::move(*M);
-    } else if (*Key == "setup") {
+      return llvm::Error::success();
+    }
+    if (Key == "setup") {
+      HaveSetup = true;
       NameList Methods;
       if (llvm::Error E = readNameList(Value, "setup", Methods))
         return E;
@@ -622,32 +628,27 @@ llvm::Error ConfigReader::readFactorySetup(MappingNode *Map,
                            M.text() + "'");
       }
       Out.Setup = std::move(Methods.Entries);
-    } else {
-      if (isNull(Value))
-        continue;
-      auto *Seq = llvm::dyn_cast<SequenceNode>(Value);
-      if (!Seq)
-        return errorAt(Value, llvm::Twine("expected a sequence of zero-based "
-                                          "argument indexes for "
-                                          "'required-args', found ") +
-                                  nodeKindName(Value));
-      for (Node &Item : *Seq) {
-        llvm::Expected<std::string> Text =
-            scalarText(&Item, "a non-negative integer in 'required-args'");
-        if (!Text)
-          return Text.takeError();
-        unsigned Index = 0;
-        if (llvm::StringRef(*Text).getAsInteger(10, Index))
-          return errorAt(&Item, "'required-args' lists non-negative "
-                                "integers (zero-based argument indexes), "
-                                "found '" +
-                                    *Text + "'");
-        Out.RequiredArgs.push_back(Index);
-        Out.RequiredAt.push_back(lineColumn(&Item));
-      }
+      return llvm::Error::success();
     }
-  }
-  if (llvm::Error E = syntaxError())
+    return forEachItem(
+        Value, "a sequence of zero-based argument indexes for 'required-args'",
+        [&](Node &Item) -> llvm::Error {
+          llvm::Expected<std::string> Text =
+              scalarText(&Item, "a non-negative integer in 'required-args'");
+          if (!Text)
+            return Text.takeError();
+          unsigned Index = 0;
+          if (llvm::StringRef(*Text).getAsInteger(10, Index))
+            return errorAt(&Item, "'required-args' lists non-negative "
+                                  "integers (zero-based argument indexes), "
+                                  "found '" +
+                                      *Text + "'");
+          Out.RequiredArgs.push_back(Index);
+          Out.RequiredAt.push_back(lineColumn(&Item));
+          return llvm::Error::success();
+        });
+  };
+  if (llvm::Error E = forEachKey(Map, "key", Unknown, ReadKey))
     return E;
   if (!HaveClass)
     return errorAt(Map, "'factory-setup' entry has no 'class'");
@@ -669,27 +670,15 @@ llvm::Error ConfigReader::readRules(Node *Value,
   std::string Known;
   for (const RuleInfo &R : allRules())
     Known += (Known.empty() ? "" : ", ") + std::string(R.Id);
-  for (llvm::yaml::KeyValueNode &KV : *Map) {
-    Node *KeyNode = KV.getKey();
-    if (!KeyNode)
-      return errorAt(&KV, "expected a rule id");
-    LastLoc = KeyNode->getSourceRange().Start;
-    llvm::Expected<std::string> Id = scalarText(KeyNode, "a rule id");
-    if (!Id)
-      return Id.takeError();
-    Node *Settings = KV.getValue();
-    if (!Settings)
-      return errorAt(KeyNode, "expected settings for rule '" + *Id + "'");
-    if (!findRule(*Id))
-      return errorAt(KeyNode,
-                     "unknown rule '" + *Id + "'; expected one of " + Known);
-    if (Out.count(*Id))
-      return errorAt(KeyNode, "duplicate rule '" + *Id + "'");
-    RuleSettings &RS = Out[*Id];
-    if (llvm::Error E = readRuleSettings(Settings, *Id, RS))
-      return E;
-  }
-  return syntaxError();
+  auto Unknown = [&](llvm::StringRef Id) -> std::optional<std::string> {
+    if (findRule(Id))
+      return std::nullopt;
+    return "unknown rule '" + Id.str() + "'; expected one of " + Known;
+  };
+  return forEachKey(Map, "rule id", Unknown,
+                    [&](const std::string &Id, Node *, Node *Settings) {
+                      return readRuleSettings(Settings, Id, Out[Id]);
+                    });
 }
 
 llvm::Error ConfigReader::readRuleSettings(Node *Value, llvm::StringRef Rule,
@@ -701,36 +690,27 @@ llvm::Error ConfigReader::readRuleSettings(Node *Value, llvm::StringRef Rule,
     return errorAt(Value, "expected a mapping such as {severity: error} for "
                           "rule '" +
                               Rule + "', found " + nodeKindName(Value));
-  bool HaveSeverity = false;
-  for (llvm::yaml::KeyValueNode &KV : *Map) {
-    Node *KeyNode = KV.getKey();
-    if (!KeyNode)
-      return errorAt(&KV, "expected a key");
-    LastLoc = KeyNode->getSourceRange().Start;
-    llvm::Expected<std::string> Key = scalarText(KeyNode, "a key");
-    if (!Key)
-      return Key.takeError();
-    Node *SevNode = KV.getValue();
-    if (!SevNode)
-      return errorAt(KeyNode, "expected a value for '" + *Key + "'");
-    if (*Key != "severity")
-      return errorAt(KeyNode, "unknown key '" + *Key + "' in rule '" + Rule +
-                                  "'; expected 'severity'");
-    if (HaveSeverity)
-      return errorAt(KeyNode, "duplicate key 'severity'");
-    HaveSeverity = true;
-    llvm::Expected<std::string> Text =
-        scalarText(SevNode, "a severity (error, warning, note or off)");
-    if (!Text)
-      return Text.takeError();
-    Severity S;
-    if (!parseSeverity(*Text, S))
-      return errorAt(SevNode, "unknown severity '" + *Text + "' for rule '" +
-                                  Rule +
-                                  "'; expected error, warning, note or off");
-    Out.Level = S;
-  }
-  return syntaxError();
+  auto Unknown = [&](llvm::StringRef Key) -> std::optional<std::string> {
+    if (Key == "severity")
+      return std::nullopt;
+    return "unknown key '" + Key.str() + "' in rule '" + Rule.str() +
+           "'; expected 'severity'";
+  };
+  return forEachKey(
+      Map, "key", Unknown,
+      [&](const std::string &, Node *, Node *SevNode) -> llvm::Error {
+        llvm::Expected<std::string> Text =
+            scalarText(SevNode, "a severity (error, warning, note or off)");
+        if (!Text)
+          return Text.takeError();
+        Severity S;
+        if (!parseSeverity(*Text, S))
+          return errorAt(SevNode,
+                         "unknown severity '" + *Text + "' for rule '" + Rule +
+                             "'; expected error, warning, note or off");
+        Out.Level = S;
+        return llvm::Error::success();
+      });
 }
 
 } // namespace
