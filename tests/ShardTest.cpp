@@ -233,15 +233,30 @@ TEST(Shard, ShardsThatDoNotBelongTogetherAreRefusedNamingTheShard) {
                                  "\"/dev/zero\""));
   }
   ExpectRefused(Merge(Devices), "'/dev/zero', which is not a regular file");
-  // A unit (file and command) in two shards: the files given, twice.
-  std::string M1 = Dir + "/../main-1.json", M2 = Dir + "/../main-2.json";
+  // A unit (file and command) in two --shard shards: shard 1/2 given
+  // again as 2/2.
+  std::string Again = Dir + "/../again.json";
+  writeFile(Again, std::regex_replace(
+                       readFile(Two[0]),
+                       std::regex("\"shard\":\\{\"count\":2,\"index\":1\\}"),
+                       "\"shard\":{\"count\":2,\"index\":2}"));
+  ASSERT_NE(readFile(Two[0]).find("\"failed\""), std::string::npos)
+      << "shard 1/2 holds no unit";
+  ExpectRefused(Merge({Two[0], Again}), "is also in shard");
+  // Per-file shards (the Bazel aspect's) of a source two targets compile
+  // with the same flags: one unit, as in one run.
+  std::string M1 = Dir + "/../agents-1.json", M2 = Dir + "/../agents-2.json";
   for (const std::string &F : {M1, M2})
     ASSERT_EQ(
         runFactoryguard(
-            {"-p", "build", "main.cpp", "--format", "shard", "-o", F}, Dir)
+            {"-p", "build", "agents.cpp", "--format", "shard", "-o", F}, Dir)
             .ExitCode,
         0);
-  ExpectRefused(Merge({M1, M2}), "is also in shard");
+  RunResult Once = runFactoryguard({"merge", M1}, Dir),
+            Twice = runFactoryguard({"merge", M1, M2}, Dir);
+  EXPECT_EQ(Twice.ExitCode, Once.ExitCode) << Twice.Err;
+  EXPECT_EQ(Twice.Out, Once.Out);
+  EXPECT_NE(Once.Out, "");
   // A per-file shard (the Bazel aspect's) and a --shard one do not mix.
   ExpectRefused(Merge({M1, S[0]}), "--shard I/N result");
 }

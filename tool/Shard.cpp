@@ -482,6 +482,11 @@ mergeShardTexts(const std::vector<std::pair<std::string, std::string>> &Texts,
       }
       auto [It, New] =
           UnitShard.emplace(std::make_pair(U.File, U.Original), S.Path);
+      // Per-file shards (the Bazel aspect's): a source two targets compile
+      // with the same flags is one unit, as one run counts equal commands
+      // once. --shard shards never hold a unit twice.
+      if (!New && !First.Shard)
+        continue;
       if (!New)
         return shardError(S.Path, "unit '" + displayPath(U.File) +
                                       "' (command: " + U.Original +

@@ -40,10 +40,11 @@ void renderShard(const DriverResult &R, const DriverOptions &Opts,
 
 /// Joins the shard files into one run's result. Errors (exit 2) name the
 /// shard: unreadable or malformed, another format or factoryguard version,
-/// other settings or another text of one configuration file, a unit (file
-/// and command) in two shards, and for --shard I/N shards a count that
-/// differs, an index twice, or a missing index. Clang's messages of failed
-/// units go to Diag, as in the unsharded run.
+/// other settings or another text of one configuration file, and for
+/// --shard I/N shards a unit (file and command) in two shards, a count that
+/// differs, an index twice, or a missing index. Per-file shards of one unit
+/// (two targets compiling a source with the same flags) count once. Clang's
+/// messages of failed units go to Diag, as in the unsharded run.
 llvm::Expected<DriverResult> mergeShards(const std::vector<std::string> &Files,
                                          const std::string &SourceRoot,
                                          llvm::raw_ostream &Diag);

@@ -312,8 +312,8 @@ OPTIONS:
   --help                   print this help
 
 EXIT STATUS: as factoryguard's; 2 also when a shard cannot be read or the
-shards do not belong together (another version or settings, a unit in two
-shards, an index of --shard i/n missing or given twice).
+shards do not belong together (another version or settings; for --shard
+i/n shards a unit in two of them, an index missing or given twice).
 )";
 
 int runMerge(const std::vector<std::string> &Argv) {
