@@ -721,6 +721,38 @@ TEST(Lsp, FileOutsideAnyDatabaseIsAnalyzedAndSaidOnce) {
   EXPECT_EQ(Shown, 1u);
 }
 
+// A new document the editor has not saved yet exists only as the editor's
+// text: it is analyzed from that text (with a command inferred from the
+// database, or from the fallback flags without one) and nothing is written.
+TEST(Lsp, NeverSavedDocumentIsAnalyzedFromTheEditorText) {
+  const std::string Text = "#include \"netra/netra.h\"\nnetra::WebSocketManager "
+                           "*g_slot = nullptr;\n";
+  for (bool WithDatabase : {true, false}) {
+    SCOPED_TRACE(WithDatabase ? "database" : "no database");
+    Project P = makeProject(WithDatabase ? "unsaved-db" : "unsaved-nodb",
+                            FG_TESTDATA "/rules/factoryguard-static-singleton.cpp",
+                            WithDatabase);
+    std::string New = P.Dir + "/never_saved.cpp";
+    std::vector<std::string> Args = {"--debounce", "50"};
+    if (!WithDatabase) {
+      Args.push_back("--");
+      for (const std::string &F : testdataFlags())
+        Args.push_back(F);
+    }
+    LspClient C(Args, P.Dir, P.Dir + "/stderr.txt");
+    C.initialize();
+    C.open(New, Text);
+    auto D = C.diagnostics(uriOf(New), 1);
+    ASSERT_TRUE(D) << readFile(P.Dir + "/stderr.txt");
+    ASSERT_EQ(D->getAsArray()->size(), 1u) << *D;
+    const json::Object &O = *D->getAsArray()->front().getAsObject();
+    EXPECT_EQ(O.getString("code"), "factoryguard-static-singleton") << *D;
+    EXPECT_EQ(*O.getObject("range")->getObject("start")->getInteger("line"), 1)
+        << *D;
+    EXPECT_FALSE(llvm::sys::fs::exists(New)) << "the server wrote the document";
+  }
+}
+
 TEST(Lsp, BrokenConfigurationIsADiagnosticNotADeadServer) {
   Project P = makeProject("badcfg", NullContext);
   std::string Good = readFile(P.Dir + "/.factoryguard.yaml");
