@@ -89,8 +89,11 @@ for h in "${harnesses[@]}"; do
   for d in "$root/fuzz/seeds/$name" "$root/fuzz/regressions/$name"; do
     [ -d "$d" ] && dirs+=("$d")
   done
-  dict=()
-  [ -f "$root/fuzz/dicts/$name.dict" ] && dict=("-dict=$root/fuzz/dicts/$name.dict")
+  # Every harness has its dictionary; a missing one is an error, not a
+  # silently weaker run (sarif_baseline_fuzzer ran without its own until
+  # 2026-11-23: the file was named sarif.dict).
+  [ -f "$root/fuzz/dicts/$name.dict" ] || fail "no dictionary fuzz/dicts/$name.dict for $h"
+  dict=("-dict=$root/fuzz/dicts/$name.dict")
   logf="$build/$h.log"
   log "$h: ${secs} s, corpus $corpus, log $logf"
   read -r -a extra <<< "${FACTORYGUARD_FUZZ_ARGS:-}"
