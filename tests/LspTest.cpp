@@ -725,13 +725,14 @@ TEST(Lsp, FileOutsideAnyDatabaseIsAnalyzedAndSaidOnce) {
 // text: it is analyzed from that text (with a command inferred from the
 // database, or from the fallback flags without one) and nothing is written.
 TEST(Lsp, NeverSavedDocumentIsAnalyzedFromTheEditorText) {
-  const std::string Text = "#include \"netra/netra.h\"\nnetra::WebSocketManager "
-                           "*g_slot = nullptr;\n";
+  const std::string Text =
+      "#include \"netra/netra.h\"\nnetra::WebSocketManager "
+      "*g_slot = nullptr;\n";
   for (bool WithDatabase : {true, false}) {
     SCOPED_TRACE(WithDatabase ? "database" : "no database");
-    Project P = makeProject(WithDatabase ? "unsaved-db" : "unsaved-nodb",
-                            FG_TESTDATA "/rules/factoryguard-static-singleton.cpp",
-                            WithDatabase);
+    Project P = makeProject(
+        WithDatabase ? "unsaved-db" : "unsaved-nodb",
+        FG_TESTDATA "/rules/factoryguard-static-singleton.cpp", WithDatabase);
     std::string New = P.Dir + "/never_saved.cpp";
     std::vector<std::string> Args = {"--debounce", "50"};
     if (!WithDatabase) {
