@@ -84,6 +84,9 @@ struct Config {
   std::vector<FactoryEntry> Factories;
   NameList Startup;
   NameList RequestEntries;
+  /// Class templates that keep their argument in raw storage (SPEC §2
+  /// static-singleton), beside the built-in NoDestructor and folly ones.
+  NameList Holders;
   std::vector<FactorySetupEntry> FactorySetups;
   NameList Exclude; // matched against file paths
   std::map<std::string, RuleSettings> Rules;

@@ -372,6 +372,8 @@ void finishConfigRecord(ASTContext &Ctx, const Config &Cfg,
     Resolve(E, NameKind::Function, nullptr);
   for (const NameMatcher &E : Cfg.RequestEntries.Entries)
     Resolve(E, NameKind::Function, nullptr);
+  for (const NameMatcher &E : Cfg.Holders.Entries)
+    Resolve(E, NameKind::Type, nullptr);
 
   // factory-setup: the class by name, its setup methods among the class's
   // own (and its bases') methods, required-args against their parameters.
@@ -501,6 +503,8 @@ void validateConfig(const Config &Cfg, const ConfigMatchRecord &R, bool Strict,
     Check(E, "startup", NameKind::Function);
   for (const NameMatcher &E : Cfg.RequestEntries.Entries)
     Check(E, "request-entries", NameKind::Function);
+  for (const NameMatcher &E : Cfg.Holders.Entries)
+    Check(E, "holders", NameKind::Type);
 
   for (const FactorySetupEntry &F : Cfg.FactorySetups) {
     Check(F.Class, "factory-setup", NameKind::Type);

@@ -225,10 +225,12 @@ std::optional<Model::Holding> Model::holdsManagerImpl(QualType T,
   HoldCache[CacheKey] = std::nullopt; // guards recursive types
 
   std::optional<Holding> Result;
+  const TemplateArgumentList *Args = nullptr;
   if (managerBase(RD)) {
     Result = Holding{RD, ""}; // the class held, manager or derived from one
-  } else if (const TemplateArgumentList *Args = stdTemplateArgs(RD)) {
-    // std smart pointers, optional, reference_wrapper, containers, pair...:
+  } else if ((Args = stdTemplateArgs(RD)) || (Args = holderTemplateArgs(RD))) {
+    // std smart pointers, optional, reference_wrapper, containers, pair...,
+    // and holder templates (raw storage, no member shows the object):
     // whatever their type arguments hold.
     for (const TemplateArgument &A : Args->asArray()) {
       if (A.getKind() != TemplateArgument::Type)
@@ -254,6 +256,26 @@ std::optional<Model::Holding> Model::holdsManagerImpl(QualType T,
   }
   HoldCache[CacheKey] = Result;
   return Result;
+}
+
+const TemplateArgumentList *Model::holderTemplateArgs(const CXXRecordDecl *RD) {
+  const auto *CTSD = dyn_cast<ClassTemplateSpecializationDecl>(RD);
+  if (!CTSD || CTSD->isInStdNamespace())
+    return nullptr;
+  const CXXRecordDecl *Pattern =
+      CTSD->getSpecializedTemplate()->getTemplatedDecl();
+  std::string Name = qualifiedName(Pattern);
+  // Built in (SPEC §2): any NoDestructor (Chromium's base::, absl::,
+  // leveldb), folly::Singleton and folly::LeakySingleton.
+  llvm::StringRef Plain(Name);
+  bool BuiltIn = Pattern->getName() == "NoDestructor" ||
+                 Plain == "folly::Singleton" ||
+                 Plain == "folly::LeakySingleton";
+  // Always asked, so that a configured entry that matches is recorded as
+  // matched (configuration validation, --explain-config).
+  bool Configured =
+      matchAndRecord(Recorder, Cfg.Holders, Pattern, Name, NameKind::Type);
+  return BuiltIn || Configured ? &CTSD->getTemplateArgs() : nullptr;
 }
 
 bool Model::nameMatchesAnyRedecl(const FunctionDecl *FD, const NameList &L,

@@ -152,6 +152,10 @@ private:
   bool nameMatchesAnyRedecl(const clang::FunctionDecl *FD, const NameList &L,
                             llvm::StringRef Annotation);
   std::optional<Holding> holdsManagerImpl(clang::QualType T, unsigned Depth);
+  /// The template arguments of RD when it is a specialization of a holder
+  /// template (built in or under `holders`); nullptr otherwise.
+  const clang::TemplateArgumentList *
+  holderTemplateArgs(const clang::CXXRecordDecl *RD);
   const std::vector<const clang::VarDecl *> &
   localsOf(const clang::FunctionDecl *FD);
   void addMembers(const clang::CXXRecordDecl *RD, bool Inherited,

@@ -82,6 +82,45 @@ TEST(ConfigCli, TypoedFunctionSuggestsAFunctionName) {
       << R.Err;
 }
 
+// holders (SPEC §2, §3): a misspelled holder template is a warning with a
+// suggestion, and leaves the static it would have found unreported; fixed,
+// the static is reported and nothing is said about the configuration.
+TEST(ConfigCli, TypoedHolderWarnsAndTheFixedOneFindsTheStatic) {
+  std::string Dir = makeTempDir("cfg-holder");
+  writeFile(Dir + "/.factoryguard.yaml", "managers: [netra::WebSocketManager]\n"
+                                         "holders: [netra::RawSlots]\n");
+  writeFile(Dir + "/a.cpp", "#include \"netra/netra.h\"\n"
+                            "netra::RawSlot<netra::WebSocketManager> g_raw;\n");
+  RunResult R = runFactoryguard(withFlags({"a.cpp"}), Dir);
+  EXPECT_EQ(R.ExitCode, 0) << R.Out << R.Err;
+  EXPECT_NE(R.Err.find(Dir + "/.factoryguard.yaml:2:11: warning: 'holders' "
+                             "entry 'netra::RawSlots' matched no declaration "
+                             "in the analyzed units; did you mean "
+                             "'netra::RawSlot'?"),
+            std::string::npos)
+      << R.Err;
+  writeFile(Dir + "/.factoryguard.yaml", "managers: [netra::WebSocketManager]\n"
+                                         "holders: [netra::RawSlot]\n");
+  R = runFactoryguard(withFlags({"--strict-config", "a.cpp"}), Dir);
+  EXPECT_EQ(R.ExitCode, 1) << R.Err;
+  EXPECT_NE(R.Out.find("'g_raw' has static storage duration and holds "
+                       "request-scoped 'netra::WebSocketManager'"),
+            std::string::npos)
+      << R.Out;
+  EXPECT_EQ(R.Err.find(".factoryguard.yaml"), std::string::npos) << R.Err;
+  // A holder entry is matched by name even where no static uses it.
+  writeFile(Dir + "/b.cpp", "#include \"netra/netra.h\"\n");
+  R = runFactoryguard(withFlags({"--strict-config", "b.cpp"}), Dir);
+  EXPECT_EQ(R.ExitCode, 0) << R.Err;
+  R = runFactoryguard(withFlags({"--explain-config", Dir + "/a.cpp"}), Dir);
+  EXPECT_EQ(R.ExitCode, 0) << R.Err;
+  EXPECT_NE(R.Out.find(":2:11: holders 'netra::RawSlot'\n"
+                       "    matched: netra::RawSlot (" FG_TESTDATA
+                       "/include/netra/netra.h:"),
+            std::string::npos)
+      << R.Out;
+}
+
 TEST(ConfigCli, EntryMatchedOnlyInTheSecondUnitIsFine) {
   std::string Dir = makeTempDir("cfg-two-units");
   writeFile(Dir + "/.factoryguard.yaml",

@@ -53,6 +53,7 @@ factories:
     context-param: 0            # optional, zero-based
 startup:   [netra::startup, "regex:netra::startup::.*"]
 request-entries: [netra::Router::dispatch]
+holders:   ["leveldb::SingletonEnv"]   # templates that keep their argument in raw storage
 exclude:   ["regex:.*/third_party/.*"]   # paths not reported
 rules:
   factoryguard-static-singleton: {severity: error}   # error | warning | note | off
@@ -91,6 +92,9 @@ TEST(ParseConfig, SpecExample) {
   EXPECT_FALSE(C.Startup.matches("netra::startup_helper"));
 
   EXPECT_EQ(C.RequestEntries.join(), "netra::Router::dispatch");
+  EXPECT_EQ(C.Holders.join(), "leveldb::SingletonEnv");
+  ASSERT_EQ(C.Holders.Entries.size(), 1u);
+  EXPECT_EQ(C.Holders.Entries[0].Line, 10u);
 
   EXPECT_TRUE(C.isExcludedPath("/src/third_party/ws/ws.cc"));
   EXPECT_FALSE(C.isExcludedPath("/src/netra/ws.cc"));
@@ -209,7 +213,7 @@ TEST(ConfigErrors, UnknownTopLevelKey) {
   EXPECT_EQ(errorOf("contexts: [a::C]\nmanagerz: [a::M]\n"),
             "cfg.yaml:2:1: error: unknown key 'managerz'; expected one of "
             "contexts, managers, factories, startup, request-entries, "
-            "factory-setup, exclude, rules");
+            "holders, factory-setup, exclude, rules");
 }
 
 TEST(ConfigErrors, DuplicateKey) {
@@ -550,6 +554,7 @@ TEST(Config, MergeAppendsListsAndOverridesRules) {
                         "factories: [{name: b::make, context-param: 1}]\n"
                         "startup: [b::init]\n"
                         "request-entries: [b::serve]\n"
+                        "holders: [b::Slot]\n"
                         "exclude: [/b]\n"
                         "rules:\n"
                         "  factoryguard-null-context: {severity: off}\n"
@@ -564,6 +569,7 @@ TEST(Config, MergeAppendsListsAndOverridesRules) {
   EXPECT_EQ(A.Factories[1].ContextParam, std::optional<unsigned>(1));
   EXPECT_EQ(A.Startup.join(), "b::init");
   EXPECT_EQ(A.RequestEntries.join(), "b::serve");
+  EXPECT_EQ(A.Holders.join(), "b::Slot");
   EXPECT_TRUE(A.isExcludedPath("/a/x.cc"));
   EXPECT_TRUE(A.isExcludedPath("/b/x.cc"));
   EXPECT_EQ(A.Rules["factoryguard-null-context"].Level,

@@ -305,8 +305,8 @@ TEST(tidy, DumpConfigShowsTheOptions) {
       FG_TESTDATA "/rules");
   ASSERT_EQ(R.ExitCode, 0) << R.Err;
   for (const char *Name : CheckNames)
-    for (const char *Opt :
-         {"Contexts", "Managers", "Factories", "Startup", "RequestEntries"})
+    for (const char *Opt : {"Contexts", "Managers", "Factories", "Startup",
+                            "RequestEntries", "Holders"})
       EXPECT_NE(R.Out.find(std::string(Name) + "." + Opt + ":"),
                 std::string::npos)
           << Name << "." << Opt << "\n"
@@ -314,6 +314,10 @@ TEST(tidy, DumpConfigShowsTheOptions) {
   EXPECT_NE(R.Out.find("factoryguard-static-singleton.Managers: "
                        "'netra::WebSocketManager;regex:netra::.*Bridge'"),
             std::string::npos)
+      << R.Out;
+  EXPECT_NE(
+      R.Out.find("factoryguard-static-singleton.Holders: 'netra::RawSlot'"),
+      std::string::npos)
       << R.Out;
 
   // CheckOptions win, and are written back as given.

@@ -458,6 +458,8 @@ std::vector<const NameMatcher *> configEntries(const Config &Cfg) {
     for (const NameMatcher &M : E.Setup)
       Out.push_back(&M);
   }
+  for (const NameMatcher &M : Cfg.Holders.Entries)
+    Out.push_back(&M);
   return Out;
 }
 

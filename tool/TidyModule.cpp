@@ -12,7 +12,8 @@
 //
 // Configuration: the nearest .factoryguard.yaml above the main file, then
 // the check's CheckOptions (Contexts, Managers, Factories, Startup,
-// RequestEntries; ';'-separated) replace the list of the same name.
+// RequestEntries, Holders; ';'-separated) replace the list of the same
+// name.
 //
 // The plugin links no clang-tidy library: ClangTidyCheck, the module
 // registry and the option machinery resolve from the clang-tidy executable
@@ -196,6 +197,7 @@ FactoryguardCheck::FactoryguardCheck(llvm::StringRef Name,
   overrideFactories();
   overrideList("Startup", Cfg.Startup);
   overrideList("RequestEntries", Cfg.RequestEntries);
+  overrideList("Holders", Cfg.Holders);
 }
 
 void FactoryguardCheck::configurationError(const std::string &Message) {
@@ -247,6 +249,7 @@ void FactoryguardCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "Factories", joinFactories(Cfg.Factories));
   Options.store(Opts, "Startup", Cfg.Startup.join());
   Options.store(Opts, "RequestEntries", Cfg.RequestEntries.join());
+  Options.store(Opts, "Holders", Cfg.Holders.join());
 }
 
 void FactoryguardCheck::registerMatchers(MatchFinder *Finder) {

@@ -6,9 +6,40 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
+
+// Holder templates as Chromium (base::), Abseil and leveldb write them, and
+// folly's: the object lives in raw storage, so no member shows it (SPEC §2).
+namespace base {
+template <typename T> class NoDestructor {
+public:
+  template <typename... Args> explicit NoDestructor(Args &&...args) {
+    new (storage_) T(static_cast<Args &&>(args)...);
+  }
+  T *get() { return reinterpret_cast<T *>(storage_); }
+
+private:
+  alignas(T) unsigned char storage_[sizeof(T)];
+};
+} // namespace base
+namespace folly {
+template <typename T, typename Tag = void> class Singleton {
+public:
+  static T *try_get();
+};
+template <typename T, typename Tag = void> class LeakySingleton {
+public:
+  static T &get();
+};
+} // namespace folly
+// Not a holder: an unrelated template that only shares a word of the name.
+template <typename T> class NoDestructorStats {
+public:
+  int constructed = 0;
+};
 
 namespace app {
 using netra::WebSocketManager;
@@ -121,6 +152,32 @@ WebSocketManager *g_pool[4];
 // CHECK-MESSAGES: :[[@LINE-1]]:19: warning: 'g_pool' has static storage duration [factoryguard-static-singleton]
 std::vector<std::reference_wrapper<WebSocketManager>> g_refs;
 // CHECK-MESSAGES: :[[@LINE-1]]:55: warning: 'g_refs' has static storage duration [factoryguard-static-singleton]
+
+// Holder templates: built in (any NoDestructor, folly::Singleton and
+// folly::LeakySingleton) and configured (holders: [netra::RawSlot]).
+WebSocketManager &leaky_instance() {
+  static base::NoDestructor<WebSocketManager> instance(nullptr);
+  // CHECK-MESSAGES: :[[@LINE-1]]:47: warning: 'instance' has static storage duration and holds request-scoped 'netra::WebSocketManager' [factoryguard-static-singleton]
+  return *instance.get();
+}
+// Compliant twin: app-scoped state in the same holder.
+const std::string &app_name() {
+  static base::NoDestructor<std::string> name("chat");
+  return *name.get();
+}
+base::NoDestructor<AgentService> g_leaky_service;
+// CHECK-MESSAGES: :[[@LINE-1]]:34: warning: 'g_leaky_service' has static storage duration and holds request-scoped 'netra::WebSocketManager' via AgentService::emitter_ -> Emitter::ws_manager_ [factoryguard-static-singleton]
+base::NoDestructor<Settings> g_leaky_settings;
+folly::Singleton<netra::BetaWebSocketManager> g_folly_beta;
+// CHECK-MESSAGES: :[[@LINE-1]]:47: warning: 'g_folly_beta' has static storage duration and holds request-scoped 'netra::BetaWebSocketManager' [factoryguard-static-singleton]
+folly::Singleton<Settings> g_folly_settings;
+folly::LeakySingleton<netra::AgentBridge> g_folly_bridge;
+// CHECK-MESSAGES: :[[@LINE-1]]:43: warning: 'g_folly_bridge' has static storage duration and holds request-scoped 'netra::AgentBridge' [factoryguard-static-singleton]
+folly::LeakySingleton<netra::AgentBridgeConfig> g_folly_bridge_config;
+netra::RawSlot<WebSocketManager> g_raw_slot;
+// CHECK-MESSAGES: :[[@LINE-1]]:34: warning: 'g_raw_slot' has static storage duration and holds request-scoped 'netra::WebSocketManager' [factoryguard-static-singleton]
+netra::RawSlot<Settings> g_raw_settings;
+NoDestructorStats<WebSocketManager> g_stats;
 
 // Suppressions, as in clang-tidy.
 WebSocketManager *g_suppressed = nullptr; // NOLINT(factoryguard-static-singleton)

@@ -95,4 +95,14 @@ namespace boot {
 void load_plugins();
 }
 
+// A holder template (`holders` in the configuration): it keeps its object in
+// raw storage, so no data member shows what it holds.
+template <typename T> class RawSlot {
+public:
+  T *get() { return reinterpret_cast<T *>(storage_); }
+
+private:
+  alignas(T) unsigned char storage_[sizeof(T)];
+};
+
 } // namespace netra
