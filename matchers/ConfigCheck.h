@@ -121,9 +121,10 @@ struct ConfigDiagnostic {
   std::string Text; // "<file>:<line>:<col>: warning: ..." (no newline)
 };
 
-/// Entries of Cfg (contexts, managers, factories, startup, request-entries)
-/// that R records no match for are warnings (errors when Strict); an
-/// out-of-range context-param is an error. Appends to Out in file order.
+/// Entries of Cfg (contexts, managers, factories, startup, request-entries,
+/// holders, factory-setup classes and setup methods) that R records no match
+/// for are warnings (errors when Strict); an out-of-range context-param or
+/// required-args index is an error. Appends to Out in file order.
 void validateConfig(const Config &Cfg, const ConfigMatchRecord &R, bool Strict,
                     std::vector<ConfigDiagnostic> &Out);
 

@@ -233,9 +233,15 @@ std::optional<Model::Holding> Model::holdsManagerImpl(QualType T,
     // and holder templates (raw storage, no member shows the object):
     // whatever their type arguments hold.
     for (const TemplateArgument &A : Args->asArray()) {
-      if (A.getKind() != TemplateArgument::Type)
-        continue;
-      if ((Result = holdsManagerImpl(A.getAsType(), Depth)))
+      // A pack (std::tuple, std::variant, a variadic holder): each element.
+      llvm::ArrayRef<TemplateArgument> Elements =
+          A.getKind() == TemplateArgument::Pack ? A.pack_elements()
+                                                : llvm::ArrayRef(A);
+      for (const TemplateArgument &T : Elements)
+        if (T.getKind() == TemplateArgument::Type &&
+            (Result = holdsManagerImpl(T.getAsType(), Depth)))
+          break;
+      if (Result)
         break;
     }
   } else if (!RD->isInStdNamespace() && Depth < 4) {

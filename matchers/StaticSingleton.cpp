@@ -11,19 +11,43 @@ using namespace clang::ast_matchers;
 namespace factoryguard {
 
 namespace {
-/// Does FD return V (or its address)? Then FD is a singleton accessor.
+/// The expression E reaches the object through: `&v`, `*v`, `v.get()`,
+/// `*v.get()`, `v.value()` (a smart pointer, optional or holder template
+/// such as NoDestructor) all give `v`.
+const Expr *heldThrough(const Expr *E) {
+  for (unsigned Steps = 0; E && Steps < 4; ++Steps) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() != UO_AddrOf && UO->getOpcode() != UO_Deref)
+        return E;
+      E = UO->getSubExpr();
+    } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+      if (Op->getOperator() != OO_Star || Op->getNumArgs() != 1)
+        return E;
+      E = Op->getArg(0);
+    } else if (const auto *Call = dyn_cast<CXXMemberCallExpr>(E)) {
+      const CXXMethodDecl *MD = Call->getMethodDecl();
+      if (!MD || Call->getNumArgs() != 0 || !MD->getIdentifier() ||
+          (MD->getName() != "get" && MD->getName() != "value"))
+        return E;
+      E = Call->getImplicitObjectArgument();
+    } else {
+      return E;
+    }
+  }
+  return E ? E->IgnoreParenImpCasts() : nullptr;
+}
+
+/// Does FD return V (its address, or the object V holds)? Then FD is a
+/// singleton accessor.
 class ReturnsVar : public RecursiveASTVisitor<ReturnsVar> {
 public:
   explicit ReturnsVar(const VarDecl *V) : V(V) {}
   bool TraverseLambdaExpr(LambdaExpr *) { return true; }
   bool VisitReturnStmt(ReturnStmt *RS) {
-    const Expr *E = RS->getRetValue();
+    const Expr *E = heldThrough(RS->getRetValue());
     if (!E)
       return true;
-    E = E->IgnoreParenImpCasts();
-    if (const auto *UO = dyn_cast<UnaryOperator>(E))
-      if (UO->getOpcode() == UO_AddrOf)
-        E = UO->getSubExpr()->IgnoreParenImpCasts();
     if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
       if (DRE->getDecl()->getCanonicalDecl() == V->getCanonicalDecl())
         Found = true;

@@ -297,6 +297,25 @@ TEST(tidy, CheckOptionsOverrideTheYamlFile) {
                             BridgeOnly.end()));
 }
 
+// Holders from CheckOptions replace the YAML's (netra::RawSlot): the
+// configured holder's static goes, the built-in NoDestructor's stays.
+TEST(tidy, HoldersOptionReplacesTheYamlList) {
+  std::string File = FG_TESTDATA "/rules/factoryguard-static-singleton.cpp";
+  auto Names = [&](const std::string &Config) {
+    RunResult R = runTidy(
+        {"--checks=-*,factoryguard-static-singleton", "--config=" + Config},
+        File, testdataFlags());
+    EXPECT_EQ(R.ExitCode, 0) << R.Err;
+    std::string Out = R.Out;
+    return std::make_pair(Out.find("'g_raw_slot'") != std::string::npos,
+                          Out.find("'g_leaky_service'") != std::string::npos);
+  };
+  EXPECT_EQ(Names("{}"), std::make_pair(true, true));
+  EXPECT_EQ(Names("{CheckOptions: {factoryguard-static-singleton.Holders: "
+                  "'other::Slot'}}"),
+            std::make_pair(false, true));
+}
+
 TEST(tidy, DumpConfigShowsTheOptions) {
   // From the testdata directory: the options come from its .factoryguard.yaml.
   RunResult R = runProgram(

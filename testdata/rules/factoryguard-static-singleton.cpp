@@ -9,6 +9,8 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <variant>
 #include <vector>
 
 // Holder templates as Chromium (base::), Abseil and leveldb write them, and
@@ -157,7 +159,7 @@ std::vector<std::reference_wrapper<WebSocketManager>> g_refs;
 // folly::LeakySingleton) and configured (holders: [netra::RawSlot]).
 WebSocketManager &leaky_instance() {
   static base::NoDestructor<WebSocketManager> instance(nullptr);
-  // CHECK-MESSAGES: :[[@LINE-1]]:47: warning: 'instance' has static storage duration and holds request-scoped 'netra::WebSocketManager' [factoryguard-static-singleton]
+  // CHECK-MESSAGES: :[[@LINE-1]]:47: warning: 'instance' has static storage duration and holds request-scoped 'netra::WebSocketManager'; 'app::leaky_instance' is a singleton accessor [factoryguard-static-singleton]
   return *instance.get();
 }
 // Compliant twin: app-scoped state in the same holder.
@@ -178,6 +180,20 @@ netra::RawSlot<WebSocketManager> g_raw_slot;
 // CHECK-MESSAGES: :[[@LINE-1]]:34: warning: 'g_raw_slot' has static storage duration and holds request-scoped 'netra::WebSocketManager' [factoryguard-static-singleton]
 netra::RawSlot<Settings> g_raw_settings;
 NoDestructorStats<WebSocketManager> g_stats;
+// A smart pointer's accessor, through operator*.
+WebSocketManager &lazy_instance() {
+  static std::unique_ptr<WebSocketManager> slot;
+  // CHECK-MESSAGES: :[[@LINE-1]]:44: warning: 'slot' has static storage duration and holds request-scoped 'netra::WebSocketManager'; 'app::lazy_instance' is a singleton accessor [factoryguard-static-singleton]
+  return *slot;
+}
+
+// Packs: std::tuple and std::variant hold what any of their elements holds.
+std::tuple<int, std::shared_ptr<WebSocketManager>> g_tuple;
+// CHECK-MESSAGES: :[[@LINE-1]]:52: warning: 'g_tuple' has static storage duration and holds request-scoped 'netra::WebSocketManager' [factoryguard-static-singleton]
+std::tuple<int, std::string> g_plain_tuple;
+std::variant<std::monostate, WebSocketManager *> g_variant;
+// CHECK-MESSAGES: :[[@LINE-1]]:50: warning: 'g_variant' has static storage duration and holds request-scoped 'netra::WebSocketManager' [factoryguard-static-singleton]
+std::variant<int, std::string> g_plain_variant;
 
 // Suppressions, as in clang-tidy.
 WebSocketManager *g_suppressed = nullptr; // NOLINT(factoryguard-static-singleton)
