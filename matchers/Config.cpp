@@ -779,11 +779,19 @@ llvm::Expected<Config> loadConfigFile(llvm::StringRef Path) {
 // Discovery
 //===----------------------------------------------------------------------===//
 
+namespace {
+// Directory -> nearest config at or above it ("" = none). The CLI asks from
+// several threads, once per analyzed file.
+std::mutex DiscoveryMutex;
+std::unordered_map<std::string, std::string> DiscoveryCache;
+} // namespace
+
+void forgetConfigDiscovery() {
+  std::lock_guard<std::mutex> Lock(DiscoveryMutex);
+  DiscoveryCache.clear();
+}
+
 std::string findConfigFor(llvm::StringRef File) {
-  // Directory -> nearest config at or above it ("" = none). The CLI asks from
-  // several threads, once per analyzed file.
-  static std::mutex CacheMutex;
-  static std::unordered_map<std::string, std::string> Cache;
 
   llvm::SmallString<256> Path(File);
   if (Path.empty())
@@ -800,9 +808,9 @@ std::string findConfigFor(llvm::StringRef File) {
   bool Known = false;
   for (std::string Dir = Start; !Dir.empty();) {
     {
-      std::lock_guard<std::mutex> Lock(CacheMutex);
-      auto It = Cache.find(Dir);
-      if (It != Cache.end()) {
+      std::lock_guard<std::mutex> Lock(DiscoveryMutex);
+      auto It = DiscoveryCache.find(Dir);
+      if (It != DiscoveryCache.end()) {
         Found = It->second;
         Known = true;
       }
@@ -824,9 +832,9 @@ std::string findConfigFor(llvm::StringRef File) {
     Dir = std::move(Parent);
   }
 
-  std::lock_guard<std::mutex> Lock(CacheMutex);
+  std::lock_guard<std::mutex> Lock(DiscoveryMutex);
   for (const std::string &Dir : Visited)
-    Cache.emplace(Dir, Found);
+    DiscoveryCache.emplace(Dir, Found);
   return Found;
 }
 

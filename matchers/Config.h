@@ -117,6 +117,10 @@ readRegularFile(llvm::StringRef Path);
 /// FIFO or a dangling link there is reported by loadConfigFile instead of
 /// being skipped in favour of a configuration further up.
 std::string findConfigFor(llvm::StringRef File);
+/// Forgets what findConfigFor found: a long-lived process (the language
+/// server) calls it before each analysis, so that a configuration file added
+/// or removed meanwhile counts, as it would for a new CLI run.
+void forgetConfigDiscovery();
 
 extern const char *const ConfigFileName;
 

@@ -789,6 +789,33 @@ TEST(Lsp, BrokenConfigurationIsADiagnosticNotADeadServer) {
   ASSERT_TRUE(Again) << readFile(P.Dir + "/stderr.txt");
 }
 
+// The server lives as long as the editor: a .factoryguard.yaml removed or
+// added meanwhile is what the next analysis uses, as a new CLI run would.
+TEST(Lsp, ConfigurationFileRemovedOrAddedIsNoticed) {
+  Project P = makeProject("cfgmove", NullContext);
+  std::string Cfg = P.Dir + "/.factoryguard.yaml";
+  std::string Text = readFile(Cfg);
+  LspClient C({"--debounce", "50"}, P.Dir, P.Dir + "/stderr.txt");
+  C.initialize();
+  C.open(P.File, P.Text);
+  auto D1 = C.diagnostics(uriOf(P.File), 1);
+  ASSERT_TRUE(D1) << readFile(P.Dir + "/stderr.txt");
+  ASSERT_FALSE(D1->getAsArray()->empty());
+  // Removed: no configuration above the file, so nothing is configured and
+  // nothing is reported (not an error about the vanished file).
+  ASSERT_FALSE(llvm::sys::fs::remove(Cfg));
+  C.change(P.File, P.Text, 2);
+  auto D2 = C.diagnostics(uriOf(P.File), 2);
+  ASSERT_TRUE(D2) << readFile(P.Dir + "/stderr.txt");
+  EXPECT_TRUE(D2->getAsArray()->empty()) << *D2;
+  // Added back: the findings return.
+  writeFile(Cfg, Text);
+  C.change(P.File, P.Text, 3);
+  auto D3 = C.diagnostics(uriOf(P.File), 3);
+  ASSERT_TRUE(D3) << readFile(P.Dir + "/stderr.txt");
+  EXPECT_EQ(lspFindings(*D3), lspFindings(*D1));
+}
+
 // Neovim 0.7 (Debian's) as the client: vim.lsp.start_client, a testdata
 // file opened, the diagnostics it shows written to a file.
 /// A copy of the example project (testdata/example, three units with a

@@ -646,6 +646,7 @@ void Server::analyzeAndPublish(Job J) {
   log("analyzing " + J.Path + " (version " + llvm::Twine(J.Version) + ")");
   Coverage Cov = Coverage::Listed;
   std::string Db;
+  forgetConfigDiscovery(); // a .factoryguard.yaml added or removed since
   DriverOptions D = unitOptions(J, Cov, Db);
 
   auto Mem = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
