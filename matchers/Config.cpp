@@ -792,7 +792,6 @@ void forgetConfigDiscovery() {
 }
 
 std::string findConfigFor(llvm::StringRef File) {
-
   llvm::SmallString<256> Path(File);
   if (Path.empty())
     Path = ".";
