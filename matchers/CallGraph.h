@@ -45,9 +45,12 @@ struct GraphNode {
   bool StaticLocal = false; // StaticInit of a function-local static
   bool Factory = false;     // its body is checked where it is called
   bool Virtual = false;     // called through the vtable: callers unknown
-  /// Constructors, destructors, operators, conversions: library code (a
-  /// std::make_shared, a container, an algorithm) calls them where no unit
-  /// shows the call, so their callers are never all known.
+  /// Destructors, operators, conversions, and default, copy and move
+  /// constructors: library code (a container, an algorithm) calls them
+  /// where no unit shows the call, so their callers are never all known.
+  /// Other constructors are called where the code constructs their class,
+  /// or through std::make_unique, std::make_shared and emplace, which the
+  /// collector draws as calls of them (SPEC §1: a construction is a call).
   bool ImplicitCalls = false;
   bool Lambda = false;
   std::string Definer;              // a lambda: the node that defines it

@@ -21,6 +21,83 @@ void CallGraphCollector::registerMatchers(MatchFinder &F) {
   F.addMatcher(declRefExpr(to(functionDecl())).bind("ref"), this);
 }
 
+/// Whether library code calls FD where no unit shows the call (GraphNode::
+/// ImplicitCalls): destructors, conversions, operators, and the constructors
+/// containers and algorithms make on their own (default, copy, move, and
+/// inherited ones).
+static bool hasUnseenCalls(const FunctionDecl *FD) {
+  if (const auto *CD = dyn_cast<CXXConstructorDecl>(FD))
+    return CD->isDefaultConstructor() || CD->isCopyOrMoveConstructor() ||
+           CD->isInheritingConstructor();
+  return isa<CXXDestructorDecl>(FD) || isa<CXXConversionDecl>(FD) ||
+         FD->isOverloadedOperator();
+}
+
+/// The class a standard-library call constructs from its arguments, and how
+/// many of the call's arguments go to the constructor: std::make_unique<T>,
+/// std::make_shared<T>, std::allocate_shared<T>, and emplace on a standard
+/// sequence container or std::optional. Their bodies sit in system headers,
+/// which the default run does not parse and no run walks, so the collector
+/// draws the construction at the user's call.
+struct Construction {
+  const CXXRecordDecl *Class = nullptr;
+  unsigned Args = 0;
+};
+
+static const CXXRecordDecl *recordArg(const TemplateArgumentList *Args) {
+  if (!Args || Args->size() == 0 ||
+      Args->get(0).getKind() != TemplateArgument::Type)
+    return nullptr;
+  return Args->get(0).getAsType()->getAsCXXRecordDecl();
+}
+
+static std::optional<Construction> constructionBy(const Expr *Call,
+                                                  const FunctionDecl *Callee) {
+  const auto *CE = dyn_cast<CallExpr>(Call);
+  if (!CE || !Callee->isInStdNamespace() || !Callee->getIdentifier())
+    return std::nullopt;
+  llvm::StringRef Name = Callee->getName();
+  unsigned N = CE->getNumArgs();
+  if (Name == "make_unique" || Name == "make_shared" ||
+      (Name == "allocate_shared" && N > 0)) {
+    const CXXRecordDecl *RD =
+        recordArg(Callee->getTemplateSpecializationArgs());
+    return Construction{RD, Name == "allocate_shared" ? N - 1 : N};
+  }
+  const auto *MC = dyn_cast<CXXMemberCallExpr>(Call);
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      MC ? MC->getRecordDecl() : nullptr);
+  if (!Spec || !Spec->getIdentifier())
+    return std::nullopt;
+  llvm::StringRef Container = Spec->getName();
+  bool Sequence = llvm::is_contained(
+      {"vector", "deque", "list", "forward_list"}, Container);
+  const CXXRecordDecl *RD = recordArg(&Spec->getTemplateArgs());
+  if (Sequence && (Name == "emplace_back" || Name == "emplace_front"))
+    return Construction{RD, N};
+  if (Sequence && (Name == "emplace" || Name == "emplace_after") && N > 0)
+    return Construction{RD, N - 1}; // the position comes first
+  if (Container == "optional" && Name == "emplace")
+    return Construction{RD, N};
+  return std::nullopt;
+}
+
+/// The constructors of C that a construction from Args arguments may call:
+/// every one that takes that many, since the library's body that would pick
+/// one is not parsed (more callers only make inference more careful).
+static llvm::SmallVector<const CXXConstructorDecl *, 4>
+constructorsFor(const Construction &C) {
+  llvm::SmallVector<const CXXConstructorDecl *, 4> Out;
+  if (!C.Class || !C.Class->hasDefinition())
+    return Out;
+  for (const CXXConstructorDecl *Ctor : C.Class->getDefinition()->ctors())
+    if (!Ctor->isCopyOrMoveConstructor() &&
+        Ctor->getMinRequiredArguments() <= C.Args &&
+        (Ctor->isVariadic() || C.Args <= Ctor->getNumParams()))
+      Out.push_back(Ctor);
+  return Out;
+}
+
 GraphNode *CallGraphCollector::addFunction(const FunctionDecl *FD) {
   FD = FD->getDefinition() ? FD->getDefinition() : FD;
   auto It = Index.find(FD);
@@ -44,8 +121,7 @@ GraphNode *CallGraphCollector::addFunction(const FunctionDecl *FD) {
   const auto *MD = dyn_cast<CXXMethodDecl>(FD);
   N.Virtual = MD && MD->isVirtual();
   N.Lambda = MD && MD->getParent()->isLambda();
-  N.ImplicitCalls = isa<CXXConstructorDecl>(FD) || isa<CXXDestructorDecl>(FD) ||
-                    isa<CXXConversionDecl>(FD) || FD->isOverloadedOperator();
+  N.ImplicitCalls = hasUnseenCalls(FD);
   Index[FD] = S.Facts.Nodes.size();
   S.Facts.Nodes.push_back(std::move(N));
   std::string From = S.Facts.Nodes.back().Id;
@@ -146,7 +222,7 @@ void CallGraphCollector::run(const MatchFinder::MatchResult &R) {
   const SourceManager &SM = *R.SourceManager;
   Model &M = S.model();
   if (const auto *FD = R.Nodes.getNodeAs<FunctionDecl>("fn")) {
-    if (FD->isDependentContext() ||
+    if (M.isPattern(FD) ||
         SM.isInSystemHeader(SM.getExpansionLoc(FD->getLocation())))
       return;
     addFunction(FD);
@@ -161,7 +237,7 @@ void CallGraphCollector::run(const MatchFinder::MatchResult &R) {
   if (const auto *LE = R.Nodes.getNodeAs<LambdaExpr>("lambda")) {
     // SPEC §1: the defining function -> lambda "defines" relation.
     const CXXMethodDecl *Op = LE->getCallOperator();
-    if (!Op || Op->isDependentContext() ||
+    if (!Op || M.isPattern(Op) ||
         SM.isInSystemHeader(SM.getExpansionLoc(LE->getBeginLoc())))
       return;
     Enclosing Def = M.enclosingOf(LE);
@@ -186,22 +262,30 @@ void CallGraphCollector::run(const MatchFinder::MatchResult &R) {
   const FunctionDecl *Callee = Call ? calleeOf(Call) : nullptr;
   if (!Callee || Callee->isDependentContext())
     return;
-  // Calls into system headers cannot continue a chain.
-  if (SM.isInSystemHeader(SM.getExpansionLoc(Callee->getLocation())))
+  // Calls into system headers cannot continue a chain, but a construction
+  // through std::make_unique or emplace is a call of the constructor.
+  if (SM.isInSystemHeader(SM.getExpansionLoc(Callee->getLocation()))) {
+    if (std::optional<Construction> C = constructionBy(Call, Callee))
+      for (const CXXConstructorDecl *Ctor : constructorsFor(*C))
+        addCallEdges(Call, S.nodeId(Ctor));
     return;
+  }
   // An implicitly defined callee (a constructor) is defined where it is
   // used; the traversal does not visit it.
   if (Callee->isImplicit() && Callee->doesThisDeclarationHaveABody())
     addFunction(Callee);
-  std::string To = S.nodeId(Callee);
+  addCallEdges(Call, S.nodeId(Callee));
+}
+
+void CallGraphCollector::addCallEdges(const Expr *Call, const std::string &To) {
+  const SourceManager &SM = S.model().astContext().getSourceManager();
+  Model &M = S.model();
   SourceRange Site = S.locations().fromRange(Call->getSourceRange());
   if (To.empty() || !Site.valid())
     return;
   // A call in a template: one edge from each instantiation.
   for (const Enclosing &Where : M.enclosingsOf(Call)) {
-    if ((Where.Kind == Enclosing::Function && Where.Fn->isDependentContext()) ||
-        (Where.Kind == Enclosing::StaticInit &&
-         Where.Var->getDeclContext()->isDependentContext()))
+    if (Where.Kind != Enclosing::FieldInit && M.isPattern(Where))
       continue; // a pattern: its instantiations hold the calls
     // Code in system headers is not walked by the CLI (userTopLevelDecls);
     // the clang-tidy plugin walks it but must draw the same graph.

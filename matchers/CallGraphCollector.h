@@ -34,6 +34,8 @@ private:
   void addField(const clang::FieldDecl *FD);
   /// The node of a function, static initializer or member initializer ("").
   std::string addEnclosing(const Enclosing &Where);
+  /// An edge from every function enclosing Call (each instantiation) to To.
+  void addCallEdges(const clang::Expr *Call, const std::string &To);
   /// Facts.Nodes index of each node added in this unit (cleared with the
   /// unit's facts at the start of every translation unit).
   llvm::DenseMap<const clang::Decl *, size_t> Index;

@@ -434,11 +434,30 @@ bool Model::isRequestEntry(const FunctionDecl *FD) {
   return FD && nameMatchesAnyRedecl(FD, Cfg.RequestEntries, "request-entry");
 }
 
-namespace {
-bool isDependentEnclosing(const Enclosing &E) {
+/// The call operator pattern of a generic lambda outside any template,
+/// with no instantiation that has a body.
+static bool isUninstantiatedGenericLambda(const FunctionDecl *Fn) {
+  const auto *MD = dyn_cast<CXXMethodDecl>(Fn);
+  if (!MD || !MD->getParent()->isLambda() ||
+      MD->getParent()->isDependentContext())
+    return false;
+  const FunctionTemplateDecl *FT = MD->getDescribedFunctionTemplate();
+  if (!FT)
+    return false;
+  for (const FunctionDecl *Spec : FT->specializations())
+    if (Spec->isDefined())
+      return false;
+  return true;
+}
+
+bool Model::isPattern(const FunctionDecl *Fn) {
+  return Fn->isDependentContext() && !isUninstantiatedGenericLambda(Fn);
+}
+
+bool Model::isPattern(const Enclosing &E) {
   switch (E.Kind) {
   case Enclosing::Function:
-    return E.Fn->isDependentContext();
+    return isPattern(E.Fn);
   case Enclosing::StaticInit:
     return E.Var->getDeclContext()->isDependentContext();
   case Enclosing::FieldInit:
@@ -448,7 +467,6 @@ bool isDependentEnclosing(const Enclosing &E) {
   }
   return false;
 }
-} // namespace
 
 /// The call that invokes LE where it is written (`[]{ ... }()`), if any.
 static const Expr *immediateInvocation(ASTContext &Ctx, const LambdaExpr *LE) {
@@ -484,7 +502,7 @@ llvm::SmallVector<Enclosing, 2> Model::enclosingsOf(const Stmt *S) {
     } else if (const auto *MD = P.get<CXXMethodDecl>()) {
       // The parent map walks implicit code: a lambda's body sits in its
       // call operator, in the closure class, in the LambdaExpr.
-      if (MD->getParent()->isLambda() && !MD->isDependentContext())
+      if (MD->getParent()->isLambda() && !isPattern(MD))
         LE = lambdaOf(MD);
     }
     if (LE) {
@@ -533,7 +551,7 @@ llvm::SmallVector<Enclosing, 2> Model::enclosingsOf(const Stmt *S) {
     for (size_t I = Parents.size(); I-- > 0;) {
       const DynTypedNode &P = Parents[I];
       if (std::optional<Enclosing> E = Step(N, P)) {
-        auto &Into = isDependentEnclosing(*E) ? Dependent : Found;
+        auto &Into = isPattern(*E) ? Dependent : Found;
         bool Known = false;
         for (const Enclosing &K : Into)
           Known |= K.Kind == E->Kind && K.Fn == E->Fn && K.Var == E->Var &&

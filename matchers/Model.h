@@ -128,6 +128,15 @@ public:
   /// left unchanged is shared by the pattern and each instantiation, and is
   /// enclosed by each instantiation (the pattern only when none exists).
   llvm::SmallVector<Enclosing, 2> enclosingsOf(const clang::Stmt *E);
+  /// Whether code enclosed by Where is a template pattern, decided in its
+  /// instantiations instead. The one exception is the call operator of a
+  /// generic lambda that no instantiation with a body holds: it is decided
+  /// on its pattern, since a lambda that only a system-header template
+  /// calls (std::function, kept by a framework) is instantiated with
+  /// --full-parse but not when that template's body is skipped, and both
+  /// must give one answer (SPEC §7).
+  bool isPattern(const Enclosing &Where);
+  bool isPattern(const clang::FunctionDecl *Fn);
 
   /// SPEC §1 "context in scope" for the function (or static initializer)
   /// enclosing a point; locals count only when declared before Before.

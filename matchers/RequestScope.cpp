@@ -82,11 +82,7 @@ std::optional<Finding> RequestScopeRule::decide(TUState &S,
     const Expr *Call = FC.Call;
   const FunctionDecl *Callee = FC.Callee;
   Model &M = S.model();
-  if ((Where.Kind == Enclosing::Function && Where.Fn->isDependentContext()) ||
-      (Where.Kind == Enclosing::StaticInit &&
-       Where.Var->getDeclContext()->isDependentContext()) ||
-      (Where.Kind == Enclosing::FieldInit &&
-       Where.Field->getParent()->isDependentContext()))
+  if (M.isPattern(Where))
     return std::nullopt;
   std::string Factory = "'" + Callee->getNameAsString() + "'";
   std::string Ctx = M.contextTypeNameFor(Callee, FC.Info.ContextParam);

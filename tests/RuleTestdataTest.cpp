@@ -4,9 +4,9 @@
 // editing a test): the real CLI runs on it and its CHECK-MESSAGES and
 // CHECK-NOTES must match the report both ways; a file with CHECK-FIXES is
 // fixed in a copy (--fix), each CHECK-FIXES must hold on its line, and the
-// fixed file must compile. A file named after a rule
-// (factoryguard-<rule>.cpp) runs with that rule only, any other file with
-// every rule.
+// fixed file must compile; --full-parse must meet the same expectations.
+// A file named after a rule (factoryguard-<rule>.cpp) runs with that rule
+// only, any other file with every rule.
 //
 //===----------------------------------------------------------------------===//
 #include "TestHarness.h"
@@ -38,6 +38,19 @@ TEST_P(Testdata, ReportMatchesExpectations) {
     WarningExpected |= E.Level != "note";
   EXPECT_EQ(R.ExitCode, WarningExpected ? 1 : 0) << R.Err;
   EXPECT_TRUE(matches(Expected, parseTextOutput(R.Out), GetParam()))
+      << R.Out << R.Err;
+}
+
+// SPEC §7, one answer everywhere: skipping system-header bodies changes no
+// finding, so --full-parse meets the same expectations.
+TEST_P(Testdata, FullParseMeetsTheSameExpectations) {
+  std::string File = FG_TESTDATA "/rules/" + GetParam();
+  std::vector<std::string> Args = ruleArgs(GetParam());
+  Args.push_back("--full-parse");
+  Args.push_back(File);
+  RunResult R = runFactoryguard(withFlags(Args));
+  EXPECT_TRUE(
+      matches(readExpectations(File), parseTextOutput(R.Out), GetParam()))
       << R.Out << R.Err;
 }
 
