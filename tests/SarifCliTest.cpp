@@ -162,7 +162,9 @@ TEST(Workflow, GithubWorkflowValidates) {
   RunResult R = runProgram(Validator, {FG_SOURCE_DIR "/ci/github/factoryguard.yml"});
   EXPECT_EQ(R.ExitCode, 0) << R.Out << R.Err;
   std::string Workflow = readFile(FG_SOURCE_DIR "/ci/github/factoryguard.yml");
-  EXPECT_NE(Workflow.find("github/codeql-action/upload-sarif"), std::string::npos);
+  // upload-sarif@v3 is deprecated in December 2026: v4 in both workflows.
+  EXPECT_NE(Workflow.find("github/codeql-action/upload-sarif@v4"),
+            std::string::npos);
   EXPECT_NE(Workflow.find("--format sarif"), std::string::npos);
   // The validator does catch a broken workflow.
   std::string Bad = makeTempDir("wf") + "/bad.yml";

@@ -337,7 +337,7 @@ TEST(Shard, MatrixWorkflowValidatesAndItsCommandsMergeAsOneRun) {
   EXPECT_EQ(V.ExitCode, 0) << V.Out << V.Err;
   std::string Workflow = readFile(Path);
   for (const char *Part :
-       {"github/codeql-action/upload-sarif", "actions/upload-artifact",
+       {"github/codeql-action/upload-sarif@v4", "actions/upload-artifact",
         "actions/download-artifact", "needs: analyze", "merge-multiple: true"})
     EXPECT_NE(Workflow.find(Part), std::string::npos) << Part;
   // The matrix lists 1..SHARDS.
