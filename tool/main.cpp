@@ -7,6 +7,7 @@
 #include "FixApplier.h"
 #include "LspServer.h"
 #include "Output.h"
+#include "Printable.h"
 #include "Rules.h"
 #include "SarifReporter.h"
 #include "Shard.h"
@@ -123,9 +124,15 @@ findings are reported once.
 )";
 
 int usageError(const std::string &Msg) {
-  llvm::errs() << "factoryguard: error: " << Msg
+  llvm::errs() << errorLine("factoryguard", Msg)
                << "\nRun 'factoryguard --help' for usage.\n";
   return 2;
+}
+
+/// An error that stops the run, on one line (Printable.h).
+void printError(llvm::Error Err) {
+  llvm::errs() << errorLine("factoryguard", llvm::toString(std::move(Err)))
+               << "\n";
 }
 
 /// "4096", "64K", "512M", "1G" (powers of 1024; "KB"/"KiB" spellings too).
@@ -163,10 +170,11 @@ struct ReportOptions {
 /// baseline, writes fixes and the report; the exit status (SPEC §4).
 int report(DriverResult &Result, ReportOptions &RO) {
   for (const UnitFailure &F : Result.Failures)
-    llvm::errs() << displayPath(F.File) << ": error: " << F.Message << "\n";
+    llvm::errs() << displayPath(F.File) << ": error: " << printable(F.Message)
+                 << "\n";
   bool ConfigError = false; // SPEC §3: validation after the run
   for (const ConfigDiagnostic &D : Result.ConfigDiagnostics) {
-    llvm::errs() << D.Text << "\n";
+    llvm::errs() << printable(D.Text) << "\n";
     ConfigError = ConfigError || D.IsError;
   }
   if (RO.ExplainConfig) {
@@ -194,16 +202,14 @@ int report(DriverResult &Result, ReportOptions &RO) {
         {"--export-fixes", RO.ExportFixes}})
     if (auto Err =
             refuseInputTarget(Option, Path, Inputs, Result.DatabaseFile)) {
-      llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
-                   << "\n";
+      printError(std::move(Err));
       return 2;
     }
 
   runTestHook("FACTORYGUARD_TEST_HOOK_AFTER_ANALYSIS");
   if (!RO.ExportFixes.empty())
     if (auto Err = exportFixes(Findings, RO.ExportFixes)) {
-      llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
-                   << "\n";
+      printError(std::move(Err));
       return 2;
     }
   bool FixFailed = false;
@@ -240,8 +246,7 @@ int report(DriverResult &Result, ReportOptions &RO) {
     };
   }
   if (auto Err = writeOutput(RO.Output, Render)) {
-    llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
-                 << "\n";
+    printError(std::move(Err));
     return 2;
   }
 
@@ -280,8 +285,7 @@ bool readBaseline(const std::string &Path, std::set<std::string> &Out) {
     return true;
   auto Prints = readBaselineFingerprints(Path);
   if (!Prints) {
-    llvm::errs() << "factoryguard: error: "
-                 << llvm::toString(Prints.takeError()) << "\n";
+    printError(Prints.takeError());
     return false;
   }
   Out = std::move(*Prints);
@@ -371,8 +375,7 @@ int runMerge(const std::vector<std::string> &Argv) {
                                         : normalizePath(RO.SourceRoot);
   auto ResultOrErr = mergeShards(Files, RO.SourceRoot, llvm::errs());
   if (!ResultOrErr) {
-    llvm::errs() << "factoryguard: error: "
-                 << llvm::toString(ResultOrErr.takeError()) << "\n";
+    printError(ResultOrErr.takeError());
     return 2;
   }
   return report(*ResultOrErr, RO);
@@ -563,8 +566,7 @@ int main(int argc, char **argv) {
 
   auto ResultOrErr = runAnalysis(Opts, llvm::errs());
   if (!ResultOrErr) {
-    llvm::errs() << "factoryguard: error: "
-                 << llvm::toString(ResultOrErr.takeError()) << "\n";
+    printError(ResultOrErr.takeError());
     return 2;
   }
   DriverResult &Result = *ResultOrErr;
@@ -580,19 +582,18 @@ int main(int argc, char **argv) {
     // Unit failures are listed now and reported by the merge; whether a
     // configuration entry matched nothing only all shards together know.
     for (const UnitFailure &F : Result.Failures)
-      llvm::errs() << displayPath(F.File) << ": error: " << F.Message << "\n";
+      llvm::errs() << displayPath(F.File) << ": error: " << printable(F.Message)
+                   << "\n";
     std::vector<std::string> Inputs = Result.Units;
     if (auto Err =
             refuseInputTarget("-o", Output, Inputs, Result.DatabaseFile)) {
-      llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
-                   << "\n";
+      printError(std::move(Err));
       return 2;
     }
     if (auto Err = writeOutput(Output, [&](llvm::raw_ostream &OS) {
           renderShard(Result, Opts, SourceRoot, OS);
         })) {
-      llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
-                   << "\n";
+      printError(std::move(Err));
       return 2;
     }
     return 0;
