@@ -169,4 +169,81 @@ TEST(Reporters, ThousandsOfFindingsOnOneLongLine) {
   EXPECT_EQ(MaxColumn, LastNull - Calls);
 }
 
+TEST(Cli, TwoOutputsOnOneFileAreRefused) {
+  std::string Dir = project("two-outputs");
+  writeFile(Dir + "/a.cpp", CallWithNull);
+  for (const auto &[Out, Fixes] :
+       {std::pair<std::string, std::string>{"x.out", "x.out"},
+        {"x.out", "./x.out"},
+        {Dir + "/x.out", "sub/../x.out"}}) {
+    llvm::sys::fs::create_directories(Dir + "/sub");
+    RunResult R = runFactoryguard(withFlags({NullRule, "--no-cache", "-o", Out,
+                                             "--export-fixes", Fixes, "a.cpp"}),
+                                  Dir);
+    EXPECT_EQ(R.ExitCode, 2) << Out << " " << Fixes << ": " << R.Err;
+    EXPECT_NE(R.Err.find("-o '" + Out + "' and --export-fixes '" + Fixes +
+                         "' name the same file"),
+              std::string::npos)
+        << R.Err;
+    EXPECT_FALSE(llvm::sys::fs::exists(Dir + "/x.out"));
+  }
+  // Two files: both written.
+  RunResult R =
+      runFactoryguard(withFlags({NullRule, "--no-cache", "-o", "r.txt",
+                                 "--export-fixes", "f.yaml", "a.cpp"}),
+                      Dir);
+  EXPECT_EQ(R.ExitCode, 1) << R.Err;
+  EXPECT_TRUE(llvm::sys::fs::exists(Dir + "/r.txt"));
+  EXPECT_TRUE(llvm::sys::fs::exists(Dir + "/f.yaml"));
+}
+
+TEST(Cli, OptionsThatWouldMeanNothingAreUsageErrors) {
+  std::string Dir = project("silent");
+  writeFile(Dir + "/a.cpp", CallWithNull);
+  struct Case {
+    std::vector<std::string> Args;
+    std::string Error;
+  };
+  for (const Case &C : std::vector<Case>{
+           {{"--no-cache", "--cache-dir", "d"},
+            "--no-cache and --cache-dir 'd' do not go together"},
+           {{"--cache-dir=d", "--no-cache"},
+            "--no-cache and --cache-dir 'd' do not go together"},
+           {{"--no-cache", "--source-root", "/nonexistent"},
+            "--source-root '/nonexistent' is not a directory"},
+           {{"--no-cache", "--rules", "["}, "--rules glob '[' matches no rule"},
+           {{"--no-cache", "--rules", "-*,factoryguard-nul-context"},
+            "--rules glob 'factoryguard-nul-context' matches no rule"},
+           {{"--no-cache", "--rules", "-*"}, "--rules '-*' enables no rule"},
+       }) {
+    std::vector<std::string> Args = C.Args;
+    Args.push_back("a.cpp");
+    RunResult R = runFactoryguard(withFlags(Args), Dir);
+    EXPECT_EQ(R.ExitCode, 2) << C.Error << ": " << R.Err;
+    EXPECT_NE(R.Err.find("factoryguard: error: " + C.Error), std::string::npos)
+        << R.Err;
+    EXPECT_FALSE(llvm::sys::fs::exists(Dir + "/d"));
+  }
+  RunResult M = runFactoryguard(
+      {"merge", "--source-root", "/nonexistent", Dir + "/shard.json"}, Dir);
+  EXPECT_EQ(M.ExitCode, 2);
+  EXPECT_NE(M.Err.find("--source-root '/nonexistent' is not a directory"),
+            std::string::npos)
+      << M.Err;
+}
+
+TEST(Cli, AConfigurationErrorHasOnePrefix) {
+  std::string Dir = project("config-error");
+  writeFile(Dir + "/a.cpp", CallWithNull);
+  writeFile(Dir + "/bad.yaml", "managers: [\"regex:(\"]\n");
+  RunResult R = runFactoryguard(
+      withFlags({"--no-cache", "--config", Dir + "/bad.yaml", "a.cpp"}), Dir);
+  EXPECT_EQ(R.ExitCode, 2) << R.Err;
+  std::vector<std::string> Lines = linesOf(R.Err);
+  ASSERT_FALSE(Lines.empty());
+  EXPECT_EQ(Lines[0].rfind(Dir + "/bad.yaml:1:12: error: invalid regex '('", 0),
+            0u)
+      << R.Err;
+}
+
 } // namespace
