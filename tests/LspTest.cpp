@@ -687,6 +687,75 @@ TEST(Lsp, MalformedInputGetsErrorResponses) {
   EXPECT_FALSE(C.framingError()) << C.framingErrorText();
 }
 
+TEST(Lsp, AnEndlessHeaderLineIsCutAndTheNextMessageAnswered) {
+  std::string Dir = makeOutsideTempDir("long-header");
+  std::string Err = Dir + "/stderr.txt";
+  LspClient C({}, Dir, Err);
+  C.initialize();
+  // 1 MB of a header line, no line end, then a request framed right.
+  C.sendRaw("X-Padding: " + std::string(1 << 20, 'x'));
+  int64_t Id = C.request("shutdown", nullptr);
+  ASSERT_TRUE(C.response(Id, 10000)) << readFile(Err);
+  EXPECT_NE(readFile(Err).find("header line longer than 4096 bytes"),
+            std::string::npos)
+      << readFile(Err);
+  C.notify("exit", nullptr);
+  EXPECT_EQ(C.waitExit(5000), 0);
+  EXPECT_FALSE(C.framingError()) << C.framingErrorText();
+}
+
+TEST(Lsp, AContentLengthOverTheLimitIsRejectedUnread) {
+  std::string Dir = makeOutsideTempDir("huge-body");
+  std::string Err = Dir + "/stderr.txt";
+  LspClient C({}, Dir, Err);
+  C.initialize();
+  // 1 GiB announced, nothing sent: the server must not wait for it (nor
+  // allocate it), and answers the next request.
+  C.sendRaw("Content-Length: 1073741824\r\n\r\n");
+  int64_t Id = C.request("shutdown", nullptr);
+  ASSERT_TRUE(C.response(Id, 10000)) << readFile(Err);
+  EXPECT_NE(readFile(Err).find("Content-Length 1073741824 is over the 64 MiB "
+                               "limit"),
+            std::string::npos)
+      << readFile(Err);
+  C.notify("exit", nullptr);
+  EXPECT_EQ(C.waitExit(5000), 0);
+}
+
+TEST(Lsp, AnOlderVersionOfADocumentIsIgnored) {
+  Project P = makeProject("stale", NullContext);
+  std::string Err = P.Dir + "/stderr.txt";
+  LspClient C({"--debounce", "50"}, P.Dir, Err);
+  C.initialize();
+  C.open(P.File, P.Text, 5);
+  auto First = C.diagnostics(uriOf(P.File), 5);
+  ASSERT_TRUE(First) << readFile(Err);
+  ASSERT_FALSE(First->getAsArray()->empty());
+  // Version 3 is older than 5: not applied, not analyzed.
+  std::string Clean = "#include \"netra/netra.h\"\nint g_count = 0;\n";
+  C.change(P.File, Clean, 3);
+  // Version 6, an incremental edit (a comment at the end), is applied to
+  // the version-5 text: the same findings.
+  int64_t End = std::count(P.Text.begin(), P.Text.end(), '\n');
+  json::Value At = json::Object{{"line", End}, {"character", 0}};
+  C.notify(
+      "textDocument/didChange",
+      json::Object{{"textDocument",
+                    json::Object{{"uri", uriOf(P.File)}, {"version", 6}}},
+                   {"contentChanges",
+                    json::Array{json::Object{
+                        {"range", json::Object{{"start", At}, {"end", At}}},
+                        {"text", "// edit\n"}}}}});
+  auto Sixth = C.diagnostics(uriOf(P.File), 6);
+  ASSERT_TRUE(Sixth) << readFile(Err);
+  EXPECT_EQ(lspFindings(*Sixth), lspFindings(*First));
+  EXPECT_FALSE(C.diagnostics(uriOf(P.File), 3, 100));
+  EXPECT_NE(readFile(Err).find("to version 3, not newer than version 5: "
+                               "ignored"),
+            std::string::npos)
+      << readFile(Err);
+}
+
 TEST(Lsp, FileOutsideAnyDatabaseIsAnalyzedAndSaidOnce) {
   Project P = makeProject(
       "nodb", FG_TESTDATA "/rules/factoryguard-static-singleton.cpp",

@@ -281,6 +281,71 @@ TEST(PreCommit, NonCppChangeRunsNothing) {
   EXPECT_EQ(H.Out + H.Err, "");
 }
 
+TEST(PreCommit, StagedFileNamesThatLookLikeOptionsAreFiles) {
+  Repo R("pc-names");
+  // A committed file the names below point at.
+  writeFile(R.Dir + "/x.h", "#pragma once\n// precious\n");
+  R.git({"add", "x.h"});
+  ASSERT_EQ(R.git({"commit", "-q", "--no-verify", "-m", "x"}).ExitCode, 0);
+  const std::vector<std::pair<std::string, std::string>> Staged = {
+      {"-ohijack.h", "g_o"},
+      {"--export-fixes=x.h", "g_export"},
+      {"--config=x.h", "g_config"},
+      {"--factoryguard=x.h", "g_binary"}};
+  std::vector<std::string> Add = {"add", "--"};
+  for (const auto &[Name, Var] : Staged) {
+    writeFile(R.Dir + "/" + Name, "#pragma once\n#include \"netra/netra.h\"\n"
+                                  "inline netra::WebSocketManager *" +
+                                      Var + " = nullptr;\n");
+    Add.push_back(Name);
+  }
+  R.git(Add);
+  RunResult C = R.commit("names");
+  EXPECT_NE(C.ExitCode, 0) << C.Out << C.Err;
+  EXPECT_EQ(R.commits(), 2u) << "the commit was blocked";
+  // Each file was analyzed as a file...
+  for (const auto &[Name, Var] : Staged)
+    EXPECT_TRUE(hasFinding(C.Out + C.Err, Name, Var)) << Name << "\n"
+                                                      << C.Out << C.Err;
+  // ... and none was an option: no report written, nothing read as a
+  // configuration or run as the binary.
+  EXPECT_FALSE(llvm::sys::fs::exists(R.Dir + "/hijack.h"));
+  EXPECT_EQ(readFile(R.Dir + "/x.h"), "#pragma once\n// precious\n");
+  ASSERT_EQ(R.runs().size(), 1u);
+  std::set<std::string> W = words(R.runs()[0]);
+  for (const auto &[Name, Var] : Staged)
+    EXPECT_TRUE(W.count("./" + Name)) << R.runs()[0];
+}
+
+TEST(PreCommit, TheHookKnowsEveryOptionThatTakesAValue) {
+  // The hook tells an option's value from a file name by the options that
+  // take one: its list must be factoryguard's (the options that `--help`
+  // shows with a value).
+  std::string Script = readFile(Hook);
+  size_t From = Script.find("takes_value() {");
+  ASSERT_NE(From, std::string::npos);
+  size_t To = Script.find(") return 0 ;;", From);
+  std::set<std::string> Hooks;
+  std::istringstream In(Script.substr(From, To - From));
+  for (std::string Word; In >> Word;)
+    if (Word.size() > 1 && Word[0] == '-')
+      Hooks.insert(Word);
+  std::set<std::string> Cli = {"--factoryguard", "--clang"};
+  RunResult Help = runFactoryguard({"--help"});
+  std::istringstream HelpIn(Help.Out);
+  for (std::string L; std::getline(HelpIn, L);) {
+    // "  -p <dir>   ..." and "  --format text|sarif|shard": a value;
+    // "  --fix      ...": none.
+    if (L.rfind("  -", 0) != 0)
+      continue;
+    size_t Space = L.find(' ', 2);
+    if (Space != std::string::npos && Space + 1 < L.size() &&
+        L[Space + 1] != ' ')
+      Cli.insert(L.substr(2, Space - 2));
+  }
+  EXPECT_EQ(Hooks, Cli);
+}
+
 TEST(PreCommit, PublishedManifestWorksFromARepoUrl) {
   // The hook as a user consumes it: `repo:` URL + `rev:` of a repository
   // holding .pre-commit-hooks.yaml, the entry found on PATH.

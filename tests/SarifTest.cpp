@@ -402,6 +402,25 @@ TEST(SarifColumns, Utf16Column) {
   EXPECT_EQ(utf16Column("\xEF\xBB\xBFint x = y;", 12), 9u);
 }
 
+TEST(SarifColumns, TableOfALineEqualsEachColumn) {
+  // The one-pass table the SARIF writer uses on long lines: the same as
+  // utf16Column for every column, across cut, invalid and BOM sequences.
+  for (std::string Line :
+       {std::string(""), "s = \"" + UUmlaut + Wave + "\"; x",
+        std::string("a\xFF\xC3"
+                    "b\xE2\x82\xF0\x9F\x91"
+                    "c\xED\xA0\x80"),
+        std::string("\xEF\xBB\xBFint \xC3\xBC = y;"),
+        std::string("\xEF\xBB\xBF"), std::string("\xEF\xBB"),
+        std::string("\xF4\x90\x80\x80 \xE0\x80\xAF \xC0\xAF")}) {
+    std::vector<unsigned> Table = utf16Columns(Line);
+    ASSERT_EQ(Table.size(), Line.size() + 1);
+    for (unsigned C = 1; C <= Line.size() + 1; ++C)
+      EXPECT_EQ(Table[C - 1], utf16Column(Line, C))
+          << "column " << C << " of '" << Line << "'";
+  }
+}
+
 TEST(SarifColumns, ResultsAfterNonAsciiText) {
   Json Log = parse(renderSarif(sampleFindings(), sampleOptions()));
   // Line 17: const char *Greeting = "Grüße 👋"; ... get_websocket_manager();

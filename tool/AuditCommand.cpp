@@ -5,6 +5,7 @@
 #include "Config.h"
 #include "Fingerprint.h"
 #include "Output.h"
+#include "Printable.h"
 #include "TextReporter.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -57,7 +58,7 @@ analyzed (with --unit-errors fail; the report is still written).
 )";
 
 int auditError(const std::string &Msg) {
-  llvm::errs() << "factoryguard audit: error: " << Msg << "\n";
+  llvm::errs() << errorLine("factoryguard audit", Msg) << "\n";
   return 2;
 }
 
@@ -154,10 +155,11 @@ int runAuditCommand(llvm::ArrayRef<std::string> Args) {
   if (CacheStatsWanted)
     printCacheStats(Result, "factoryguard audit", llvm::errs());
   for (const UnitFailure &F : Result.Failures)
-    llvm::errs() << displayPath(F.File) << ": error: " << F.Message << "\n";
+    llvm::errs() << displayPath(F.File) << ": error: " << printable(F.Message)
+                 << "\n";
   bool ConfigError = false;
   for (const ConfigDiagnostic &D : Result.ConfigDiagnostics) {
-    llvm::errs() << D.Text << "\n";
+    llvm::errs() << printable(D.Text) << "\n";
     ConfigError = ConfigError || D.IsError;
   }
 

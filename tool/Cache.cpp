@@ -1,5 +1,6 @@
 //===- Cache.cpp - Content-addressed cache of per-unit results ----------===//
 #include "Cache.h"
+#include "Printable.h"
 #include "UnitJson.h"
 
 #include "JsonParse.h"
@@ -775,8 +776,9 @@ std::unique_ptr<UnitCache> UnitCache::open(const std::string &Dir,
                                            uint64_t MaxBytes,
                                            llvm::raw_ostream &Warn) {
   auto Unusable = [&](const llvm::Twine &Why) {
-    Warn << "factoryguard: warning: cache directory '" << Dir
-         << "' cannot be used (" << Why << "); analyzing without the cache\n";
+    Warn << "factoryguard: warning: cache directory '" << printable(Dir)
+         << "' cannot be used (" << printable(Why.str())
+         << "); analyzing without the cache\n";
     return nullptr;
   };
   if (std::error_code EC = llvm::sys::fs::create_directories(Dir))
@@ -1017,7 +1019,7 @@ void UnitCache::warnOnce(const llvm::Twine &Msg) {
   if (Warned)
     return;
   Warned = true;
-  Warn << "factoryguard: warning: " << Msg << "\n";
+  Warn << "factoryguard: warning: " << printable(Msg.str()) << "\n";
 }
 
 CacheStats UnitCache::finish() {

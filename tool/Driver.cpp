@@ -7,6 +7,7 @@
 #include "CompileDatabase.h"
 #include "Config.h"
 #include "Model.h"
+#include "Printable.h"
 #include "TextReporter.h"
 #include "UnitCommand.h"
 #include "clang/Basic/Diagnostic.h"
@@ -217,11 +218,14 @@ private:
   llvm::raw_ostream &Verbose;
 };
 
-/// Counts errors and keeps clang's rendering of them.
+/// Counts errors and keeps clang's rendering of them. Clang prints file
+/// names as they are: an error in a file whose name (or an includer's)
+/// holds a control character is written here as one escaped line instead
+/// (Printable.h), so that the name cannot forge a line of the report.
 class CapturingConsumer : public TextDiagnosticPrinter {
 public:
   CapturingConsumer(llvm::raw_ostream &OS, DiagnosticOptions *Opts)
-      : TextDiagnosticPrinter(OS, Opts) {}
+      : TextDiagnosticPrinter(OS, Opts), Out(OS) {}
   void HandleDiagnostic(DiagnosticsEngine::Level Level,
                         const Diagnostic &Info) override {
     if (Level == DiagnosticsEngine::Error || Level == DiagnosticsEngine::Fatal) {
@@ -232,11 +236,43 @@ public:
         First = std::string(Msg);
       }
     }
-    if (Level >= DiagnosticsEngine::Error)
+    if (Level < DiagnosticsEngine::Error)
+      return;
+    if (namesUnprintableFile(Info))
+      printEscaped(Level, Info);
+    else
       TextDiagnosticPrinter::HandleDiagnostic(Level, Info);
   }
   unsigned Errors = 0;
   std::string First;
+
+private:
+  static bool namesUnprintableFile(const Diagnostic &Info) {
+    if (!Info.getLocation().isValid() || !Info.hasSourceManager())
+      return false;
+    const SourceManager &SM = Info.getSourceManager();
+    SourceLocation Loc = SM.getFileLoc(Info.getLocation());
+    for (unsigned Depth = 0; Loc.isValid() && Depth < 256; ++Depth) {
+      PresumedLoc P = SM.getPresumedLoc(Loc);
+      if (P.isInvalid())
+        return false;
+      if (printable(P.getFilename()) != P.getFilename())
+        return true;
+      Loc = P.getIncludeLoc();
+    }
+    return false;
+  }
+  void printEscaped(DiagnosticsEngine::Level Level, const Diagnostic &Info) {
+    const SourceManager &SM = Info.getSourceManager();
+    PresumedLoc P = SM.getPresumedLoc(SM.getFileLoc(Info.getLocation()));
+    llvm::SmallString<128> Msg;
+    Info.FormatDiagnostic(Msg);
+    Out << printable(P.getFilename()) << ":" << P.getLine() << ":"
+        << P.getColumn()
+        << (Level == DiagnosticsEngine::Fatal ? ": fatal error: " : ": error: ")
+        << printable(Msg) << "\n";
+  }
+  llvm::raw_ostream &Out;
 };
 
 /// A database of one command: ClangTool runs exactly that unit.

@@ -24,8 +24,11 @@ namespace {
 /// Decodes UTF-8 as the WHATWG encoding standard does (what Node.js, used by
 /// GitHub's upload action, and VS Code do): every maximal invalid subpart
 /// becomes one U+FFFD. Calls Emit with each UTF-16 code unit.
-template <typename EmitFn>
-void decodeUtf8ToUtf16(llvm::StringRef Text, EmitFn Emit) {
+/// AtByte(I, Pending) is called when the decoder first reaches byte I, with
+/// whether a multi-byte sequence is then unfinished (what a decode of the
+/// first I bytes alone would end with one more U+FFFD for).
+template <typename EmitFn, typename AtByteFn>
+void decodeUtf8ToUtf16(llvm::StringRef Text, EmitFn Emit, AtByteFn AtByte) {
   auto EmitCodePoint = [&](uint32_t CP) {
     if (CP > 0xFFFF) {
       CP -= 0x10000;
@@ -38,7 +41,12 @@ void decodeUtf8ToUtf16(llvm::StringRef Text, EmitFn Emit) {
   uint32_t CodePoint = 0;
   unsigned Needed = 0, Seen = 0;
   uint8_t Lower = 0x80, Upper = 0xBF;
+  size_t Reached = 0;
   for (size_t I = 0, E = Text.size(); I < E;) {
+    if (I == Reached) {
+      AtByte(I, Needed != 0);
+      ++Reached;
+    }
     uint8_t B = static_cast<uint8_t>(Text[I]);
     if (Needed == 0) {
       ++I;
@@ -86,6 +94,11 @@ void decodeUtf8ToUtf16(llvm::StringRef Text, EmitFn Emit) {
   }
   if (Needed != 0)
     Emit(0xFFFD);
+}
+
+template <typename EmitFn>
+void decodeUtf8ToUtf16(llvm::StringRef Text, EmitFn Emit) {
+  decodeUtf8ToUtf16(Text, Emit, [](size_t, bool) {});
 }
 
 /// The rolling hash of github/codeql-action's src/fingerprints.ts, which
@@ -257,6 +270,22 @@ unsigned utf16Column(llvm::StringRef LineText, unsigned ByteColumn) {
   size_t InLine = std::min(Prefix, LineText.size());
   unsigned Units = utf16Length(LineText.slice(Start, InLine));
   return Units + static_cast<unsigned>(Prefix - InLine) + 1;
+}
+
+std::vector<unsigned> utf16Columns(llvm::StringRef LineText) {
+  std::vector<unsigned> Columns(LineText.size() + 1);
+  // A byte-order mark counts from the column after it (see utf16Column).
+  size_t Start = LineText.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  for (size_t Prefix = 0; Prefix < Start; ++Prefix)
+    Columns[Prefix] = utf16Column(LineText, Prefix + 1);
+  unsigned Units = 0;
+  decodeUtf8ToUtf16(
+      LineText.drop_front(Start), [&](uint16_t) { ++Units; },
+      [&](size_t I, bool Pending) {
+        Columns[Start + I] = Units + (Pending ? 1 : 0) + 1;
+      });
+  Columns[LineText.size()] = Units + 1;
+  return Columns;
 }
 
 namespace {

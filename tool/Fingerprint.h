@@ -27,6 +27,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace factoryguard {
 
@@ -81,6 +82,11 @@ unsigned utf16Length(llvm::StringRef Utf8);
 /// byte. A UTF-8 byte-order mark at the start of LineText is not counted
 /// (editors do not show it); pass the first line of a file as it is.
 unsigned utf16Column(llvm::StringRef LineText, unsigned ByteColumn);
+
+/// utf16Column(LineText, C) for every C from 1 to LineText.size() + 1, at
+/// index C - 1, in one pass over the line: for a long line asked for many
+/// columns (a generated line with thousands of findings).
+std::vector<unsigned> utf16Columns(llvm::StringRef LineText);
 
 } // namespace factoryguard
 

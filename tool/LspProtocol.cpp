@@ -13,8 +13,8 @@ namespace lsp {
 bool MessageReader::fill() {
   if (Eof)
     return false;
-  if (Pos > 0 && Pos == Buf.size()) {
-    Buf.clear();
+  if (Pos > 0) { // what was read is not kept
+    Buf.erase(0, Pos);
     Pos = 0;
   }
   char Chunk[65536];
@@ -31,23 +31,57 @@ bool MessageReader::fill() {
   }
 }
 
-bool MessageReader::readLine(std::string &Line) {
+MessageReader::LineStatus MessageReader::readLine(std::string &Line) {
   for (;;) {
     size_t NL = Buf.find('\n', Pos);
+    size_t Length = (NL == std::string::npos ? Buf.size() : NL) - Pos;
+    if (Length > MaxHeaderLine) {
+      skipLongLine();
+      return LineStatus::TooLong;
+    }
     if (NL != std::string::npos) {
       Line = Buf.substr(Pos, NL - Pos);
       if (!Line.empty() && Line.back() == '\r')
         Line.pop_back();
       Pos = NL + 1;
-      return true;
+      return LineStatus::Line;
     }
     if (!fill()) {
       if (Pos < Buf.size()) { // a last line without its end
         Line = Buf.substr(Pos);
         Pos = Buf.size();
-        return true;
+        return LineStatus::Line;
       }
-      return false;
+      return LineStatus::End;
+    }
+  }
+}
+
+void MessageReader::skipLongLine() {
+  // Up to the line's end, or to a Content-Length header after its start
+  // (a client that lost the framing and sends the next message right).
+  const llvm::StringRef Marker = "Content-Length:";
+  size_t From = 1; // the long line itself may start with the marker
+  for (;;) {
+    llvm::StringRef Rest = llvm::StringRef(Buf).drop_front(Pos);
+    size_t NL = Rest.find('\n');
+    size_t Header = Rest.size() > From
+                        ? Rest.drop_front(From).find_insensitive(Marker)
+                        : llvm::StringRef::npos;
+    if (Header != llvm::StringRef::npos)
+      Header += From;
+    size_t Stop = std::min(NL == llvm::StringRef::npos ? NL : NL + 1, Header);
+    if (Stop != llvm::StringRef::npos) {
+      Pos += Stop;
+      return;
+    }
+    // Keep only what could be the start of a marker cut by the read.
+    size_t Keep = std::min(Rest.size(), Marker.size() - 1);
+    Pos = Buf.size() - Keep;
+    From = 0;
+    if (!fill()) {
+      Pos = Buf.size();
+      return;
     }
   }
 }
@@ -58,8 +92,14 @@ MessageReader::Status MessageReader::next(std::string &Body,
   bool Any = false;
   std::string Line;
   for (;;) {
-    if (!readLine(Line))
+    LineStatus S = readLine(Line);
+    if (S == LineStatus::End)
       return Status::End;
+    if (S == LineStatus::TooLong) {
+      Error = "header line longer than " + std::to_string(MaxHeaderLine) +
+              " bytes; skipped to the next Content-Length header";
+      return Status::BadHeader;
+    }
     if (Line.empty()) {
       if (!Any)
         continue; // blank lines between messages
@@ -70,8 +110,12 @@ MessageReader::Status MessageReader::next(std::string &Body,
     auto [Name, Value] = L.split(':');
     if (Name.trim().equals_insensitive("content-length")) {
       uint64_t N;
-      if (Value.trim().getAsInteger(10, N) || N > (1ull << 30))
-        Error = "bad Content-Length header '" + Line + "'";
+      if (Value.trim().getAsInteger(10, N))
+        Error = "bad Content-Length header '" + L.take_front(80).str() + "'";
+      else if (N > MaxBody)
+        Error = "Content-Length " + std::to_string(N) + " is over the " +
+                std::to_string(MaxBody >> 20) +
+                " MiB limit; the message is not read";
       else
         Length = N;
     } else if (!Name.trim().equals_insensitive("content-type") &&

@@ -12,6 +12,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/JSON.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,19 +29,31 @@ enum ErrorCode {
   ServerNotInitialized = -32002,
 };
 
-/// Reads Content-Length framed messages from a file descriptor.
+/// Reads Content-Length framed messages from a file descriptor. The client
+/// is input, not trusted: memory stays bounded whatever it sends. A header
+/// line longer than MaxHeaderLine is an error, and what follows is skipped
+/// to the next `Content-Length` or line end (the next message, for a client
+/// that frames the rest right); a Content-Length above MaxBody is an error
+/// too, and its body is neither read nor allocated: the bytes that follow
+/// are read as headers again, so a client whose next message is framed
+/// right is answered.
 class MessageReader {
 public:
+  static constexpr size_t MaxHeaderLine = 4096;
+  static constexpr uint64_t MaxBody = 64ull << 20;
+
   explicit MessageReader(int Fd) : Fd(Fd) {}
   enum class Status { Message, BadHeader, End };
   /// The next message body. BadHeader: a header block without a usable
-  /// Content-Length (Error says why); the block is consumed and reading
-  /// can go on. End: end of input.
+  /// Content-Length, or a header line too long (Error says why); the bad
+  /// part is consumed and reading can go on. End: end of input.
   Status next(std::string &Body, std::string &Error);
 
 private:
+  enum class LineStatus { Line, TooLong, End };
   bool fill();
-  bool readLine(std::string &Line);
+  LineStatus readLine(std::string &Line);
+  void skipLongLine();
   int Fd;
   std::string Buf;
   size_t Pos = 0;

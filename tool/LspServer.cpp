@@ -8,6 +8,7 @@
 #include "Finding.h"
 #include "JsonParse.h"
 #include "LspProtocol.h"
+#include "Printable.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Chrono.h"
 #include "llvm/Support/FileSystem.h"
@@ -66,7 +67,7 @@ them (default: none, clang's defaults).
 )";
 
 void log(const llvm::Twine &Msg) {
-  llvm::errs() << "factoryguard lsp: " << Msg << "\n";
+  llvm::errs() << "factoryguard lsp: " << printable(Msg.str()) << "\n";
 }
 
 struct ServerOptions {
@@ -420,6 +421,16 @@ void Server::didChange(const json::Object &P) {
     log("didChange of a document that is not open: ignored");
     return;
   }
+  // Versions only increase (LSP 3.17): a change that is not newer than the
+  // text we have is stale, and applying it would analyze old text.
+  const json::Object *Doc = P.getObject("textDocument");
+  std::optional<int64_t> Version =
+      Doc ? Doc->getInteger("version") : std::nullopt;
+  if (Version && *Version <= D->Version) {
+    log("didChange of " + D->Path + " to version " + llvm::Twine(*Version) +
+        ", not newer than version " + llvm::Twine(D->Version) + ": ignored");
+    return;
+  }
   if (const json::Array *Changes = P.getArray("contentChanges"))
     for (const json::Value &C : *Changes) {
       const json::Object *CO = C.getAsObject();
@@ -445,8 +456,7 @@ void Server::didChange(const json::Object &P) {
       size_t From = Offset("start"), To = std::max(From, Offset("end"));
       D->Text = D->Text.substr(0, From) + Text->str() + D->Text.substr(To);
     }
-  if (const json::Object *TD = P.getObject("textDocument"))
-    D->Version = TD->getInteger("version").value_or(D->Version + 1);
+  D->Version = Version.value_or(D->Version + 1);
   if (isCOrCxx(D->Path, D->LanguageId))
     schedule(D->Path, Opts.DebounceMs);
 }
@@ -699,7 +709,8 @@ void Server::analyzeAndPublish(Job J) {
     for (const UnitFailure &F : Result->Failures)
       log(F.File + ": " + F.Message);
     if (!ClangOutput.empty())
-      log("clang said:\n" + ClangOutput);
+      llvm::errs() << "factoryguard lsp: clang said:\n"
+                   << printableLines(ClangOutput) << "\n";
     if (Result->Units.size() == 1 && Result->Units.front() != J.Path)
       log(J.Path + ": analyzed through " + Result->Units.front() +
           ", which reads it (from the cache)");

@@ -45,6 +45,21 @@ public:
     return Lines.lineColumnOf(Offset);
   }
 
+  /// utf16Column of a line: on a long line from a table made once, so that
+  /// many findings on one generated line cost linear time, not quadratic.
+  unsigned utf16ColumnOf(unsigned Line, unsigned ByteColumn) {
+    llvm::StringRef Text = line(Line);
+    if (Text.size() <= ShortLine || ByteColumn == 0)
+      return utf16Column(Text, ByteColumn);
+    auto [It, Inserted] = Utf16Columns.try_emplace(Line);
+    if (Inserted)
+      It->second = utf16Columns(Text);
+    size_t Prefix = ByteColumn - 1;
+    if (Prefix < It->second.size())
+      return It->second[Prefix];
+    return It->second.back() + static_cast<unsigned>(Prefix - Text.size());
+  }
+
   llvm::StringRef text(size_t Offset, size_t Length) const {
     return llvm::StringRef(Contents).substr(Offset, Length);
   }
@@ -61,6 +76,9 @@ private:
   std::string Contents;
   LineIndex Lines; // into Contents
   std::optional<std::map<unsigned, std::string>> Hashes;
+  /// Lines up to this long are decoded per column asked for.
+  static constexpr size_t ShortLine = 256;
+  std::map<unsigned, std::vector<unsigned>> Utf16Columns; // by line
 };
 
 /// A byte range resolved to SARIF's 1-based UTF-16 region.
@@ -166,8 +184,8 @@ Region SarifWriter::region(const SourceRange &R) {
   }
   Region Result{StartLine, StartColumn, EndLine, EndColumn};
   if (File) {
-    Result.StartColumn = utf16Column(File->line(StartLine), StartColumn);
-    Result.EndColumn = utf16Column(File->line(EndLine), EndColumn);
+    Result.StartColumn = File->utf16ColumnOf(StartLine, StartColumn);
+    Result.EndColumn = File->utf16ColumnOf(EndLine, EndColumn);
   }
   if (Result.EndLine < Result.StartLine)
     Result.EndLine = Result.StartLine;

@@ -1,7 +1,15 @@
 //===- TextReporter.cpp - clang-style text output ------------------------===//
+//
+// Paths, messages and source lines come from the analyzed code: each is
+// printed through Printable.h, so none can add a line or reach the
+// terminal as a control sequence, and the caret line is drawn in the
+// printed columns of the escaped snippet.
+//
+//===----------------------------------------------------------------------===//
 #include "TextReporter.h"
 
 #include "LineIndex.h"
+#include "Printable.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"
@@ -18,11 +26,11 @@ namespace factoryguard {
 std::string displayPath(const std::string &Path) {
   llvm::SmallString<256> Cwd;
   if (llvm::sys::fs::current_path(Cwd))
-    return Path;
+    return printable(Path);
   std::string Prefix = std::string(Cwd) + "/";
   if (llvm::StringRef(Path).starts_with(Prefix))
-    return Path.substr(Prefix.size());
-  return Path;
+    return printable(Path.substr(Prefix.size()));
+  return printable(Path);
 }
 
 namespace {
@@ -83,6 +91,43 @@ constexpr size_t WindowBeforeCaret = 80;
 
 bool isUtf8Continuation(char C) { return (static_cast<unsigned char>(C) & 0xC0) == 0x80; }
 
+/// The part [From, To) of a line that is shown: the whole line, or for a
+/// long one a window around the caret.
+std::pair<size_t, size_t> shownPart(llvm::StringRef Text, size_t Caret) {
+  if (Text.size() <= MaxWholeLine)
+    return {0, Text.size()};
+  size_t From = Caret > WindowBeforeCaret ? Caret - WindowBeforeCaret : 0;
+  size_t To = std::min(Text.size(), From + WindowBytes);
+  if (To - From < WindowBytes)
+    From = To > WindowBytes ? To - WindowBytes : 0;
+  // Cut between characters, not inside a UTF-8 sequence.
+  while (From > 0 && From < Caret && isUtf8Continuation(Text[From]))
+    ++From;
+  while (To < Text.size() && To > Caret + 1 && isUtf8Continuation(Text[To]))
+    --To;
+  return {From, To};
+}
+
+/// The caret line under a printed snippet: blanks (a TAB where the source
+/// has one) up to the caret's printed column, '^', '~' to the range's end.
+/// Caret and RangeEnd are byte offsets into the shown part.
+std::string caretLine(const PrintedLine &Shown, size_t Indent, size_t Caret,
+                      size_t RangeEnd) {
+  std::string Marks(Indent, ' ');
+  for (size_t B = 0; B < Caret; ++B) {
+    if (Shown.IsTab[B])
+      Marks += '\t';
+    else
+      Marks.append(Shown.ColumnOf[B + 1] - Shown.ColumnOf[B], ' ');
+  }
+  Marks += '^';
+  unsigned CaretColumn = Shown.ColumnOf[Caret];
+  unsigned EndColumn = Shown.ColumnOf[std::max(RangeEnd, Caret)];
+  if (EndColumn > CaretColumn + 1)
+    Marks.append(EndColumn - CaretColumn - 1, '~');
+  return Marks;
+}
+
 void printSnippet(llvm::raw_ostream &OS, SourceLines &Lines,
                   const SourceRange &R, bool Colors) {
   llvm::StringRef Text = Lines.line(R.File, R.Line);
@@ -94,26 +139,13 @@ void printSnippet(llvm::raw_ostream &OS, SourceLines &Lines,
   size_t RangeEnd = R.EndLine != R.Line ? Text.size()
                     : R.EndColumn        ? R.EndColumn - 1
                                          : 0;
-  size_t From = 0, To = Text.size();
-  if (Text.size() > MaxWholeLine) {
-    From = Caret > WindowBeforeCaret ? Caret - WindowBeforeCaret : 0;
-    To = std::min(Text.size(), From + WindowBytes);
-    if (To - From < WindowBytes)
-      From = To > WindowBytes ? To - WindowBytes : 0;
-    // Cut between characters, not inside a UTF-8 sequence.
-    while (From > 0 && From < Caret && isUtf8Continuation(Text[From]))
-      ++From;
-    while (To < Text.size() && To > Caret + 1 && isUtf8Continuation(Text[To]))
-      --To;
-  }
+  auto [From, To] = shownPart(Text, Caret);
   llvm::StringRef Cut = From > 0 ? "..." : "";
-  OS << Cut << Text.slice(From, To) << (To < Text.size() ? "..." : "") << "\n";
-  std::string Marks(Cut.size(), ' ');
-  for (size_t C = From; C < Caret; ++C)
-    Marks += Text[C] == '\t' ? '\t' : ' ';
-  Marks += '^';
-  for (size_t C = Caret + 1; C < std::min(RangeEnd, To); ++C)
-    Marks += '~';
+  PrintedLine Shown = printableLine(Text.slice(From, To));
+  OS << Cut << Shown.Text << (To < Text.size() ? "..." : "") << "\n";
+  size_t ShownCaret = std::min(Caret, To) - From;
+  size_t ShownEnd = std::clamp(RangeEnd, From, To) - From;
+  std::string Marks = caretLine(Shown, Cut.size(), ShownCaret, ShownEnd);
   if (Colors)
     OS.changeColor(llvm::raw_ostream::GREEN, true);
   OS << Marks;
@@ -134,7 +166,7 @@ void renderText(const std::vector<Finding> &Findings, llvm::raw_ostream &OS,
     printLevel(OS, severityName(F.Level), Colors);
     if (Colors)
       OS.changeColor(llvm::raw_ostream::SAVEDCOLOR, true);
-    OS << F.Message << " [" << F.RuleId << "]";
+    OS << printable(F.Message) << " [" << printable(F.RuleId) << "]";
     if (Colors)
       OS.resetColor();
     OS << "\n";
@@ -144,20 +176,20 @@ void renderText(const std::vector<Finding> &Findings, llvm::raw_ostream &OS,
       printLocation(OS, S.Where, Colors);
       printLevel(OS, "note", Colors);
       OS << "call chain " << (I + 1) << "/" << F.Chain.size() << ": "
-         << S.Message << "\n";
+         << printable(S.Message) << "\n";
       printSnippet(OS, Lines, S.Where, Colors);
     }
     for (const Note &N : F.Notes) {
       printLocation(OS, N.Where, Colors);
       printLevel(OS, "note", Colors);
-      OS << N.Message << "\n";
+      OS << printable(N.Message) << "\n";
       printSnippet(OS, Lines, N.Where, Colors);
     }
     for (const FixIt &Fix : F.Fixes) {
       printLocation(OS, Fix.Where, Colors);
       printLevel(OS, "note", Colors);
       OS << "fix-it: " << (Fix.Where.Length ? "replace with '" : "insert '")
-         << Fix.Replacement << "'\n";
+         << printable(Fix.Replacement) << "'\n";
     }
   }
 }

@@ -16,7 +16,8 @@ namespace factoryguard {
 void renderText(const std::vector<Finding> &Findings, llvm::raw_ostream &OS,
                 bool Colors);
 
-/// The path as printed: relative to the working directory when under it.
+/// The path as printed: relative to the working directory when under it,
+/// escaped as Printable.h says.
 std::string displayPath(const std::string &Path);
 
 } // namespace factoryguard

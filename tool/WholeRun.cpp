@@ -9,6 +9,7 @@
 #include "Driver.h"
 #include "ExplainConfig.h"
 #include "Fingerprint.h"
+#include "Printable.h"
 #include "Suppression.h"
 #include "TextReporter.h"
 #include "llvm/Support/xxhash.h"
@@ -85,8 +86,8 @@ void finishRun(std::vector<AnalyzedUnit> Units,
       Diag << "In translation unit " << displayPath(R.File);
       if (R.Count > 1)
         Diag << " (compile command " << R.Index << " of " << R.Count << ": "
-             << R.Original << ")";
-      Diag << ":\n" << R.Diagnostics;
+             << printable(R.Original) << ")";
+      Diag << ":\n" << printableLines(R.Diagnostics);
     }
     if (R.Failed)
       Result.Failures.push_back({R.File, R.FailMessage});

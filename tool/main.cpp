@@ -7,6 +7,7 @@
 #include "FixApplier.h"
 #include "LspServer.h"
 #include "Output.h"
+#include "Printable.h"
 #include "Rules.h"
 #include "SarifReporter.h"
 #include "Shard.h"
@@ -123,9 +124,15 @@ findings are reported once.
 )";
 
 int usageError(const std::string &Msg) {
-  llvm::errs() << "factoryguard: error: " << Msg
+  llvm::errs() << errorLine("factoryguard", Msg)
                << "\nRun 'factoryguard --help' for usage.\n";
   return 2;
+}
+
+/// An error that stops the run, on one line (Printable.h).
+void printError(llvm::Error Err) {
+  llvm::errs() << errorLine("factoryguard", llvm::toString(std::move(Err)))
+               << "\n";
 }
 
 /// "4096", "64K", "512M", "1G" (powers of 1024; "KB"/"KiB" spellings too).
@@ -163,10 +170,11 @@ struct ReportOptions {
 /// baseline, writes fixes and the report; the exit status (SPEC §4).
 int report(DriverResult &Result, ReportOptions &RO) {
   for (const UnitFailure &F : Result.Failures)
-    llvm::errs() << displayPath(F.File) << ": error: " << F.Message << "\n";
+    llvm::errs() << displayPath(F.File) << ": error: " << printable(F.Message)
+                 << "\n";
   bool ConfigError = false; // SPEC §3: validation after the run
   for (const ConfigDiagnostic &D : Result.ConfigDiagnostics) {
-    llvm::errs() << D.Text << "\n";
+    llvm::errs() << printable(D.Text) << "\n";
     ConfigError = ConfigError || D.IsError;
   }
   if (RO.ExplainConfig) {
@@ -194,16 +202,14 @@ int report(DriverResult &Result, ReportOptions &RO) {
         {"--export-fixes", RO.ExportFixes}})
     if (auto Err =
             refuseInputTarget(Option, Path, Inputs, Result.DatabaseFile)) {
-      llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
-                   << "\n";
+      printError(std::move(Err));
       return 2;
     }
 
   runTestHook("FACTORYGUARD_TEST_HOOK_AFTER_ANALYSIS");
   if (!RO.ExportFixes.empty())
     if (auto Err = exportFixes(Findings, RO.ExportFixes)) {
-      llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
-                   << "\n";
+      printError(std::move(Err));
       return 2;
     }
   bool FixFailed = false;
@@ -240,8 +246,7 @@ int report(DriverResult &Result, ReportOptions &RO) {
     };
   }
   if (auto Err = writeOutput(RO.Output, Render)) {
-    llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
-                 << "\n";
+    printError(std::move(Err));
     return 2;
   }
 
@@ -273,6 +278,60 @@ std::string checkUnitErrors(const std::string &Value) {
   return "";
 }
 
+/// --rules: like clang-tidy's checks, only '*' is a wildcard, so every
+/// glob parses; a positive glob that matches no rule (a typo) and globs
+/// that enable no rule at all are errors, not an empty run. "" when fine.
+std::string checkRuleGlobs(llvm::StringRef Globs) {
+  if (Globs.trim().empty())
+    return "";
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
+  Globs.split(Parts, ',', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef Glob : Parts) {
+    Glob = Glob.trim();
+    if (Glob.empty() || Glob.starts_with("-"))
+      continue;
+    if (llvm::none_of(allRules(), [&](const RuleInfo &R) {
+          return globMatches(Glob, R.Id);
+        }))
+      return "--rules glob '" + Glob.str() +
+             "' matches no rule (see --list-rules)";
+  }
+  if (llvm::none_of(allRules(), [&](const RuleInfo &R) {
+        return ruleEnabledByGlobs(Globs, R.Id);
+      }))
+    return "--rules '" + Globs.str() + "' enables no rule (see --list-rules)";
+  return "";
+}
+
+/// --source-root must be a directory: a wrong one would silently make
+/// every SARIF URI absolute and every shard path foreign. "" when fine.
+std::string checkSourceRoot(const std::string &Root) {
+  if (Root.empty() || llvm::sys::fs::is_directory(Root))
+    return "";
+  return "--source-root '" + Root + "' is not a directory";
+}
+
+/// Whether two output paths name one file: the same file when both exist,
+/// else the same name in the same (real) directory ("./x" and "x" alike).
+bool sameFile(const std::string &A, const std::string &B) {
+  bool Same = false;
+  if (!llvm::sys::fs::equivalent(A, B, Same))
+    return Same;
+  auto Canonical = [](const std::string &Path) {
+    llvm::SmallString<256> Dir(Path);
+    llvm::sys::fs::make_absolute(Dir);
+    llvm::sys::path::remove_dots(Dir, /*remove_dot_dot=*/true);
+    std::string Name = llvm::sys::path::filename(Dir).str();
+    llvm::sys::path::remove_filename(Dir);
+    llvm::SmallString<256> Real;
+    if (llvm::sys::fs::real_path(Dir, Real))
+      Real = Dir;
+    llvm::sys::path::append(Real, Name);
+    return std::string(Real);
+  };
+  return Canonical(A) == Canonical(B);
+}
+
 /// The findings of an earlier SARIF report (--baseline); false after an
 /// error message.
 bool readBaseline(const std::string &Path, std::set<std::string> &Out) {
@@ -280,8 +339,7 @@ bool readBaseline(const std::string &Path, std::set<std::string> &Out) {
     return true;
   auto Prints = readBaselineFingerprints(Path);
   if (!Prints) {
-    llvm::errs() << "factoryguard: error: "
-                 << llvm::toString(Prints.takeError()) << "\n";
+    printError(Prints.takeError());
     return false;
   }
   Out = std::move(*Prints);
@@ -365,14 +423,15 @@ int runMerge(const std::vector<std::string> &Argv) {
       Files.push_back(F);
   if (Files.empty())
     return usageError("merge needs shard files (factoryguard --format shard)");
+  if (std::string Err = checkSourceRoot(RO.SourceRoot); !Err.empty())
+    return usageError(Err);
   if (!readBaseline(Baseline, RO.BaselinePrints))
     return 2;
   RO.SourceRoot = RO.SourceRoot.empty() ? defaultSourceRoot()
                                         : normalizePath(RO.SourceRoot);
   auto ResultOrErr = mergeShards(Files, RO.SourceRoot, llvm::errs());
   if (!ResultOrErr) {
-    llvm::errs() << "factoryguard: error: "
-                 << llvm::toString(ResultOrErr.takeError()) << "\n";
+    printError(ResultOrErr.takeError());
     return 2;
   }
   return report(*ResultOrErr, RO);
@@ -515,15 +574,16 @@ int main(int argc, char **argv) {
     Opts.FixedArgs = Args.rest();
   }
 
-  // Validate the rule globs: each positive glob must name at least one rule.
-  if (!Opts.RuleGlobs.empty()) {
-    bool Any = false;
-    for (const RuleInfo &R : allRules())
-      Any = Any || ruleEnabledByGlobs(Opts.RuleGlobs, R.Id);
-    if (!Any)
-      llvm::errs() << "factoryguard: warning: --rules '" << Opts.RuleGlobs
-                   << "' enables no rule\n";
-  }
+  if (std::string Err = checkRuleGlobs(Opts.RuleGlobs); !Err.empty())
+    return usageError(Err);
+  if (Opts.NoCache && !Opts.CacheDir.empty())
+    return usageError("--no-cache and --cache-dir '" + Opts.CacheDir +
+                      "' do not go together");
+  if (std::string Err = checkSourceRoot(SourceRoot); !Err.empty())
+    return usageError(Err);
+  if (!Output.empty() && !ExportFixes.empty() && sameFile(Output, ExportFixes))
+    return usageError("-o '" + Output + "' and --export-fixes '" + ExportFixes +
+                      "' name the same file");
 
   if (ShowMapping && !Opts.Changed)
     return usageError("--show-mapping goes with --changed");
@@ -563,8 +623,7 @@ int main(int argc, char **argv) {
 
   auto ResultOrErr = runAnalysis(Opts, llvm::errs());
   if (!ResultOrErr) {
-    llvm::errs() << "factoryguard: error: "
-                 << llvm::toString(ResultOrErr.takeError()) << "\n";
+    printError(ResultOrErr.takeError());
     return 2;
   }
   DriverResult &Result = *ResultOrErr;
@@ -580,19 +639,18 @@ int main(int argc, char **argv) {
     // Unit failures are listed now and reported by the merge; whether a
     // configuration entry matched nothing only all shards together know.
     for (const UnitFailure &F : Result.Failures)
-      llvm::errs() << displayPath(F.File) << ": error: " << F.Message << "\n";
+      llvm::errs() << displayPath(F.File) << ": error: " << printable(F.Message)
+                   << "\n";
     std::vector<std::string> Inputs = Result.Units;
     if (auto Err =
             refuseInputTarget("-o", Output, Inputs, Result.DatabaseFile)) {
-      llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
-                   << "\n";
+      printError(std::move(Err));
       return 2;
     }
     if (auto Err = writeOutput(Output, [&](llvm::raw_ostream &OS) {
           renderShard(Result, Opts, SourceRoot, OS);
         })) {
-      llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
-                   << "\n";
+      printError(std::move(Err));
       return 2;
     }
     return 0;
