@@ -80,10 +80,9 @@ class ExampleShard {
 public:
   explicit ExampleShard(const std::string &Name) : Dir(makeExample(Name)) {
     Shard = Dir + "/../honest.json";
-    RunResult R =
-        runFactoryguard({"-p", "build", "--no-cache", "--source-root", Dir,
-                         "--format", "shard", "-o", Shard},
-                        Dir);
+    RunResult R = runFactoryguard({"-p", "build", "--no-cache", "--source-root",
+                                   Dir, "--format", "shard", "-o", Shard},
+                                  Dir);
     EXPECT_EQ(R.ExitCode, 0) << R.Err;
   }
 
@@ -120,8 +119,7 @@ public:
       RunResult R = runFactoryguard(
           {"merge", "--source-root", Dir, "--format", Format, File}, Dir);
       EXPECT_EQ(R.ExitCode, 2) << Format << ": " << R.Err << R.Out;
-      EXPECT_NE(R.Err.find("shard '" + File + "'"), std::string::npos)
-          << R.Err;
+      EXPECT_NE(R.Err.find("shard '" + File + "'"), std::string::npos) << R.Err;
       EXPECT_NE(R.Err.find(Why), std::string::npos) << R.Err;
       EXPECT_EQ(R.Out.find(secretLine()), std::string::npos) << R.Out;
       EXPECT_EQ(R.Err.find(secretLine()), std::string::npos) << R.Err;
@@ -147,13 +145,12 @@ TEST(UntrustedShard, AFindingInAFileOutsideTheCheckoutIsRefused) {
   S.expectRefused(S.withFinding("passwd", at("/etc/passwd", 1, 1, 1, 10, 0, 9)),
                   "'/etc/passwd'");
   S.expectRefused(S.withFinding("dotdot", at("../../../../../../../etc/passwd",
-                                              1, 1, 1, 10, 0, 9)),
+                                             1, 1, 1, 10, 0, 9)),
                   "'/etc/passwd'");
-  S.expectRefused(
-      S.withFinding("dotdot-inside",
-                    at("src/../../../../../../../../etc/passwd", 1, 1, 1, 10,
-                       0, 9)),
-      "'/etc/passwd'");
+  S.expectRefused(S.withFinding("dotdot-inside",
+                                at("src/../../../../../../../../etc/passwd", 1,
+                                   1, 1, 10, 0, 9)),
+                  "'/etc/passwd'");
   // A file of the checkout the unit did not read.
   S.expectRefused(S.withFinding("unread", at("src/boot.cpp", 1, 1, 1, 2, 0, 1)),
                   "not a file its unit read");
@@ -183,49 +180,51 @@ TEST(UntrustedShard, NotesFixItsAndChainStepsOutsideAreRefused) {
   auto FirstFinding = [](json::Object &Unit) -> json::Object & {
     return *(*Unit.getArray("findings"))[0].getAsObject();
   };
-  S.expectRefused(S.edited("note",
-                           [&](json::Object &Unit) {
-                             FirstFinding(Unit)["notes"] = json::Array{
-                                 json::Object{{"at", at("/etc/passwd", 1, 1, 1,
-                                                        10, 0, 9)},
-                                              {"msg", "crafted"}}};
-                           }),
-                  "'/etc/passwd'");
-  S.expectRefused(S.edited("fixit",
-                           [&](json::Object &Unit) {
-                             FirstFinding(Unit)["fixes"] = json::Array{
-                                 json::Object{{"at", at("/etc/passwd", 1, 1, 1,
-                                                        10, 0, 9)},
-                                              {"text", "owned"}}};
-                           }),
-                  "'/etc/passwd'");
+  S.expectRefused(
+      S.edited("note",
+               [&](json::Object &Unit) {
+                 FirstFinding(Unit)["notes"] = json::Array{
+                     json::Object{{"at", at("/etc/passwd", 1, 1, 1, 10, 0, 9)},
+                                  {"msg", "crafted"}}};
+               }),
+      "'/etc/passwd'");
+  S.expectRefused(
+      S.edited("fixit",
+               [&](json::Object &Unit) {
+                 FirstFinding(Unit)["fixes"] = json::Array{
+                     json::Object{{"at", at("/etc/passwd", 1, 1, 1, 10, 0, 9)},
+                                  {"text", "owned"}}};
+               }),
+      "'/etc/passwd'");
   // Chain steps come from the call-graph facts: an edge's call site and a
   // node's place, both in a file nobody read.
   for (const char *Kind : {"edges", "nodes"}) {
-    S.expectRefused(
-        S.edited(std::string("chain-") + Kind,
-                 [&](json::Object &Unit) {
-                   json::Object &Facts = *Unit.getObject("facts");
-                   json::Array &Strings = *Facts.getArray("strings");
-                   int64_t Passwd = static_cast<int64_t>(Strings.size());
-                   Strings.push_back("/etc/passwd");
-                   json::Array &Rows = *Facts.getArray(Kind);
-                   ASSERT_FALSE(Rows.empty());
-                   json::Array &Row = *Rows[0].getAsArray();
-                   // The file is field 2 of a node and of an edge.
-                   Row[2] = Passwd;
-                 }),
-        "'/etc/passwd'");
+    S.expectRefused(S.edited(std::string("chain-") + Kind,
+                             [&](json::Object &Unit) {
+                               json::Object &Facts = *Unit.getObject("facts");
+                               json::Array &Strings =
+                                   *Facts.getArray("strings");
+                               int64_t Passwd =
+                                   static_cast<int64_t>(Strings.size());
+                               Strings.push_back("/etc/passwd");
+                               json::Array &Rows = *Facts.getArray(Kind);
+                               ASSERT_FALSE(Rows.empty());
+                               json::Array &Row = *Rows[0].getAsArray();
+                               // The file is field 2 of a node and of an edge.
+                               Row[2] = Passwd;
+                             }),
+                    "'/etc/passwd'");
   }
   // A position inside the checkout's file, but past its end, in a fact.
-  S.expectRefused(S.edited("edge-position",
-                           [&](json::Object &Unit) {
-                             json::Array &Row = *(*Unit.getObject("facts")
-                                                       ->getArray("edges"))[0]
-                                                     .getAsArray();
-                             Row[4] = 4294967295;
-                           }),
-                  "position");
+  S.expectRefused(
+      S.edited(
+          "edge-position",
+          [&](json::Object &Unit) {
+            json::Array &Row =
+                *(*Unit.getObject("facts")->getArray("edges"))[0].getAsArray();
+            Row[4] = 4294967295;
+          }),
+      "position");
 }
 
 TEST(UntrustedShard, AFileThatChangedSinceTheShardWasWrittenIsRefused) {
@@ -283,8 +282,7 @@ struct CachedExample {
     EXPECT_NE(R.Err.find("4 hits, 1 misses"), std::string::npos) << R.Err;
     // The fresh result replaced the crafted entry.
     RunResult Warm = runFactoryguard({"-p", "build", "--cache-stats"}, Dir);
-    EXPECT_NE(Warm.Err.find("5 hits, 0 misses"), std::string::npos)
-        << Warm.Err;
+    EXPECT_NE(Warm.Err.find("5 hits, 0 misses"), std::string::npos) << Warm.Err;
     EXPECT_EQ(Warm.Out, Cold.Out);
   }
 
@@ -344,8 +342,7 @@ TEST(ReportedSources, NoSnippetOrLineHashOfAFileOutsideTheSourceRoot) {
             "inline netra::WebSocketManager *g_vendor_slot = nullptr;\n");
   writeFile(Dir + "/src/a.cpp", "#include \"../vendor/slot.h\"\n"
                                 "netra::WebSocketManager *g_slot = nullptr;\n");
-  std::vector<std::string> Args = {"--source-root", Dir + "/src",
-                                   "src/a.cpp"};
+  std::vector<std::string> Args = {"--source-root", Dir + "/src", "src/a.cpp"};
   RunResult R = runFactoryguard(withFlags(Args), Dir);
   EXPECT_EQ(R.ExitCode, 1) << R.Err;
   // Both findings are reported; only the one under the root with its line.
@@ -362,8 +359,8 @@ TEST(ReportedSources, NoSnippetOrLineHashOfAFileOutsideTheSourceRoot) {
   nlohmann::json J = nlohmann::json::parse(readFile(Dir + "/r.sarif"));
   unsigned Seen = 0;
   for (const nlohmann::json &Res : J["runs"][0]["results"]) {
-    std::string Uri = Res["locations"][0]["physicalLocation"]
-                         ["artifactLocation"]["uri"];
+    std::string Uri =
+        Res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
     bool Outside = Uri.find("vendor/slot.h") != std::string::npos;
     EXPECT_EQ(Res["partialFingerprints"].contains("primaryLocationLineHash"),
               !Outside)
@@ -376,10 +373,10 @@ TEST(ReportedSources, NoSnippetOrLineHashOfAFileOutsideTheSourceRoot) {
 TEST(ReportedSources, ClangsMessageAboutAFileOutsideTheSourceRootIsNotQuoted) {
   std::string Dir = makeTempDir("untrusted-include");
   writeFile(Dir + "/bad.cpp", "#include \"/etc/passwd\"\nint main() {}\n");
-  RunResult R = runFactoryguard(
-      {"--source-root", Dir, "--format", "sarif", "-o", "r.sarif", "bad.cpp",
-       "--", "-std=c++17"},
-      Dir);
+  RunResult R =
+      runFactoryguard({"--source-root", Dir, "--format", "sarif", "-o",
+                       "r.sarif", "bad.cpp", "--", "-std=c++17"},
+                      Dir);
   EXPECT_EQ(R.ExitCode, 3) << R.Err;
   std::string Sarif = readFile(Dir + "/r.sarif");
   nlohmann::json J = nlohmann::json::parse(Sarif);
@@ -402,8 +399,7 @@ TEST(ReportedSources, ClangsMessageAboutAFileOutsideTheSourceRootIsNotQuoted) {
       << R.Err;
   EXPECT_NE(R.Err.find("/etc/passwd:1"), std::string::npos) << R.Err;
   EXPECT_EQ(R.Err.find(secretLine()), std::string::npos) << R.Err;
-  EXPECT_EQ(R.Err.find("unknown type name 'root'"), std::string::npos)
-      << R.Err;
+  EXPECT_EQ(R.Err.find("unknown type name 'root'"), std::string::npos) << R.Err;
   // An error inside the source root is still quoted.
   writeFile(Dir + "/bad.cpp", "int main() { undefined_function(); }\n");
   R = runFactoryguard({"--source-root", Dir, "bad.cpp", "--", "-std=c++17"},
