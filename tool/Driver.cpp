@@ -7,6 +7,7 @@
 #include "CompileDatabase.h"
 #include "Config.h"
 #include "Model.h"
+#include "ReportedSource.h"
 #include "TextReporter.h"
 #include "UnitCommand.h"
 #include "clang/Basic/Diagnostic.h"
@@ -218,25 +219,58 @@ private:
 };
 
 /// Counts errors and keeps clang's rendering of them.
+/// An error in a file outside the source root (`#include "/etc/shadow"`)
+/// is named by file and line only: clang's message and source line would
+/// quote the file's text into the report and the CI log.
 class CapturingConsumer : public TextDiagnosticPrinter {
 public:
-  CapturingConsumer(llvm::raw_ostream &OS, DiagnosticOptions *Opts)
-      : TextDiagnosticPrinter(OS, Opts) {}
+  CapturingConsumer(llvm::raw_ostream &OS, DiagnosticOptions *Opts,
+                    std::string SourceRoot)
+      : TextDiagnosticPrinter(OS, Opts), OS(OS), Root(std::move(SourceRoot)) {}
   void HandleDiagnostic(DiagnosticsEngine::Level Level,
                         const Diagnostic &Info) override {
-    if (Level == DiagnosticsEngine::Error || Level == DiagnosticsEngine::Fatal) {
-      ++Errors;
-      if (First.empty()) {
-        llvm::SmallString<128> Msg;
-        Info.FormatDiagnostic(Msg);
-        First = std::string(Msg);
-      }
-    }
-    if (Level >= DiagnosticsEngine::Error)
+    if (Level < DiagnosticsEngine::Error)
+      return;
+    std::string Outside = placeOutsideRoot(Info);
+    ++Errors;
+    if (First.empty())
+      First = Outside.empty() ? message(Info)
+                              : "an error in " + Outside +
+                                    ", outside the source root (clang's "
+                                    "message is not quoted)";
+    if (Outside.empty()) {
       TextDiagnosticPrinter::HandleDiagnostic(Level, Info);
+      return;
+    }
+    DiagnosticConsumer::HandleDiagnostic(Level, Info); // counts it
+    OS << Outside << ": error: in a file outside the source root (clang's "
+       << "message is not quoted)\n";
   }
   unsigned Errors = 0;
   std::string First;
+
+private:
+  static std::string message(const Diagnostic &Info) {
+    llvm::SmallString<128> Msg;
+    Info.FormatDiagnostic(Msg);
+    return std::string(Msg);
+  }
+  /// "<file>:<line>" of the diagnostic when its file is outside the root.
+  std::string placeOutsideRoot(const Diagnostic &Info) const {
+    if (Root.empty() || !Info.hasSourceManager() ||
+        Info.getLocation().isInvalid())
+      return "";
+    const SourceManager &SM = Info.getSourceManager();
+    PresumedLoc P = SM.getPresumedLoc(SM.getFileLoc(Info.getLocation()));
+    if (P.isInvalid())
+      return "";
+    std::string File = normalizeFilePath(SM.getFileManager(), P.getFilename());
+    if (isUnderSourceRoot(File, Root))
+      return "";
+    return File + ":" + std::to_string(P.getLine());
+  }
+  llvm::raw_ostream &OS;
+  std::string Root;
 };
 
 /// A database of one command: ClangTool runs exactly that unit.
@@ -319,7 +353,7 @@ UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
   llvm::raw_string_ostream DiagOS(R.Diagnostics);
   auto DiagOpts = llvm::makeIntrusiveRefCnt<DiagnosticOptions>();
   DiagOpts->ShowColors = false;
-  CapturingConsumer Diags(DiagOS, DiagOpts.get());
+  CapturingConsumer Diags(DiagOS, DiagOpts.get(), Opts.SourceRoot);
   Tool.setDiagnosticConsumer(&Diags);
   Tool.setPrintErrorMessage(false);
 
