@@ -4,6 +4,7 @@
 #include "Config.h"
 #include "Fingerprint.h"
 #include "JsonParse.h"
+#include "ReportedSource.h"
 #include "Rules.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
@@ -61,15 +62,17 @@ std::string moduleOf(llvm::StringRef Dir) {
 }
 
 /// Up to two lines either side of Line, from the file as it is now.
+/// Files outside the source root are not shown (ReportedSource.h).
 class Excerpts {
 public:
+  explicit Excerpts(std::string Root) : Root(std::move(Root)) {}
   json around(const std::string &File, unsigned Line) {
     auto It = Lines.find(File);
     if (It == Lines.end()) {
       std::vector<std::string> L;
-      if (auto Buf = llvm::MemoryBuffer::getFile(File, /*IsText=*/true)) {
+      if (auto Buf = readReportedSource(File, Root)) {
         llvm::SmallVector<llvm::StringRef, 0> Parts;
-        (*Buf)->getBuffer().split(Parts, '\n');
+        Buf->getBuffer().split(Parts, '\n');
         for (llvm::StringRef P : Parts) {
           P = P.rtrim('\r');
           // Generated code can have very long lines: keep the report small.
@@ -91,6 +94,7 @@ public:
   }
 
 private:
+  std::string Root;
   std::map<std::string, std::vector<std::string>> Lines;
 };
 
@@ -227,7 +231,7 @@ json buildAudit(const DriverResult &Result, const AuditOptions &Opts) {
           F == ObjectFinding.end() ? json(nullptr) : json(Prints[F->second])}});
   }
 
-  Excerpts Source;
+  Excerpts Source(Root);
   json Statics = json::array(), Out = json::array();
   std::map<std::string, unsigned> ByRule;
   for (size_t I = 0; I < Findings.size(); ++I) {

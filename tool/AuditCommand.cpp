@@ -148,6 +148,9 @@ int runAuditCommand(llvm::ArrayRef<std::string> Args) {
     Previous = std::move(*P);
   }
 
+  std::string Root =
+      SourceRoot.empty() ? defaultSourceRoot() : normalizePath(SourceRoot);
+  Opts.SourceRoot = Root; // clang's messages about files outside: not quoted
   auto ResultOrErr = runAnalysis(Opts, llvm::errs());
   if (!ResultOrErr)
     return auditError(llvm::toString(ResultOrErr.takeError()));
@@ -164,8 +167,7 @@ int runAuditCommand(llvm::ArrayRef<std::string> Args) {
   }
 
   AuditOptions AO;
-  AO.SourceRoot =
-      SourceRoot.empty() ? defaultSourceRoot() : normalizePath(SourceRoot);
+  AO.SourceRoot = Root;
   AO.ToolVersion = FACTORYGUARD_VERSION;
   nlohmann::json Audit = buildAudit(Result, AO);
   if (Previous)

@@ -2,6 +2,7 @@
 #include "Cache.h"
 #include "Printable.h"
 #include "UnitJson.h"
+#include "UntrustedResult.h"
 
 #include "JsonParse.h"
 #include "llvm/ADT/StringExtras.h"
@@ -891,6 +892,17 @@ std::optional<CachedUnit> UnitCache::lookup(const std::string &Key,
       !matchesFromJson(R.value("matches"), Cfg, U.Matches) ||
       !callSitesFromJson(R.array("sites"), U.CallSites) || !R.Ok)
     return Miss();
+  // An entry is input, whoever wrote it (SPEC §7 "Untrusted input"): every
+  // location lies inside a file the unit read, as it read it.
+  FileHashes Read;
+  for (const std::string &P : U.FilesRead)
+    if (std::optional<uint64_t> H = current(P, true, false).ContentHash)
+      Read[normalizePath(P)] = *H;
+  if (llvm::Error E = UntrustedResultChecker("", ReadFS)
+                          .check(U.Findings, U.Facts, U.CallSites, Read)) {
+    llvm::consumeError(std::move(E));
+    return Miss();
+  }
   // Renew it for least-recently-used eviction.
   int FD;
   if (!ReadOnly &&

@@ -8,6 +8,7 @@
 #include "Config.h"
 #include "Model.h"
 #include "Printable.h"
+#include "ReportedSource.h"
 #include "TextReporter.h"
 #include "UnitCommand.h"
 #include "clang/Basic/Diagnostic.h"
@@ -218,35 +219,66 @@ private:
   llvm::raw_ostream &Verbose;
 };
 
-/// Counts errors and keeps clang's rendering of them. Clang prints file
-/// names as they are: an error in a file whose name (or an includer's)
-/// holds a control character is written here as one escaped line instead
-/// (Printable.h), so that the name cannot forge a line of the report.
+/// Counts errors and keeps clang's rendering of them, with two exceptions
+/// that keep a file's text and name from forging the report:
+/// - an error in a file outside the source root (`#include "/etc/shadow"`)
+///   is named by file and line only: clang's message and source line would
+///   quote the file's text into the report and the CI log;
+/// - an error in a file whose name (or an includer's) holds a control
+///   character is written as one escaped line (Printable.h): clang prints
+///   file names as they are.
 class CapturingConsumer : public TextDiagnosticPrinter {
 public:
-  CapturingConsumer(llvm::raw_ostream &OS, DiagnosticOptions *Opts)
-      : TextDiagnosticPrinter(OS, Opts), Out(OS) {}
+  CapturingConsumer(llvm::raw_ostream &OS, DiagnosticOptions *Opts,
+                    std::string SourceRoot)
+      : TextDiagnosticPrinter(OS, Opts), OS(OS), Root(std::move(SourceRoot)) {}
   void HandleDiagnostic(DiagnosticsEngine::Level Level,
                         const Diagnostic &Info) override {
-    if (Level == DiagnosticsEngine::Error || Level == DiagnosticsEngine::Fatal) {
-      ++Errors;
-      if (First.empty()) {
-        llvm::SmallString<128> Msg;
-        Info.FormatDiagnostic(Msg);
-        First = std::string(Msg);
-      }
-    }
     if (Level < DiagnosticsEngine::Error)
       return;
-    if (namesUnprintableFile(Info))
+    std::string Outside = placeOutsideRoot(Info);
+    ++Errors;
+    if (First.empty())
+      First = Outside.empty() ? message(Info)
+                              : "an error in " + Outside +
+                                    ", outside the source root (clang's "
+                                    "message is not quoted)";
+    if (!Outside.empty()) {
+      DiagnosticConsumer::HandleDiagnostic(Level, Info); // counts it
+      OS << printable(Outside) << ": error: in a file outside the source "
+         << "root (clang's message is not quoted)\n";
+      return;
+    }
+    if (namesUnprintableFile(Info)) {
+      DiagnosticConsumer::HandleDiagnostic(Level, Info); // counts it
       printEscaped(Level, Info);
-    else
-      TextDiagnosticPrinter::HandleDiagnostic(Level, Info);
+      return;
+    }
+    TextDiagnosticPrinter::HandleDiagnostic(Level, Info);
   }
   unsigned Errors = 0;
   std::string First;
 
 private:
+  static std::string message(const Diagnostic &Info) {
+    llvm::SmallString<128> Msg;
+    Info.FormatDiagnostic(Msg);
+    return std::string(Msg);
+  }
+  /// "<file>:<line>" of the diagnostic when its file is outside the root.
+  std::string placeOutsideRoot(const Diagnostic &Info) const {
+    if (Root.empty() || !Info.hasSourceManager() ||
+        Info.getLocation().isInvalid())
+      return "";
+    const SourceManager &SM = Info.getSourceManager();
+    PresumedLoc P = SM.getPresumedLoc(SM.getFileLoc(Info.getLocation()));
+    if (P.isInvalid())
+      return "";
+    std::string File = normalizeFilePath(SM.getFileManager(), P.getFilename());
+    if (isUnderSourceRoot(File, Root))
+      return "";
+    return File + ":" + std::to_string(P.getLine());
+  }
   static bool namesUnprintableFile(const Diagnostic &Info) {
     if (!Info.getLocation().isValid() || !Info.hasSourceManager())
       return false;
@@ -265,14 +297,13 @@ private:
   void printEscaped(DiagnosticsEngine::Level Level, const Diagnostic &Info) {
     const SourceManager &SM = Info.getSourceManager();
     PresumedLoc P = SM.getPresumedLoc(SM.getFileLoc(Info.getLocation()));
-    llvm::SmallString<128> Msg;
-    Info.FormatDiagnostic(Msg);
-    Out << printable(P.getFilename()) << ":" << P.getLine() << ":"
-        << P.getColumn()
-        << (Level == DiagnosticsEngine::Fatal ? ": fatal error: " : ": error: ")
-        << printable(Msg) << "\n";
+    OS << printable(P.getFilename()) << ":" << P.getLine() << ":"
+       << P.getColumn()
+       << (Level == DiagnosticsEngine::Fatal ? ": fatal error: " : ": error: ")
+       << printable(message(Info)) << "\n";
   }
-  llvm::raw_ostream &Out;
+  llvm::raw_ostream &OS;
+  std::string Root;
 };
 
 /// A database of one command: ClangTool runs exactly that unit.
@@ -355,7 +386,7 @@ UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
   llvm::raw_string_ostream DiagOS(R.Diagnostics);
   auto DiagOpts = llvm::makeIntrusiveRefCnt<DiagnosticOptions>();
   DiagOpts->ShowColors = false;
-  CapturingConsumer Diags(DiagOS, DiagOpts.get());
+  CapturingConsumer Diags(DiagOS, DiagOpts.get(), Opts.SourceRoot);
   Tool.setDiagnosticConsumer(&Diags);
   Tool.setPrintErrorMessage(false);
 

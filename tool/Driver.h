@@ -55,7 +55,9 @@ struct DriverOptions {
   /// SourceRoot hashes to I-1 modulo N (xxh3_64 of the '/'-separated
   /// relative path: the same on every machine and run). 0/0 = every unit.
   unsigned ShardIndex = 0, ShardCount = 0;
-  std::string SourceRoot; // what --shard hashes paths relative to
+  /// What --shard hashes paths relative to; clang's messages about an
+  /// error in a file outside it are not quoted ("" = every file is inside).
+  std::string SourceRoot;
   /// --format shard: keep every unit's own results (DriverResult::
   /// UnitResults) and the configuration files' text for the shard file.
   bool KeepUnitResults = false;

@@ -35,6 +35,10 @@ public:
     Ends.push_back(Text.size());
   }
 
+  /// How many lines: one more than line breaks (the empty line after a
+  /// final break counts, as clang can point at it).
+  unsigned lineCount() const { return static_cast<unsigned>(Starts.size()); }
+
   /// The text of a 1-based line without its line break; "" past the end.
   llvm::StringRef line(unsigned Line) const {
     if (Line == 0 || Line > Starts.size())

@@ -5,6 +5,7 @@
 #include "Config.h"
 #include "Fingerprint.h"
 #include "LineIndex.h"
+#include "ReportedSource.h"
 #include "Rules.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -157,13 +158,11 @@ std::string quoteForShell(llvm::StringRef Arg) {
 
 SourceFile *SarifWriter::source(const std::string &Path) {
   auto [It, Inserted] = Sources.try_emplace(Path);
-  if (Inserted && !Path.empty()) {
-    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Buffer =
-        llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
-                                    /*RequiresNullTerminator=*/false);
-    if (Buffer)
-      It->second = std::make_unique<SourceFile>((*Buffer)->getBuffer().str());
-  }
+  // Never a file outside the source root (ReportedSource.h): no line hash,
+  // no UTF-16 columns and no quoted fix-it text from it.
+  if (Inserted && !Path.empty())
+    if (auto Buffer = readReportedSource(Path, Opts.SourceRoot))
+      It->second = std::make_unique<SourceFile>(Buffer->getBuffer().str());
   return It->second.get();
 }
 

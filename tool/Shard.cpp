@@ -6,11 +6,14 @@
 #include "JsonParse.h"
 #include "TextReporter.h"
 #include "UnitJson.h"
+#include "UntrustedResult.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/xxhash.h"
 
 #include <algorithm>
 #include <map>
@@ -157,6 +160,42 @@ std::string configPathOf(const Config *C) {
   return C ? C->SourceFile : std::string();
 }
 
+/// The content hash of every file a location of U lies in, as the file is
+/// now (just analyzed): `merge` checks that each location lies in one of
+/// them, with this content (UntrustedResult.h).
+json::Object filesReadBy(const AnalyzedUnit &U, PathMap MapFile) {
+  std::set<std::string> Files;
+  forEachLocation(U.Findings, U.Facts, U.CallSites,
+                  [&](const SourceRange &R, llvm::StringRef, bool) {
+                    if (!R.File.empty())
+                      Files.insert(R.File);
+                  });
+  json::Object Read;
+  for (const std::string &F : Files)
+    if (auto Buf = readRegularFile(F))
+      Read[MapFile(F)] = llvm::utohexstr(llvm::xxh3_64bits((*Buf)->getBuffer()),
+                                         /*LowerCase=*/true, 16);
+    else
+      llvm::consumeError(Buf.takeError());
+  return Read;
+}
+
+/// The "read" object of a unit result back, paths through MapFile; false
+/// when malformed.
+bool filesReadFromJson(const json::Object *O, PathMap MapFile,
+                       FileHashes &Out) {
+  if (!O)
+    return false;
+  for (const auto &[Path, Hex] : *O) {
+    auto S = Hex.getAsString();
+    uint64_t Hash = 0;
+    if (!S || S->size() != 16 || S->getAsInteger(16, Hash))
+      return false;
+    Out[MapFile(Path.str())] = Hash;
+  }
+  return true;
+}
+
 } // namespace
 
 void renderShard(const DriverResult &R, const DriverOptions &Opts,
@@ -179,6 +218,7 @@ void renderShard(const DriverResult &R, const DriverOptions &Opts,
         json::Object{{"file", MapFile(F.File)}, {"message", F.Message}});
   for (AnalyzedUnit U : R.UnitResults) {
     std::string ConfigPath = configPathOf(U.Cfg);
+    json::Object Read = filesReadBy(U, MapFile);
     mapPaths(U, MapFile, MapId);
     json::Value Matches =
         U.Cfg ? matchesToJson(U.ConfigMatches, *U.Cfg) : json::Value(nullptr);
@@ -197,7 +237,8 @@ void renderShard(const DriverResult &R, const DriverOptions &Opts,
                      {"findings", std::move(Findings)},
                      {"facts", factsToJson(U.Facts)},
                      {"callSites", callSitesToJson(U.CallSites)},
-                     {"matches", std::move(Matches)}});
+                     {"matches", std::move(Matches)},
+                     {"read", std::move(Read)}});
   }
   json::Value Shard = nullptr;
   if (Opts.ShardCount)
@@ -252,6 +293,12 @@ llvm::Expected<ShardFile> readShard(const std::string &Path,
   if (!Version || !Settings)
     return shardError(Path, "malformed: no version or settings");
   S.Version = Version->str();
+  // Another version may mean other rules, messages or positions: its
+  // results are not this binary's to report.
+  if (S.Version != FACTORYGUARD_VERSION)
+    return shardError(Path, "written by factoryguard " + S.Version +
+                                ", this is factoryguard " +
+                                FACTORYGUARD_VERSION);
   llvm::raw_string_ostream SettingsText(S.Settings);
   SettingsText << json::Value(json::Object(*Settings));
   const json::Value *Shard = O->get("shard");
@@ -303,10 +350,6 @@ mergeShardTexts(const std::vector<std::pair<std::string, std::string>> &Texts,
   // shards of one count with every index once.
   const ShardFile &First = Shards.front();
   for (const ShardFile &S : Shards) {
-    if (S.Version != First.Version)
-      return shardError(S.Path, "written by factoryguard " + S.Version +
-                                    ", shard '" + First.Path + "' by " +
-                                    First.Version);
     if (S.Settings != First.Settings)
       return shardError(S.Path, "analyzed with other settings than shard '" +
                                     First.Path + "': " + S.Settings + " vs " +
@@ -362,7 +405,7 @@ mergeShardTexts(const std::vector<std::pair<std::string, std::string>> &Texts,
   std::vector<AnalyzedUnit> Units;
   std::set<std::string> UnitFiles;
   std::set<std::pair<std::string, std::string>> FailureSeen;
-  std::set<std::string> CheckedFiles;
+  UntrustedResultChecker Checker(SourceRoot, nullptr);
   // A unit is a file under one command: in two shards, it is an error.
   std::map<std::pair<std::string, std::string>, std::string> UnitShard;
   for (ShardFile &S : Shards) {
@@ -460,26 +503,17 @@ mergeShardTexts(const std::vector<std::pair<std::string, std::string>> &Texts,
       const json::Value *M = R->get("matches");
       if (M && !M->getAsNull() && !matchesFromJson(M, *U.Cfg, U.ConfigMatches))
         return Malformed("the configuration matches of unit '" + U.File + "'");
+      FileHashes Read;
+      if (!filesReadFromJson(R->getObject("read"), MapFile, Read))
+        return Malformed("the files unit '" + U.File + "' read");
       mapPaths(U, MapFile, MapId);
       U.File = MapFile(U.File);
-      // The reporters read the files findings are in (source lines, NOLINT,
-      // GitHub's line hashes): never a device or a FIFO a shard names.
-      for (const Finding &F : U.Findings) {
-        std::vector<const std::string *> Paths = {&F.Where.File};
-        for (const Note &N : F.Notes)
-          Paths.push_back(&N.Where.File);
-        for (const FixIt &X : F.Fixes)
-          Paths.push_back(&X.Where.File);
-        for (const std::string *P : Paths) {
-          if (!CheckedFiles.insert(*P).second)
-            continue;
-          llvm::sys::fs::file_status St;
-          if (!llvm::sys::fs::status(*P, St) && llvm::sys::fs::exists(St) &&
-              !llvm::sys::fs::is_regular_file(St))
-            return Malformed("unit '" + U.File + "' has a finding in '" + *P +
-                             "', which is not a regular file");
-        }
-      }
+      // A shard is input (SPEC §7): its locations decide which files the
+      // reporters open, so each lies in a file its unit read, as it read
+      // it, at a position inside it, and findings under the source root.
+      if (llvm::Error E = Checker.check(U.Findings, U.Facts, U.CallSites, Read))
+        return shardError(S.Path, "unit '" + displayPath(U.File) +
+                                      "': " + llvm::toString(std::move(E)));
       auto [It, New] =
           UnitShard.emplace(std::make_pair(U.File, U.Original), S.Path);
       // Per-file shards (the Bazel aspect's): a source two targets compile

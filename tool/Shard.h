@@ -10,7 +10,9 @@
 // matches, clang's messages). Paths under the source root are stored
 // relative to it ('/'-separated), so shards written on machines that check
 // the code out in different places (a CI matrix, Bazel's sandboxes) merge
-// against the merging checkout; paths outside it stay absolute.
+// against the merging checkout; paths outside it stay absolute. Each unit
+// also records the content hash of every file its locations lie in, which
+// the merge checks (UntrustedResult.h): a shard is input, not memory.
 //
 // mergeShards reads them back, checks that they belong together and hands
 // their units, in the order one unsharded run has them, to the same
@@ -32,15 +34,18 @@
 namespace factoryguard {
 
 /// The format's name and version, written as "format": "<name>/<version>".
-constexpr const char *ShardFormat = "factoryguard-shard/1";
+constexpr const char *ShardFormat = "factoryguard-shard/2";
 
 /// The shard result of a run made with Opts.KeepUnitResults.
 void renderShard(const DriverResult &R, const DriverOptions &Opts,
                  const std::string &SourceRoot, llvm::raw_ostream &OS);
 
 /// Joins the shard files into one run's result. Errors (exit 2) name the
-/// shard: unreadable or malformed, another format or factoryguard version,
-/// other settings or another text of one configuration file, and for
+/// shard: unreadable or malformed, another format, written by another
+/// factoryguard version than this one, other settings or another text of
+/// one configuration file, a location that UntrustedResultChecker refuses
+/// (outside the files its unit read or their content, outside its file, a
+/// finding outside SourceRoot), and for
 /// --shard I/N shards a unit (file and command) in two shards, a count that
 /// differs, an index twice, or a missing index. Per-file shards of one unit
 /// (two targets compiling a source with the same flags) count once. Clang's
@@ -50,9 +55,7 @@ llvm::Expected<DriverResult> mergeShards(const std::vector<std::string> &Files,
                                          llvm::raw_ostream &Diag);
 
 /// mergeShards over shard texts already read, each with the name errors
-/// give it (the fuzzer's entry point). A finding in a path that exists and
-/// is not a regular file (a device, a FIFO) is refused: the reporters read
-/// those files.
+/// give it (the fuzzer's entry point).
 llvm::Expected<DriverResult>
 mergeShardTexts(const std::vector<std::pair<std::string, std::string>> &Texts,
                 const std::string &SourceRoot, llvm::raw_ostream &Diag);

@@ -10,6 +10,7 @@
 
 #include "LineIndex.h"
 #include "Printable.h"
+#include "ReportedSource.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"
@@ -39,14 +40,14 @@ namespace {
 /// line starts indexed once.
 class SourceLines {
 public:
+  explicit SourceLines(llvm::StringRef Root) : Root(Root) {}
   llvm::StringRef line(const std::string &File, unsigned Line) {
     Entry &E = Files[File];
     if (!E.Loaded) {
       E.Loaded = true;
-      auto B = llvm::MemoryBuffer::getFile(File, true);
-      if (!B)
+      E.Buf = readReportedSource(File, Root);
+      if (!E.Buf)
         return "";
-      E.Buf = std::move(*B);
       E.Lines.emplace(E.Buf->getBuffer());
     }
     return E.Lines ? E.Lines->line(Line) : "";
@@ -58,6 +59,7 @@ private:
     std::unique_ptr<llvm::MemoryBuffer> Buf;
     std::optional<LineIndex> Lines; // into Buf
   };
+  llvm::StringRef Root;
   std::map<std::string, Entry> Files;
 };
 
@@ -157,8 +159,8 @@ void printSnippet(llvm::raw_ostream &OS, SourceLines &Lines,
 } // namespace
 
 void renderText(const std::vector<Finding> &Findings, llvm::raw_ostream &OS,
-                bool Colors) {
-  SourceLines Lines;
+                bool Colors, llvm::StringRef SourceRoot) {
+  SourceLines Lines(SourceRoot);
   for (const Finding &F : Findings) {
     if (F.Suppressed)
       continue;

@@ -242,7 +242,7 @@ int report(DriverResult &Result, ReportOptions &RO) {
     bool Colors = RO.Output.empty() && llvm::outs().has_colors() &&
                   !llvm::sys::Process::GetEnv("NO_COLOR");
     Render = [&, Colors](llvm::raw_ostream &OS) {
-      renderText(Findings, OS, Colors);
+      renderText(Findings, OS, Colors, SourceRoot);
     };
   }
   if (auto Err = writeOutput(RO.Output, Render)) {
