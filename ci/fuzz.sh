@@ -6,8 +6,8 @@
 # out-of-memory or sanitizer report. docs/fuzzing.md says more.
 #
 #   HARNESS   config_fuzzer, sarif_baseline_fuzzer, compile_db_fuzzer,
-#             audit_compare_fuzzer, shard_fuzzer (default: all five, one
-#             after the other)
+#             audit_compare_fuzzer, shard_fuzzer, cache_entry_fuzzer
+#             (default: all six, one after the other)
 #
 # Seeds: the configurations and SARIF files of testdata/, fuzz/seeds/<h>/ and
 # the regression inputs fuzz/regressions/<h>/ (every one of them is run
@@ -27,7 +27,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FACTORYGUARD_FUZZ_BUILD_DIR:-$root/build-fuzz}
 jobs=${FACTORYGUARD_JOBS:-$(nproc)}
 ALL=(config_fuzzer sarif_baseline_fuzzer compile_db_fuzzer audit_compare_fuzzer
-     shard_fuzzer)
+     shard_fuzzer cache_entry_fuzzer)
 
 log() { echo "ci/fuzz.sh: $*" >&2; }
 fail() { log "FAILED: $*"; exit 1; }
@@ -68,7 +68,7 @@ seeds_of() { # harness dir: fill dir with the testdata seeds of the harness
       find "$root/testdata" -path "*/build" -prune -o \( -name '*.yaml' -print \) ;;
     sarif_baseline_fuzzer)
       find "$root/testdata" -path "*/build" -prune -o \( -name '*.sarif' -print \) ;;
-    compile_db_fuzzer | audit_compare_fuzzer | shard_fuzzer) ;;
+    compile_db_fuzzer | audit_compare_fuzzer | shard_fuzzer | cache_entry_fuzzer) ;;
   esac | while read -r f; do
     cp "$f" "$dir/$(echo "${f#"$root"/}" | tr '/' '_')"
   done

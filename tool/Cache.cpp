@@ -1,5 +1,6 @@
 //===- Cache.cpp - Content-addressed cache of per-unit results ----------===//
 #include "Cache.h"
+#include "CacheTrust.h"
 #include "Printable.h"
 #include "UnitJson.h"
 #include "UntrustedResult.h"
@@ -25,9 +26,12 @@ namespace {
 
 /// Bumped whenever what an entry holds or means changes (2: call sites,
 /// factory-object uses, required-args errors; 3: factory-object
-/// definitions).
-constexpr llvm::StringLiteral Format = "factoryguard-cache/4";
+/// definitions; 5: sealed with the directory's secret, and valid only when
+/// it names the unit's main file).
+constexpr llvm::StringLiteral Format = "factoryguard-cache/5";
 constexpr llvm::StringLiteral Extension = ".fgc";
+/// A larger entry file is a miss, never read whole into memory.
+constexpr uint64_t MaxEntryBytes = 256ull << 20;
 
 std::string hex64(uint64_t V) {
   return llvm::utohexstr(V, /*LowerCase=*/true, 16);
@@ -660,23 +664,21 @@ Dependency currentIn(llvm::vfs::FileSystem &FS, const std::string &Path,
   return D;
 }
 
-/// The entry file of Key parsed, when it is an entry of this format for
-/// that key.
-std::optional<json::Value> readEntry(const std::string &Path,
-                                     const std::string &Key) {
-  auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
-                                         /*RequiresNullTerminator=*/false);
-  if (!Buf)
-    return std::nullopt;
-  auto Parsed = parseJson((*Buf)->getBuffer());
-  if (!Parsed) {
-    llvm::consumeError(Parsed.takeError());
-    return std::nullopt;
-  }
-  Reader R(&*Parsed);
-  if (R.str("format") != Format || R.str("key") != Key || !R.Ok)
-    return std::nullopt;
-  return std::move(*Parsed);
+/// Whether the entry lists MainFile as read (with a content hash, which
+/// the check of every dependency compares with the file as it is): an entry
+/// cannot claim a unit whose main file it did not read.
+bool listsMainFile(const json::Value &Entry, llvm::StringRef MainFile) {
+  const json::Object *O = Entry.getAsObject();
+  const json::Array *Deps = O ? O->getArray("deps") : nullptr;
+  if (!Deps)
+    return false;
+  return llvm::any_of(*Deps, [&](const json::Value &DV) {
+    const json::Array *A = DV.getAsArray();
+    if (!A || A->size() != 4)
+      return false;
+    auto P = (*A)[0].getAsString(), Content = (*A)[2].getAsString();
+    return P && Content && !Content->empty() && normalizePath(*P) == MainFile;
+  });
 }
 
 } // namespace
@@ -762,10 +764,38 @@ std::vector<Dependency> RecordingFileSystem::dependencies() const {
 
 // ---------------------------------------------------------------- cache
 
-UnitCache::UnitCache(std::string Dir, uint64_t MaxBytes,
+UnitCache::UnitCache(std::string Dir, std::string Secret, uint64_t MaxBytes,
                      llvm::raw_ostream &Warn)
-    : Dir(std::move(Dir)), MaxBytes(MaxBytes), Warn(Warn),
-      ToolHash(toolHash()) {}
+    : Dir(std::move(Dir)), Secret(std::move(Secret)), MaxBytes(MaxBytes),
+      Warn(Warn), ToolHash(toolHash()) {}
+
+std::string UnitCache::entryPath(const CacheKey &Key) const {
+  return Dir + "/" + Key.Hex + Extension.str();
+}
+
+std::string UnitCache::seal(const std::string &KeyHex,
+                            llvm::StringRef Body) const {
+  return sealEntry(Secret, KeyHex, Body);
+}
+
+std::optional<json::Value> UnitCache::readEntry(const CacheKey &Key) const {
+  std::optional<std::string> File =
+      readRegularFile(entryPath(Key), MaxEntryBytes);
+  if (!File)
+    return std::nullopt;
+  std::optional<std::string> Body = unsealEntry(Secret, Key.Hex, *File);
+  if (!Body)
+    return std::nullopt;
+  auto Parsed = parseJson(*Body);
+  if (!Parsed) {
+    llvm::consumeError(Parsed.takeError());
+    return std::nullopt;
+  }
+  Reader R(&*Parsed);
+  if (R.str("format") != Format || R.str("key") != Key.Hex || !R.Ok)
+    return std::nullopt;
+  return std::move(*Parsed);
+}
 
 std::string UnitCache::defaultDirFor(const std::string &DatabaseFile) {
   llvm::SmallString<256> P(llvm::sys::path::parent_path(DatabaseFile));
@@ -775,17 +805,22 @@ std::string UnitCache::defaultDirFor(const std::string &DatabaseFile) {
 
 std::unique_ptr<UnitCache> UnitCache::open(const std::string &Dir,
                                            uint64_t MaxBytes,
-                                           llvm::raw_ostream &Warn) {
+                                           llvm::raw_ostream &Warn,
+                                           const std::string &ConfinedTo) {
   auto Unusable = [&](const llvm::Twine &Why) {
     Warn << "factoryguard: warning: cache directory '" << printable(Dir)
          << "' cannot be used (" << printable(Why.str())
          << "); analyzing without the cache\n";
     return nullptr;
   };
-  if (std::error_code EC = llvm::sys::fs::create_directories(Dir))
-    return Unusable(EC.message());
-  if (!llvm::sys::fs::is_directory(Dir))
-    return Unusable("not a directory");
+  if (!ConfinedTo.empty()) {
+    std::string Leaves = linkLeavesRoot(Dir, ConfinedTo);
+    if (!Leaves.empty())
+      return Unusable(Leaves);
+  }
+  std::string NotOurs = claimCacheDir(Dir);
+  if (!NotOurs.empty())
+    return Unusable(NotOurs);
   // Writable? A probe file through the same path as every entry.
   llvm::SmallString<256> Probe;
   int FD = -1;
@@ -794,28 +829,29 @@ std::unique_ptr<UnitCache> UnitCache::open(const std::string &Dir,
     return Unusable(EC.message());
   llvm::sys::Process::SafelyCloseFileDescriptor(FD);
   llvm::sys::fs::remove(Probe);
-  std::string Ignore = Dir + "/.gitignore";
-  if (!llvm::sys::fs::exists(Ignore)) {
-    std::error_code EC;
-    llvm::raw_fd_ostream OS(Ignore, EC);
-    if (!EC)
-      OS << "# factoryguard's cache (SPEC §7): never commit it\n*\n";
-  }
-  return std::unique_ptr<UnitCache>(new UnitCache(Dir, MaxBytes, Warn));
+  std::optional<std::string> Secret = cacheSecret(Dir, /*Create=*/true);
+  if (!Secret)
+    return Unusable("its secret 'hmac-key' cannot be read");
+  return std::unique_ptr<UnitCache>(
+      new UnitCache(Dir, std::move(*Secret), MaxBytes, Warn));
 }
 
 std::unique_ptr<UnitCache>
 UnitCache::openForReading(const std::string &Dir,
                           llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS) {
-  if (!llvm::sys::fs::is_directory(Dir))
+  if (!llvm::sys::fs::is_directory(Dir) || !isTaggedCacheDir(Dir))
     return nullptr;
-  std::unique_ptr<UnitCache> C(new UnitCache(Dir, 0, llvm::nulls()));
+  std::optional<std::string> Secret = cacheSecret(Dir, /*Create=*/false);
+  if (!Secret)
+    return nullptr;
+  std::unique_ptr<UnitCache> C(
+      new UnitCache(Dir, std::move(*Secret), 0, llvm::nulls()));
   C->ReadFS = std::move(FS);
   C->ReadOnly = true;
   return C;
 }
 
-std::string UnitCache::keyFor(const UnitKeyInputs &In) const {
+CacheKey UnitCache::keyFor(const UnitKeyInputs &In) const {
   llvm::SHA256 H;
   auto Add = [&](llvm::StringRef S) {
     H.update(std::to_string(S.size()));
@@ -834,8 +870,15 @@ std::string UnitCache::keyFor(const UnitKeyInputs &In) const {
   for (const std::string &A : In.CommandLine)
     Add(A);
   std::array<uint8_t, 32> Digest = H.final();
-  return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(16),
-                     /*LowerCase=*/true);
+  CacheKey Key;
+  Key.Hex = llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(16),
+                        /*LowerCase=*/true);
+  // The command's file is relative to its directory.
+  llvm::SmallString<256> Main(In.File);
+  if (!In.Directory.empty())
+    llvm::sys::fs::make_absolute(In.Directory, Main);
+  Key.MainFile = normalizePath(Main);
+  return Key;
 }
 
 const Dependency &UnitCache::current(const std::string &Path, bool NeedContent,
@@ -863,15 +906,14 @@ const Dependency &UnitCache::current(const std::string &Path, bool NeedContent,
   return Slot;
 }
 
-std::optional<CachedUnit> UnitCache::lookup(const std::string &Key,
+std::optional<CachedUnit> UnitCache::lookup(const CacheKey &Key,
                                             const Config &Cfg) {
   auto Miss = [&]() -> std::optional<CachedUnit> {
     ++Misses;
     return std::nullopt;
   };
-  std::string Path = Dir + "/" + Key + Extension.str();
-  std::optional<json::Value> Parsed = readEntry(Path, Key);
-  if (!Parsed)
+  std::optional<json::Value> Parsed = readEntry(Key);
+  if (!Parsed || !listsMainFile(*Parsed, Key.MainFile))
     return Miss();
   Reader R(&*Parsed);
 
@@ -904,14 +946,8 @@ std::optional<CachedUnit> UnitCache::lookup(const std::string &Key,
     return Miss();
   }
   // Renew it for least-recently-used eviction.
-  int FD;
-  if (!ReadOnly &&
-      !llvm::sys::fs::openFileForWrite(Path, FD, llvm::sys::fs::CD_OpenExisting,
-                                       llvm::sys::fs::OF_Append)) {
-    llvm::sys::fs::setLastAccessAndModificationTime(
-        FD, std::chrono::system_clock::now());
-    llvm::sys::Process::SafelyCloseFileDescriptor(FD);
-  }
+  if (!ReadOnly)
+    touchRegularFile(entryPath(Key));
   ++Hits;
   return U;
 }
@@ -954,15 +990,14 @@ UnitCache::recordedFiles(const json::Value &Entry, bool Check,
 }
 
 std::optional<std::vector<std::string>>
-UnitCache::filesReadBy(const std::string &Key) {
-  std::optional<json::Value> Parsed =
-      readEntry(Dir + "/" + Key + Extension.str(), Key);
+UnitCache::filesReadBy(const CacheKey &Key) {
+  std::optional<json::Value> Parsed = readEntry(Key);
   if (!Parsed)
     return std::nullopt;
   return recordedFiles(*Parsed, /*Check=*/false, nullptr);
 }
 
-void UnitCache::store(const std::string &Key, const CachedUnit &U,
+void UnitCache::store(const CacheKey &Key, const CachedUnit &U,
                       const std::vector<Dependency> &Deps, const Config &Cfg) {
   if (ReadOnly)
     return;
@@ -975,16 +1010,19 @@ void UnitCache::store(const std::string &Key, const CachedUnit &U,
   for (const Finding &F : U.Findings)
     Findings.push_back(findingToJson(F));
   json::Object Entry{{"format", Format},
-                     {"key", Key},
+                     {"key", Key.Hex},
                      {"deps", std::move(DepsJson)},
                      {"findings", std::move(Findings)},
                      {"facts", factsToJson(U.Facts)},
                      {"matches", matchesToJson(U.Matches, Cfg)},
                      {"sites", callSitesToJson(U.CallSites)}};
-  std::string Text;
-  llvm::raw_string_ostream(Text) << json::Value(std::move(Entry));
+  std::string Body;
+  llvm::raw_string_ostream(Body) << json::Value(std::move(Entry));
+  std::string Text = seal(Key.Hex, Body);
 
-  std::string Final = Dir + "/" + Key + Extension.str();
+  // A unique new temporary (O_EXCL: never a link someone left), renamed
+  // over the entry's name (a link there is replaced, never written through).
+  std::string Final = entryPath(Key);
   llvm::SmallString<256> Temp;
   int FD = -1;
   std::error_code EC =
@@ -1007,7 +1045,7 @@ void UnitCache::store(const std::string &Key, const CachedUnit &U,
              EC.message() + "); results of this run are not cached");
 }
 
-std::string UnitCache::includesKeyFor(const UnitKeyInputs &In) const {
+CacheKey UnitCache::includesKeyFor(const UnitKeyInputs &In) const {
   UnitKeyInputs Only;
   Only.CommandLine = In.CommandLine;
   Only.Directory = In.Directory;
@@ -1017,11 +1055,10 @@ std::string UnitCache::includesKeyFor(const UnitKeyInputs &In) const {
 }
 
 std::optional<std::vector<std::string>>
-UnitCache::filesRead(const std::string &Key,
+UnitCache::filesRead(const CacheKey &Key,
                      llvm::function_ref<bool(llvm::StringRef)> MayDiffer) {
-  std::optional<json::Value> Parsed =
-      readEntry(Dir + "/" + Key + Extension.str(), Key);
-  if (!Parsed)
+  std::optional<json::Value> Parsed = readEntry(Key);
+  if (!Parsed || !listsMainFile(*Parsed, Key.MainFile))
     return std::nullopt;
   return recordedFiles(*Parsed, /*Check=*/true, MayDiffer);
 }
@@ -1045,17 +1082,20 @@ CacheStats UnitCache::finish() {
   auto Now = std::chrono::system_clock::now();
   for (llvm::sys::fs::directory_iterator It(Dir, EC), End; !EC && It != End;
        It.increment(EC)) {
-    llvm::StringRef P = It->path();
+    // Only the tool's own names, and only regular files (a link is never
+    // followed, nor deleted).
+    llvm::StringRef P = It->path(), Name = llvm::sys::path::filename(P);
     llvm::sys::fs::file_status St;
-    if (llvm::sys::fs::status(P, St) || !llvm::sys::fs::is_regular_file(St))
+    if (llvm::sys::fs::status(P, St, /*Follow=*/false) ||
+        St.type() != llvm::sys::fs::file_type::regular_file)
       continue;
     // A temporary left by a run that was killed mid-write.
-    if (P.ends_with(".tmp")) {
+    if (isOwnTempName(Name)) {
       if (Now - St.getLastModificationTime() > std::chrono::hours(1))
         llvm::sys::fs::remove(P);
       continue;
     }
-    if (P.ends_with(Extension))
+    if (isEntryName(Name))
       Files.push_back({P.str(), St.getSize(), St.getLastModificationTime()});
   }
   std::sort(Files.begin(), Files.end(),

@@ -20,6 +20,19 @@
 // Least recently used entries (by modification time, which a hit renews)
 // go first when the directory exceeds its size limit.
 //
+// Entries are input (SPEC §7, untrusted input: a shared CI cache is
+// restored from jobs other people's pull requests influence). An entry is
+// valid only when it verifies under the directory's secret (CacheTrust.h),
+// names the unit's main file with its content hash among what it read, and
+// every path it recorded is as it was. What the holder of the whole
+// directory, secret included, can still do: store an entry with forged
+// results for a unit whose files it knows exactly as the run will see them
+// (the main file's hash and every header's must be current). A change to a
+// unit's main file or to any header it reads makes every such entry a miss,
+// so a pull request's own changes are always analyzed; the units it did not
+// touch are as trustworthy as the directory's source. Restore a cache only
+// from jobs you trust as much as the code being checked.
+//
 // The language server opens the cache for reading only (openForReading):
 // the editor's unsaved buffers are not the disk, so its lookups check every
 // dependency through its overlay file system and it never writes an entry.
@@ -102,6 +115,14 @@ struct UnitKeyInputs {
   bool FullParse = false;
 };
 
+/// Where a unit's entry lives and what it must name: the hex of the key
+/// (the entry file's name) and the unit's main file (normalized), which a
+/// valid entry lists as read, with its current content hash.
+struct CacheKey {
+  std::string Hex;
+  std::string MainFile;
+};
+
 struct CacheStats {
   unsigned Hits = 0, Misses = 0;
   uint64_t Entries = 0, Bytes = 0;
@@ -109,15 +130,20 @@ struct CacheStats {
 
 class UnitCache {
 public:
-  /// The cache in Dir (created with a .gitignore of its own when missing),
-  /// or null after a warning on Warn when it cannot be used.
+  /// The cache in Dir (created, with its tag, secret and .gitignore, when
+  /// missing; CacheTrust.h), or null after one warning on Warn when it
+  /// cannot be used: not a directory, not writable, not the tool's (untagged
+  /// with names the tool does not write) or, when ConfinedTo is given (the
+  /// default directory: the source root), a link that leads out of it.
   static std::unique_ptr<UnitCache> open(const std::string &Dir,
                                          uint64_t MaxBytes,
-                                         llvm::raw_ostream &Warn);
-  /// The cache in Dir for reading only, or null when Dir is not a
-  /// directory; nothing is created, renewed or written (store does
-  /// nothing). Lookups check every dependency through FS instead of the
-  /// disk: an entry that read a file whose text in FS differs is a miss.
+                                         llvm::raw_ostream &Warn,
+                                         const std::string &ConfinedTo = "");
+  /// The cache in Dir for reading only, or null when Dir is not a tagged
+  /// cache directory with its secret; nothing is created, renewed or
+  /// written (store does nothing). Lookups check every dependency through
+  /// FS instead of the disk: an entry that read a file whose text in FS
+  /// differs is a miss.
   static std::unique_ptr<UnitCache>
   openForReading(const std::string &Dir,
                  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS);
@@ -126,39 +152,49 @@ public:
   /// Default for --cache-max-size.
   static constexpr uint64_t DefaultMaxBytes = 1ull << 30;
 
-  std::string keyFor(const UnitKeyInputs &In) const;
-  /// The entry of Key when every recorded dependency is as it was; Cfg is
-  /// the unit's configuration (its entries are what Matches point to).
-  /// Thread-safe.
-  std::optional<CachedUnit> lookup(const std::string &Key, const Config &Cfg);
+  CacheKey keyFor(const UnitKeyInputs &In) const;
+  /// The entry of Key when it verifies, names Key's main file as read and
+  /// every recorded dependency is as it was; Cfg is the unit's
+  /// configuration (its entries are what Matches point to). Thread-safe.
+  std::optional<CachedUnit> lookup(const CacheKey &Key, const Config &Cfg);
   /// The files the entry of Key records as read, sorted, without checking
   /// them or counting a hit or miss (which units include a header); none
   /// when there is no readable entry of this format. Thread-safe.
-  std::optional<std::vector<std::string>> filesReadBy(const std::string &Key);
-  /// Writes the entry (temporary + rename). Thread-safe; a failure is one
-  /// warning per run.
-  void store(const std::string &Key, const CachedUnit &U,
+  std::optional<std::vector<std::string>> filesReadBy(const CacheKey &Key);
+  /// Writes the entry, sealed (temporary + rename). Thread-safe; a failure
+  /// is one warning per run.
+  void store(const CacheKey &Key, const CachedUnit &U,
              const std::vector<Dependency> &Deps, const Config &Cfg);
-  /// Least recently used entries out until the directory fits; the stats.
+  /// Least recently used entries out until the directory fits, and the
+  /// tool's temporaries older than an hour; nothing else is deleted. The
+  /// stats.
   CacheStats finish();
 
   /// The files the parse of Key's entry read (`factoryguard --changed`:
-  /// which units include a header), when the entry reads back whole and
-  /// every path it recorded is as it was, except paths MayDiffer accepts:
-  /// those are also returned when they differ (a unit whose entry differs
-  /// only in changed files still reads one of them). Neither a hit nor a
-  /// miss; thread-safe.
+  /// which units include a header), when the entry verifies, names Key's
+  /// main file as read and every path it recorded is as it was, except
+  /// paths MayDiffer accepts: those are also returned when they differ (a
+  /// unit whose entry differs only in changed files still reads one of
+  /// them). Neither a hit nor a miss; thread-safe.
   std::optional<std::vector<std::string>>
-  filesRead(const std::string &Key,
+  filesRead(const CacheKey &Key,
             llvm::function_ref<bool(llvm::StringRef)> MayDiffer);
   /// The key of a unit's dependency list alone (what a preprocessor-only
   /// scan of the command read, stored as an entry with no results): only
   /// the version, binary, directory, file and command count.
-  std::string includesKeyFor(const UnitKeyInputs &In) const;
+  CacheKey includesKeyFor(const UnitKeyInputs &In) const;
   const std::string &dir() const { return Dir; }
+  /// The bytes of Key's entry file for Body (an entry's JSON text): what
+  /// store writes. The fuzz harness signs its inputs with it.
+  std::string seal(const std::string &KeyHex, llvm::StringRef Body) const;
 
 private:
-  UnitCache(std::string Dir, uint64_t MaxBytes, llvm::raw_ostream &Warn);
+  UnitCache(std::string Dir, std::string Secret, uint64_t MaxBytes,
+            llvm::raw_ostream &Warn);
+  /// Key's entry parsed, when its file is a regular one that verifies under
+  /// the secret and holds an entry of this format for that key.
+  std::optional<llvm::json::Value> readEntry(const CacheKey &Key) const;
+  std::string entryPath(const CacheKey &Key) const;
   /// The files an entry records as read (sorted). With Check, every path
   /// it recorded must be as it was, except paths MayDiffer accepts (those
   /// are returned too); none when one differs or the entry is malformed.
@@ -171,6 +207,7 @@ private:
   void warnOnce(const llvm::Twine &Msg);
 
   std::string Dir;
+  std::string Secret; // the directory's (CacheTrust.h)
   /// openForReading: what dependencies are checked against; null = the disk.
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> ReadFS;
   bool ReadOnly = false;

@@ -3,9 +3,11 @@
 
 #include "Analysis.h"
 #include "Cache.h"
+#include "CacheTrust.h"
 #include "CallGraph.h"
 #include "CompileDatabase.h"
 #include "Config.h"
+#include "Fingerprint.h"
 #include "Model.h"
 #include "Printable.h"
 #include "ReportedSource.h"
@@ -552,9 +554,8 @@ UnitKeyInputs keyInputs(const CompileCommand &C, const Config &Cfg,
 /// parse; a miss is analyzed and, when it succeeded, stored. Units that
 /// crash on purpose (tests) bypass it.
 /// The cache key of a unit: the same for every command that uses it.
-std::string cacheKeyOf(const UnitCache &Cache, const UnitJob &J,
-                       const Config &Cfg, uint64_t CfgHash,
-                       const DriverOptions &Opts) {
+CacheKey cacheKeyOf(const UnitCache &Cache, const UnitJob &J, const Config &Cfg,
+                    uint64_t CfgHash, const DriverOptions &Opts) {
   return Cache.keyFor(keyInputs(J.Command, Cfg, CfgHash, Opts));
 }
 
@@ -562,7 +563,7 @@ UnitResult runUnitCached(const UnitJob &J, const Config &Cfg, uint64_t CfgHash,
                          const DriverOptions &Opts, UnitCache *Cache) {
   if (!Cache || J.Crash != TestCrash::None)
     return runUnit(J, Cfg, Opts, /*Record=*/false);
-  std::string Key = cacheKeyOf(*Cache, J, Cfg, CfgHash, Opts);
+  CacheKey Key = cacheKeyOf(*Cache, J, Cfg, CfgHash, Opts);
   UnitResult R;
   if (std::optional<CachedUnit> Hit = Cache->lookup(Key, Cfg)) {
     R.Findings = std::move(Hit->Findings);
@@ -592,20 +593,27 @@ std::unique_ptr<UnitCache> openCache(const DriverOptions &Opts,
   if (Opts.NoCache || Opts.ExplainConfig)
     return nullptr;
   std::string Dir = Opts.CacheDir;
-  if (Dir.empty() && !DatabaseFile.empty())
+  // The default directory is where a pull request can commit a link: it
+  // must not lead out of the source root.
+  std::string ConfinedTo;
+  if (Dir.empty() && !DatabaseFile.empty()) {
     Dir = UnitCache::defaultDirFor(DatabaseFile);
+    ConfinedTo =
+        Opts.SourceRoot.empty() ? defaultSourceRoot() : Opts.SourceRoot;
+  }
   if (Dir.empty())
     return nullptr;
   // An editor's unsaved buffers (Opts.FileSystem) are not what is on disk:
   // never store their results; the language server reads the cache only.
   if (Opts.FileSystem)
-    return Opts.CachedFactsOfOtherUnits
+    return Opts.CachedFactsOfOtherUnits &&
+                   linkLeavesRoot(Dir, ConfinedTo).empty()
                ? UnitCache::openForReading(normalizePath(Dir), Opts.FileSystem)
                : nullptr;
   return UnitCache::open(normalizePath(Dir),
                          Opts.CacheMaxBytes ? Opts.CacheMaxBytes
                                             : UnitCache::DefaultMaxBytes,
-                         Diag);
+                         Diag, ConfinedTo);
 }
 
 /// The configuration of each unit, each file loaded once, with the content
