@@ -10,6 +10,7 @@
 #include "Rules.h"
 #include "SarifReporter.h"
 #include "Shard.h"
+#include "TestHooks.h"
 #include "TextReporter.h"
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
@@ -199,7 +200,7 @@ int report(DriverResult &Result, ReportOptions &RO) {
       return 2;
     }
 
-  runTestHook("FACTORYGUARD_TEST_HOOK_AFTER_ANALYSIS");
+  runTestHook(TestHook::AfterAnalysis);
   if (!RO.ExportFixes.empty())
     if (auto Err = exportFixes(Findings, RO.ExportFixes)) {
       llvm::errs() << "factoryguard: error: " << llvm::toString(std::move(Err))
