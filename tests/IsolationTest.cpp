@@ -57,9 +57,9 @@ std::string quoted(const std::string &S) {
 }
 
 /// compile_commands.json of entries {directory, file, arguments}.
-std::string database(
-    const std::vector<std::pair<std::string, std::vector<std::string>>>
-        &Entries) {
+std::string
+database(const std::vector<std::pair<std::string, std::vector<std::string>>>
+             &Entries) {
   std::string Out = "[\n";
   for (size_t I = 0; I < Entries.size(); ++I) {
     const auto &[Directory, Args] = Entries[I];
@@ -95,10 +95,10 @@ TEST(Isolation, ADeepInstantiationCostsOnlyItsUnit) {
   std::string Dir = copyOfExample("deep-instantiation");
   writeFile(Dir + "/deep.cpp", DeepUnit);
   for (const char *J : {"-j1", "-j2"}) {
-    RunResult R = runFactoryguard({J, "deep.cpp", "src/handlers.cpp", "--",
-                                   "-std=c++17", "-ftemplate-depth=200000",
-                                   "-Iinclude"},
-                                  Dir);
+    RunResult R =
+        runFactoryguard({J, "deep.cpp", "src/handlers.cpp", "--", "-std=c++17",
+                         "-ftemplate-depth=200000", "-Iinclude"},
+                        Dir);
     EXPECT_EQ(R.ExitCode, 3) << J << "\n" << R.Out << R.Err;
     for (const char *W : HandlersWarnings)
       EXPECT_EQ(count(R.Out, W), 1u) << J << " " << W << "\n" << R.Out;
@@ -136,7 +136,8 @@ TEST(Isolation, DefaultTemplateDepthIsACompileErrorNotACrash) {
 
 TEST(Isolation, MissingDirectoryIsAUnitErrorNotACrash) {
   std::string Dir = makeTempDir("missing-directory");
-  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml", Dir + "/.factoryguard.yaml");
+  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml",
+           Dir + "/.factoryguard.yaml");
   writeFile(Dir + "/a.cpp", GoodUnit);
   writeFile(Dir + "/b.cpp", GoodUnit);
   std::string Gone = Dir + "/gone";
@@ -161,17 +162,17 @@ TEST(Isolation, MissingDirectoryIsAUnitErrorNotACrash) {
 /// (relative to the entry's directory, build/).
 std::string responseFileProject(const std::string &Name) {
   std::string Dir = makeTempDir(Name);
-  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml", Dir + "/.factoryguard.yaml");
-  writeFile(Dir + "/a.cpp", std::string("#ifndef HIDE\n") + GoodUnit +
-                                "#endif\n");
+  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml",
+           Dir + "/.factoryguard.yaml");
+  writeFile(Dir + "/a.cpp",
+            std::string("#ifndef HIDE\n") + GoodUnit + "#endif\n");
   std::string Flags;
   for (const std::string &F : testdataFlags())
     Flags += "'" + F + "' ";
   writeFile(Dir + "/build/flags.rsp", Flags + "\n");
   writeFile(Dir + "/build/compile_commands.json",
-            database({{Dir + "/build",
-                       command(Dir + "/a.cpp", {"@flags.rsp"},
-                               /*TestdataFlags=*/false)}}));
+            database({{Dir + "/build", command(Dir + "/a.cpp", {"@flags.rsp"},
+                                               /*TestdataFlags=*/false)}}));
   return Dir;
 }
 
@@ -198,9 +199,8 @@ TEST(Isolation, MissingResponseFileIsAUnitErrorNamingIt) {
   std::string Dir = responseFileProject("rsp-missing");
   writeFile(Dir + "/b.cpp", GoodUnit);
   writeFile(Dir + "/build/compile_commands.json",
-            database({{Dir + "/build",
-                       command(Dir + "/a.cpp", {"@missing.rsp"},
-                               /*TestdataFlags=*/false)},
+            database({{Dir + "/build", command(Dir + "/a.cpp", {"@missing.rsp"},
+                                               /*TestdataFlags=*/false)},
                       {Dir, command(Dir + "/b.cpp")}}));
   RunResult R = runFactoryguard({"-p", "build"}, Dir);
   EXPECT_EQ(R.ExitCode, 3) << R.Out << R.Err;
@@ -214,8 +214,10 @@ TEST(Isolation, MissingResponseFileIsAUnitErrorNamingIt) {
 
 TEST(Isolation, ASourceAndASymlinkToItAreOneUnit) {
   std::string Dir = makeTempDir("symlinked-source");
-  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml", Dir + "/.factoryguard.yaml");
-  std::string Text = readFile(FG_TESTDATA "/rules/factoryguard-null-context.cpp");
+  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml",
+           Dir + "/.factoryguard.yaml");
+  std::string Text =
+      readFile(FG_TESTDATA "/rules/factoryguard-null-context.cpp");
   writeFile(Dir + "/a.cpp", Text);
   ASSERT_FALSE(llvm::sys::fs::create_link("a.cpp", Dir + "/link.cpp"));
   RunResult R = runFactoryguard(

@@ -1096,8 +1096,7 @@ TEST(Lsp, AUnitThatKillsItsAnalysisCostsOneDiagnostic) {
   OS.flush();
   writeFile(Dir + "/build/compile_commands.json", Text);
 
-  LspClient C({"--debounce", "50", "--no-cache"}, Dir,
-              Dir + "/stderr.txt");
+  LspClient C({"--debounce", "50", "--no-cache"}, Dir, Dir + "/stderr.txt");
   C.initialize();
   C.open(Dir + "/src/deep.cpp", Deep);
   auto D = C.diagnostics(uriOf(Dir + "/src/deep.cpp"), 1);

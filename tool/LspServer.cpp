@@ -700,9 +700,9 @@ void Server::analyzeAndPublish(Job J) {
     // message; the server stays up and tries again on the next change.
     std::string Error = llvm::toString(Result.takeError());
     log("cannot analyze " + J.Path + ": " + Error);
-    Diags.push_back(lineOneError(table(J, J.Path, Tables),
-                                 "factoryguard cannot analyze this file: " +
-                                     Error));
+    Diags.push_back(
+        lineOneError(table(J, J.Path, Tables),
+                     "factoryguard cannot analyze this file: " + Error));
     Pub.ConfigError = true;
     showMessage(1, "factoryguard: " + Error);
   } else {
@@ -756,10 +756,10 @@ void Server::analyzeAndPublish(Job J) {
       // The unit could not run (its analysis crashed, its directory or a
       // response file is missing): one diagnostic says so, as for a broken
       // configuration; the server goes on.
-      Diags.push_back(lineOneError(
-          table(J, J.Path, Tables),
-          "factoryguard: this file could not be analyzed: " +
-              Result->Failures.front().Message));
+      Diags.push_back(
+          lineOneError(table(J, J.Path, Tables),
+                       "factoryguard: this file could not be analyzed: " +
+                           Result->Failures.front().Message));
       Pub.ConfigError = true;
     } else {
       for (const Finding &F : Result->Findings) {
