@@ -89,8 +89,9 @@ if [[ $steps == *" tests "* ]]; then
   # Run with leak detection off, and only these: the tests that crash a unit
   # or a --changed preprocessor scan on purpose (FACTORYGUARD_TEST_CRASH_*).
   # Crash recovery unwinds past the crashed unit's frames, so what that unit
-  # had allocated is leaked by design (Driver.cpp, runIsolated); every other
-  # ASan and UBSan check stays on.
+  # had allocated is leaked by design (UnitIsolation.cpp, runIsolated: a
+  # worker process that crashed ends without a leak check, but a --changed
+  # scan recovers in process); every other ASan and UBSan check stays on.
   crash_tests='^(Units\.(TheCrashOfOneCommandKeepsEveryOtherFinding|AStackOverflowDoesNotKillTheRun)|precommit\.Changed\.ACrashingScanIsIsolatedAndItsUnitAnalyzed)$'
   set +e
   (cd "$build" && ASAN_OPTIONS="$base_asan:log_path=$reports/asan" \

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <cstdlib>
 #include <fcntl.h>
 #include <functional>
 #include <mutex>
@@ -1141,6 +1142,59 @@ TEST(Lsp, HeaderIsAnalyzedThroughAUnitThatReadsIt) {
     ASSERT_TRUE(D2) << readFile(Dir + "/stderr-warm.txt");
     EXPECT_FALSE(D2->getAsArray()->empty());
   }
+}
+
+// Issue 24: a unit whose analysis kills the process that runs it (here an
+// instantiation deeper than clang's own 8 MiB threads hold) costs that
+// document one diagnostic; the server lives on and answers for the next.
+TEST(Lsp, AUnitThatKillsItsAnalysisCostsOneDiagnostic) {
+  std::string Deep = "template<int N> constexpr int f() { if constexpr "
+                     "(N==0) return 0; else return f<N-1>()+1; }\n"
+                     "int y = f<100000>();\n";
+  std::string Dir = makeExampleProject("deep", {{"src/deep.cpp", Deep}});
+  json::Array Db;
+  for (const char *U : {"src/deep.cpp", "src/handlers.cpp"})
+    Db.push_back(json::Object{
+        {"directory", Dir + "/build"},
+        {"file", Dir + "/" + U},
+        {"arguments",
+         json::Array{"clang++-19", "-std=c++17", "-ftemplate-depth=200000",
+                     "-I" + Dir + "/include", "-c", Dir + "/" + U}}});
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  OS << json::Value(std::move(Db));
+  OS.flush();
+  writeFile(Dir + "/build/compile_commands.json", Text);
+
+  // The instrumented server (ci/sanitize.sh) as the release one runs: ASan
+  // gives every thread an alternate signal stack, with which clang's own
+  // deep-instantiation threads recover from the overflow and go on.
+  const char *Asan = std::getenv("ASAN_OPTIONS");
+  std::string Saved = Asan ? Asan : "";
+  setenv("ASAN_OPTIONS", (Saved + ":use_sigaltstack=0").c_str(), 1);
+  LspClient C({"--debounce", "50", "--no-cache"}, Dir, Dir + "/stderr.txt");
+  if (Asan)
+    setenv("ASAN_OPTIONS", Saved.c_str(), 1);
+  else
+    unsetenv("ASAN_OPTIONS");
+  C.initialize();
+  C.open(Dir + "/src/deep.cpp", Deep);
+  auto D = C.diagnostics(uriOf(Dir + "/src/deep.cpp"), 1);
+  ASSERT_TRUE(D) << readFile(Dir + "/stderr.txt");
+  ASSERT_EQ(D->getAsArray()->size(), 1u) << *D;
+  const json::Object &O = *(*D->getAsArray())[0].getAsObject();
+  EXPECT_EQ(O.getInteger("severity"), 1);
+  EXPECT_NE(O.getString("message")->find("could not be analyzed"),
+            llvm::StringRef::npos)
+      << O.getString("message")->str();
+
+  std::string Handlers = Dir + "/src/handlers.cpp";
+  C.open(Handlers, readFile(Handlers));
+  auto H = C.diagnostics(uriOf(Handlers), 1);
+  ASSERT_TRUE(H) << readFile(Dir + "/stderr.txt");
+  EXPECT_EQ(H->getAsArray()->size(), 3u) << *H;
+  EXPECT_EQ(C.waitExit(100), -1) << "the server is still running";
+  EXPECT_FALSE(C.framingError()) << C.framingErrorText();
 }
 
 TEST(Lsp, NeovimShowsTheCliFindings) {

@@ -154,6 +154,10 @@ TEST(DebPackage, ControlFieldsContentsAndTheExtractedTools) {
   RunResult X = runProgram("dpkg-deb", {"-x", Deb, Root});
   ASSERT_EQ(X.ExitCode, 0) << X.Err;
   expectWorks(Root + "/usr", analysisProject());
+  // No test hook ships: no environment variable makes the packaged binary
+  // run a shell command or crash on purpose (issue 24).
+  std::string Binary = readFile(Root + "/usr/bin/factoryguard");
+  EXPECT_EQ(Binary.find("FACTORYGUARD_TEST_"), std::string::npos);
 }
 
 TEST(DebPackage, AptInstallsRunsAndRemovesIt) {

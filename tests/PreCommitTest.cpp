@@ -549,9 +549,9 @@ TEST_F(Changed, HeadersMapToTheUnitsThatIncludeThem) {
 // header, and its analysis reports the crash as a unit failure (exit 3).
 TEST_F(Changed, ACrashingScanIsIsolatedAndItsUnitAnalyzed) {
   RunResult R = runProgram("/usr/bin/env",
-                           {"FACTORYGUARD_TEST_CRASH_UNIT=main.cpp", FG_BINARY,
-                            "--changed", "--show-mapping", "--no-cache",
-                            "include/app/deep.h"},
+                           {"FACTORYGUARD_TEST_CRASH_UNIT=main.cpp",
+                            FG_TEST_HOOKS_BINARY, "--changed", "--show-mapping",
+                            "--no-cache", "include/app/deep.h"},
                            Work);
   EXPECT_EQ(R.ExitCode, 3) << R.Err;
   std::vector<std::string> M = mapping(R);

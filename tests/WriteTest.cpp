@@ -49,11 +49,12 @@ std::string slotDir(const std::string &Name) {
   return Dir;
 }
 
-/// factoryguard with environment assignments ("NAME=value") first.
+/// factoryguard with environment assignments ("NAME=value") first: the
+/// build with the test hooks (tool/TestHooks.h), which these set.
 RunResult runWithEnv(const std::vector<std::string> &Env,
                      const std::vector<std::string> &Args, const std::string &Cwd) {
   std::vector<std::string> All = Env;
-  All.push_back(FG_BINARY);
+  All.push_back(FG_TEST_HOOKS_BINARY);
   All.insert(All.end(), Args.begin(), Args.end());
   return runProgram("/usr/bin/env", All, Cwd);
 }

@@ -11,10 +11,12 @@
 #include "Model.h"
 #include "Printable.h"
 #include "ReportedSource.h"
+#include "TestHooks.h"
 #include "TextReporter.h"
 #include "UnitCommand.h"
+#include "UnitIsolation.h"
+#include "UnitJson.h"
 #include "clang/Basic/Diagnostic.h"
-#include "clang/Basic/Stack.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendActions.h"
 #include "clang/Frontend/TextDiagnosticPrinter.h"
@@ -22,7 +24,8 @@
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
-#include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/Allocator.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -31,12 +34,11 @@
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/VirtualFileSystem.h"
-#include "llvm/Support/thread.h"
 #include "llvm/Support/xxhash.h"
 
 #include <algorithm>
-#include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -111,12 +113,6 @@ bool isSourceFile(llvm::StringRef Path) {
   return Ext == ".cpp" || Ext == ".cc" || Ext == ".cxx" || Ext == ".c++" ||
          Ext == ".C" || Ext == ".c";
 }
-
-/// How a unit crashes on purpose: tests of crash isolation set
-/// FACTORYGUARD_TEST_CRASH_UNIT=<basename>[#<n>] (the n-th distinct command
-/// of that file, else all of them) and FACTORYGUARD_TEST_CRASH_KIND
-/// (null-write, the default, or stack-overflow). Never set in normal use.
-enum class TestCrash { None, NullWrite, StackOverflow };
 
 // Endless on purpose (GCC and Clang both know -Winfinite-recursion).
 #pragma GCC diagnostic push
@@ -329,6 +325,9 @@ struct UnitJob {
   std::string Original;    // the command as the database gives it
   unsigned Index = 1, Count = 1; // among the file's distinct commands
   TestCrash Crash = TestCrash::None;
+  /// Why the command cannot run at all (its directory or a response file
+  /// is missing): the unit fails with this, unanalyzed. "" = it can run.
+  std::string Unrunnable;
 };
 
 struct UnitResult {
@@ -342,6 +341,111 @@ struct UnitResult {
   std::string Diagnostics;
   ConfigMatchRecord ConfigMatches; // SPEC §3 validation, merged by the driver
 };
+
+/// A unit's result as the child process that analyzed it sends it back
+/// (UnitIsolation.h): the cache's and shards' encoding (UnitJson.h), plus
+/// what only a fresh analysis has (dependencies, clang's output, the
+/// annotations --explain-config lists).
+llvm::json::Value unitResultToJson(const UnitResult &R, const Config &Cfg) {
+  llvm::json::Array Findings, Deps, Annotations;
+  for (const Finding &F : R.Findings)
+    Findings.push_back(findingToJson(F));
+  auto Hash = [](const std::optional<uint64_t> &H) {
+    return H ? llvm::json::Value(*H) : llvm::json::Value(nullptr);
+  };
+  for (const Dependency &D : R.Dependencies)
+    Deps.push_back(llvm::json::Array{D.Path, static_cast<int64_t>(D.Kind),
+                                     Hash(D.ContentHash), Hash(D.ListingHash)});
+  for (const SeenAnnotation &A : R.ConfigMatches.Annotations)
+    Annotations.push_back(
+        llvm::json::Array{A.Kind, A.Decl.Name, A.Decl.File, A.Decl.Line});
+  return llvm::json::Object{{"findings", std::move(Findings)},
+                            {"facts", factsToJson(R.Facts)},
+                            {"sites", callSitesToJson(R.CallSites)},
+                            {"matches", matchesToJson(R.ConfigMatches, Cfg)},
+                            {"annotations", std::move(Annotations)},
+                            {"deps", std::move(Deps)},
+                            {"failed", R.Failed},
+                            {"failMessage", R.FailMessage},
+                            {"diagnostics", R.Diagnostics}};
+}
+
+bool dependencyFromJson(const llvm::json::Value &V, Dependency &D) {
+  const llvm::json::Array *A = V.getAsArray();
+  if (!A || A->size() != 4)
+    return false;
+  auto Path = (*A)[0].getAsString();
+  auto Kind = (*A)[1].getAsUINT64();
+  if (!Path || !Kind || *Kind > Dependency::Other)
+    return false;
+  D.Path = Path->str();
+  D.Kind = static_cast<Dependency::KindT>(*Kind);
+  for (auto [I, Hash] :
+       {std::pair<size_t, std::optional<uint64_t> *>{2, &D.ContentHash},
+        {3, &D.ListingHash}}) {
+    if ((*A)[I].getAsNull())
+      continue;
+    *Hash = (*A)[I].getAsUINT64();
+    if (!*Hash)
+      return false;
+  }
+  return true;
+}
+
+bool annotationFromJson(const llvm::json::Value &V, SeenAnnotation &S) {
+  const llvm::json::Array *A = V.getAsArray();
+  if (!A || A->size() != 4)
+    return false;
+  auto Kind = (*A)[0].getAsString(), Name = (*A)[1].getAsString(),
+       File = (*A)[2].getAsString();
+  auto Line = (*A)[3].getAsUINT64();
+  if (!Kind || !Name || !File || !Line || *Line > UINT32_MAX)
+    return false;
+  S = {Kind->str(), {Name->str(), File->str(), static_cast<unsigned>(*Line)}};
+  return true;
+}
+
+/// The reverse of unitResultToJson; none when Text is not one, whole.
+std::optional<UnitResult> unitResultFromJson(llvm::StringRef Text,
+                                             const Config &Cfg) {
+  llvm::Expected<llvm::json::Value> V = llvm::json::parse(Text);
+  if (!V) {
+    llvm::consumeError(V.takeError());
+    return std::nullopt;
+  }
+  const llvm::json::Object *O = V->getAsObject();
+  if (!O)
+    return std::nullopt;
+  const llvm::json::Array *Findings = O->getArray("findings"),
+                          *Sites = O->getArray("sites"),
+                          *Annotations = O->getArray("annotations"),
+                          *Deps = O->getArray("deps");
+  auto Failed = O->getBoolean("failed");
+  auto FailMessage = O->getString("failMessage"),
+       Diagnostics = O->getString("diagnostics");
+  UnitResult R;
+  if (!Findings || !Sites || !Annotations || !Deps || !Failed || !FailMessage ||
+      !Diagnostics || !factsFromJson(O->get("facts"), R.Facts) ||
+      !callSitesFromJson(*Sites, R.CallSites) ||
+      !matchesFromJson(O->get("matches"), Cfg, R.ConfigMatches))
+    return std::nullopt;
+  for (const llvm::json::Value &F : *Findings)
+    if (!findingFromJson(F, R.Findings.emplace_back()))
+      return std::nullopt;
+  for (const llvm::json::Value &D : *Deps)
+    if (!dependencyFromJson(D, R.Dependencies.emplace_back()))
+      return std::nullopt;
+  for (const llvm::json::Value &A : *Annotations) {
+    SeenAnnotation S;
+    if (!annotationFromJson(A, S))
+      return std::nullopt;
+    R.ConfigMatches.Annotations.insert(std::move(S));
+  }
+  R.Failed = *Failed;
+  R.FailMessage = FailMessage->str();
+  R.Diagnostics = Diagnostics->str();
+  return R;
+}
 
 std::string joinCommand(const std::vector<std::string> &Args) {
   std::string Out;
@@ -413,127 +517,70 @@ UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
   return R;
 }
 
-/// The calling thread's alternate signal stack, for as long as it lives.
-/// A thread that overflows its stack cannot run a signal handler on it:
-/// without this, the kernel kills the process.
-class AltSignalStack {
-public:
-  AltSignalStack() : Mem(std::max<size_t>(SIGSTKSZ, 128 * 1024)) {
-    stack_t SS = {};
-    SS.ss_sp = Mem.data();
-    SS.ss_size = Mem.size();
-    Installed = sigaltstack(&SS, nullptr) == 0;
-  }
-  ~AltSignalStack() {
-    if (!Installed)
-      return;
-    stack_t SS = {};
-    SS.ss_flags = SS_DISABLE;
-    sigaltstack(&SS, nullptr);
-  }
-
-private:
-  std::vector<char> Mem;
-  bool Installed = false;
-};
-
-/// LLVM's crash recovery, with its handlers running on the alternate stack.
-/// CrashRecoveryContext installs them without SA_ONSTACK; they are
-/// re-installed with it, unchanged otherwise.
-void enableCrashRecovery() {
-  static std::once_flag Once;
-  std::call_once(Once, [] {
-    llvm::CrashRecoveryContext::Enable();
-    for (int Sig : {SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP}) {
-      struct sigaction Act;
-      if (sigaction(Sig, nullptr, &Act) != 0 || Act.sa_handler == SIG_DFL ||
-          Act.sa_handler == SIG_IGN)
-        continue;
-      Act.sa_flags |= SA_ONSTACK;
-      sigaction(Sig, &Act, nullptr);
-    }
+/// The options that let clang recurse deeper than its defaults: a unit
+/// whose command raises them is the usual way to overflow clang's stack.
+bool raisesRecursionLimits(const std::vector<std::string> &Args) {
+  return llvm::any_of(Args, [](llvm::StringRef A) {
+    return A.starts_with("-ftemplate-depth") ||
+           A.starts_with("-fconstexpr-depth") ||
+           A.starts_with("-fbracket-depth");
   });
 }
 
-/// Stack of the thread each unit runs on. Clang's own driver gives its
-/// compile thread 8 MiB and moves some deep recursions (template
-/// instantiation) to fresh 8 MiB threads; other recursions (a 100 000-operand
-/// comma expression: about 40 MiB) are not guarded. Address space is
-/// reserved, not memory: only what a unit uses is touched.
-constexpr unsigned UnitStackSize = 512u << 20;
-
-/// Runs Body on its own large-stack thread under crash recovery; false
-/// when it crashed (RetCode: 128 + the signal). runUnit runs each unit so.
-///
-/// Crashes and stack overflows are recovered in process: each unit thread
-/// has an alternate signal stack and the crash handlers run on it, so even
-/// an overflow ends in CrashRecoveryContext's longjmp back to this unit's
-/// start; the unit is reported as a factoryguard crash and every other unit
-/// goes on. We do not retry a crashed unit in a child process: the retry
-/// would crash the same way (the analysis is deterministic), and forking a
-/// multi-threaded process is unsafe. What in-process recovery cannot undo:
-/// the crashed unit's memory is leaked, and a crash while holding a lock
-/// another thread needs would hang the run (not seen in practice). Threads
-/// clang itself starts for deep template instantiation
-/// (runWithSufficientStackSpace) have no alternate stack; an overflow there
-/// still ends the process.
-bool runIsolated(llvm::function_ref<void()> Body, int &RetCode) {
-  bool Ok = true;
-  RetCode = 0;
-  llvm::thread Thread(std::optional<unsigned>(UnitStackSize), [&] {
-    AltSignalStack Alt;
-    clang::noteBottomOfStack();
-    llvm::CrashRecoveryContext CRC;
-    Ok = CRC.RunSafely(Body);
-    RetCode = CRC.RetCode;
-  });
-  Thread.join();
-  return Ok;
-}
-
-/// Crash kinds the tests ask for (FACTORYGUARD_TEST_CRASH_UNIT=<file name>
-/// or <file name>#<command number>, FACTORYGUARD_TEST_CRASH_KIND).
-TestCrash testCrashFor(const std::string &File, unsigned Index) {
-  static const std::string Unit = [] {
-    auto V = llvm::sys::Process::GetEnv("FACTORYGUARD_TEST_CRASH_UNIT");
-    return V ? *V : std::string();
-  }();
-  static const std::string Kind = [] {
-    auto V = llvm::sys::Process::GetEnv("FACTORYGUARD_TEST_CRASH_KIND");
-    return V ? *V : std::string();
-  }();
-  llvm::StringRef Name = llvm::sys::path::filename(File);
-  if (Unit.empty() ||
-      (Unit != Name && Unit != (Name + "#" + llvm::Twine(Index)).str()))
-    return TestCrash::None;
-  return Kind == "stack-overflow" ? TestCrash::StackOverflow
-                                  : TestCrash::NullWrite;
-}
-
-UnitResult runUnit(const UnitJob &J, const Config &Cfg,
-                   const DriverOptions &Opts, bool Record) {
+/// The failure of a unit whose analysis crashed or was killed (Signal, or
+/// 0 when unknown).
+UnitResult crashedUnit(const UnitJob &J, int Signal) {
   UnitResult R;
-  int RetCode = 0;
-  bool Ok =
-      runIsolated([&] { R = analyzeCommand(J, Cfg, Opts, Record); }, RetCode);
-  if (!Ok) {
-    R = UnitResult();
-    R.Failed = true;
-    std::string Signal;
-    if (RetCode > 128)
-      Signal = " (signal " + std::to_string(RetCode - 128) + ": " +
-               llvm::StringRef(strsignal(RetCode - 128)).lower() + ")";
-    R.FailMessage =
-        "translation unit could not be analyzed: factoryguard crashed" +
-        Signal + " while analyzing it under compile command " +
-        std::to_string(J.Index) + " of " + std::to_string(J.Count) + " (in " +
-        J.Command.Directory + ": " + J.Original +
-        "); this is a bug in factoryguard, not in your code or in clang: "
-        "please report it at "
-        "https://github.com/factoryguard/factoryguard/issues with this "
-        "message and, if you can, the file";
-  }
+  R.Failed = true;
+  std::string How;
+  if (Signal > 0)
+    How = " (signal " + std::to_string(Signal) + ": " +
+          llvm::StringRef(strsignal(Signal)).lower() + ")";
+  R.FailMessage = "translation unit could not be analyzed: factoryguard "
+                  "crashed" +
+                  How + " while analyzing it under compile command " +
+                  std::to_string(J.Index) + " of " + std::to_string(J.Count) +
+                  " (in " + J.Command.Directory + ": " + J.Original + "); ";
+  if (raisesRecursionLimits(J.Command.CommandLine))
+    R.FailMessage +=
+        "the command raises clang's recursion limits "
+        "(-ftemplate-depth, -fconstexpr-depth or -fbracket-depth), "
+        "which lets clang overflow its stack; if this unit needs "
+        "them, this is a limit of factoryguard: please report it "
+        "at https://github.com/factoryguard/factoryguard/issues";
+  else
+    R.FailMessage += "this is a bug in factoryguard, not in your code or in "
+                     "clang: please report it at "
+                     "https://github.com/factoryguard/factoryguard/issues with "
+                     "this message and, if you can, the file";
   return R;
+}
+
+/// A request to the workers (UnitIsolation.h): the unit's index among the
+/// run's jobs, and whether to record what its parse reads.
+uint64_t unitRequest(size_t Job, bool Record) { return Job * 2 + Record; }
+
+/// The unit of a request, analyzed (in a worker), as its JSON text.
+std::string analyzeRequest(uint64_t Request, const std::vector<UnitJob> &Jobs,
+                           const std::vector<const Config *> &UnitConfig,
+                           const DriverOptions &Opts) {
+  const UnitJob &J = Jobs[Request / 2];
+  const Config &Cfg = *UnitConfig[J.FileIndex];
+  std::string Text;
+  llvm::raw_string_ostream(Text)
+      << unitResultToJson(analyzeCommand(J, Cfg, Opts, Request % 2 != 0), Cfg);
+  return Text;
+}
+
+/// One unit, analyzed by a worker process (UnitIsolation.h): whatever the
+/// analysis does, even kill the process that runs it, costs this unit only.
+UnitResult runUnit(WorkerPool &Workers, size_t Job, const UnitJob &J,
+                   const Config &Cfg, bool Record) {
+  ChildRun Run = Workers.run(unitRequest(Job, Record));
+  if (Run.Ok)
+    if (std::optional<UnitResult> R = unitResultFromJson(Run.Output, Cfg))
+      return std::move(*R);
+  return crashedUnit(J, Run.Signal);
 }
 
 /// What a unit's cache key is made of.
@@ -550,19 +597,28 @@ UnitKeyInputs keyInputs(const CompileCommand &C, const Config &Cfg,
   return In;
 }
 
-/// A unit through the cache (SPEC §7): a hit is its stored result, never a
-/// parse; a miss is analyzed and, when it succeeded, stored. Units that
-/// crash on purpose (tests) bypass it.
 /// The cache key of a unit: the same for every command that uses it.
 CacheKey cacheKeyOf(const UnitCache &Cache, const UnitJob &J, const Config &Cfg,
                     uint64_t CfgHash, const DriverOptions &Opts) {
   return Cache.keyFor(keyInputs(J.Command, Cfg, CfgHash, Opts));
 }
 
+/// A unit through the cache (SPEC §7): a hit is its stored result, never a
+/// parse; a miss is analyzed and, when it succeeded, stored. Units that
+/// crash on purpose (tests) bypass it; one whose command cannot run fails
+/// before either.
 UnitResult runUnitCached(const UnitJob &J, const Config &Cfg, uint64_t CfgHash,
-                         const DriverOptions &Opts, UnitCache *Cache) {
+                         const DriverOptions &Opts, UnitCache *Cache,
+                         llvm::function_ref<UnitResult(bool Record)> Analyze) {
+  if (!J.Unrunnable.empty()) {
+    UnitResult R;
+    R.Failed = true;
+    R.FailMessage = "translation unit could not be analyzed" + whichCommand(J) +
+                    ": " + J.Unrunnable;
+    return R;
+  }
   if (!Cache || J.Crash != TestCrash::None)
-    return runUnit(J, Cfg, Opts, /*Record=*/false);
+    return Analyze(/*Record=*/false);
   CacheKey Key = cacheKeyOf(*Cache, J, Cfg, CfgHash, Opts);
   UnitResult R;
   if (std::optional<CachedUnit> Hit = Cache->lookup(Key, Cfg)) {
@@ -572,7 +628,7 @@ UnitResult runUnitCached(const UnitJob &J, const Config &Cfg, uint64_t CfgHash,
     R.CallSites = std::move(Hit->CallSites);
     return R;
   }
-  R = runUnit(J, Cfg, Opts, /*Record=*/true);
+  R = Analyze(/*Record=*/true);
   if (!R.Failed) {
     CachedUnit U;
     U.Findings = R.Findings;
@@ -658,23 +714,76 @@ private:
   std::map<const Config *, uint64_t> Hash;
 };
 
+/// Why the command cannot run, or "": its directory must exist (clang
+/// would abort the process on it, "Cannot chdir").
+std::string directoryProblem(const CompileCommand &C,
+                             llvm::vfs::FileSystem &FS) {
+  llvm::ErrorOr<llvm::vfs::Status> St = FS.status(C.Directory);
+  if (St && St->isDirectory())
+    return "";
+  return "its compile command's directory '" + C.Directory + "' does not exist";
+}
+
+/// Expands the response files of C (@file, relative to its directory, as
+/// clang-tidy does; CMake, Meson and Bazel write them for long command
+/// lines) in place. A response file outside the source root is read too:
+/// it is the build's. Why the command cannot run when one does not exist
+/// or cannot be read, else "".
+std::string expandResponseFiles(CompileCommand &C, llvm::vfs::FileSystem &FS) {
+  auto IsResponseFile = [](llvm::StringRef A) {
+    return A.size() > 1 && A.front() == '@';
+  };
+  if (llvm::none_of(C.CommandLine, IsResponseFile))
+    return "";
+  llvm::BumpPtrAllocator Alloc;
+  llvm::cl::ExpansionContext Expander(Alloc, llvm::cl::TokenizeGNUCommandLine);
+  Expander.setVFS(&FS).setCurrentDir(C.Directory);
+  llvm::SmallVector<const char *, 64> Argv;
+  for (const std::string &A : C.CommandLine)
+    Argv.push_back(A.c_str());
+  if (llvm::Error E = Expander.expandResponseFiles(Argv))
+    return "its compile command's response files cannot be read: " +
+           llvm::toString(std::move(E));
+  // One that does not exist is left as it is (as GCC does).
+  for (llvm::StringRef A : Argv)
+    if (IsResponseFile(A)) {
+      llvm::SmallString<256> Path(A.drop_front());
+      llvm::sys::fs::make_absolute(C.Directory, Path);
+      return "its compile command's response file '" +
+             normalizePath(std::string(Path)) + "' does not exist";
+    }
+  C.CommandLine.assign(Argv.begin(), Argv.end());
+  return "";
+}
+
+/// One distinct compile command of a file.
+struct DistinctCommand {
+  CompileCommand Command; // response files expanded, after Adjust
+  std::string Original;   // the command as the database gives it
+  std::string Unrunnable; // UnitJob::Unrunnable
+};
+
 /// A file's distinct compile commands after Adjust (SPEC §4: commands
 /// equal once adjusted, often the same source in several targets differing
-/// only in the object file, are one unit), each with the command as the
-/// database gives it.
-std::vector<std::pair<CompileCommand, std::string>>
-distinctCommands(const CompilationDatabase &DB, const std::string &File,
-                 const ArgumentsAdjuster &Adjust) {
-  std::vector<std::pair<CompileCommand, std::string>> Out;
+/// only in the object file, are one unit), response files expanded (their
+/// content is then in the command, so in the unit's cache key).
+std::vector<DistinctCommand> distinctCommands(const CompilationDatabase &DB,
+                                              const std::string &File,
+                                              const ArgumentsAdjuster &Adjust,
+                                              llvm::vfs::FileSystem &FS) {
+  std::vector<DistinctCommand> Out;
   std::set<std::vector<std::string>> Distinct;
   for (CompileCommand &C : DB.getCompileCommands(File)) {
     std::string Original = joinCommand(C.CommandLine);
+    std::string Unrunnable = directoryProblem(C, FS);
+    if (Unrunnable.empty())
+      Unrunnable = expandResponseFiles(C, FS);
     C.CommandLine = Adjust(C.CommandLine, C.Filename);
     std::vector<std::string> Key = C.CommandLine;
     Key.push_back(C.Directory);
     Key.push_back(C.Filename);
     if (Distinct.insert(std::move(Key)).second)
-      Out.emplace_back(std::move(C), std::move(Original));
+      Out.push_back({std::move(C), std::move(Original), std::move(Unrunnable)});
   }
   return Out;
 }
@@ -682,14 +791,16 @@ distinctCommands(const CompilationDatabase &DB, const std::string &File,
 /// The units of File: its distinct commands, numbered 1..N of N.
 std::vector<UnitJob> unitJobsOf(size_t FileIndex, const std::string &File,
                                 const CompilationDatabase &DB,
-                                const ArgumentsAdjuster &Adjust) {
+                                const ArgumentsAdjuster &Adjust,
+                                llvm::vfs::FileSystem &FS) {
   std::vector<UnitJob> Jobs;
-  for (auto &[C, Original] : distinctCommands(DB, File, Adjust)) {
+  for (DistinctCommand &C : distinctCommands(DB, File, Adjust, FS)) {
     UnitJob J;
     J.FileIndex = FileIndex;
     J.File = File;
-    J.Original = std::move(Original);
-    J.Command = std::move(C);
+    J.Original = std::move(C.Original);
+    J.Command = std::move(C.Command);
+    J.Unrunnable = std::move(C.Unrunnable);
     Jobs.push_back(std::move(J));
   }
   for (size_t K = 0; K < Jobs.size(); ++K) {
@@ -708,14 +819,15 @@ std::string unitReading(const std::string &Header,
                         const std::vector<std::string> &AllFiles,
                         const CompilationDatabase &DB,
                         const ArgumentsAdjuster &Adjust, ConfigSet &Cfgs,
-                        UnitCache &Cache, const DriverOptions &Opts) {
+                        UnitCache &Cache, const DriverOptions &Opts,
+                        llvm::vfs::FileSystem &FS) {
   for (const std::string &File : AllFiles) {
     auto Cfg = Cfgs.forUnit(File);
     if (!Cfg) {
       llvm::consumeError(Cfg.takeError());
       continue;
     }
-    for (const UnitJob &J : unitJobsOf(0, File, DB, Adjust)) {
+    for (const UnitJob &J : unitJobsOf(0, File, DB, Adjust, FS)) {
       auto Read = Cache.filesReadBy(
           cacheKeyOf(Cache, J, **Cfg, Cfgs.hashOf(*Cfg), Opts));
       if (Read && llvm::any_of(*Read, [&](const std::string &P) {
@@ -787,6 +899,48 @@ std::optional<std::vector<Dependency>> scanIncludes(const CompileCommand &C,
   return Out;
 }
 
+/// Which of several names of one file (a symlink and its target) stays the
+/// unit's: one the database lists, else the real path itself, else the
+/// first.
+const std::string &preferredName(const std::vector<std::string> &Names,
+                                 const std::vector<std::string> &AllFiles,
+                                 llvm::StringRef Real) {
+  for (const std::string &N : Names)
+    if (std::binary_search(AllFiles.begin(), AllFiles.end(), N))
+      return N;
+  for (const std::string &N : Names)
+    if (N == Real)
+      return N;
+  return Names.front();
+}
+
+/// A source selected under several names (a symlink and its target) is one
+/// unit, under one name: analyzed twice, its findings were reported twice
+/// and --fix then failed on the second name. A note says which name went.
+void keepOneNamePerFile(std::set<std::string> &Units,
+                        const std::vector<std::string> &AllFiles,
+                        llvm::vfs::FileSystem &FS, llvm::raw_ostream &Diag) {
+  std::map<std::string, std::vector<std::string>> ByRealPath;
+  for (const std::string &U : Units) {
+    llvm::SmallString<256> Real;
+    if (!FS.getRealPath(U, Real))
+      ByRealPath[normalizePath(std::string(Real))].push_back(U);
+  }
+  for (const auto &[Real, Names] : ByRealPath) {
+    if (Names.size() < 2)
+      continue;
+    std::string Keep = preferredName(Names, AllFiles, Real);
+    for (const std::string &N : Names) {
+      if (N == Keep)
+        continue;
+      Units.erase(N);
+      Diag << "factoryguard: note: '" << displayPath(N) << "' is '"
+           << displayPath(Keep) << "' (a symbolic link); analyzed once, as '"
+           << displayPath(Keep) << "'\n";
+    }
+  }
+}
+
 /// "a, b, c": the paths as printed; "nothing" for none.
 std::string listShown(const std::set<std::string> &Paths) {
   std::string Out;
@@ -853,7 +1007,10 @@ std::set<std::string> mapChangedFiles(
       CompileCommand Command;
       UnitKeyInputs Key;
       bool HasResultKey = false;
+      bool Runnable = true; // UnitJob::Unrunnable is empty
     };
+    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Disk =
+        Opts.FileSystem ? Opts.FileSystem : llvm::vfs::getRealFileSystem();
     std::vector<Probe> Probes;
     for (const std::string &File : AllFiles) {
       const Config *Cfg = nullptr;
@@ -864,10 +1021,12 @@ std::set<std::string> mapChangedFiles(
           llvm::consumeError(C.takeError()); // reported if it is analyzed
       }
       unsigned Index = 0;
-      for (auto &[Command, Original] : distinctCommands(DB, File, Adjust)) {
+      for (DistinctCommand &D : distinctCommands(DB, File, Adjust, *Disk)) {
+        CompileCommand &Command = D.Command;
         Probe P;
         P.File = File;
         P.Index = ++Index;
+        P.Runnable = D.Unrunnable.empty();
         if (Cfg) {
           P.Key = keyInputs(Command, *Cfg, Cfgs.hashOf(Cfg), Opts);
           P.HasResultKey = true;
@@ -892,6 +1051,13 @@ std::set<std::string> mapChangedFiles(
         Files = Cache->filesRead(Cache->keyFor(P.Key), IsChanged);
       if (Cache && !Files)
         Files = Cache->filesRead(Cache->includesKeyFor(P.Key), IsChanged);
+      if (!Files && !P.Runnable) {
+        // Its analysis reports why it cannot run.
+        Scanned[I] = 3;
+        for (const ChangedFile *H : Headers)
+          Read[I].push_back(H->Path);
+        return;
+      }
       if (!Files) {
         Scanned[I] = 1;
         std::optional<std::vector<Dependency>> Deps =
@@ -933,18 +1099,23 @@ std::set<std::string> mapChangedFiles(
     size_t NumCrashed = std::count(Scanned.begin(), Scanned.end(), 2);
     size_t NumScanned =
         std::count(Scanned.begin(), Scanned.end(), 1) + NumCrashed;
+    size_t NumUnrunnable = std::count(Scanned.begin(), Scanned.end(), 3);
     for (size_t I = 0; I < Probes.size(); ++I)
       for (const std::string &Path : Read[I])
         if (const ChangedFile *H = Match(Path))
           Users[H].insert(Probes[I].File);
-    Summary = "includes of " + std::to_string(Probes.size()) +
-              " units: " + std::to_string(Probes.size() - NumScanned) +
+    Summary = "includes of " + std::to_string(Probes.size()) + " units: " +
+              std::to_string(Probes.size() - NumScanned - NumUnrunnable) +
               " from the cache, " + std::to_string(NumScanned) +
               " scanned by the preprocessor";
     if (NumCrashed)
       Summary += " (" + std::to_string(NumCrashed) +
                  " of them crashed clang; analyzed in case they include a "
                  "changed header)";
+    if (NumUnrunnable)
+      Summary += ", " + std::to_string(NumUnrunnable) +
+                 " could not run (a missing directory or response file; "
+                 "analyzed in case they include a changed header)";
   }
 
   for (const ChangedFile *H : Headers) {
@@ -1090,8 +1261,8 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     // cache knows one (the language server).
     if (ReadCache && !isSourceFile(Path) &&
         !std::binary_search(AllFiles.begin(), AllFiles.end(), Path)) {
-      std::string Unit =
-          unitReading(Path, AllFiles, *DB, Adjust, Cfgs, *ReadCache, Opts);
+      std::string Unit = unitReading(Path, AllFiles, *DB, Adjust, Cfgs,
+                                     *ReadCache, Opts, *Files);
       if (!Unit.empty()) {
         Units.insert(Unit);
         continue;
@@ -1099,6 +1270,7 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     }
     Units.insert(Path);
   }
+  keepOneNamePerFile(Units, AllFiles, *Files, Diag);
   // --shard I/N: this shard's 1/N of the files (every command of a file
   // goes with it).
   if (Opts.ShardCount)
@@ -1125,7 +1297,7 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
       Result.Failures.push_back({File, "file not found (generated by the build?)"});
       continue;
     }
-    std::vector<UnitJob> FileJobs = unitJobsOf(I, File, *DB, Adjust);
+    std::vector<UnitJob> FileJobs = unitJobsOf(I, File, *DB, Adjust, *Files);
     if (FileJobs.empty()) {
       Result.Failures.push_back(
           {File, "translation unit could not be analyzed: no compile command"});
@@ -1141,33 +1313,45 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
   // through the cache, which it reads for the other units only.
   if (!Opts.Changed && !ReadCache)
     Cache = openCache(Opts, Result.DatabaseFile, Diag);
-  auto Run = [&](size_t I) {
-    const Config *Cfg = UnitConfig[Jobs[I].FileIndex];
-    return runUnitCached(Jobs[I], *Cfg, Cfgs.hashOf(Cfg), Opts, Cache.get());
-  };
-
   // Every unit, in parallel; results are merged in unit order.
   std::vector<UnitResult> Results(Jobs.size());
-  unsigned Threads = Opts.Jobs ? Opts.Jobs : llvm::hardware_concurrency().compute_thread_count();
-  if (Threads <= 1 || Jobs.size() <= 1) {
-    for (size_t I = 0; I < Jobs.size(); ++I)
-      Results[I] = Run(I);
-  } else {
-    // Longest units first (file size as the estimate), so that the last
-    // unit to start is a short one and the workers finish together; results
-    // keep the unit order.
-    std::vector<std::pair<uint64_t, size_t>> Order;
-    for (size_t I = 0; I < Jobs.size(); ++I) {
-      uint64_t Size = 0;
-      llvm::sys::fs::file_size(Jobs[I].File, Size);
-      Order.push_back({Size, I});
+  { // The workers end with this block, once every unit is done.
+    // Jobs and UnitConfig are what the workers read: fixed from here on.
+    WorkerPool Workers([&](uint64_t Request) {
+      return analyzeRequest(Request, Jobs, UnitConfig, Opts);
+    });
+    auto Run = [&](size_t I) {
+      const Config *Cfg = UnitConfig[Jobs[I].FileIndex];
+      return runUnitCached(Jobs[I], *Cfg, Cfgs.hashOf(Cfg), Opts, Cache.get(),
+                           [&](bool Record) {
+                             return runUnit(Workers, I, Jobs[I], *Cfg, Record);
+                           });
+    };
+
+    unsigned Threads =
+        Opts.Jobs ? Opts.Jobs
+                  : llvm::hardware_concurrency().compute_thread_count();
+    if (Threads <= 1 || Jobs.size() <= 1) {
+      for (size_t I = 0; I < Jobs.size(); ++I)
+        Results[I] = Run(I);
+    } else {
+      // Longest units first (file size as the estimate), so that the last
+      // unit to start is a short one and the workers finish together; results
+      // keep the unit order.
+      std::vector<std::pair<uint64_t, size_t>> Order;
+      for (size_t I = 0; I < Jobs.size(); ++I) {
+        uint64_t Size = 0;
+        llvm::sys::fs::file_size(Jobs[I].File, Size);
+        Order.push_back({Size, I});
+      }
+      std::stable_sort(
+          Order.begin(), Order.end(),
+          [](const auto &A, const auto &B) { return A.first > B.first; });
+      llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Threads));
+      for (const auto &[Size, I] : Order)
+        Pool.async([&, I = I] { Results[I] = Run(I); });
+      Pool.wait();
     }
-    std::stable_sort(Order.begin(), Order.end(),
-                     [](const auto &A, const auto &B) { return A.first > B.first; });
-    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Threads));
-    for (const auto &[Size, I] : Order)
-      Pool.async([&, I = I] { Results[I] = Run(I); });
-    Pool.wait();
   }
   if (Cache) {
     Result.CacheDir = Cache->dir();
@@ -1189,7 +1373,7 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
         llvm::consumeError(Cfg.takeError());
         continue;
       }
-      for (const UnitJob &J : unitJobsOf(0, File, *DB, Adjust)) {
+      for (const UnitJob &J : unitJobsOf(0, File, *DB, Adjust, *Files)) {
         std::optional<CachedUnit> Hit = ReadCache->lookup(
             cacheKeyOf(*ReadCache, J, **Cfg, Cfgs.hashOf(*Cfg), Opts), **Cfg);
         if (!Hit) {

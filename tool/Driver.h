@@ -66,6 +66,10 @@ struct DriverOptions {
 struct UnitFailure {
   std::string File;
   std::string Message; // what follows "<file>: error: "
+  /// Clang rejected the code (its errors are in the run's clang output);
+  /// otherwise the unit could not run at all (a crash, a missing
+  /// directory or response file).
+  bool CompileErrors = false;
 };
 
 /// A factory object in static storage (unconfigured-factory, SPEC §2)

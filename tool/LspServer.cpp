@@ -105,6 +105,9 @@ struct QuickFix {
 
 struct Published {
   int64_t Version = 0;
+  /// What was published is one error on line 1 (a broken configuration, a
+  /// unit that could not run), not findings: code that does not compile
+  /// replaces it.
   bool ConfigError = false;
   std::vector<QuickFix> Fixes;
 };
@@ -651,6 +654,18 @@ json::Value Server::location(const Job &J, const SourceRange &R,
                       {"range", range(table(J, R.File, Tables), R)}};
 }
 
+/// An error diagnostic over the document's first line: what the server
+/// publishes when it has no findings to show and the user must act.
+json::Value lineOneError(const lsp::LineTable &T, const std::string &Message) {
+  llvm::StringRef First = llvm::StringRef(T.text()).split('\n').first;
+  return json::Object{
+      {"range", json::Object{{"start", T.position(1, 1)},
+                             {"end", T.position(1, First.size() + 1)}}},
+      {"severity", 1},
+      {"source", "factoryguard"},
+      {"message", Message}};
+}
+
 void Server::analyzeAndPublish(Job J) {
   auto Start = Clock::now();
   log("analyzing " + J.Path + " (version " + llvm::Twine(J.Version) + ")");
@@ -695,14 +710,9 @@ void Server::analyzeAndPublish(Job J) {
     // message; the server stays up and tries again on the next change.
     std::string Error = llvm::toString(Result.takeError());
     log("cannot analyze " + J.Path + ": " + Error);
-    const lsp::LineTable &T = table(J, J.Path, Tables);
-    llvm::StringRef First = llvm::StringRef(T.text()).split('\n').first;
-    Diags.push_back(json::Object{
-        {"range", json::Object{{"start", T.position(1, 1)},
-                               {"end", T.position(1, First.size() + 1)}}},
-        {"severity", 1},
-        {"source", "factoryguard"},
-        {"message", "factoryguard cannot analyze this file: " + Error}});
+    Diags.push_back(
+        lineOneError(table(J, J.Path, Tables),
+                     "factoryguard cannot analyze this file: " + Error));
     Pub.ConfigError = true;
     showMessage(1, "factoryguard: " + Error);
   } else {
@@ -740,18 +750,28 @@ void Server::analyzeAndPublish(Job J) {
     // Only the document's unit (or the unit a header was analyzed
     // through) is analyzed: any failure is its.
     bool Failed = !Result->Failures.empty();
-    if (Failed) {
-      // Code that does not compile (often: half-typed) has no findings;
-      // the previous diagnostics stay until it compiles again. clangd shows
-      // the compile errors.
+    if (Failed)
       notify("window/logMessage",
              json::Object{{"type", 4},
                           {"message", "factoryguard: " + J.Path +
                                           " could not be analyzed: " +
                                           Result->Failures.front().Message}});
+    if (Failed && Result->Failures.front().CompileErrors) {
+      // Code that does not compile (often: half-typed) has no findings;
+      // the previous diagnostics stay until it compiles again. clangd shows
+      // the compile errors.
       auto Prev = Results.find(J.Path);
       if (Prev == Results.end() || !Prev->second.ConfigError)
         return;
+    } else if (Failed) {
+      // The unit could not run (its analysis crashed, its directory or a
+      // response file is missing): one diagnostic says so, as for a broken
+      // configuration; the server goes on.
+      Diags.push_back(
+          lineOneError(table(J, J.Path, Tables),
+                       "factoryguard: this file could not be analyzed: " +
+                           Result->Failures.front().Message));
+      Pub.ConfigError = true;
     } else {
       for (const Finding &F : Result->Findings) {
         if (F.Suppressed || F.Where.File != J.Path)

@@ -1,12 +1,12 @@
 //===- Output.cpp - Every file the CLI writes: -o, --export-fixes, --fix -===//
 #include "Output.h"
 
+#include "TestHooks.h"
+
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Process.h"
-#include "llvm/Support/Program.h"
 #include "llvm/Support/Signals.h"
 
 #include <cerrno>
@@ -137,7 +137,7 @@ llvm::Error writeAtomically(llvm::StringRef Path, const std::string &Real,
   if (Err)
     return Discard(std::move(Err));
 
-  runTestHook("FACTORYGUARD_TEST_HOOK_BEFORE_RENAME");
+  runTestHook(TestHook::BeforeRename);
   if (BeforeRename)
     if (llvm::Error Veto = BeforeRename())
       return Discard(std::move(Veto));
@@ -234,15 +234,6 @@ llvm::Error refuseInputTarget(llvm::StringRef Option, llvm::StringRef Path,
           "%s '%s' is an analyzed source ('%s'); refusing to overwrite it",
           Option.str().c_str(), Path.str().c_str(), In.c_str());
   return llvm::Error::success();
-}
-
-void runTestHook(const char *Name) {
-  std::optional<std::string> Command = llvm::sys::Process::GetEnv(Name);
-  if (!Command)
-    return;
-  llvm::outs().flush();
-  llvm::StringRef Argv[] = {"/bin/sh", "-c", *Command};
-  llvm::sys::ExecuteAndWait("/bin/sh", Argv);
 }
 
 } // namespace factoryguard

@@ -50,12 +50,6 @@ llvm::Error refuseInputTarget(llvm::StringRef Option, llvm::StringRef Path,
                               llvm::ArrayRef<std::string> Inputs,
                               llvm::StringRef Database);
 
-/// Tests only: when the environment variable Name is set, runs its value
-/// with /bin/sh -c and waits for it. The tests use it to edit a file
-/// between the analysis and --fix, or to signal the process while a
-/// temporary exists.
-void runTestHook(const char *Name);
-
 } // namespace factoryguard
 
 #endif

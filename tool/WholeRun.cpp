@@ -90,7 +90,8 @@ void finishRun(std::vector<AnalyzedUnit> Units,
       Diag << ":\n" << printableLines(R.Diagnostics);
     }
     if (R.Failed)
-      Result.Failures.push_back({R.File, R.FailMessage});
+      Result.Failures.push_back(
+          {R.File, R.FailMessage, !R.Diagnostics.empty()});
     for (Finding &F : R.Findings)
       if (Seen.insert({F.RuleId, F.Where.File, F.Where.Offset}).second)
         Result.Findings.push_back(std::move(F));

@@ -11,6 +11,7 @@
 #include "Rules.h"
 #include "SarifReporter.h"
 #include "Shard.h"
+#include "TestHooks.h"
 #include "TextReporter.h"
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
@@ -206,7 +207,7 @@ int report(DriverResult &Result, ReportOptions &RO) {
       return 2;
     }
 
-  runTestHook("FACTORYGUARD_TEST_HOOK_AFTER_ANALYSIS");
+  runTestHook(TestHook::AfterAnalysis);
   if (!RO.ExportFixes.empty())
     if (auto Err = exportFixes(Findings, RO.ExportFixes)) {
       printError(std::move(Err));

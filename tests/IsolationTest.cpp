@@ -1,0 +1,261 @@
+//===- IsolationTest.cpp - no unit can kill the run, units fail cleanly ---===//
+//
+// Issue 24 through the real CLI: a unit whose analysis kills its process
+// (a deep template instantiation overflows one of clang's own 8 MiB
+// threads) costs that unit only; a compile command whose directory does not
+// exist, or whose response file is missing, is a one-line unit error, not
+// a crash; response files are expanded and their content is in the cache
+// key; a source named through a symlink and through its target is one unit;
+// the test hooks are not in the binary the package ships.
+//
+//===----------------------------------------------------------------------===//
+#include "TestHarness.h"
+
+#include "llvm/Support/FileSystem.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+using namespace fgtest;
+
+namespace {
+
+/// src/handlers.cpp of the example, the three warnings it always has.
+const char *HandlersWarnings[] = {"src/handlers.cpp:8:44: warning",
+                                  "src/handlers.cpp:8:53: warning",
+                                  "src/handlers.cpp:19:40: warning"};
+
+/// Issue 24's reproduction: f<100000> instantiates f<99999>, ... once the
+/// depth limit is raised, deeper than clang's 8 MiB threads hold.
+const char *DeepUnit =
+    "template<int N> constexpr int f() { if constexpr (N==0) return 0; "
+    "else return f<N-1>()+1; }\nint y = f<100000>();\n";
+
+size_t count(const std::string &Text, const std::string &Needle) {
+  size_t N = 0;
+  for (size_t P = Text.find(Needle); P != std::string::npos;
+       P = Text.find(Needle, P + 1))
+    ++N;
+  return N;
+}
+
+/// A copy of testdata/example (sources, headers, configuration).
+std::string copyOfExample(const std::string &Name) {
+  std::string Dir = makeTempDir(Name);
+  for (const char *Part : {"/src", "/include", "/.factoryguard.yaml"})
+    copyTree(std::string(FG_TESTDATA "/example") + Part, Dir + Part);
+  return Dir;
+}
+
+std::string quoted(const std::string &S) {
+  std::string Out = "\"";
+  for (char C : S) {
+    if (C == '"' || C == '\\')
+      Out += '\\';
+    Out += C;
+  }
+  return Out + "\"";
+}
+
+/// compile_commands.json of entries {directory, file, arguments}.
+std::string
+database(const std::vector<std::pair<std::string, std::vector<std::string>>>
+             &Entries) {
+  std::string Out = "[\n";
+  for (size_t I = 0; I < Entries.size(); ++I) {
+    const auto &[Directory, Args] = Entries[I];
+    std::string List;
+    for (const std::string &A : Args)
+      List += (List.empty() ? "" : ", ") + quoted(A);
+    Out += "  {\"directory\": " + quoted(Directory) +
+           ", \"file\": " + quoted(Args.back()) + ", \"arguments\": [" + List +
+           "]}";
+    Out += I + 1 < Entries.size() ? ",\n" : "\n";
+  }
+  return Out + "]\n";
+}
+
+/// clang++-19, the testdata flags, Extra, -c File.
+std::vector<std::string> command(const std::string &File,
+                                 std::vector<std::string> Extra = {},
+                                 bool TestdataFlags = true) {
+  std::vector<std::string> Args = {"clang++-19"};
+  if (TestdataFlags)
+    for (const std::string &F : testdataFlags())
+      Args.push_back(F);
+  Args.insert(Args.end(), Extra.begin(), Extra.end());
+  Args.push_back("-c");
+  Args.push_back(File);
+  return Args;
+}
+
+/// The instrumented CLI (ci/sanitize.sh) as the release one runs: ASan
+/// gives every thread an alternate signal stack, with which clang's own
+/// deep-instantiation threads recover from an overflow (clang then goes on
+/// with what it has) instead of dying as they do without ASan. Ignored by
+/// an uninstrumented binary.
+std::string releaseLikeAsanOptions() {
+  const char *Opts = std::getenv("ASAN_OPTIONS");
+  return std::string("ASAN_OPTIONS=") + (Opts ? Opts : "") +
+         ":use_sigaltstack=0";
+}
+
+const char *GoodUnit = "#include \"netra/netra.h\"\n"
+                       "netra::WebSocketManager *g_slot = nullptr;\n";
+
+TEST(Isolation, ADeepInstantiationCostsOnlyItsUnit) {
+  std::string Dir = copyOfExample("deep-instantiation");
+  writeFile(Dir + "/deep.cpp", DeepUnit);
+  for (const char *J : {"-j1", "-j2"}) {
+    RunResult R = runProgram(
+        "/usr/bin/env",
+        {releaseLikeAsanOptions(), FG_BINARY, J, "deep.cpp", "src/handlers.cpp",
+         "--", "-std=c++17", "-ftemplate-depth=200000", "-Iinclude"},
+        Dir);
+    EXPECT_EQ(R.ExitCode, 3) << J << "\n" << R.Out << R.Err;
+    for (const char *W : HandlersWarnings)
+      EXPECT_EQ(count(R.Out, W), 1u) << J << " " << W << "\n" << R.Out;
+    EXPECT_NE(R.Err.find("deep.cpp: error: translation unit could not be "
+                         "analyzed"),
+              std::string::npos)
+        << J << "\n"
+        << R.Err;
+    EXPECT_EQ(count(R.Err, "could not be analyzed"), 1u) << R.Err;
+  }
+}
+
+// With clang's default limits the same recursion stops at depth 1024 with a
+// compile error: the unit fails as code that does not compile does.
+TEST(Isolation, DefaultTemplateDepthIsACompileErrorNotACrash) {
+  std::string Dir = copyOfExample("default-depth");
+  writeFile(Dir + "/deep.cpp", DeepUnit);
+  writeFile(Dir + "/shallow.cpp",
+            "template<int N> constexpr int f() { if constexpr (N==0) return "
+            "0; else return f<N-1>()+1; }\nint y = f<1000>();\n");
+  RunResult R = runFactoryguard({"deep.cpp", "shallow.cpp", "src/handlers.cpp",
+                                 "--", "-std=c++17", "-Iinclude"},
+                                Dir);
+  EXPECT_EQ(R.ExitCode, 3) << R.Out << R.Err;
+  EXPECT_NE(R.Err.find("deep.cpp: error: translation unit could not be "
+                       "analyzed: 1 compile error(s), first: recursive "
+                       "template instantiation exceeded maximum depth of 1024"),
+            std::string::npos)
+      << R.Err;
+  EXPECT_EQ(R.Err.find("shallow.cpp: error"), std::string::npos) << R.Err;
+  EXPECT_EQ(R.Err.find("crashed"), std::string::npos) << R.Err;
+  for (const char *W : HandlersWarnings)
+    EXPECT_EQ(count(R.Out, W), 1u) << W << "\n" << R.Out;
+}
+
+TEST(Isolation, MissingDirectoryIsAUnitErrorNotACrash) {
+  std::string Dir = makeTempDir("missing-directory");
+  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml",
+           Dir + "/.factoryguard.yaml");
+  writeFile(Dir + "/a.cpp", GoodUnit);
+  writeFile(Dir + "/b.cpp", GoodUnit);
+  std::string Gone = Dir + "/gone";
+  writeFile(Dir + "/build/compile_commands.json",
+            database({{Gone, command(Dir + "/a.cpp")},
+                      {Dir, command(Dir + "/b.cpp")}}));
+  for (const char *J : {"-j1", "-j2"}) {
+    RunResult R = runFactoryguard({"-p", "build", J}, Dir);
+    EXPECT_EQ(R.ExitCode, 3) << R.Out << R.Err;
+    EXPECT_NE(R.Err.find("a.cpp: error: translation unit could not be "
+                         "analyzed: its compile command's directory '" +
+                         Gone + "' does not exist\n"),
+              std::string::npos)
+        << R.Err;
+    EXPECT_EQ(R.Err.find("crashed"), std::string::npos) << R.Err;
+    EXPECT_EQ(R.Err.find("please report"), std::string::npos) << R.Err;
+    EXPECT_NE(R.Out.find("b.cpp:2:26: warning"), std::string::npos) << R.Out;
+  }
+}
+
+/// A project whose only unit takes its flags from build/flags.rsp
+/// (relative to the entry's directory, build/).
+std::string responseFileProject(const std::string &Name) {
+  std::string Dir = makeTempDir(Name);
+  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml",
+           Dir + "/.factoryguard.yaml");
+  writeFile(Dir + "/a.cpp",
+            std::string("#ifndef HIDE\n") + GoodUnit + "#endif\n");
+  std::string Flags;
+  for (const std::string &F : testdataFlags())
+    Flags += "'" + F + "' ";
+  writeFile(Dir + "/build/flags.rsp", Flags + "\n");
+  writeFile(Dir + "/build/compile_commands.json",
+            database({{Dir + "/build", command(Dir + "/a.cpp", {"@flags.rsp"},
+                                               /*TestdataFlags=*/false)}}));
+  return Dir;
+}
+
+TEST(Isolation, ResponseFilesAreExpandedAndInTheCacheKey) {
+  std::string Dir = responseFileProject("rsp");
+  RunResult R = runFactoryguard({"-p", "build", "--cache-stats"}, Dir);
+  EXPECT_EQ(R.ExitCode, 1) << R.Out << R.Err;
+  EXPECT_NE(R.Out.find("a.cpp:3:26: warning"), std::string::npos) << R.Out;
+  EXPECT_NE(R.Err.find("0 hits, 1 misses"), std::string::npos) << R.Err;
+  // Unchanged: a hit.
+  R = runFactoryguard({"-p", "build", "--cache-stats"}, Dir);
+  EXPECT_EQ(R.ExitCode, 1) << R.Out << R.Err;
+  EXPECT_NE(R.Err.find("1 hits, 0 misses"), std::string::npos) << R.Err;
+  // The response file changes the unit: re-analyzed, and the finding goes.
+  writeFile(Dir + "/build/flags.rsp",
+            readFile(Dir + "/build/flags.rsp") + "-DHIDE\n");
+  R = runFactoryguard({"-p", "build", "--cache-stats"}, Dir);
+  EXPECT_EQ(R.ExitCode, 0) << R.Out << R.Err;
+  EXPECT_EQ(R.Out.find("warning"), std::string::npos) << R.Out;
+  EXPECT_NE(R.Err.find("0 hits, 1 misses"), std::string::npos) << R.Err;
+}
+
+TEST(Isolation, MissingResponseFileIsAUnitErrorNamingIt) {
+  std::string Dir = responseFileProject("rsp-missing");
+  writeFile(Dir + "/b.cpp", GoodUnit);
+  writeFile(Dir + "/build/compile_commands.json",
+            database({{Dir + "/build", command(Dir + "/a.cpp", {"@missing.rsp"},
+                                               /*TestdataFlags=*/false)},
+                      {Dir, command(Dir + "/b.cpp")}}));
+  RunResult R = runFactoryguard({"-p", "build"}, Dir);
+  EXPECT_EQ(R.ExitCode, 3) << R.Out << R.Err;
+  EXPECT_NE(R.Err.find("a.cpp: error: translation unit could not be "
+                       "analyzed: its compile command's response file '" +
+                       Dir + "/build/missing.rsp' does not exist\n"),
+            std::string::npos)
+      << R.Err;
+  EXPECT_NE(R.Out.find("b.cpp:2:26: warning"), std::string::npos) << R.Out;
+}
+
+TEST(Isolation, ASourceAndASymlinkToItAreOneUnit) {
+  std::string Dir = makeTempDir("symlinked-source");
+  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml",
+           Dir + "/.factoryguard.yaml");
+  std::string Text =
+      readFile(FG_TESTDATA "/rules/factoryguard-null-context.cpp");
+  writeFile(Dir + "/a.cpp", Text);
+  ASSERT_FALSE(llvm::sys::fs::create_link("a.cpp", Dir + "/link.cpp"));
+  RunResult R = runFactoryguard(
+      withFlags({"--rules=-*,factoryguard-null-context", "a.cpp", "link.cpp"}),
+      Dir);
+  EXPECT_EQ(R.ExitCode, 1) << R.Err;
+  EXPECT_EQ(count(R.Out, "a.cpp:16:37: warning"), 1u) << R.Out;
+  EXPECT_EQ(R.Out.find("link.cpp"), std::string::npos) << R.Out;
+
+  R = runFactoryguard(withFlags({"--rules=-*,factoryguard-null-context",
+                                 "--fix", "link.cpp", "a.cpp"}),
+                      Dir);
+  EXPECT_EQ(R.Err.find("skipped"), std::string::npos) << R.Err;
+  EXPECT_EQ(R.Err.find("unchanged"), std::string::npos) << R.Err;
+  EXPECT_TRUE(fixesMatch(Text, readFile(Dir + "/a.cpp")));
+}
+
+// The release binary (what ci/package.sh packages and `cmake --install`
+// installs) has no test hook: no environment variable makes it run a shell
+// command or crash on purpose.
+TEST(Isolation, TheReleaseBinaryHasNoTestHooks) {
+  std::string Binary = readFile(FG_BINARY);
+  ASSERT_GT(Binary.size(), 100000u);
+  EXPECT_EQ(Binary.find("FACTORYGUARD_TEST_"), std::string::npos);
+  EXPECT_EQ(Binary.find("/bin/sh"), std::string::npos);
+}
+
+} // namespace

@@ -1,0 +1,267 @@
+//===- UnitIsolation.cpp - What a unit may do to the process that runs it -===//
+#include "UnitIsolation.h"
+
+#include "clang/Basic/Stack.h"
+#include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/thread.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <mutex>
+#include <optional>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+namespace factoryguard {
+
+namespace {
+
+/// The calling thread's alternate signal stack, for as long as it lives.
+/// A thread that overflows its stack cannot run a signal handler on it:
+/// without this, the kernel kills the process.
+class AltSignalStack {
+public:
+  AltSignalStack() : Mem(std::max<size_t>(SIGSTKSZ, 128 * 1024)) {
+    stack_t SS = {};
+    SS.ss_sp = Mem.data();
+    SS.ss_size = Mem.size();
+    Installed = sigaltstack(&SS, nullptr) == 0;
+  }
+  AltSignalStack(const AltSignalStack &) = delete;
+  AltSignalStack &operator=(const AltSignalStack &) = delete;
+  ~AltSignalStack() {
+    if (!Installed)
+      return;
+    stack_t SS = {};
+    SS.ss_flags = SS_DISABLE;
+    sigaltstack(&SS, nullptr);
+  }
+
+private:
+  std::vector<char> Mem;
+  bool Installed = false;
+};
+
+/// Stack of the thread each unit runs on. Clang's own driver gives its
+/// compile thread 8 MiB and moves some deep recursions (template
+/// instantiation) to fresh 8 MiB threads; other recursions (a 100 000-operand
+/// comma expression: about 40 MiB) are not guarded. Address space is
+/// reserved, not memory: only what a unit uses is touched.
+constexpr unsigned UnitStackSize = 512U << 20;
+
+/// Writes Size bytes at Data to FD; false when the reader is gone.
+bool writeAll(int FD, const char *Data, size_t Size) {
+  size_t Done = 0;
+  while (Done < Size) {
+    ssize_t N = write(FD, Data + Done, Size - Done);
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N <= 0)
+      return false;
+    Done += static_cast<size_t>(N);
+  }
+  return true;
+}
+
+/// Reads exactly Size bytes from FD into Data; false at its end first.
+bool readAll(int FD, char *Data, size_t Size) {
+  size_t Done = 0;
+  while (Done < Size) {
+    ssize_t N = read(FD, Data + Done, Size - Done);
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N <= 0)
+      return false;
+    Done += static_cast<size_t>(N);
+  }
+  return true;
+}
+
+/// Writes Request to a worker. One gone meanwhile (killed from outside)
+/// makes the write fail with EPIPE, not SIGPIPE end this process.
+bool sendRequest(int FD, uint64_t Request) {
+  sigset_t Pipe, Old;
+  sigemptyset(&Pipe);
+  sigaddset(&Pipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &Pipe, &Old);
+  bool Ok =
+      writeAll(FD, reinterpret_cast<const char *>(&Request), sizeof(Request));
+  if (!Ok) {
+    struct timespec Now = {0, 0};
+    sigtimedwait(&Pipe, nullptr, &Now); // the SIGPIPE it raised
+  }
+  pthread_sigmask(SIG_SETMASK, &Old, nullptr);
+  return Ok;
+}
+
+/// Closes every descriptor but 0, 1, 2, A and B (A < B). A worker holds no
+/// pipe of another worker (forked meanwhile by another thread), whose end
+/// of file would otherwise wait for this one.
+void closeAllBut(int A, int B) {
+  int From = 3;
+  for (int Keep : {A, B}) {
+    if (Keep > From)
+      close_range(From, Keep - 1, 0);
+    From = Keep + 1;
+  }
+  close_range(From, ~0U, 0);
+}
+
+/// A worker: each request from In is run and answered on Out (the output's
+/// size, then the output), until In ends. A crash ends the worker with
+/// 128 + the signal. Never returns.
+[[noreturn]] void workerMain(int In, int Out,
+                             const std::function<std::string(uint64_t)> &Work) {
+  closeAllBut(std::min(In, Out), std::max(In, Out));
+  struct rlimit NoCore = {0, 0};
+  setrlimit(RLIMIT_CORE, &NoCore);
+  uint64_t Request = 0;
+  while (readAll(In, reinterpret_cast<char *>(&Request), sizeof(Request))) {
+    std::string Output;
+    int RetCode = 0;
+    if (!runIsolated([&] { Output = Work(Request); }, RetCode))
+      _exit(RetCode > 128 ? RetCode : 127);
+    uint64_t Size = Output.size();
+    if (!writeAll(Out, reinterpret_cast<const char *>(&Size), sizeof(Size)) ||
+        !writeAll(Out, Output.data(), Output.size()))
+      _exit(127);
+  }
+  _exit(0);
+}
+
+/// What ended a worker, from its wait status (0: unknown).
+int signalOf(int Status) {
+  if (WIFSIGNALED(Status))
+    return WTERMSIG(Status);
+  if (WIFEXITED(Status) && WEXITSTATUS(Status) > 128)
+    return WEXITSTATUS(Status) - 128; // crash recovery caught it
+  return 0;
+}
+
+/// Waits for Pid to end; its wait status.
+int waitFor(int Pid) {
+  int Status = 0;
+  while (waitpid(Pid, &Status, 0) < 0 && errno == EINTR) {
+  }
+  return Status;
+}
+
+} // namespace
+
+void enableCrashRecovery() {
+  static std::once_flag Once;
+  std::call_once(Once, [] {
+    // CrashRecoveryContext installs its handlers without SA_ONSTACK; they
+    // are re-installed with it, unchanged otherwise.
+    llvm::CrashRecoveryContext::Enable();
+    for (int Sig : {SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP}) {
+      struct sigaction Act;
+      if (sigaction(Sig, nullptr, &Act) != 0 || Act.sa_handler == SIG_DFL ||
+          Act.sa_handler == SIG_IGN)
+        continue;
+      Act.sa_flags |= SA_ONSTACK;
+      sigaction(Sig, &Act, nullptr);
+    }
+  });
+}
+
+/// Crashes and stack overflows of the unit thread itself are recovered:
+/// the crash handlers run on its alternate stack and end in
+/// CrashRecoveryContext's longjmp back to the unit's start. What in-process
+/// recovery cannot undo (the crashed unit's memory, a lock it held, an
+/// overflow on one of clang's own threads) is why units run in child
+/// processes (WorkerPool), which call this there.
+bool runIsolated(llvm::function_ref<void()> Body, int &RetCode) {
+  bool Ok = true;
+  RetCode = 0;
+  llvm::thread Thread(std::optional<unsigned>(UnitStackSize), [&] {
+    AltSignalStack Alt;
+    clang::noteBottomOfStack();
+    llvm::CrashRecoveryContext CRC;
+    Ok = CRC.RunSafely(Body);
+    RetCode = CRC.RetCode;
+  });
+  Thread.join();
+  return Ok;
+}
+
+WorkerPool::WorkerPool(std::function<std::string(uint64_t)> Work)
+    : Work(std::move(Work)) {}
+
+WorkerPool::~WorkerPool() {
+  for (Worker &W : Idle)
+    stop(W);
+}
+
+bool WorkerPool::start(Worker &W) {
+  int Requests[2], Answers[2];
+  if (pipe2(Requests, O_CLOEXEC) != 0)
+    return false;
+  if (pipe2(Answers, O_CLOEXEC) != 0) {
+    close(Requests[0]);
+    close(Requests[1]);
+    return false;
+  }
+  pid_t Pid = fork();
+  if (Pid == 0)
+    workerMain(Requests[0], Answers[1], Work);
+  close(Requests[0]);
+  close(Answers[1]);
+  if (Pid < 0) {
+    close(Requests[1]);
+    close(Answers[0]);
+    return false;
+  }
+  W = {Pid, Requests[1], Answers[0]};
+  return true;
+}
+
+void WorkerPool::stop(Worker &W) {
+  close(W.ToWorker);
+  close(W.FromWorker);
+  waitFor(W.Pid);
+  W = Worker();
+}
+
+ChildRun WorkerPool::run(uint64_t Request) {
+  Worker W;
+  {
+    std::lock_guard<std::mutex> Lock(M);
+    if (!Idle.empty()) {
+      W = Idle.back();
+      Idle.pop_back();
+    }
+  }
+  ChildRun R;
+  if (W.Pid < 0 && !start(W)) {
+    int RetCode = 0;
+    R.Ok = runIsolated([&] { R.Output = Work(Request); }, RetCode);
+    R.Signal = R.Ok || RetCode <= 128 ? 0 : RetCode - 128;
+    return R;
+  }
+  uint64_t Size = 0;
+  R.Ok = sendRequest(W.ToWorker, Request) &&
+         readAll(W.FromWorker, reinterpret_cast<char *>(&Size), sizeof(Size));
+  if (R.Ok) {
+    R.Output.resize(Size);
+    R.Ok = readAll(W.FromWorker, R.Output.data(), Size);
+  }
+  if (!R.Ok) {
+    // It died with the unit: whatever it wrote is not an answer.
+    close(W.ToWorker);
+    close(W.FromWorker);
+    R.Signal = signalOf(waitFor(W.Pid));
+    R.Output.clear();
+    return R;
+  }
+  std::lock_guard<std::mutex> Lock(M);
+  Idle.push_back(W);
+  return R;
+}
+
+} // namespace factoryguard
