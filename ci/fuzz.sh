@@ -45,6 +45,9 @@ if [ "${FACTORYGUARD_FUZZ_NOBUILD:-0}" != 1 ]; then
   launcher=()
   if command -v ccache >/dev/null 2>&1; then
     launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  # Paths relative to the checkout in the hash: a fresh clone elsewhere
+  # reuses what an earlier clone compiled.
+  export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
   fi
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_COMPILER=clang++-19 -DFACTORYGUARD_FUZZ=ON -DBUILD_TESTING=OFF \

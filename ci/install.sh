@@ -12,7 +12,7 @@ PKGS=(
   build-essential cmake ninja-build git python3
   clang-19 clang-tools-19 clang-tidy-19 clang-format-19 libclang-19-dev llvm-19-dev
   libclang-rt-19-dev
-  nlohmann-json3-dev libgtest-dev libre2-dev pkg-config
+  nlohmann-json3-dev libgtest-dev libre2-dev pkg-config ccache
   pre-commit dpkg-dev file
   neovim
   chromium
