@@ -599,16 +599,11 @@ bool matchesFromJson(const json::Value *V, const Config &Cfg,
 
 namespace {
 
-/// The version and the content of the running binary: a rebuilt binary is
-/// another cache.
+/// The version and the build's sources (cmake/EngineHash.cmake): a build
+/// from other sources is another cache; the CLI, the language server and
+/// the clang-tidy plugin of one build share it.
 std::string toolHash() {
-  std::string Exe = llvm::sys::fs::getMainExecutable(
-      nullptr, reinterpret_cast<void *>(&toolHash));
-  uint64_t Hash = 0;
-  if (auto Buf = llvm::MemoryBuffer::getFile(Exe, /*IsText=*/false,
-                                             /*RequiresNullTerminator=*/false))
-    Hash = llvm::xxh3_64bits((*Buf)->getBuffer());
-  return std::string(FACTORYGUARD_VERSION) + " " + hex64(Hash);
+  return std::string(FACTORYGUARD_VERSION) + " " + engineSourceHash();
 }
 
 /// A dependency as the disk shows it now.
