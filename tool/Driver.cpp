@@ -1144,7 +1144,74 @@ std::set<std::string> mapChangedFiles(
   return Units;
 }
 
+/// The database's files, normalized, sorted, each once.
+std::vector<std::string> allFilesOf(const CompilationDatabase &DB) {
+  std::vector<std::string> AllFiles = DB.getAllFiles();
+  for (std::string &F : AllFiles)
+    F = normalizePath(F);
+  std::sort(AllFiles.begin(), AllFiles.end());
+  AllFiles.erase(std::unique(AllFiles.begin(), AllFiles.end()), AllFiles.end());
+  return AllFiles;
+}
+
+/// The call-graph facts of every unit of AllFiles except Except whose cache
+/// entry is valid (the language server, the clang-tidy plugin), so that
+/// chains and the inference cross units as a CLI run draws them. The
+/// excluded units are the caller's own: their possibly stale entries never
+/// stand in for the fresh facts. Counts the lookups in Stats.
+std::vector<std::pair<std::string, TUFacts>>
+readOtherFacts(UnitCache &Cache, const std::vector<std::string> &AllFiles,
+               const std::set<std::string> &Except,
+               const CompilationDatabase &DB, const ArgumentsAdjuster &Adjust,
+               llvm::vfs::FileSystem &Files, ConfigSet &Cfgs,
+               const DriverOptions &Opts, CacheStats &Stats) {
+  std::vector<std::pair<std::string, TUFacts>> Out; // by unit file
+  for (const std::string &File : AllFiles) {
+    if (Except.count(File))
+      continue;
+    auto Cfg = Cfgs.forUnit(File);
+    if (!Cfg) {
+      llvm::consumeError(Cfg.takeError());
+      continue;
+    }
+    for (const UnitJob &J : unitJobsOf(0, File, DB, Adjust, Files)) {
+      std::optional<CachedUnit> Hit = Cache.lookup(
+          cacheKeyOf(Cache, J, **Cfg, Cfgs.hashOf(*Cfg), Opts), **Cfg);
+      if (!Hit) {
+        ++Stats.Misses;
+        continue;
+      }
+      ++Stats.Hits;
+      Out.emplace_back(File, std::move(Hit->Facts));
+    }
+  }
+  return Out;
+}
+
 } // namespace
+
+llvm::Expected<CachedOtherUnits>
+readCachedFactsOfOtherUnits(const DriverOptions &Given,
+                            const std::set<std::string> &Except,
+                            llvm::raw_ostream &Diag) {
+  DriverOptions Opts = Given;
+  Opts.CachedFactsOfOtherUnits = true; // read only, never written
+  if (!Opts.FileSystem)
+    Opts.FileSystem = llvm::vfs::getRealFileSystem();
+  CachedOtherUnits Out;
+  auto DB = loadDatabase(Opts, Out.DatabaseFile);
+  if (!DB)
+    return DB.takeError();
+  std::unique_ptr<UnitCache> Cache = openCache(Opts, Out.DatabaseFile, Diag);
+  if (!Cache)
+    return Out;
+  Out.CacheDir = Cache->dir();
+  ConfigSet Cfgs(Opts);
+  Out.Facts =
+      readOtherFacts(*Cache, allFilesOf(**DB), Except, **DB, unitAdjuster(Opts),
+                     *Opts.FileSystem, Cfgs, Opts, Out.Cache);
+  return Out;
+}
 
 void printCacheStats(const DriverResult &R, llvm::StringRef Prefix,
                      llvm::raw_ostream &OS) {
@@ -1202,11 +1269,7 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Files =
       Opts.FileSystem ? Opts.FileSystem : llvm::vfs::getRealFileSystem();
   std::set<std::string> Units;
-  std::vector<std::string> AllFiles = DB->getAllFiles();
-  for (std::string &F : AllFiles)
-    F = normalizePath(F);
-  std::sort(AllFiles.begin(), AllFiles.end());
-  AllFiles.erase(std::unique(AllFiles.begin(), AllFiles.end()), AllFiles.end());
+  std::vector<std::string> AllFiles = allFilesOf(*DB);
   // The language server reads the cache (other units' facts, which unit
   // reads a header); the CLI opens it below, once the configuration loaded.
   std::unique_ptr<UnitCache> ReadCache;
@@ -1365,25 +1428,8 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
   std::vector<std::pair<std::string, TUFacts>> OtherFacts; // by unit file
   if (ReadCache) {
     Result.CacheDir = ReadCache->dir();
-    for (const std::string &File : AllFiles) {
-      if (Units.count(File))
-        continue;
-      auto Cfg = Cfgs.forUnit(File);
-      if (!Cfg) {
-        llvm::consumeError(Cfg.takeError());
-        continue;
-      }
-      for (const UnitJob &J : unitJobsOf(0, File, *DB, Adjust, *Files)) {
-        std::optional<CachedUnit> Hit = ReadCache->lookup(
-            cacheKeyOf(*ReadCache, J, **Cfg, Cfgs.hashOf(*Cfg), Opts), **Cfg);
-        if (!Hit) {
-          ++Result.Cache.Misses;
-          continue;
-        }
-        ++Result.Cache.Hits;
-        OtherFacts.emplace_back(File, std::move(Hit->Facts));
-      }
-    }
+    OtherFacts = readOtherFacts(*ReadCache, AllFiles, Units, *DB, Adjust,
+                                *Files, Cfgs, Opts, Result.Cache);
   }
   std::vector<AnalyzedUnit> Analyzed(Results.size());
   for (size_t I = 0; I < Results.size(); ++I) {

@@ -11,6 +11,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -161,6 +162,31 @@ void finishRun(std::vector<AnalyzedUnit> Units,
                const std::map<std::string, std::unique_ptr<Config>> &Configs,
                const Config *FirstUnitConfig, const DriverOptions &Opts,
                DriverResult &Result, llvm::raw_ostream &Diag);
+
+/// What the CLI's cache knows of a database's units other than the
+/// caller's own.
+struct CachedOtherUnits {
+  /// By unit file, in file order: one per command whose entry is valid.
+  std::vector<std::pair<std::string, TUFacts>> Facts;
+  std::string DatabaseFile; // the compile_commands.json read
+  std::string CacheDir;     // "" = no usable cache
+  CacheStats Cache;         // the other units' hits and misses
+};
+
+/// The clang-tidy plugin's view of the whole program (SPEC §6): the
+/// call-graph facts of every unit of the database (Opts.BuildPath, else
+/// the search from the working directory) except Except, from the cache
+/// the CLI filled (Opts.CacheDir, else the default beside the database,
+/// which must not lead out of Opts.SourceRoot). The cache is read, never
+/// written; each entry is checked as on any hit (CacheTrust.h, the hashes
+/// of the files it lists), so an entry of a unit that changed since is a
+/// miss. The units' configurations and cache keys are those of a default
+/// CLI run (Opts.RuleGlobs, FullParse, extra arguments as given). A
+/// database that cannot be read is an error.
+llvm::Expected<CachedOtherUnits>
+readCachedFactsOfOtherUnits(const DriverOptions &Opts,
+                            const std::set<std::string> &Except,
+                            llvm::raw_ostream &Diag);
 
 /// The shard --shard I/N puts File in (0-based), from File's path
 /// relative to SourceRoot (File itself when it is outside).

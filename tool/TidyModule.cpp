@@ -5,10 +5,18 @@
 // all of the same class: an adapter that holds no rule logic. It owns the
 // Config and TUState of one translation unit, registers the rule's callbacks
 // (RuleRegistry.h: the rule and any collector it needs) on clang-tidy's
-// MatchFinder, finishes the unit's findings with the program-wide step the
-// CLI runs after every unit (CallGraph: inference and chains), and renders
-// the Findings as clang-tidy diagnostics: the warning with its range and
-// fix-its, then the call chain and the notes with the texts the CLI prints.
+// MatchFinder, finishes the unit's findings with the program-wide steps the
+// CLI runs after every unit (CallGraph: inference, factory objects set up
+// elsewhere, chains), and renders the Findings as clang-tidy diagnostics:
+// the warning with its range and fix-its, then the call chain and the notes
+// with the texts the CLI prints.
+//
+// The other units (SPEC §6): their call-graph facts come from the cache a
+// CLI run filled, beside the unit's compile_commands.json (found upward
+// from the command's directory, then from the file) or in the directory
+// the option FactoryguardCacheDir names; an entry counts only if it is
+// valid for the files as they are now. Without a cache, the steps see this
+// unit alone, and the plugin says so once per process on standard error.
 //
 // Configuration: the nearest .factoryguard.yaml above the main file, then
 // the check's CheckOptions (Contexts, Managers, Factories, Startup,
@@ -23,6 +31,7 @@
 #include "Analysis.h"
 #include "CallGraph.h"
 #include "Config.h"
+#include "Driver.h"
 #include "RuleRegistry.h"
 #include "Rules.h"
 
@@ -32,6 +41,8 @@
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -105,11 +116,85 @@ std::string joinFactories(const std::vector<FactoryEntry> &Factories) {
 }
 
 //===----------------------------------------------------------------------===//
+// The other units, from the CLI's cache (SPEC §6)
+//===----------------------------------------------------------------------===//
+
+/// The compile_commands.json of the unit: upward from the directory of its
+/// command (where CMake writes the database), then upward from the file,
+/// each directory and its build/ (as the CLI looks from its working
+/// directory). "" when there is none.
+std::string findDatabase(llvm::StringRef BuildDir, llvm::StringRef MainFile) {
+  for (llvm::StringRef Start :
+       {BuildDir, llvm::sys::path::parent_path(MainFile)})
+    for (llvm::StringRef D = Start; !D.empty();
+         D = llvm::sys::path::parent_path(D))
+      for (const char *Sub : {"", "/build"}) {
+        std::string Json = (D + Sub + "/compile_commands.json").str();
+        if (llvm::sys::fs::is_regular_file(Json))
+          return normalizePath(Json);
+      }
+  return "";
+}
+
+/// Said once per process on standard error: why chains and the inference
+/// may differ from the CLI's.
+void noteOnce(const std::string &Message) {
+  if (firstReportOf("note: " + Message))
+    llvm::errs() << "factoryguard: " << Message << "\n";
+}
+
+/// The cache's facts of every unit of the database, read once per process
+/// per database and cache; null (with a note) when there are none.
+std::shared_ptr<const CachedOtherUnits>
+cachedUnits(const std::string &Database, const std::string &CacheDir) {
+  static std::mutex Mutex;
+  static std::map<std::pair<std::string, std::string>,
+                  std::shared_ptr<const CachedOtherUnits>>
+      Read;
+  std::lock_guard<std::mutex> Lock(Mutex);
+  auto [It, New] = Read.try_emplace({Database, CacheDir});
+  if (!New)
+    return It->second;
+  DriverOptions Opts;
+  Opts.BuildPath = Database;
+  Opts.CacheDir = CacheDir;
+  std::string Problems;
+  llvm::raw_string_ostream Diag(Problems);
+  llvm::Expected<CachedOtherUnits> Units =
+      readCachedFactsOfOtherUnits(Opts, {}, Diag);
+  const std::string Within =
+      ": call chains and request-scope inference stay within each unit, "
+      "and may differ from the CLI's";
+  if (!Units) {
+    noteOnce("cannot read " + Database + " (" +
+             llvm::toString(Units.takeError()) + ")" + Within);
+    return nullptr;
+  }
+  if (Units->CacheDir.empty()) {
+    noteOnce(
+        "no factoryguard cache " +
+        (CacheDir.empty() ? "beside " + Database : "in '" + CacheDir + "'") +
+        Within + " (run `factoryguard -p " +
+        llvm::sys::path::parent_path(Database).str() +
+        "` to fill it, or set the option FactoryguardCacheDir)");
+    return nullptr;
+  }
+  if (Units->Cache.Misses)
+    noteOnce(std::to_string(Units->Cache.Misses) + " unit(s) of " + Database +
+             " have no valid entry in " + Units->CacheDir +
+             " (changed or not analyzed since factoryguard last ran): their "
+             "calls are unknown here");
+  It->second = std::make_shared<const CachedOtherUnits>(std::move(*Units));
+  return It->second;
+}
+
+//===----------------------------------------------------------------------===//
 // Finding locations back to SourceLocations
 //===----------------------------------------------------------------------===//
 
 /// Findings hold absolute paths and byte offsets; the unit's FileManager
-/// knows every file it read under the same identity.
+/// knows every file it read under the same identity, and reads the files of
+/// other units that chains and notes from the cache point into.
 class LocationResolver {
 public:
   explicit LocationResolver(SourceManager &SM) : SM(SM) {}
@@ -137,8 +222,14 @@ private:
     if (It == Files.end()) {
       FileID FID;
       if (OptionalFileEntryRef FE =
-              SM.getFileManager().getOptionalFileRef(R.File))
+              SM.getFileManager().getOptionalFileRef(R.File)) {
         FID = SM.translateFile(*FE);
+        // A chain step or note in another unit's file (from the cache):
+        // loaded for its location only, as clang loads a file it reports
+        // on.
+        if (FID.isInvalid())
+          FID = SM.createFileID(*FE, SourceLocation(), SrcMgr::C_User);
+      }
       It = Files.try_emplace(R.File, FID).first;
     }
     FileID FID = It->second;
@@ -179,9 +270,14 @@ private:
   void configurationError(const std::string &Message);
   void overrideList(llvm::StringRef Option, NameList &Target);
   void overrideFactories();
+  /// The other units' cached facts, when the configuration is the file's
+  /// (options that replace a list make the CLI's facts not this unit's).
+  std::shared_ptr<const CachedOtherUnits> otherUnits() const;
 
   ClangTidyContext *Tidy;
   RuleCallbacks Callbacks;
+  bool ListsOverridden = false; // some option replaced a list
+  std::string CacheDirOption;   // FactoryguardCacheDir
 };
 
 FactoryguardCheck::FactoryguardCheck(llvm::StringRef Name,
@@ -198,6 +294,7 @@ FactoryguardCheck::FactoryguardCheck(llvm::StringRef Name,
   overrideList("Startup", Cfg.Startup);
   overrideList("RequestEntries", Cfg.RequestEntries);
   overrideList("Holders", Cfg.Holders);
+  CacheDirOption = Options.getLocalOrGlobal("FactoryguardCacheDir", "");
 }
 
 void FactoryguardCheck::configurationError(const std::string &Message) {
@@ -222,6 +319,7 @@ void FactoryguardCheck::overrideList(llvm::StringRef Option, NameList &Target) {
     return;
   }
   Target = std::move(*List);
+  ListsOverridden = true;
 }
 
 /// Factories from the option use their first context parameter, except a
@@ -250,6 +348,7 @@ void FactoryguardCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "Startup", Cfg.Startup.join());
   Options.store(Opts, "RequestEntries", Cfg.RequestEntries.join());
   Options.store(Opts, "Holders", Cfg.Holders.join());
+  Options.store(Opts, "FactoryguardCacheDir", CacheDirOption);
 }
 
 void FactoryguardCheck::registerMatchers(MatchFinder *Finder) {
@@ -313,9 +412,46 @@ void FactoryguardCheck::onEndOfTranslationUnit() {
   }
 }
 
+std::shared_ptr<const CachedOtherUnits> FactoryguardCheck::otherUnits() const {
+  if (ListsOverridden) {
+    noteOnce("check options replace lists of .factoryguard.yaml: the CLI's "
+             "cache does not apply, so call chains and request-scope "
+             "inference stay within each unit");
+    return nullptr;
+  }
+  std::string MainFile = normalizePath(Tidy->getCurrentFile());
+  std::string Database =
+      findDatabase(Tidy->getCurrentBuildDirectory(), MainFile);
+  if (Database.empty()) {
+    noteOnce("no compile_commands.json above " + MainFile +
+             ": call chains and request-scope inference stay within each "
+             "unit, and may differ from the CLI's");
+    return nullptr;
+  }
+  return cachedUnits(
+      Database, CacheDirOption.empty() ? "" : normalizePath(CacheDirOption));
+}
+
+/// The whole-program steps of the CLI's run (WholeRun.cpp, finishRun) over
+/// this unit's facts and, in the CLI's unit order, every other unit's
+/// facts from the cache.
 void FactoryguardCheck::finishUnit() {
   CallGraph G;
-  G.add(State.Facts);
+  std::string MainFile = normalizePath(Tidy->getCurrentFile());
+  std::shared_ptr<const CachedOtherUnits> Others = otherUnits();
+  bool OwnAdded = false;
+  if (Others)
+    for (const auto &[File, Facts] : Others->Facts) {
+      if (File == MainFile)
+        continue; // this unit's fresh facts, never its cached ones
+      if (!OwnAdded && MainFile < File) {
+        G.add(State.Facts);
+        OwnAdded = true;
+      }
+      G.add(Facts);
+    }
+  if (!OwnAdded)
+    G.add(State.Facts);
   G.dropInRequestScope(State.Findings);
   G.resolveFactoryObjects(State.Findings);
   G.attachChains(State.Findings);
