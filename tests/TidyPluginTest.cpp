@@ -411,4 +411,101 @@ TEST(tidy, RegexesInTheYamlFileAreRE2) {
       << All.substr(0, 2000);
 }
 
+//===----------------------------------------------------------------------===//
+// The other units from the CLI's cache (SPEC §6); the full parity of every
+// surface is OneAnswerTest.cpp
+//===----------------------------------------------------------------------===//
+
+/// A copy of testdata/whole-program with its database: render_reply (in
+/// helpers.cpp) is called only from a request handler in handlers.cpp.
+std::string makeWholeProgram(const std::string &Name) {
+  std::string Dir = makeTempDir(Name) + "/whole-program";
+  llvm::sys::fs::create_directories(Dir);
+  copyTree(FG_TESTDATA "/whole-program/.", Dir);
+  writeTestdataDatabase(Dir, {"boot.cpp", "handlers.cpp", "helpers.cpp",
+                              "main_a.cpp", "main_b.cpp", "tool_a.cpp",
+                              "tool_b.cpp"});
+  return Dir;
+}
+
+std::vector<std::string> join(std::vector<std::string> A,
+                              const std::vector<std::string> &B) {
+  A.insert(A.end(), B.begin(), B.end());
+  return A;
+}
+
+size_t count(const std::string &Text, const std::string &What) {
+  size_t N = 0;
+  for (size_t P = Text.find(What); P != std::string::npos;
+       P = Text.find(What, P + 1))
+    ++N;
+  return N;
+}
+
+const char *const RenderReply = "helpers.cpp:4:32: warning: 'make_manager' "
+                                "called in 'web::render_reply'";
+
+TEST(tidy, OtherUnitsComeFromTheCliCacheOrTheLimitIsSaidOnce) {
+  std::string Dir = makeWholeProgram("tidy-cache");
+  std::vector<std::string> Args = {pluginArg(),
+                                   Checks,
+                                   "--config={}",
+                                   "-p",
+                                   "build",
+                                   Dir + "/helpers.cpp",
+                                   Dir + "/tool_a.cpp"};
+  // No cache: one unit alone, and one line (not one per unit or check)
+  // that says so and what to run.
+  RunResult Alone = runProgram(FG_CLANG_TIDY, Args, Dir);
+  EXPECT_EQ(count(Alone.Err, "stay within each unit"), 1u) << Alone.Err;
+  EXPECT_NE(Alone.Err.find("run `factoryguard -p " + Dir + "/build`"),
+            std::string::npos)
+      << Alone.Err;
+  EXPECT_NE(Alone.Out.find(RenderReply), std::string::npos) << Alone.Out;
+
+  // The CLI fills the cache: render_reply runs only in a request, and the
+  // chain of run_a starts at main_a.cpp's main, as the CLI reports.
+  RunResult Cli = runFactoryguard({"-p", "build"}, Dir);
+  ASSERT_EQ(Cli.ExitCode, 1) << Cli.Err;
+  ASSERT_EQ(Cli.Out.find("web::render_reply'"), std::string::npos) << Cli.Out;
+  RunResult Whole = runProgram(FG_CLANG_TIDY, Args, Dir);
+  EXPECT_EQ(Whole.Err.find("factoryguard:"), std::string::npos) << Whole.Err;
+  EXPECT_EQ(Whole.Out.find(RenderReply), std::string::npos) << Whole.Out;
+  EXPECT_NE(Whole.Out.find(Dir + "/main_a.cpp:3:5: note: call chain 1/3: "
+                                 "'main' runs at start-up"),
+            std::string::npos)
+      << Whole.Out;
+
+  // An edited unit's entry is stale: its facts are not used, and the
+  // plugin says how many units it lacks.
+  writeFile(Dir + "/handlers.cpp",
+            readFile(Dir + "/handlers.cpp") + "// edited\n");
+  RunResult Stale = runProgram(FG_CLANG_TIDY, Args, Dir);
+  EXPECT_NE(Stale.Err.find("factoryguard: 1 unit(s) of " + Dir +
+                           "/build/compile_commands.json have no valid entry"),
+            std::string::npos)
+      << Stale.Err;
+  EXPECT_NE(Stale.Out.find(RenderReply), std::string::npos) << Stale.Out;
+}
+
+TEST(tidy, FactoryguardCacheDirNamesTheCache) {
+  std::string Dir = makeWholeProgram("tidy-cache-dir");
+  std::string Cache = Dir + "/../elsewhere";
+  RunResult Cli = runFactoryguard({"-p", "build", "--cache-dir", Cache}, Dir);
+  ASSERT_EQ(Cli.ExitCode, 1) << Cli.Err;
+  std::vector<std::string> Args = {pluginArg(), Checks, "-p", "build",
+                                   Dir + "/helpers.cpp"};
+  RunResult Default =
+      runProgram(FG_CLANG_TIDY, join(Args, {"--config={}"}), Dir);
+  EXPECT_NE(Default.Err.find("no factoryguard cache beside"), std::string::npos)
+      << Default.Err;
+  RunResult Named = runProgram(
+      FG_CLANG_TIDY,
+      join(Args, {"--config={CheckOptions: {FactoryguardCacheDir: '" + Cache +
+                  "'}}"}),
+      Dir);
+  EXPECT_EQ(Named.Err.find("factoryguard:"), std::string::npos) << Named.Err;
+  EXPECT_EQ(Named.Out.find(RenderReply), std::string::npos) << Named.Out;
+}
+
 } // namespace
