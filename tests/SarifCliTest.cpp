@@ -15,6 +15,9 @@
 #include "llvm/Support/Path.h"
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstring>
+
 using namespace fgtest;
 
 namespace {
@@ -171,6 +174,59 @@ TEST(Workflow, GithubWorkflowValidates) {
   writeFile(Bad, "name: x\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
                  "    steps:\n      - uses: actions/checkout@v4\n        bogus: 1\n");
   EXPECT_NE(runProgram(Validator, {Bad}).ExitCode, 0);
+}
+
+/// The annotation step's command (its block's `jq` line) of a workflow.
+std::string annotationCommand(const std::string &Workflow) {
+  std::string Text = readFile(Workflow);
+  size_t At = Text.find("run: |\n");
+  if (At != std::string::npos)
+    At = Text.find("jq -r ", At);
+  EXPECT_NE(At, std::string::npos) << Workflow << " has no annotation step";
+  if (At == std::string::npos)
+    return "false";
+  return Text.substr(At, Text.find('\n', At) - At);
+}
+
+TEST(Workflow, UnitsThatCouldNotBeAnalyzedBecomeAnnotations) {
+  // GitHub does not show an uploaded report's toolExecutionNotifications:
+  // the workflows turn them into warning annotations. Their command, run
+  // with jq on the real CLI's reports.
+  std::string Dir = makeTempDir("wf-annotations");
+  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml",
+           Dir + "/.factoryguard.yaml");
+  writeFile(Dir + "/bad.cpp", "void broken( {\n");
+  writeFile(Dir + "/good.cpp", "#include \"netra/netra.h\"\n"
+                               "netra::WebSocketManager *g = nullptr;\n");
+  for (const char *Name : {"factoryguard.yml", "factoryguard-matrix.yml"}) {
+    std::string Command =
+        annotationCommand(FG_SOURCE_DIR "/ci/github/" + std::string(Name));
+    RunResult Failed = runFactoryguard(
+        withFlags({"--format", "sarif", "-o", "factoryguard.sarif",
+                   "--source-root", Dir, "--unit-errors", "report", "bad.cpp",
+                   "good.cpp"}),
+        Dir);
+    EXPECT_EQ(Failed.ExitCode, 1) << Failed.Err;
+    RunResult Shown = runProgram("/bin/bash", {"-c", Command}, Dir);
+    EXPECT_EQ(Shown.ExitCode, 0) << Shown.Err;
+    EXPECT_EQ(Shown.Out.rfind("::warning file=bad.cpp::factoryguard could "
+                              "not analyze this unit: ",
+                              0),
+              0u)
+        << Name << ":\n"
+        << Shown.Out << Shown.Err;
+    EXPECT_EQ(std::count(Shown.Out.begin(), Shown.Out.end(), '\n'), 1)
+        << Shown.Out;
+
+    RunResult Clean = runFactoryguard(
+        withFlags({"--format", "sarif", "-o", "factoryguard.sarif",
+                   "--source-root", Dir, "good.cpp"}),
+        Dir);
+    EXPECT_EQ(Clean.ExitCode, 1) << Clean.Err;
+    RunResult None = runProgram("/bin/bash", {"-c", Command}, Dir);
+    EXPECT_EQ(None.ExitCode, 0) << None.Err;
+    EXPECT_EQ(None.Out, "") << Name;
+  }
 }
 
 } // namespace
