@@ -4,6 +4,7 @@
 #include "Printable.h"
 #include "UnitJson.h"
 #include "UntrustedResult.h"
+#include "clang/Basic/Version.h"
 
 #include "JsonParse.h"
 #include "llvm/ADT/StringExtras.h"
@@ -599,11 +600,13 @@ bool matchesFromJson(const json::Value *V, const Config &Cfg,
 
 namespace {
 
-/// The version and the build's sources (cmake/EngineHash.cmake): a build
-/// from other sources is another cache; the CLI, the language server and
-/// the clang-tidy plugin of one build share it.
+/// The version, the build's sources (cmake/EngineHash.cmake) and the clang
+/// libraries it runs with: a build from other sources, or an update of the
+/// shared libclang-cpp under it, is another cache; the CLI, the language
+/// server and the clang-tidy plugin of one build share it.
 std::string toolHash() {
-  return std::string(FACTORYGUARD_VERSION) + " " + engineSourceHash();
+  return std::string(FACTORYGUARD_VERSION) + " " + engineSourceHash() + " " +
+         clang::getClangFullVersion();
 }
 
 /// A dependency as the disk shows it now.
