@@ -36,6 +36,23 @@ std::string rootMessage(const GraphNode &N) {
   }
   return "'" + N.Name + "'";
 }
+
+/// A finding whose advice assumed its function might run inside a request
+/// ("pass the request's context down to it"), now that a chain from Root
+/// reaches it: when Root runs at start-up (main, a start-up function, a
+/// constructor function, a static initialization before main), the advice
+/// is the start-up one. A function-local static's initialization may run
+/// inside a request: its chains keep the advice.
+void adviseForStartup(Finding &F, const GraphNode &Root) {
+  if (F.UnlessInRequestScope.empty() || F.ChainLabel.empty() ||
+      Root.StaticLocal)
+    return;
+  F.Message = F.ChainLabel +
+              "; it runs at start-up (see the call chain), outside any "
+              "request: create the manager per request, from the request's "
+              "context, or move this work into the request path";
+}
+
 } // namespace
 
 void CallGraph::add(const TUFacts &Facts) {
@@ -258,11 +275,12 @@ void CallGraph::attachChains(std::vector<Finding> &Findings) {
     Reversed.push_back(
         {F.Where, F.ChainLabel.empty() ? F.Message : F.ChainLabel});
     std::string Cur = F.ChainAnchor;
+    const GraphNode *Root = nullptr;
     for (unsigned Guard = 0; Guard < 100000; ++Guard) {
       const Visit &V = Seen.at(Cur);
       if (!V.Via) {
-        const GraphNode &Root = Nodes.at(Cur);
-        Reversed.push_back({Root.Where, rootMessage(Root)});
+        Root = &Nodes.at(Cur);
+        Reversed.push_back({Root->Where, rootMessage(*Root)});
         break;
       }
       const GraphNode &Caller = Nodes.at(V.Prev);
@@ -278,6 +296,8 @@ void CallGraph::attachChains(std::vector<Finding> &Findings) {
       Cur = V.Prev;
     }
     F.Chain.assign(Reversed.rbegin(), Reversed.rend());
+    if (Root)
+      adviseForStartup(F, *Root);
   }
 }
 

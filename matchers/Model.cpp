@@ -84,6 +84,36 @@ std::string qualifiedName(const NamedDecl *D) {
   return Out;
 }
 
+namespace {
+/// A name that, without its class or namespace, says nothing of what it
+/// makes: the accessor and factory verbs of singletons and factories
+/// ("instance", "getInstance", "create", "defaultQueue", "shared").
+bool isGenericName(llvm::StringRef Name) {
+  std::string Flat;
+  for (char C : Name)
+    if (C != '_')
+      Flat += llvm::toLower(C);
+  llvm::StringRef F(Flat);
+  F.consume_front("get");
+  for (llvm::StringRef Prefix : {"default", "shared", "global", "current"})
+    if (F.starts_with(Prefix))
+      return true;
+  for (llvm::StringRef Word :
+       {"", "instance", "create", "make", "new", "build", "obtain", "acquire",
+        "singleton", "self", "the", "one", "it", "manager", "factory", "object",
+        "value"})
+    if (F == Word)
+      return true;
+  return false;
+}
+} // namespace
+
+std::string factoryName(const FunctionDecl *F) {
+  if (!F->getIdentifier() || isGenericName(F->getName()))
+    return "'" + qualifiedName(F) + "'";
+  return "'" + F->getNameAsString() + "'";
+}
+
 std::string withArticle(llvm::StringRef Noun) {
   auto Upper = [](char C) { return C >= 'A' && C <= 'Z'; };
   bool An = false;

@@ -36,6 +36,13 @@ struct ConfigMatchRecord;
 /// anonymous namespaces spelled "(anonymous namespace)".
 std::string qualifiedName(const clang::NamedDecl *D);
 
+/// A factory as messages name it, quoted: its short name when that says
+/// which function it is ('get_websocket_manager'), qualified as a
+/// configuration names it when the short name is a generic word that names
+/// nothing on its own ('Poco::SSLManager::instance',
+/// 'app::Queue::defaultQueue').
+std::string factoryName(const clang::FunctionDecl *F);
+
 /// True when D or any redeclaration carries
 /// [[clang::annotate("factoryguard::<Kind>")]].
 bool hasAnnotation(const clang::Decl *D, llvm::StringRef Kind);

@@ -271,7 +271,7 @@ void NullContextRule::run(const MatchFinder::MatchResult &R) {
   const Expr *Arg = Args[ArgIndex];
   const ASTContext &Ctx = *R.Context;
   const SourceManager &SM = *R.SourceManager;
-  std::string FactoryName = "'" + Callee->getNameAsString() + "'";
+  std::string FactoryName = factoryName(Callee);
   std::string ParamName =
       Param->getIdentifier() ? "'" + Param->getNameAsString() + "'"
                              : "#" + std::to_string(ParamIndex + 1);

@@ -84,7 +84,7 @@ std::optional<Finding> RequestScopeRule::decide(TUState &S,
   Model &M = S.model();
   if (M.isPattern(Where))
     return std::nullopt;
-  std::string Factory = "'" + Callee->getNameAsString() + "'";
+  std::string Factory = factoryName(Callee);
   std::string Ctx = M.contextTypeNameFor(Callee, FC.Info.ContextParam);
   std::string ACtx = withArticle(Ctx);
   Finding F;

@@ -57,18 +57,64 @@ public:
   bool Found = false;
 };
 
-const FunctionDecl *singletonAccessor(const VarDecl *VD) {
-  if (!VD->isStaticLocal())
-    return nullptr;
-  const auto *FD = dyn_cast<FunctionDecl>(VD->getDeclContext());
-  if (!FD || !FD->getBody())
-    return nullptr;
+/// Does FD, a function defined with a reference or pointer result, return
+/// VD?
+bool returnsVar(const FunctionDecl *FD, const VarDecl *VD) {
+  if (!FD->doesThisDeclarationHaveABody() || !FD->getBody())
+    return false;
   QualType RT = FD->getReturnType();
   if (!RT->isReferenceType() && !RT->isPointerType())
-    return nullptr;
+    return false;
   ReturnsVar Visitor(VD);
   Visitor.TraverseStmt(FD->getBody());
-  return Visitor.Found ? FD : nullptr;
+  return Visitor.Found;
+}
+
+/// The functions defined in one file, in source order, methods of classes
+/// included (Poco's `NotificationCenter::defaultCenter` returns a holder of
+/// its file's anonymous namespace).
+class FunctionsOfFile : public RecursiveASTVisitor<FunctionsOfFile> {
+public:
+  FunctionsOfFile(const SourceManager &SM, FileID File) : SM(SM), File(File) {}
+  bool shouldVisitTemplateInstantiations() const { return false; }
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) &&
+        SM.getFileID(SM.getExpansionLoc(D->getLocation())) != File)
+      return true; // another file's declaration: nothing of ours inside
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (FD->doesThisDeclarationHaveABody())
+      Functions.push_back(FD);
+    return true;
+  }
+  std::vector<const FunctionDecl *> Functions;
+
+private:
+  const SourceManager &SM;
+  FileID File;
+};
+
+/// The function that returns VD (its address, or the object it holds):
+/// a function-local static's own function, or for a variable at namespace
+/// scope or a static member, the first function of its file that does.
+const FunctionDecl *singletonAccessor(const VarDecl *VD) {
+  if (VD->isStaticLocal()) {
+    const auto *FD = dyn_cast<FunctionDecl>(VD->getDeclContext());
+    return FD && returnsVar(FD, VD) ? FD : nullptr;
+  }
+  if (VD->getParentFunctionOrMethod())
+    return nullptr;
+  ASTContext &Ctx = VD->getASTContext();
+  const SourceManager &SM = Ctx.getSourceManager();
+  FunctionsOfFile Finder(SM,
+                         SM.getFileID(SM.getExpansionLoc(VD->getLocation())));
+  Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
+  for (const FunctionDecl *FD : Finder.Functions)
+    if (returnsVar(FD, VD))
+      return FD;
+  return nullptr;
 }
 } // namespace
 
@@ -98,17 +144,22 @@ void StaticSingletonRule::run(const MatchFinder::MatchResult &R) {
   Finding F;
   F.RuleId = StaticSingletonId;
   F.Where = S.locations().fromLoc(VD->getLocation());
-  F.Message = "'" + Name + "' has " + (Thread ? "thread" : "static") +
-              " storage duration and holds request-scoped '" + Manager + "'";
+  // The variable, and the accessor that hands it out when there is one:
+  // its name is often all that says which singleton this is.
+  const FunctionDecl *Accessor = singletonAccessor(VD);
+  F.Message = "'" + Name + "'";
+  if (Accessor)
+    F.Message += " (returned by the singleton accessor '" +
+                 qualifiedName(Accessor) + "')";
+  F.Message += std::string(" has ") + (Thread ? "thread" : "static") +
+               " storage duration and holds request-scoped '" + Manager + "'";
   if (!Held->Path.empty())
     F.Message += " via " + Held->Path;
   std::string Owner;
-  if (const FunctionDecl *Accessor = singletonAccessor(VD)) {
-    F.Message += "; '" + qualifiedName(Accessor) + "' is a singleton accessor";
+  if (Accessor && VD->isStaticLocal())
     Owner = qualifiedName(Accessor);
-  } else if (const auto *FD = dyn_cast<FunctionDecl>(VD->getDeclContext())) {
+  else if (const auto *FD = dyn_cast<FunctionDecl>(VD->getDeclContext()))
     Owner = qualifiedName(FD);
-  }
   F.Message += Thread ? "; it is shared by every request on a thread"
                       : "; one instance is shared by every user's requests";
   F.Message += ": create it per request from " +

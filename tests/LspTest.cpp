@@ -768,9 +768,13 @@ TEST(Lsp, CrossUnitChainsUseTheCachedFactsOfTheOtherUnits) {
   EXPECT_NE(chainOf(Limited), ExpectedChain);
   for (const std::string &Step : chainOf(Limited))
     EXPECT_EQ(Step.find("src/main.cpp"), std::string::npos) << Step;
-  // The findings themselves do not depend on the cache.
+  // The findings themselves (where, what happens, which rule) do not
+  // depend on the cache; the advice after "; " may: a chain from a
+  // start-up root, which only the whole program shows, changes it.
   auto WithoutRelated = [](std::vector<std::string> V) {
     llvm::erase_if(V, [](const std::string &S) { return S[0] == ' '; });
+    for (std::string &S : V)
+      S = S.substr(0, S.find("; ")) + S.substr(S.rfind(" ["));
     return V;
   };
   EXPECT_EQ(WithoutRelated(Limited), WithoutRelated(Expected));

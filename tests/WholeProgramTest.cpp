@@ -166,9 +166,11 @@ TEST(WholeProgram, HelperAlsoCalledFromStartupIsAFindingWithItsChain) {
   EXPECT_TRUE(hasWarning(D, "helpers.cpp", 5,
                          "'make_manager' called in 'web::render_banner', which "
                          "has no UserExecutionContext in scope and is not "
-                         "called only from request handlers; if it runs "
-                         "inside a request, pass the request down to "
-                         "'web::render_banner' or mark it a request entry"))
+                         "called only from request handlers; it runs at "
+                         "start-up (see the call chain), outside any "
+                         "request: create the manager per request, from the "
+                         "request's context, or move this work into the "
+                         "request path"))
       << R.Out;
   EXPECT_TRUE(hasNote(D, "boot.cpp", 4, 6,
                       "call chain 1/3: 'web::boot' is start-up code"))

@@ -85,12 +85,12 @@ public:
 };
 void via_override(TestFactory &f, const UserExecutionContext &ctx) {
   auto a = f.create(std::nullopt);
-  // CHECK-MESSAGES: :[[@LINE-1]]:21: warning: 'create' called with a null context: 'std::nullopt' passed as 'ctx' [factoryguard-null-context]
+  // CHECK-MESSAGES: :[[@LINE-1]]:21: warning: 'app::TestFactory::create' called with a null context: 'std::nullopt' passed as 'ctx' [factoryguard-null-context]
   // CHECK-FIXES: auto a = f.create(ctx);
   // CHECK-NOTES: :[[@LINE-3]]:21: note: pass the parameter 'ctx': 'ctx'
   ManagerFactory &base = f;
   auto b = base.create(std::optional<UserExecutionContext>());
-  // CHECK-MESSAGES: :[[@LINE-1]]:24: warning: 'create' called with a null context [factoryguard-null-context]
+  // CHECK-MESSAGES: :[[@LINE-1]]:24: warning: 'netra::ManagerFactory::create' called with a null context [factoryguard-null-context]
   // CHECK-FIXES: auto b = base.create(ctx);
   // CHECK-NOTES: :[[@LINE-3]]:24: note: pass the parameter 'ctx': 'ctx'
   auto c = f.create(ctx); // compliant twin

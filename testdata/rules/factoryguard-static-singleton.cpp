@@ -49,7 +49,7 @@ using netra::WebSocketManager;
 // Meyers singleton: a function-local static, returned by reference.
 WebSocketManager &instance() {
   static WebSocketManager manager(nullptr);
-  // CHECK-MESSAGES: :[[@LINE-1]]:27: warning: 'manager' has static storage duration and holds request-scoped 'netra::WebSocketManager'; 'app::instance' is a singleton accessor [factoryguard-static-singleton]
+  // CHECK-MESSAGES: :[[@LINE-1]]:27: warning: 'manager' (returned by the singleton accessor 'app::instance') has static storage duration and holds request-scoped 'netra::WebSocketManager' [factoryguard-static-singleton]
   return manager;
 }
 // Compliant twin: a per-call object.
@@ -111,7 +111,7 @@ Settings g_settings;
 template <class T> struct Singleton {
   static T &get() {
     static T value{nullptr};
-    // CHECK-MESSAGES: :[[@LINE-1]]:14: warning: 'value' has static storage duration and holds request-scoped 'netra::WebSocketManager'; 'app::Singleton::get' is a singleton accessor [factoryguard-static-singleton]
+    // CHECK-MESSAGES: :[[@LINE-1]]:14: warning: 'value' (returned by the singleton accessor 'app::Singleton::get') has static storage duration and holds request-scoped 'netra::WebSocketManager' [factoryguard-static-singleton]
     return value;
   }
 };
@@ -159,9 +159,19 @@ std::vector<std::reference_wrapper<WebSocketManager>> g_refs;
 // folly::LeakySingleton) and configured (holders: [netra::RawSlot]).
 WebSocketManager &leaky_instance() {
   static base::NoDestructor<WebSocketManager> instance(nullptr);
-  // CHECK-MESSAGES: :[[@LINE-1]]:47: warning: 'instance' has static storage duration and holds request-scoped 'netra::WebSocketManager'; 'app::leaky_instance' is a singleton accessor [factoryguard-static-singleton]
+  // CHECK-MESSAGES: :[[@LINE-1]]:47: warning: 'instance' (returned by the singleton accessor 'app::leaky_instance') has static storage duration and holds request-scoped 'netra::WebSocketManager' [factoryguard-static-singleton]
   return *instance.get();
 }
+// An accessor that returns a namespace-scope static of its file (Poco's
+// SingletonHolder in an anonymous namespace) names it as well.
+namespace {
+base::NoDestructor<WebSocketManager> sh(nullptr);
+// CHECK-MESSAGES: :[[@LINE-1]]:38: warning: 'sh' (returned by the singleton accessor 'app::Center::defaultCenter') has static storage duration and holds request-scoped 'netra::WebSocketManager'; one instance is shared by every user's requests [factoryguard-static-singleton]
+} // namespace
+struct Center {
+  static WebSocketManager &defaultCenter();
+};
+WebSocketManager &Center::defaultCenter() { return *sh.get(); }
 // Compliant twin: app-scoped state in the same holder.
 const std::string &app_name() {
   static base::NoDestructor<std::string> name("chat");
@@ -183,7 +193,7 @@ NoDestructorStats<WebSocketManager> g_stats;
 // A smart pointer's accessor, through operator*.
 WebSocketManager &lazy_instance() {
   static std::unique_ptr<WebSocketManager> slot;
-  // CHECK-MESSAGES: :[[@LINE-1]]:44: warning: 'slot' has static storage duration and holds request-scoped 'netra::WebSocketManager'; 'app::lazy_instance' is a singleton accessor [factoryguard-static-singleton]
+  // CHECK-MESSAGES: :[[@LINE-1]]:44: warning: 'slot' (returned by the singleton accessor 'app::lazy_instance') has static storage duration and holds request-scoped 'netra::WebSocketManager' [factoryguard-static-singleton]
   return *slot;
 }
 
