@@ -5,8 +5,8 @@
 #include "Config.h"
 #include "Fingerprint.h"
 #include "Output.h"
+#include "Paths.h"
 #include "Printable.h"
-#include "TextReporter.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <set>

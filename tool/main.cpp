@@ -7,6 +7,7 @@
 #include "FixApplier.h"
 #include "LspServer.h"
 #include "Output.h"
+#include "Paths.h"
 #include "Printable.h"
 #include "Rules.h"
 #include "SarifReporter.h"
