@@ -1,4 +1,6 @@
 //===- AuditCommand.cpp - `factoryguard audit` (SPEC §8) ------------------===//
+#include "Commands.h"
+
 #include "Audit.h"
 #include "CommandLine.h"
 

@@ -1,11 +1,10 @@
 //===- main.cpp - the factoryguard command line (SPEC §4) ----------------===//
-#include "Audit.h"
 #include "CommandLine.h"
+#include "Commands.h"
 #include "Config.h"
 #include "Driver.h"
 #include "Fingerprint.h"
 #include "FixApplier.h"
-#include "LspServer.h"
 #include "Output.h"
 #include "Paths.h"
 #include "Printable.h"
