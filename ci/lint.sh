@@ -10,6 +10,8 @@
 # the lines changed since FACTORYGUARD_LINT_BASE are checked (default: the
 # merge base with the local `main` branch, or HEAD, i.e. uncommitted changes).
 # A file leaves the list once it is formatted whole.
+# Moved files are followed: their changed lines are those changed since the
+# base under their old name.
 # clang-tidy: every translation unit of matchers/ and tool/ in the compile
 # database, our headers through HeaderFilterRegex; -j as ci/build.sh.
 #
@@ -45,13 +47,34 @@ if [ "$what" = all ] || [ "$what" = format ]; then
   fi
   present=()
   for p in "${pending[@]}"; do [ -f "$p" ] && present+=("$p"); done
-  if [ "${#present[@]}" -gt 0 ] &&
-     ! git clang-format-19 --binary clang-format-19 --diff "$base" -- "${present[@]}" >/tmp/fg-lint-format.$$ 2>&1; then
-    cat /tmp/fg-lint-format.$$
+  # The lines changed since the base, per file as it is named now, with
+  # renames followed (git clang-format would take a moved file for a new
+  # one, every line changed), checked with clang-format's --lines.
+  if [ "${#present[@]}" -gt 0 ] && ! python3 - "$base" "${present[@]}" <<'PY'
+import re, subprocess, sys
+base, files = sys.argv[1], set(sys.argv[2:])
+diff = subprocess.run(["git", "diff", "-M", "-U0", "--no-color", "--no-ext-diff",
+                       base], capture_output=True, text=True, check=True).stdout
+ranges, current = {}, None
+for line in diff.splitlines():
+    if line.startswith("+++ "):
+        current = line[6:] if line.startswith("+++ b/") else None
+    elif line.startswith("@@") and current in files:
+        m = re.match(r"@@ -\S+ \+(\d+)(?:,(\d+))? @@", line)
+        start, count = int(m.group(1)), int(m.group(2) or "1")
+        if count:
+            ranges.setdefault(current, []).append(
+                "--lines=%d:%d" % (start, start + count - 1))
+bad = False
+for f, lines in sorted(ranges.items()):
+    bad |= subprocess.run(["clang-format-19", "--dry-run", "--Werror"] + lines +
+                          [f]).returncode != 0
+sys.exit(1 if bad else 0)
+PY
+  then
     echo "ci/lint.sh: lines changed since $base are not clang-format clean (git clang-format-19 $base)" >&2
     status=1
   fi
-  rm -f /tmp/fg-lint-format.$$
 fi
 
 if [ "$what" = all ] || [ "$what" = tidy ]; then
