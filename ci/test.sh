@@ -3,7 +3,7 @@
 # suite (GoogleTest through CTest): the rules on their testdata through the
 # real CLI, the clang-tidy plugin in the real clang-tidy-19, SARIF through the
 # real validators, the pre-commit hook through the real pre-commit; then
-# ci/lint.sh (clang-format and clang-tidy of our own code).
+# ci/lint.sh (clang-format, the layer order and clang-tidy of our own code).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/ci/install.sh"

@@ -3,11 +3,11 @@
 // The compilation database reader on arbitrary bytes, and what the driver
 // does with a database it read: infer commands for headers, list and
 // normalize the files, look each file's commands up and pass every command
-// through the driver's arguments adjusters (tool/UnitCommand.h). Nothing is
+// through the driver's arguments adjusters (tool/run/UnitCommand.h). Nothing is
 // compiled and no file is read but the input.
 //
 // readDatabase() is the one place that names the reader: the driver's
-// strict loader (tool/CompileDatabase.h).
+// strict loader (tool/run/CompileDatabase.h).
 //
 //===----------------------------------------------------------------------===//
 #include "CompileDatabase.h"
@@ -27,7 +27,7 @@ using namespace clang::tooling;
 namespace {
 
 /// The reader under test: bytes of a compile_commands.json to a database or
-/// an error message; what the driver calls (tool/Driver.cpp, readDatabase).
+/// an error message; what the driver calls (tool/run/Driver.cpp, readDatabase).
 std::unique_ptr<CompilationDatabase> readDatabase(llvm::StringRef Text,
                                                   std::string &Error) {
   auto DB = factoryguard::parseCompileDatabase(

@@ -837,12 +837,4 @@ std::string findConfigFor(llvm::StringRef File) {
   return Found;
 }
 
-std::string normalizePath(llvm::StringRef Path) {
-  llvm::SmallString<256> P(Path);
-  if (llvm::sys::fs::make_absolute(P))
-    P = Path; // no working directory: normalized as given
-  llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
-  return std::string(P);
-}
-
 } // namespace factoryguard

@@ -3,6 +3,7 @@
 #define FACTORYGUARD_CONFIG_H
 
 #include "Finding.h"
+#include "Paths.h" // normalizePath, which config paths go through
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -123,12 +124,6 @@ std::string findConfigFor(llvm::StringRef File);
 void forgetConfigDiscovery();
 
 extern const char *const ConfigFileName;
-
-/// The one path normalizer: absolute (against the working directory) and
-/// without "." or ".." components (lexically, links are not followed) or a
-/// trailing separator. Paths clang reports go through normalizeFilePath
-/// (Model.h), which makes them absolute against the unit's directory first.
-std::string normalizePath(llvm::StringRef Path);
 
 } // namespace factoryguard
 

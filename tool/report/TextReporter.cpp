@@ -9,6 +9,7 @@
 #include "TextReporter.h"
 
 #include "LineIndex.h"
+#include "Paths.h"
 #include "Printable.h"
 #include "ReportedSource.h"
 
@@ -23,16 +24,6 @@
 #include <vector>
 
 namespace factoryguard {
-
-std::string displayPath(const std::string &Path) {
-  llvm::SmallString<256> Cwd;
-  if (llvm::sys::fs::current_path(Cwd))
-    return printable(Path);
-  std::string Prefix = std::string(Cwd) + "/";
-  if (llvm::StringRef(Path).starts_with(Prefix))
-    return printable(Path.substr(Prefix.size()));
-  return printable(Path);
-}
 
 namespace {
 

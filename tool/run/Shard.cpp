@@ -4,7 +4,7 @@
 #include "Config.h"
 #include "Fingerprint.h"
 #include "JsonParse.h"
-#include "TextReporter.h"
+#include "Paths.h"
 #include "UnitJson.h"
 #include "UntrustedResult.h"
 #include "llvm/ADT/STLExtras.h"

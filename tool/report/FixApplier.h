@@ -18,7 +18,7 @@ struct FixSummary {
 };
 
 /// Applies the fix-its of unsuppressed findings in place, through
-/// writeOutput (tool/Output.h): per file all or nothing, a symbolic link is
+/// writeOutput (Output.h): per file all or nothing, a symbolic link is
 /// kept and the file it names is fixed. A file is refused, named on Log and
 /// left exactly as it is (FilesRefused) when
 ///   - its real path (links followed) is not under SourceRoot's real path,

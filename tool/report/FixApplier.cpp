@@ -3,7 +3,7 @@
 
 #include "Config.h"
 #include "Output.h"
-#include "TextReporter.h"
+#include "Paths.h"
 #include "clang/Tooling/Core/Diagnostic.h"
 #include "clang/Tooling/Core/Replacement.h"
 #include "clang/Tooling/DiagnosticsYaml.h"

@@ -74,9 +74,6 @@ std::string renderAuditHtml(const nlohmann::json &Audit);
 /// (plus "; since <file>: 1 fixed, 0 new" with a comparison).
 std::string auditSummaryLine(const nlohmann::json &Audit);
 
-/// `factoryguard audit ...` (Args without "audit"): exit status.
-int runAuditCommand(llvm::ArrayRef<std::string> Args);
-
 } // namespace factoryguard
 
 #endif

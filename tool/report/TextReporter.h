@@ -17,10 +17,6 @@ namespace factoryguard {
 void renderText(const std::vector<Finding> &Findings, llvm::raw_ostream &OS,
                 bool Colors, llvm::StringRef SourceRoot);
 
-/// The path as printed: relative to the working directory when under it,
-/// escaped as Printable.h says.
-std::string displayPath(const std::string &Path);
-
 } // namespace factoryguard
 
 #endif

@@ -1,12 +1,14 @@
 //===- AuditCommand.cpp - `factoryguard audit` (SPEC §8) ------------------===//
+#include "Commands.h"
+
 #include "Audit.h"
 #include "CommandLine.h"
 
 #include "Config.h"
 #include "Fingerprint.h"
 #include "Output.h"
+#include "Paths.h"
 #include "Printable.h"
-#include "TextReporter.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <set>

@@ -9,9 +9,9 @@
 #include "Driver.h"
 #include "ExplainConfig.h"
 #include "Fingerprint.h"
+#include "Paths.h"
 #include "Printable.h"
 #include "Suppression.h"
-#include "TextReporter.h"
 #include "llvm/Support/xxhash.h"
 
 #include <algorithm>

@@ -19,15 +19,24 @@
 #ifndef FACTORYGUARD_LSPSERVER_H
 #define FACTORYGUARD_LSPSERVER_H
 
+#include "Driver.h"
+
 #include <string>
 #include <vector>
 
 namespace factoryguard {
 
-/// `factoryguard lsp [options]`: Args are the arguments after "lsp". Runs
-/// until the client sends `exit` or closes standard input; returns the exit
-/// status (0 after shutdown, 1 without it, 2 for a usage error).
-int runLanguageServerMain(const std::vector<std::string> &Args);
+/// What `factoryguard lsp` was given (its options: cli/LspCommand.cpp).
+struct ServerOptions {
+  DriverOptions Driver; // -p, --config, --rules, --extra-arg(-before)
+  std::vector<std::string> FallbackFlags;
+  unsigned DebounceMs = 500;
+};
+
+/// Serves on standard input and output until the client sends `exit` or
+/// closes standard input, then exits the process (0 after shutdown, 1
+/// without it); returns 2 when standard output cannot be set up.
+int runLanguageServer(ServerOptions O);
 
 } // namespace factoryguard
 

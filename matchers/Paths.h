@@ -1,0 +1,30 @@
+//===- Paths.h - The path helpers every layer uses ------------------------===//
+//
+// How a path is normalized and how it is shown. They lived with the config
+// reader and the text reporter, so the driver, the shard reader and the
+// whole-run stage included a reporter for a path helper; here, below every
+// layer (docs/architecture.md), each layer takes them from the engine.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FACTORYGUARD_PATHS_H
+#define FACTORYGUARD_PATHS_H
+
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace factoryguard {
+
+/// The one path normalizer: absolute (against the working directory) and
+/// without "." or ".." components (lexically, links are not followed) or a
+/// trailing separator. Paths clang reports go through normalizeFilePath
+/// (Model.h), which makes them absolute against the unit's directory first.
+std::string normalizePath(llvm::StringRef Path);
+
+/// The path as printed: relative to the working directory when under it,
+/// escaped as Printable.h says.
+std::string displayPath(const std::string &Path);
+
+} // namespace factoryguard
+
+#endif
