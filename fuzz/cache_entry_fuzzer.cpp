@@ -12,9 +12,9 @@
 // the holder of the directory can do), and the reader behind the MAC sees
 // it: format, key, the main file, dependencies, findings, facts,
 // configuration matches, call sites. Before that, `@KEY@` in the input
-// becomes the unit's key (it hashes the binary, so no seed could hold it),
-// `@MAIN@` its main file and `@HASH@` that file's content hash, so that
-// seeds reach past those checks. The main file has fixed content at a
+// becomes the unit's key (it hashes the build's sources, so no seed could
+// hold it), `@MAIN@` its main file and `@HASH@` that file's content hash, so
+// that seeds reach past those checks. The main file has fixed content at a
 // fixed path under the temporary directory; the cache directory is a fresh
 // one, removed at exit.
 //
