@@ -13,6 +13,8 @@
 //   - the language server's diagnostics (with their related information)
 //     for every file that has a finding, after the CLI filled the cache.
 //
+// In a sanitizer build (ci/sanitize.sh) the plugin surface is left out:
+// an instrumented plugin cannot be loaded into Debian's clang-tidy-19.
 // The CLI surfaces also agree on fix-its (printed as notes); clang-tidy and
 // the editor show fix-its their own way (tidy.FixEqualsCliFixAndCompiles,
 // Lsp.CodeActionsApplyAndTheResultCompiles). Any difference fails with the
@@ -27,6 +29,7 @@
 #include "llvm/Support/Path.h"
 
 #include <cstring>
+#include <iostream>
 #include <map>
 #include <set>
 
@@ -260,7 +263,12 @@ void expectOneAnswer(const Project &P) {
   expectSameAnswer("the merge of 3 shards", Want, mergedAnswer(P));
 
   Answer NoFixIts = withoutFixIts(Want);
+#ifndef FG_PLUGIN_UNLOADABLE
   expectSameAnswer("clang-tidy with the plugin", NoFixIts, tidyAnswer(P));
+#else
+  std::cerr << "sanitizer build: the clang-tidy plugin surface is left out "
+               "(it cannot be loaded into an uninstrumented clang-tidy)\n";
+#endif
   std::set<std::string> Files = filesOf(Want);
   Files.insert(P.Units.begin(), P.Units.end());
   expectSameAnswer("the language server", NoFixIts, lspAnswer(P, Files));
