@@ -178,7 +178,7 @@ Answer mergedAnswer(const Project &P) {
 }
 
 /// clang-tidy-19 with the plugin over every unit of the database.
-Answer tidyAnswer(const Project &P) {
+[[maybe_unused]] Answer tidyAnswer(const Project &P) {
   std::vector<std::string> Args = {std::string("--load=") + FG_TIDY_PLUGIN,
                                    "--checks=-*,factoryguard-*",
                                    "--header-filter=.*",
