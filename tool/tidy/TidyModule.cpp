@@ -32,6 +32,7 @@
 #include "CallGraph.h"
 #include "Config.h"
 #include "Driver.h"
+#include "Fingerprint.h"
 #include "RuleRegistry.h"
 #include "Rules.h"
 
@@ -197,7 +198,11 @@ cachedUnits(const std::string &Database, const std::string &CacheDir) {
 /// other units that chains and notes from the cache point into.
 class LocationResolver {
 public:
-  explicit LocationResolver(SourceManager &SM) : SM(SM) {}
+  /// Files no unit of this one read are opened only under Root (the
+  /// CLI's source root): a cache entry never makes the plugin quote a file
+  /// from outside the checkout (SPEC §7, untrusted input).
+  LocationResolver(SourceManager &SM, std::string Root)
+      : SM(SM), Root(std::move(Root)) {}
 
   SourceLocation begin(const SourceRange &R) {
     FileID FID = fileOf(R);
@@ -227,7 +232,7 @@ private:
         // A chain step or note in another unit's file (from the cache):
         // loaded for its location only, as clang loads a file it reports
         // on.
-        if (FID.isInvalid())
+        if (FID.isInvalid() && pathRelativeToRoot(R.File, Root))
           FID = SM.createFileID(*FE, SourceLocation(), SrcMgr::C_User);
       }
       It = Files.try_emplace(R.File, FID).first;
@@ -239,6 +244,7 @@ private:
   }
 
   SourceManager &SM;
+  std::string Root;
   llvm::StringMap<FileID> Files;
 };
 
@@ -373,7 +379,8 @@ void FactoryguardCheck::onEndOfTranslationUnit() {
   State.Facts = TUFacts();
   std::sort(Findings.begin(), Findings.end());
 
-  LocationResolver Locs(State.astContext().getSourceManager());
+  static const std::string Root = defaultSourceRoot(); // once per process
+  LocationResolver Locs(State.astContext().getSourceManager(), Root);
   for (const Finding &F : Findings) {
     if (F.Suppressed) // clang-tidy applies NOLINT itself
       continue;
