@@ -9,6 +9,7 @@
 #include "Output.h"
 #include "Paths.h"
 #include "Printable.h"
+#include "Progress.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <set>
@@ -46,6 +47,9 @@ OPTIONS:
   --no-cache               neither read nor write the cache
   --cache-stats            after the run, print the cache's hits, misses,
                            entries and size on standard error
+  --progress, --quiet      as for factoryguard: [n/N] <file> on standard
+                           error as each unit finishes (the default on a
+                           terminal), or none
   --unit-errors fail|report
                            a unit that cannot be analyzed is listed in the
                            report either way; with fail (the default) it makes
@@ -76,6 +80,7 @@ int runAuditCommand(llvm::ArrayRef<std::string> Args) {
   DriverOptions Opts;
   std::string Html, Json, Compare, SourceRoot, UnitErrors = "fail";
   bool HtmlGiven = false, CacheStatsWanted = false;
+  ProgressMode Progress = ProgressMode::Auto;
   ArgReader Reader(Args.vec(),
                    {"-p", "-o", "--json", "--compare", "--config",
                     "--source-root", "-j", "--unit-errors", "--extra-arg",
@@ -87,7 +92,11 @@ int runAuditCommand(llvm::ArrayRef<std::string> Args) {
       return usage(Reader.error());
     const std::string &A = Reader.arg(), &Name = Reader.name(),
                       &Value = Reader.value();
-    if (Name == "--help" || Name == "-h") {
+    std::string ProgressError;
+    if (readProgressOption(Name, Progress, ProgressError)) {
+      if (!ProgressError.empty())
+        return usage(ProgressError);
+    } else if (Name == "--help" || Name == "-h") {
       llvm::outs() << AuditUsage;
       return 0;
     } else if (Name == "-p") {
@@ -153,6 +162,7 @@ int runAuditCommand(llvm::ArrayRef<std::string> Args) {
   std::string Root =
       SourceRoot.empty() ? defaultSourceRoot() : normalizePath(SourceRoot);
   Opts.SourceRoot = Root; // clang's messages about files outside: not quoted
+  Opts.OnUnitDone = progressPrinter(Progress);
   auto ResultOrErr = runAnalysis(Opts, llvm::errs());
   if (!ResultOrErr)
     return auditError(llvm::toString(ResultOrErr.takeError()));

@@ -8,6 +8,7 @@
 #include "Output.h"
 #include "Paths.h"
 #include "Printable.h"
+#include "Progress.h"
 #include "Rules.h"
 #include "SarifReporter.h"
 #include "Shard.h"
@@ -104,6 +105,11 @@ OPTIONS:
   --show-mapping           with --changed, print on standard error how each
                            file was mapped, where the dependency lists came
                            from, and the units analyzed
+  --progress               print [n/N] <file> on standard error as each
+                           unit finishes, marked (cached) for a cache hit
+                           (the default when standard error is a terminal)
+  --quiet                  no progress; errors and warnings are still
+                           printed (not with --progress)
   --extra-arg <arg>        append a compiler argument
   --extra-arg-before <arg> prepend a compiler argument
   --source-root <dir>      root that SARIF URIs are relative to (default: the
@@ -459,6 +465,7 @@ int main(int argc, char **argv) {
   bool Explain = false;
   bool CacheStatsWanted = false;
   bool ShowMapping = false;
+  ProgressMode Progress = ProgressMode::Auto;
 
   ArgReader Args(std::vector<std::string>(argv + 1, argv + argc),
                  {"-p", "--config", "--format", "-o", "--rules",
@@ -475,7 +482,11 @@ int main(int argc, char **argv) {
       return usageError(Args.error());
     const std::string &A = Args.arg(), &Name = Args.name(),
                       &Value = Args.value();
-    if (Name == "--help" || Name == "-h") {
+    std::string ProgressError;
+    if (readProgressOption(Name, Progress, ProgressError)) {
+      if (!ProgressError.empty())
+        return usageError(ProgressError);
+    } else if (Name == "--help" || Name == "-h") {
       llvm::outs() << Usage;
       return 0;
     } else if (Name == "--version") {
@@ -617,6 +628,7 @@ int main(int argc, char **argv) {
       SourceRoot.empty() ? defaultSourceRoot() : normalizePath(SourceRoot);
   Opts.SourceRoot = SourceRoot;
   Opts.KeepUnitResults = ShardFormat;
+  Opts.OnUnitDone = progressPrinter(Progress);
 
   std::set<std::string> BaselinePrints;
   if (!readBaseline(Baseline, BaselinePrints))

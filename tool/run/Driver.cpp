@@ -340,6 +340,7 @@ struct UnitResult {
   std::string FailMessage;
   std::string Diagnostics;
   ConfigMatchRecord ConfigMatches; // SPEC §3 validation, merged by the driver
+  bool FromCache = false;          // a cache hit (progress)
 };
 
 /// A unit's result as the child process that analyzed it sends it back
@@ -626,6 +627,7 @@ UnitResult runUnitCached(const UnitJob &J, const Config &Cfg, uint64_t CfgHash,
     R.Facts = std::move(Hit->Facts);
     R.ConfigMatches = std::move(Hit->Matches);
     R.CallSites = std::move(Hit->CallSites);
+    R.FromCache = true;
     return R;
   }
   R = Analyze(/*Record=*/true);
@@ -640,6 +642,33 @@ UnitResult runUnitCached(const UnitJob &J, const Config &Cfg, uint64_t CfgHash,
   }
   return R;
 }
+
+/// Tells Opts.OnUnitDone about each unit as its result is back, from any
+/// unit thread: one call at a time, in the order units finish.
+class ProgressCounter {
+public:
+  ProgressCounter(const DriverOptions &Opts, size_t Total)
+      : OnUnitDone(Opts.OnUnitDone), Total(Total) {}
+  void unitDone(const UnitJob &J, const UnitResult &R) {
+    if (!OnUnitDone)
+      return;
+    std::lock_guard<std::mutex> Lock(M);
+    UnitProgress P;
+    P.Done = ++Done;
+    P.Total = Total;
+    P.File = J.File;
+    P.Index = J.Index;
+    P.Count = J.Count;
+    P.Cached = R.FromCache;
+    P.Failed = R.Failed;
+    OnUnitDone(P);
+  }
+
+private:
+  const std::function<void(const UnitProgress &)> &OnUnitDone;
+  std::mutex M;
+  size_t Total, Done = 0;
+};
 
 /// The cache of this run, or null (--no-cache, --explain-config, no
 /// database and no --cache-dir, or a directory that cannot be used).
@@ -1383,12 +1412,15 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     WorkerPool Workers([&](uint64_t Request) {
       return analyzeRequest(Request, Jobs, UnitConfig, Opts);
     });
+    ProgressCounter Progress(Opts, Jobs.size());
     auto Run = [&](size_t I) {
       const Config *Cfg = UnitConfig[Jobs[I].FileIndex];
-      return runUnitCached(Jobs[I], *Cfg, Cfgs.hashOf(Cfg), Opts, Cache.get(),
-                           [&](bool Record) {
-                             return runUnit(Workers, I, Jobs[I], *Cfg, Record);
-                           });
+      UnitResult R = runUnitCached(
+          Jobs[I], *Cfg, Cfgs.hashOf(Cfg), Opts, Cache.get(), [&](bool Record) {
+            return runUnit(Workers, I, Jobs[I], *Cfg, Record);
+          });
+      Progress.unitDone(Jobs[I], R);
+      return R;
     };
 
     unsigned Threads =

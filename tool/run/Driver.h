@@ -9,6 +9,7 @@
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -17,6 +18,16 @@
 #include <vector>
 
 namespace factoryguard {
+
+/// One unit whose result is back in this process (analyzed by a worker,
+/// read from the cache, or failed), as the run counts units for progress.
+struct UnitProgress {
+  size_t Done = 0, Total = 0;    // this one included; every unit of the run
+  std::string File;              // normalized
+  unsigned Index = 1, Count = 1; // among the file's distinct commands
+  bool Cached = false;           // its result came from the cache
+  bool Failed = false;
+};
 
 struct DriverOptions {
   std::string BuildPath;             // -p
@@ -62,6 +73,10 @@ struct DriverOptions {
   /// --format shard: keep every unit's own results (DriverResult::
   /// UnitResults) and the configuration files' text for the shard file.
   bool KeepUnitResults = false;
+  /// Called once per unit as its result comes back, one call at a time,
+  /// Done counting up to Total (the front end prints progress; the run
+  /// never does). Empty: no progress is reported.
+  std::function<void(const UnitProgress &)> OnUnitDone;
 };
 
 struct UnitFailure {
