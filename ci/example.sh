@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up on a fresh Debian 12 machine only what the CLI needs (the toolchain
 # and libraries, not the test suite's peers: ci/install.sh --tool-only),
-# builds the CLI alone (ci/build.sh --tool-only), makes
+# builds the CLI alone (ci/build.sh --tool-only, into build-tool/), makes
 # the compile_commands.json of the bundled example project
 # (testdata/example, a small chat backend) and prints factoryguard's findings
 # on it. Extra arguments go to factoryguard (e.g. --format sarif -o x.sarif).
@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/ci/install.sh" --tool-only >&2
 bash "$root/ci/build.sh" --tool-only >&2
-build=${FACTORYGUARD_BUILD_DIR:-$root/build}
+build=${FACTORYGUARD_BUILD_DIR:-$root/build-tool}
 example="$root/testdata/example"
 cmake -S "$example" -B "$example/build" -DCMAKE_CXX_COMPILER=clang++-19 >/dev/null
 cd "$example"
