@@ -227,6 +227,39 @@ TEST(Lsp, ColumnsAreUtf16UnlessTheClientTakesUtf8) {
   }
 }
 
+// Lines end as clang ends them (\n, \r\n and a lone \r), so a diagnostic of a
+// file saved with old Mac line endings is on clang's line, not on line 1.
+TEST(Lsp, LinesEndAsClangEndsThem) {
+  std::string Dir = makeOutsideTempDir("eol");
+  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml",
+           Dir + "/.factoryguard.yaml");
+  std::vector<std::string> Args = {"--"};
+  for (const std::string &F : testdataFlags())
+    Args.push_back(F);
+  for (std::string Eol : {"\n", "\r\n", "\r"}) {
+    SCOPED_TRACE(Eol == "\r" ? "CR" : Eol == "\n" ? "LF" : "CRLF");
+    std::string File = Dir + "/eol" + std::to_string(Eol.size()) +
+                       (Eol == "\r" ? "cr" : "") + ".cpp";
+    std::string Text = "#include \"netra/netra.h\"" + Eol + "// two" + Eol +
+                       "// lines" + Eol +
+                       "netra::WebSocketManager *g_slot = nullptr;" + Eol;
+    writeFile(File, Text);
+    LspClient C(Args, Dir, Dir + "/stderr.txt");
+    C.initialize();
+    C.open(File, Text);
+    auto D = C.diagnostics(uriOf(File), 1);
+    ASSERT_TRUE(D);
+    ASSERT_EQ(D->getAsArray()->size(), 1u) << *D;
+    const json::Object &Range =
+        *(*D->getAsArray())[0].getAsObject()->getObject("range");
+    EXPECT_EQ(Range.getObject("start")->getInteger("line"), 3) << *D;
+    EXPECT_EQ(Range.getObject("start")->getInteger("character"), 25) << *D;
+    // The end stays on the line, before its break.
+    EXPECT_EQ(Range.getObject("end")->getInteger("line"), 3) << *D;
+    EXPECT_LE(*Range.getObject("end")->getInteger("character"), 42) << *D;
+  }
+}
+
 TEST(Lsp, UnsavedHeaderTextIsWhatTheUnitSees) {
   std::string Dir = makeOutsideTempDir("header");
   copyTree(FG_TESTDATA "/rules/.factoryguard.yaml",

@@ -1,6 +1,8 @@
 //===- LspProtocol.cpp - JSON-RPC framing, URIs and positions -------------===//
 #include "LspProtocol.h"
 
+#include "LineIndex.h"
+
 #include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
@@ -186,10 +188,13 @@ std::string pathToUri(llvm::StringRef Path) {
 }
 
 LineTable::LineTable(std::string T) : Text(std::move(T)) {
-  Starts.push_back(0);
-  for (size_t I = 0; I < Text.size(); ++I)
-    if (Text[I] == '\n')
-      Starts.push_back(I + 1);
+  // The offsets are copied out: a LineIndex refers to the text, which moves
+  // with the table.
+  LineIndex Index(Text);
+  for (unsigned L = 1; L <= Index.lineCount(); ++L) {
+    Starts.push_back(Index.lineStart(L));
+    Ends.push_back(Index.lineEnd(L));
+  }
 }
 
 int64_t LineTable::units(size_t LineStart, size_t Offset) const {
@@ -215,7 +220,7 @@ llvm::json::Value LineTable::position(unsigned Line,
     return makePosition(0, 0);
   size_t L = std::min<size_t>(Line - 1, Starts.size() - 1);
   size_t Start = Starts[L];
-  size_t End = L + 1 < Starts.size() ? Starts[L + 1] - 1 : Text.size();
+  size_t End = lineEnd(L);
   size_t Off = std::min(Start + (ByteColumn ? ByteColumn - 1 : 0), End);
   return makePosition(static_cast<int64_t>(L), units(Start, Off));
 }
@@ -233,9 +238,7 @@ size_t LineTable::offsetOf(int64_t Line, int64_t Character) const {
   if (static_cast<size_t>(Line) >= Starts.size())
     return Text.size();
   size_t Start = Starts[Line];
-  size_t End = static_cast<size_t>(Line) + 1 < Starts.size()
-                   ? Starts[Line + 1] - 1
-                   : Text.size();
+  size_t End = lineEnd(static_cast<size_t>(Line));
   size_t I = Start;
   for (int64_t N = 0; I < End && N < Character;) {
     unsigned char C = static_cast<unsigned char>(Text[I]);

@@ -68,7 +68,9 @@ std::optional<std::string> uriToPath(llvm::StringRef Uri);
 /// file:// URI of an absolute path, percent-encoded as VS Code does.
 std::string pathToUri(llvm::StringRef Path);
 
-/// Line starts of one text, for position conversion both ways.
+/// Line starts and ends of one text, for position conversion both ways.
+/// Lines are those of LineIndex (\n, \r\n and a lone \r end a line, as in
+/// clang), so a diagnostic lands on the line clang reported.
 class LineTable {
 public:
   explicit LineTable(std::string Text);
@@ -84,8 +86,10 @@ public:
 
 private:
   int64_t units(size_t LineStart, size_t Offset) const;
+  size_t lineEnd(size_t Line) const { return Ends[Line]; }
   std::string Text;
-  std::vector<size_t> Starts;
+  std::vector<size_t> Starts; // 0-based line -> offset of its start
+  std::vector<size_t> Ends;   // 0-based line -> offset of its break
 };
 
 } // namespace lsp

@@ -1,10 +1,11 @@
 //===- LineIndex.h - Lines of a source text, counted as clang counts them -===//
 //
-// The one line index of the reports: the text and SARIF writers both turn
-// clang's 1-based line and byte column into offsets and source lines with
-// it. \n, \r\n and \r each end a line, as in clang's SourceManager. Line
-// starts and ends are found in one pass, so that a line is a slice in O(1):
-// a report of many findings on one long (generated) line stays linear.
+// The one line index of the reports: the text and SARIF writers turn clang's
+// 1-based line and byte column into offsets and source lines with it, and
+// the language server's positions (lsp::LineTable) are counted on its lines.
+// \n, \r\n and \r each end a line, as in clang's SourceManager. Line starts and
+// ends are found in one pass, so that a line is a slice in O(1): a report of
+// many findings on one long (generated) line stays linear.
 //
 //===----------------------------------------------------------------------===//
 #ifndef FACTORYGUARD_LINEINDEX_H
@@ -45,6 +46,11 @@ public:
       return "";
     return Text.slice(Starts[Line - 1], Ends[Line - 1]);
   }
+
+  /// Byte offsets of a 1-based line's start and of its break (or the
+  /// text's end); the line must exist (1 <= Line <= lineCount()).
+  size_t lineStart(unsigned Line) const { return Starts[Line - 1]; }
+  size_t lineEnd(unsigned Line) const { return Ends[Line - 1]; }
 
   /// Byte offset of a 1-based line and byte column.
   std::optional<size_t> offsetOf(unsigned Line, unsigned Column) const {
