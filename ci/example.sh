@@ -7,8 +7,14 @@
 # on it. Extra arguments go to factoryguard (e.g. --format sarif -o x.sarif).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bash "$root/ci/install.sh" --tool-only >&2
-bash "$root/ci/build.sh" --tool-only >&2
+# Each step says on standard error how long it took (the README's times).
+step() {
+  local start=$SECONDS
+  "$@" >&2
+  echo "ci/example.sh: '$*' took $((SECONDS - start)) s" >&2
+}
+step bash "$root/ci/install.sh" --tool-only
+step bash "$root/ci/build.sh" --tool-only
 build=${FACTORYGUARD_BUILD_DIR:-$root/build-tool}
 example="$root/testdata/example"
 cmake -S "$example" -B "$example/build" -DCMAKE_CXX_COMPILER=clang++-19 >/dev/null
