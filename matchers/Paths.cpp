@@ -27,4 +27,16 @@ std::string displayPath(const std::string &Path) {
   return printable(Path);
 }
 
+bool isSourceFileName(llvm::StringRef Path) {
+  llvm::StringRef Ext = llvm::sys::path::extension(Path);
+  return Ext == ".cpp" || Ext == ".cc" || Ext == ".cxx" || Ext == ".c++" ||
+         Ext == ".C" || Ext == ".c";
+}
+
+bool isHeaderFileName(llvm::StringRef Path) {
+  llvm::StringRef Ext = llvm::sys::path::extension(Path);
+  return Ext == ".h" || Ext == ".hh" || Ext == ".hpp" || Ext == ".hxx" ||
+         Ext == ".h++" || Ext == ".inl" || Ext == ".ipp" || Ext == ".tpp";
+}
+
 } // namespace factoryguard

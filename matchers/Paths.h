@@ -25,6 +25,12 @@ std::string normalizePath(llvm::StringRef Path);
 /// escaped as Printable.h says.
 std::string displayPath(const std::string &Path);
 
+/// The one list of file name extensions of C and C++: a source file is
+/// analyzed as a unit of its own (a `--changed` path, an inferred command),
+/// a header through a unit that includes it (the language server).
+bool isSourceFileName(llvm::StringRef Path);
+bool isHeaderFileName(llvm::StringRef Path);
+
 } // namespace factoryguard
 
 #endif

@@ -7,6 +7,7 @@
 #include "Finding.h"
 #include "JsonParse.h"
 #include "LspProtocol.h"
+#include "Paths.h"
 #include "Printable.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Chrono.h"
@@ -37,19 +38,11 @@ void log(const llvm::Twine &Msg) {
   llvm::errs() << "factoryguard lsp: " << printable(Msg.str()) << "\n";
 }
 
-bool isHeader(llvm::StringRef Path) {
-  llvm::StringRef Ext = llvm::sys::path::extension(Path);
-  return Ext == ".h" || Ext == ".hh" || Ext == ".hpp" || Ext == ".hxx" ||
-         Ext == ".h++" || Ext == ".inl" || Ext == ".ipp" || Ext == ".tpp";
-}
-
 bool isCOrCxx(llvm::StringRef Path, llvm::StringRef LanguageId) {
   if (LanguageId == "c" || LanguageId == "cpp" || LanguageId == "cuda" ||
       LanguageId == "objective-c" || LanguageId == "objective-cpp")
     return true;
-  llvm::StringRef Ext = llvm::sys::path::extension(Path);
-  return isHeader(Path) || Ext == ".c" || Ext == ".cc" || Ext == ".cpp" ||
-         Ext == ".cxx" || Ext == ".c++" || Ext == ".C";
+  return isHeaderFileName(Path) || isSourceFileName(Path);
 }
 
 struct Document {
@@ -433,7 +426,7 @@ void Server::didSave(const json::Object &P) {
   if (isCOrCxx(D->Path, D->LanguageId))
     schedule(D->Path, 0);
   // A saved header can change what the other open documents see.
-  if (isHeader(D->Path))
+  if (isHeaderFileName(D->Path))
     for (auto &[Path, Other] : Docs)
       if (&Other != D && isCOrCxx(Path, Other.LanguageId) &&
           !Pending.count(Path))
@@ -569,7 +562,7 @@ DriverOptions Server::unitOptions(const Job &J, Coverage &Cov,
         llvm::any_of(Opts.FallbackFlags, [](const std::string &F) {
           return llvm::StringRef(F).starts_with("-x");
         });
-    if (isHeader(J.Path) && J.LanguageId != "c" && !HasLanguage)
+    if (isHeaderFileName(J.Path) && J.LanguageId != "c" && !HasLanguage)
       D.FixedArgs = {"-xc++-header"};
     D.FixedArgs.insert(D.FixedArgs.end(), Opts.FallbackFlags.begin(),
                        Opts.FallbackFlags.end());
@@ -691,7 +684,7 @@ void Server::analyzeAndPublish(Job J) {
           Result->CacheDir + " (" + llvm::Twine(Result->Cache.Misses) +
           " without a valid entry)");
     if (Cov != Coverage::Listed &&
-        !(Cov == Coverage::NotListed && isHeader(J.Path))) {
+        !(Cov == Coverage::NotListed && isHeaderFileName(J.Path))) {
       log(J.Path + ": inferred compile command");
       if (!InferredShown) {
         InferredShown = true;

@@ -108,12 +108,6 @@ loadDatabase(const DriverOptions &Opts, std::string &JsonPath) {
   return fail(Msg);
 }
 
-bool isSourceFile(llvm::StringRef Path) {
-  llvm::StringRef Ext = llvm::sys::path::extension(Path);
-  return Ext == ".cpp" || Ext == ".cc" || Ext == ".cxx" || Ext == ".c++" ||
-         Ext == ".C" || Ext == ".c";
-}
-
 // Endless on purpose (GCC and Clang both know -Winfinite-recursion).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Winfinite-recursion"
@@ -872,7 +866,7 @@ std::string unitReading(const std::string &Header,
 enum class ChangedKind { Other, Source, Header, TextualHeader };
 
 ChangedKind changedKind(llvm::StringRef Path) {
-  if (isSourceFile(Path))
+  if (isSourceFileName(Path))
     return ChangedKind::Source;
   llvm::StringRef Ext = llvm::sys::path::extension(Path);
   for (const char *E : {".h", ".hh", ".hpp", ".hxx", ".h++", ".H"})
@@ -1340,7 +1334,7 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
         std::error_code EC;
         for (llvm::sys::fs::recursive_directory_iterator It(Path, EC), End;
              It != End && !EC; It.increment(EC))
-          if (isSourceFile(It->path()))
+          if (isSourceFileName(It->path()))
             Units.insert(normalizePath(It->path()));
       }
       if (Units.size() == Before)
@@ -1351,7 +1345,7 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     }
     // A header the database does not list: a unit that reads it, when the
     // cache knows one (the language server).
-    if (ReadCache && !isSourceFile(Path) &&
+    if (ReadCache && !isSourceFileName(Path) &&
         !std::binary_search(AllFiles.begin(), AllFiles.end(), Path)) {
       std::string Unit = unitReading(Path, AllFiles, *DB, Adjust, Cfgs,
                                      *ReadCache, Opts, *Files);
