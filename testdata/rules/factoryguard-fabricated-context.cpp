@@ -133,9 +133,9 @@ void prepare_agents() {
 
 namespace netra::boot {
 void load_plugins() { app::prepare_agents(); }
-// CHECK-NOTES: :[[@LINE-1]]:6: note: call chain 1/3: 'netra::boot::load_plugins' runs at start-up, outside any request
+// CHECK-NOTES: :[[@LINE-1]]:6: note: call chain 1/3: 'netra::boot::load_plugins' is start-up code, outside any request
 // CHECK-NOTES: :[[@LINE-2]]:23: note: call chain 2/3: 'netra::boot::load_plugins' calls 'app::prepare_agents', which has no request context in scope
-// CHECK-NOTES: :[[@LINE-20]]:15: note: call chain 3/3: made-up TaskContext 'root' reaches 'open_task_channel' in 'app::prepare_agents'
+// CHECK-NOTES: :[[@LINE-12]]:15: note: call chain 3/3: made-up TaskContext 'root' reaches 'open_task_channel' in 'app::prepare_agents'
 } // namespace netra::boot
 
 namespace app {
