@@ -257,7 +257,7 @@ TEST(ConfigErrors, UnknownRuleId) {
       "cfg.yaml:2:3: error: unknown rule 'factoryguard-null-contexts'; "
       "expected one of factoryguard-request-scope, "
       "factoryguard-static-singleton, factoryguard-null-context, "
-      "factoryguard-unconfigured-factory");
+      "factoryguard-unconfigured-factory, factoryguard-fabricated-context");
 }
 
 TEST(ConfigErrors, UnknownSeverity) {
