@@ -264,6 +264,20 @@ contextArgument(const FactoryCall &FC) {
   return std::make_pair(Args[ArgIndex], FC.Callee->getParamDecl(ParamIndex));
 }
 
+/// `{}` or `T{}` written as the argument itself: an absent context
+/// in disguise, factoryguard-null-context's case (SPEC §2), which reports
+/// it with the same fix-it; reported once, by that rule.
+bool isBlankArgument(const Origin &O, const Expr *Arg) {
+  if (O.Holder)
+    return false;
+  if (isNullContextExpr(Arg))
+    return true;
+  const auto *CE = dyn_cast<CXXConstructExpr>(O.Creation);
+  bool Blank =
+      isa<InitListExpr>(O.Creation) || (CE && CE->isListInitialization());
+  return Blank && creationArgs(O.Creation).empty();
+}
+
 const char *const ValueKinds[] = {"parameter", "captured variable", "member",
                                   "local variable"};
 
@@ -348,7 +362,7 @@ void FabricatedContextRule::checkCall(const FactoryCall &FC) {
       M.isContextSource(Where.Fn))
     return;
   Origin O = Tracer(M, Where.Fn, FC.Call->getBeginLoc()).trace(Arg);
-  if (!O.Creation || !takesNoContext(M, O.Creation))
+  if (!O.Creation || !takesNoContext(M, O.Creation) || isBlankArgument(O, Arg))
     return;
   SourceLocation At =
       O.Holder ? O.Holder->getLocation() : O.Written->getBeginLoc();

@@ -67,6 +67,10 @@ void warm_up() {
   // CHECK-MESSAGES: :[[@LINE-1]]:25: warning: made-up UserExecutionContext reaches 'adopt_bridge' in 'app::warm_up' [factoryguard-fabricated-context]
   // CHECK-NOTES: :[[@LINE-2]]:12: note: 'adopt_bridge' receives it here
   // CHECK-NOTES: :[[@LINE-3]]:25: note: no other UserExecutionContext is in scope here
+  // A blank `{}` is an absent context: factoryguard-null-context reports it
+  // (with the same fix-it), this rule does not.
+  auto d = make_bridge({});
+  auto e = copy_bridge(UserExecutionContext{});
 }
 
 // Through a pointer and a reference to a made-up local.
