@@ -9,6 +9,13 @@ using namespace clang::ast_matchers;
 
 namespace factoryguard {
 
+void addCallGraphCollector(TUState &S, RuleCallbacks &Out) {
+  if (S.HasCallGraphCollector)
+    return;
+  S.HasCallGraphCollector = true;
+  Out.push_back(std::make_unique<CallGraphCollector>(S));
+}
+
 void CallGraphCollector::registerMatchers(MatchFinder &F) {
   F.addMatcher(functionDecl(isDefinition()).bind("fn"), this);
   F.addMatcher(

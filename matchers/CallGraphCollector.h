@@ -5,7 +5,8 @@
 // edges with whether a context is in scope at the call, lambdas and the
 // functions defining them, and functions whose address is taken
 // (TUState::Facts). Not a rule: the rules that need the graph
-// (request-scope) add it in their create().
+// (request-scope, fabricated-context) add it in their create(), through
+// addCallGraphCollector, once per traversal.
 //
 //===----------------------------------------------------------------------===//
 #ifndef FACTORYGUARD_CALLGRAPHCOLLECTOR_H
@@ -40,6 +41,11 @@ private:
   /// unit's facts at the start of every translation unit).
   llvm::DenseMap<const clang::Decl *, size_t> Index;
 };
+
+/// Adds a CallGraphCollector bound to S to Out, unless S has one already
+/// (two rules that need the graph in one traversal share one collector: a
+/// second would record every fact twice).
+void addCallGraphCollector(TUState &S, RuleCallbacks &Out);
 
 } // namespace factoryguard
 

@@ -173,6 +173,7 @@ void Config::merge(const Config &Other) {
                    Other.Factories.end());
   append(Startup, Other.Startup);
   append(RequestEntries, Other.RequestEntries);
+  append(ContextSources, Other.ContextSources);
   append(Holders, Other.Holders);
   FactorySetups.insert(FactorySetups.end(), Other.FactorySetups.begin(),
                        Other.FactorySetups.end());
@@ -207,8 +208,8 @@ using llvm::yaml::ScalarNode;
 using llvm::yaml::SequenceNode;
 
 const char *const TopLevelKeys = "contexts, managers, factories, startup, "
-                                 "request-entries, holders, factory-setup, "
-                                 "exclude, rules";
+                                 "request-entries, context-sources, holders, "
+                                 "factory-setup, exclude, rules";
 
 const char *nodeKindName(const Node *N) {
   switch (N->getType()) {
@@ -373,8 +374,10 @@ llvm::Error ConfigReader::readTopLevel(Node *Root, Config &C) {
                              nodeKindName(Root));
   auto Unknown = [](llvm::StringRef Key) -> std::optional<std::string> {
     static const llvm::StringRef Known[] = {
-        "contexts", "managers",      "factories", "startup", "request-entries",
-        "holders",  "factory-setup", "exclude",   "rules"};
+        "contexts", "managers",        "factories",
+        "startup",  "request-entries", "context-sources",
+        "holders",  "factory-setup",   "exclude",
+        "rules"};
     if (llvm::is_contained(Known, Key))
       return std::nullopt;
     return "unknown key '" + Key.str() + "'; expected one of " + TopLevelKeys;
@@ -392,6 +395,8 @@ llvm::Error ConfigReader::readTopLevel(Node *Root, Config &C) {
           E = readNameList(Value, *Key, C.Startup);
         else if (*Key == "request-entries")
           E = readNameList(Value, *Key, C.RequestEntries);
+        else if (*Key == "context-sources")
+          E = readNameList(Value, *Key, C.ContextSources);
         else if (*Key == "holders")
           E = readNameList(Value, *Key, C.Holders);
         else if (*Key == "exclude") {

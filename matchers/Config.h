@@ -85,6 +85,9 @@ struct Config {
   std::vector<FactoryEntry> Factories;
   NameList Startup;
   NameList RequestEntries;
+  /// Functions allowed to create a context from nothing (SPEC §1 "context
+  /// source"; factoryguard-fabricated-context).
+  NameList ContextSources;
   /// Class templates that keep their argument in raw storage (SPEC §2
   /// static-singleton), beside the built-in NoDestructor and folly ones.
   NameList Holders;

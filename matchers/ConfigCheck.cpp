@@ -372,6 +372,8 @@ void finishConfigRecord(ASTContext &Ctx, const Config &Cfg,
     Resolve(E, NameKind::Function, nullptr);
   for (const NameMatcher &E : Cfg.RequestEntries.Entries)
     Resolve(E, NameKind::Function, nullptr);
+  for (const NameMatcher &E : Cfg.ContextSources.Entries)
+    Resolve(E, NameKind::Function, nullptr);
   for (const NameMatcher &E : Cfg.Holders.Entries)
     Resolve(E, NameKind::Type, nullptr);
 
@@ -503,6 +505,8 @@ void validateConfig(const Config &Cfg, const ConfigMatchRecord &R, bool Strict,
     Check(E, "startup", NameKind::Function);
   for (const NameMatcher &E : Cfg.RequestEntries.Entries)
     Check(E, "request-entries", NameKind::Function);
+  for (const NameMatcher &E : Cfg.ContextSources.Entries)
+    Check(E, "context-sources", NameKind::Function);
   for (const NameMatcher &E : Cfg.Holders.Entries)
     Check(E, "holders", NameKind::Type);
 

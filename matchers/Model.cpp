@@ -294,6 +294,73 @@ std::optional<Model::Holding> Model::holdsManagerImpl(QualType T,
   return Result;
 }
 
+std::optional<Model::Holding> Model::holdsContextObject(QualType T) {
+  return holdsContextImpl(T, 0);
+}
+
+/// A standard class that only finds an object kept elsewhere.
+static bool findsOnly(const CXXRecordDecl *RD) {
+  return isStdClass(
+      RD, {"weak_ptr", "reference_wrapper", "basic_string_view", "span"});
+}
+
+std::optional<Model::Holding> Model::holdsContextImpl(QualType T,
+                                                      unsigned Depth) {
+  if (T.isNull())
+    return std::nullopt;
+  T = T.getCanonicalType();
+  if (T->isArrayType())
+    T = Ctx.getBaseElementType(T).getCanonicalType();
+  // A pointer or reference finds a context that lives elsewhere (the
+  // dispatcher's current request), it keeps none.
+  if (T->isDependentType() || T->isReferenceType() || T->isPointerType())
+    return std::nullopt;
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (!RD || findsOnly(RD))
+    return std::nullopt;
+  const std::pair<const Type *, unsigned> CacheKey(T.getTypePtr(), Depth);
+  auto It = ContextHoldCache.find(CacheKey);
+  if (It != ContextHoldCache.end())
+    return It->second;
+  ContextHoldCache[CacheKey] = std::nullopt; // guards recursive types
+
+  std::optional<Holding> Result;
+  const TemplateArgumentList *Args = nullptr;
+  if (isContextRecord(RD)) {
+    Result = Holding{RD, ""};
+  } else if ((Args = stdTemplateArgs(RD)) || (Args = holderTemplateArgs(RD))) {
+    for (const TemplateArgument &A : Args->asArray()) {
+      llvm::ArrayRef<TemplateArgument> Elements =
+          A.getKind() == TemplateArgument::Pack ? A.pack_elements()
+                                                : llvm::ArrayRef(A);
+      for (const TemplateArgument &E : Elements)
+        if (E.getKind() == TemplateArgument::Type &&
+            (Result = holdsContextImpl(E.getAsType(), Depth)))
+          break;
+      if (Result)
+        break;
+    }
+  } else if (!RD->isInStdNamespace() && Depth < 4) {
+    if (const CXXRecordDecl *Def = RD->getDefinition()) {
+      for (const FieldDecl *F : Def->fields())
+        if (auto Inner = holdsContextImpl(F->getType(), Depth + 1)) {
+          std::string Step =
+              Def->getNameAsString() + "::" + F->getNameAsString();
+          Result =
+              Holding{Inner->Manager,
+                      Inner->Path.empty() ? Step : Step + " -> " + Inner->Path};
+          break;
+        }
+      if (!Result)
+        for (const CXXBaseSpecifier &B : Def->bases())
+          if ((Result = holdsContextImpl(B.getType(), Depth)))
+            break;
+    }
+  }
+  ContextHoldCache[CacheKey] = Result;
+  return Result;
+}
+
 const TemplateArgumentList *Model::holderTemplateArgs(const CXXRecordDecl *RD) {
   const auto *CTSD = dyn_cast<ClassTemplateSpecializationDecl>(RD);
   if (!CTSD || CTSD->isInStdNamespace())
@@ -462,6 +529,67 @@ bool Model::isStartup(const FunctionDecl *FD) {
 
 bool Model::isRequestEntry(const FunctionDecl *FD) {
   return FD && nameMatchesAnyRedecl(FD, Cfg.RequestEntries, "request-entry");
+}
+
+/// The function a lambda's call operator is written in (FD itself when it
+/// is not a lambda's).
+static const FunctionDecl *outsideLambdas(const FunctionDecl *FD) {
+  for (unsigned Depth = 0; FD && Depth < 32; ++Depth) {
+    const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+    if (!MD || !MD->getParent()->isLambda())
+      return FD;
+    const DeclContext *DC = MD->getParent()->getDeclContext();
+    while (DC && !isa<FunctionDecl>(DC))
+      DC = DC->getParent();
+    if (!DC)
+      return FD;
+    FD = cast<FunctionDecl>(DC);
+  }
+  return FD;
+}
+
+/// A class derived, directly or not, from testing::Test.
+static bool derivesFromGTest(const CXXRecordDecl *RD, unsigned Depth) {
+  if (!RD || !RD->hasDefinition() || Depth > 16)
+    return false;
+  for (const CXXBaseSpecifier &B : RD->getDefinition()->bases()) {
+    const CXXRecordDecl *Base = B.getType()->getAsCXXRecordDecl();
+    if (Base && qualifiedName(Base) == "testing::Test")
+      return true;
+    if (derivesFromGTest(Base, Depth + 1))
+      return true;
+  }
+  return false;
+}
+
+/// The names Catch2's TEST_CASE gives the function it defines (v3, v2),
+/// and TEST_CASE_METHOD the class whose test() it defines.
+static bool isCatch2Name(llvm::StringRef Name) {
+  return Name.starts_with("CATCH2_INTERNAL_TEST_") ||
+         Name.starts_with("____C_A_T_C_H____T_E_S_T____");
+}
+
+/// A test body: GoogleTest's TestBody of a testing::Test, a Catch2 test
+/// case (tests make the contexts they use, SPEC §1).
+static bool isTestBody(const FunctionDecl *FD) {
+  if (!FD->getIdentifier())
+    return false;
+  if (isCatch2Name(FD->getName()))
+    return true;
+  const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+  if (!MD || !MD->getParent()->getIdentifier())
+    return false;
+  if (MD->getName() == "TestBody")
+    return derivesFromGTest(MD->getParent(), 0);
+  return MD->getName() == "test" && isCatch2Name(MD->getParent()->getName());
+}
+
+bool Model::isContextSource(const FunctionDecl *FD) {
+  FD = outsideLambdas(FD);
+  if (!FD)
+    return false;
+  return nameMatchesAnyRedecl(FD, Cfg.ContextSources, "context-source") ||
+         isTestBody(FD);
 }
 
 /// The call operator pattern of a generic lambda outside any template,
@@ -803,6 +931,112 @@ std::string Model::contextTypeNameFor(const FunctionDecl *Factory,
   if (Factory && !Param && isMethodOfContextClass(Factory))
     return cast<CXXMethodDecl>(Factory)->getParent()->getNameAsString();
   return contextTypeName();
+}
+
+namespace {
+/// The expression E reaches the object through: `&v`, `*v`, `v.get()`,
+/// `*v.get()`, `v.value()` (a smart pointer, optional or holder template
+/// such as NoDestructor) all give `v`.
+const Expr *heldThrough(const Expr *E) {
+  for (unsigned Steps = 0; E && Steps < 4; ++Steps) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() != UO_AddrOf && UO->getOpcode() != UO_Deref)
+        return E;
+      E = UO->getSubExpr();
+    } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+      if (Op->getOperator() != OO_Star || Op->getNumArgs() != 1)
+        return E;
+      E = Op->getArg(0);
+    } else if (const auto *Call = dyn_cast<CXXMemberCallExpr>(E)) {
+      const CXXMethodDecl *MD = Call->getMethodDecl();
+      if (!MD || Call->getNumArgs() != 0 || !MD->getIdentifier() ||
+          (MD->getName() != "get" && MD->getName() != "value"))
+        return E;
+      E = Call->getImplicitObjectArgument();
+    } else {
+      return E;
+    }
+  }
+  return E ? E->IgnoreParenImpCasts() : nullptr;
+}
+
+/// Does FD return V (its address, or the object V holds)? Then FD is a
+/// singleton accessor.
+class ReturnsVar : public RecursiveASTVisitor<ReturnsVar> {
+public:
+  explicit ReturnsVar(const VarDecl *V) : V(V) {}
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  bool VisitReturnStmt(ReturnStmt *RS) {
+    const Expr *E = heldThrough(RS->getRetValue());
+    if (!E)
+      return true;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      if (DRE->getDecl()->getCanonicalDecl() == V->getCanonicalDecl())
+        Found = true;
+    return !Found;
+  }
+  const VarDecl *V;
+  bool Found = false;
+};
+
+/// Does FD, a function defined with a reference or pointer result, return
+/// VD?
+bool returnsVar(const FunctionDecl *FD, const VarDecl *VD) {
+  if (!FD->doesThisDeclarationHaveABody() || !FD->getBody())
+    return false;
+  QualType RT = FD->getReturnType();
+  if (!RT->isReferenceType() && !RT->isPointerType())
+    return false;
+  ReturnsVar Visitor(VD);
+  Visitor.TraverseStmt(FD->getBody());
+  return Visitor.Found;
+}
+
+/// The functions defined in one file, in source order, methods of classes
+/// included (Poco's `NotificationCenter::defaultCenter` returns a holder of
+/// its file's anonymous namespace).
+class FunctionsOfFile : public RecursiveASTVisitor<FunctionsOfFile> {
+public:
+  FunctionsOfFile(const SourceManager &SM, FileID File) : SM(SM), File(File) {}
+  bool shouldVisitTemplateInstantiations() const { return false; }
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) &&
+        SM.getFileID(SM.getExpansionLoc(D->getLocation())) != File)
+      return true; // another file's declaration: nothing of ours inside
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (FD->doesThisDeclarationHaveABody())
+      Functions.push_back(FD);
+    return true;
+  }
+  std::vector<const FunctionDecl *> Functions;
+
+private:
+  const SourceManager &SM;
+  FileID File;
+};
+
+} // namespace
+
+const FunctionDecl *singletonAccessor(const VarDecl *VD) {
+  if (VD->isStaticLocal()) {
+    const auto *FD = dyn_cast<FunctionDecl>(VD->getDeclContext());
+    return FD && returnsVar(FD, VD) ? FD : nullptr;
+  }
+  if (VD->getParentFunctionOrMethod())
+    return nullptr;
+  ASTContext &Ctx = VD->getASTContext();
+  const SourceManager &SM = Ctx.getSourceManager();
+  FunctionsOfFile Finder(SM,
+                         SM.getFileID(SM.getExpansionLoc(VD->getLocation())));
+  Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
+  for (const FunctionDecl *FD : Finder.Functions)
+    if (returnsVar(FD, VD))
+      return FD;
+  return nullptr;
 }
 
 bool isNullContextExpr(const Expr *E) {

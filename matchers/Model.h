@@ -103,6 +103,11 @@ public:
   };
   /// SPEC §2 static-singleton "holds": none when T holds no manager.
   std::optional<Holding> holdsManager(clang::QualType T);
+  /// SPEC §2 fabricated-context, case 2: T keeps a context object itself
+  /// (by value, owning smart pointer, optional, container, holder, member);
+  /// Holding::Manager is then the context class. A pointer, reference,
+  /// std::weak_ptr or std::reference_wrapper only finds one: none.
+  std::optional<Holding> holdsContextObject(clang::QualType T);
 
   struct FactoryInfo {
     std::optional<unsigned> ContextParam; // none: no context parameter found
@@ -128,6 +133,10 @@ public:
 
   bool isStartup(const clang::FunctionDecl *FD);
   bool isRequestEntry(const clang::FunctionDecl *FD);
+  /// SPEC §1 "context source": FD (or, for a lambda, the function it is
+  /// written in) is configured (`context-sources`) or annotated, or is a
+  /// GoogleTest test body or a Catch2 test case.
+  bool isContextSource(const clang::FunctionDecl *FD);
 
   /// What encloses E (walks the parent map): the first of enclosingsOf.
   Enclosing enclosingOf(const clang::Stmt *E);
@@ -168,6 +177,7 @@ private:
   bool nameMatchesAnyRedecl(const clang::FunctionDecl *FD, const NameList &L,
                             llvm::StringRef Annotation);
   std::optional<Holding> holdsManagerImpl(clang::QualType T, unsigned Depth);
+  std::optional<Holding> holdsContextImpl(clang::QualType T, unsigned Depth);
   /// The template arguments of RD when it is a specialization of a holder
   /// template (built in or under `holders`); nullptr otherwise.
   const clang::TemplateArgumentList *
@@ -191,6 +201,9 @@ private:
   llvm::DenseMap<std::pair<const clang::Type *, unsigned>,
                  std::optional<Holding>>
       HoldCache;
+  llvm::DenseMap<std::pair<const clang::Type *, unsigned>,
+                 std::optional<Holding>>
+      ContextHoldCache;
   llvm::DenseMap<const clang::FunctionDecl *, std::optional<FactoryInfo>>
       FactoryCache;
   llvm::DenseMap<const clang::FunctionDecl *, bool> HasContextCache;
@@ -201,6 +214,14 @@ private:
       LocalsCache;
   std::string ContextName;
 };
+
+/// The function that hands out VD, a variable with static storage duration
+/// (returns a reference or pointer to it, or to the object it holds): a
+/// function-local static's own function, or for a variable at namespace
+/// scope or a static member, the first function of its file that does;
+/// nullptr when none (static-singleton's and fabricated-context's
+/// "accessor").
+const clang::FunctionDecl *singletonAccessor(const clang::VarDecl *VD);
 
 /// Is E (ignoring parens, casts) a null value for a context parameter:
 /// nullptr, NULL, 0, __null, {}, std::nullopt, a default-constructed

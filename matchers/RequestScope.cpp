@@ -41,7 +41,7 @@ static bool calledOnContext(Model &M, const Expr *Call) {
 
 void RequestScopeRule::create(TUState &S, RuleCallbacks &Out) {
   Out.push_back(std::make_unique<RequestScopeRule>(S));
-  Out.push_back(std::make_unique<CallGraphCollector>(S));
+  addCallGraphCollector(S, Out);
 }
 
 void RequestScopeRule::registerMatchers(MatchFinder &F) {

@@ -62,6 +62,9 @@ public:
 
   std::vector<Finding> Findings;
   TUFacts Facts;
+  /// A CallGraphCollector is bound to this state (addCallGraphCollector):
+  /// the rules that need the call graph share one. Kept across units.
+  bool HasCallGraphCollector = false;
   /// Every factory call site the rules classified (audit, SPEC §8), once.
   std::vector<CallSite> CallSites;
   void recordCallSite(CallSite C);

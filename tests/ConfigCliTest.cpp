@@ -82,6 +82,53 @@ TEST(ConfigCli, TypoedFunctionSuggestsAFunctionName) {
       << R.Err;
 }
 
+// context-sources (SPEC §1, §3): a misspelled context source is a warning
+// with a suggestion, and the contexts the function makes count as made up
+// (factoryguard-fabricated-context); fixed, they do not, nothing is said
+// about the configuration, and --explain-config lists the entry with the
+// function it matched.
+TEST(ConfigCli, TypoedContextSourceWarnsAndTheFixedOneIsASource) {
+  std::string Dir = makeTempDir("cfg-source");
+  const std::string Head = "contexts: [netra::UserExecutionContext]\n"
+                           "factories: [netra::create_websocket_manager]\n";
+  writeFile(Dir + "/.factoryguard.yaml",
+            Head + "context-sources: [netra::auth::context_from_requests]\n");
+  writeFile(Dir + "/a.cpp",
+            "#include \"netra/netra.h\"\n"
+            "netra::UserExecutionContext\n"
+            "netra::auth::context_from_request(const std::string &token) {\n"
+            "  netra::UserExecutionContext ctx{token + \"@edge\"};\n"
+            "  auto m = netra::create_websocket_manager(&ctx);\n"
+            "  return ctx;\n"
+            "}\n");
+  RunResult R = runFactoryguard(withFlags({"a.cpp"}), Dir);
+  EXPECT_EQ(R.ExitCode, 1) << R.Out << R.Err;
+  EXPECT_NE(R.Err.find(Dir + "/.factoryguard.yaml:3:19: warning: "
+                             "'context-sources' entry "
+                             "'netra::auth::context_from_requests' matched no "
+                             "declaration in the analyzed units; did you mean "
+                             "'netra::auth::context_from_request'?"),
+            std::string::npos)
+      << R.Err;
+  EXPECT_NE(R.Out.find("a.cpp:4:31: warning: made-up UserExecutionContext "
+                       "'ctx' reaches 'create_websocket_manager'"),
+            std::string::npos)
+      << R.Out;
+
+  writeFile(Dir + "/.factoryguard.yaml",
+            Head + "context-sources: [netra::auth::context_from_request]\n");
+  R = runFactoryguard(withFlags({"--strict-config", "a.cpp"}), Dir);
+  EXPECT_EQ(R.ExitCode, 0) << R.Out << R.Err;
+  EXPECT_EQ(R.Err.find(".factoryguard.yaml"), std::string::npos) << R.Err;
+  R = runFactoryguard(withFlags({"--explain-config", "a.cpp"}), Dir);
+  EXPECT_EQ(R.ExitCode, 0) << R.Err;
+  EXPECT_NE(R.Out.find(":3:19: context-sources "
+                       "'netra::auth::context_from_request'\n"
+                       "    matched: netra::auth::context_from_request ("),
+            std::string::npos)
+      << R.Out;
+}
+
 // holders (SPEC §2, §3): a misspelled holder template is a warning with a
 // suggestion, and leaves the static it would have found unreported; fixed,
 // the static is reported and nothing is said about the configuration.

@@ -53,6 +53,7 @@ factories:
     context-param: 0            # optional, zero-based
 startup:   [netra::startup, "regex:netra::startup::.*"]
 request-entries: [netra::Router::dispatch]
+context-sources: [netra::auth::context_from_request]   # may create contexts (§1)
 holders:   ["leveldb::SingletonEnv"]   # templates that keep their argument in raw storage
 exclude:   ["regex:.*/third_party/.*"]   # paths not reported
 rules:
@@ -92,9 +93,11 @@ TEST(ParseConfig, SpecExample) {
   EXPECT_FALSE(C.Startup.matches("netra::startup_helper"));
 
   EXPECT_EQ(C.RequestEntries.join(), "netra::Router::dispatch");
+  EXPECT_EQ(C.ContextSources.join(), "netra::auth::context_from_request");
+  EXPECT_EQ(C.ContextSources.Entries[0].Line, 10u);
   EXPECT_EQ(C.Holders.join(), "leveldb::SingletonEnv");
   ASSERT_EQ(C.Holders.Entries.size(), 1u);
-  EXPECT_EQ(C.Holders.Entries[0].Line, 10u);
+  EXPECT_EQ(C.Holders.Entries[0].Line, 11u);
 
   EXPECT_TRUE(C.isExcludedPath("/src/third_party/ws/ws.cc"));
   EXPECT_FALSE(C.isExcludedPath("/src/netra/ws.cc"));
@@ -213,7 +216,7 @@ TEST(ConfigErrors, UnknownTopLevelKey) {
   EXPECT_EQ(errorOf("contexts: [a::C]\nmanagerz: [a::M]\n"),
             "cfg.yaml:2:1: error: unknown key 'managerz'; expected one of "
             "contexts, managers, factories, startup, request-entries, "
-            "holders, factory-setup, exclude, rules");
+            "context-sources, holders, factory-setup, exclude, rules");
 }
 
 TEST(ConfigErrors, DuplicateKey) {
@@ -254,7 +257,7 @@ TEST(ConfigErrors, UnknownRuleId) {
       "cfg.yaml:2:3: error: unknown rule 'factoryguard-null-contexts'; "
       "expected one of factoryguard-request-scope, "
       "factoryguard-static-singleton, factoryguard-null-context, "
-      "factoryguard-unconfigured-factory");
+      "factoryguard-unconfigured-factory, factoryguard-fabricated-context");
 }
 
 TEST(ConfigErrors, UnknownSeverity) {

@@ -300,6 +300,13 @@ TEST(OneAnswer, WholeProgram) {
                                      "tool_b.cpp"}));
 }
 
+TEST(OneAnswer, FabricatedContext) {
+  // A made-up context in a start-up function that main, in another unit,
+  // reaches: the chain crosses units on every surface.
+  expectOneAnswer(makeParityProject("fabricated", "fabricated",
+                                    {"main.cpp", "services.cpp", "auth.cpp"}));
+}
+
 TEST(OneAnswer, FactorySetup) {
   expectOneAnswer(
       makeParityProject("factory-setup", "factory-setup",

@@ -203,9 +203,9 @@ TEST(tidy, FixEqualsCliFixAndCompiles) {
 // Loading, listing, verifying
 //===----------------------------------------------------------------------===//
 
-const char *const CheckNames[] = {"factoryguard-null-context",
-                                  "factoryguard-request-scope",
-                                  "factoryguard-static-singleton"};
+const char *const CheckNames[] = {
+    "factoryguard-fabricated-context", "factoryguard-null-context",
+    "factoryguard-request-scope", "factoryguard-static-singleton"};
 
 TEST(tidy, ListChecksShowsTheThreeChecks) {
   RunResult R =
@@ -325,7 +325,7 @@ TEST(tidy, DumpConfigShowsTheOptions) {
   ASSERT_EQ(R.ExitCode, 0) << R.Err;
   for (const char *Name : CheckNames)
     for (const char *Opt : {"Contexts", "Managers", "Factories", "Startup",
-                            "RequestEntries", "Holders"})
+                            "RequestEntries", "ContextSources", "Holders"})
       EXPECT_NE(R.Out.find(std::string(Name) + "." + Opt + ":"),
                 std::string::npos)
           << Name << "." << Opt << "\n"

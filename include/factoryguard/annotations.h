@@ -27,5 +27,8 @@
 #define FACTORYGUARD_SETUP FACTORYGUARD_ANNOTATE_("setup")
 // A parameter of a setup method that must not be null.
 #define FACTORYGUARD_REQUIRED FACTORYGUARD_ANNOTATE_("required")
+// A function allowed to create a context from nothing, where requests
+// begin (SPEC §1 "context source"; factoryguard-fabricated-context).
+#define FACTORYGUARD_CONTEXT_SOURCE FACTORYGUARD_ANNOTATE_("context-source")
 
 #endif

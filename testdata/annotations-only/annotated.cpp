@@ -38,3 +38,21 @@ void handle(const RequestContext &ctx, ConnectionPool *pool) {
   auto b = set.make(ctx);
 }
 } // namespace chat
+
+// A context source by annotation may create the contexts it hands out; the
+// same creation anywhere else is made up (factoryguard-fabricated-context).
+namespace chat {
+FACTORYGUARD_FACTORY std::unique_ptr<Emitter> open_emitter(const RequestContext &ctx);
+FACTORYGUARD_CONTEXT_SOURCE RequestContext accept_request() {
+  RequestContext ctx;
+  auto e = open_emitter(ctx);
+  return ctx;
+}
+void warm_up() {
+  RequestContext ctx;
+  // CHECK-MESSAGES: :[[@LINE-1]]:18: warning: made-up RequestContext 'ctx' reaches 'open_emitter' in 'chat::warm_up' [factoryguard-fabricated-context]
+  // CHECK-NOTES: :[[@LINE-2]]:18: note: no other RequestContext is in scope here
+  auto e = open_emitter(ctx);
+  // CHECK-NOTES: :[[@LINE-1]]:12: note: 'open_emitter' receives it here
+}
+} // namespace chat

@@ -2,6 +2,7 @@
 #include "Audit.h"
 
 #include "Config.h"
+#include "FabricatedContext.h"
 #include "Fingerprint.h"
 #include "JsonParse.h"
 #include "ReportedSource.h"
@@ -24,6 +25,10 @@ namespace {
 struct Counts {
   unsigned CallSites = 0, Compliant = 0, OpenSites = 0, SuppressedSites = 0;
   unsigned Statics = 0, OpenFindings = 0, SuppressedFindings = 0;
+  /// factoryguard-fabricated-context: made-up contexts reaching a factory
+  /// (case 1) and statics keeping a context (case 2), as Statics counts
+  /// suppressed findings too.
+  unsigned MadeUpContexts = 0, StaticContexts = 0;
   unsigned Objects = 0, ObjectsSetUp = 0, ObjectsNeverSetUp = 0,
            ObjectsUnused = 0;
 
@@ -32,6 +37,8 @@ struct Counts {
             {"compliantCallSites", Compliant},
             {"callSitesWithOpenFindings", OpenSites},
             {"staticsHoldingManager", Statics},
+            {"madeUpContexts", MadeUpContexts},
+            {"staticContexts", StaticContexts},
             {"factoryObjects", Objects},
             {"factoryObjectsSetUp", ObjectsSetUp},
             {"factoryObjectsNeverSetUp", ObjectsNeverSetUp},
@@ -241,6 +248,9 @@ json buildAudit(const DriverResult &Result, const AuditOptions &Opts) {
       N.OpenFindings += !F.Suppressed;
       N.SuppressedFindings += F.Suppressed;
       N.Statics += Subject[I] == "static";
+      N.StaticContexts += keepsContextInStorage(F);
+      N.MadeUpContexts +=
+          F.RuleId == FabricatedContextId && !keepsContextInStorage(F);
     });
     if (!F.Suppressed)
       ++ByRule[F.RuleId];

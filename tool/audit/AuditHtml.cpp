@@ -187,6 +187,11 @@ void summary(std::string &O, const json &A) {
   O += "<li id=\"statics-count\"><strong>" +
        std::to_string(num(S["staticsHoldingManager"])) +
        "</strong> static variable(s) holding a manager</li>";
+  O += "<li id=\"contexts-count\"><strong>" +
+       std::to_string(num(S["madeUpContexts"])) +
+       "</strong> made-up context(s) reaching a factory, <strong>" +
+       std::to_string(num(S["staticContexts"])) +
+       "</strong> static variable(s) keeping a context</li>";
   O += "<li id=\"factory-objects-count\"><strong>" +
        std::to_string(num(S["factoryObjects"])) +
        "</strong> factory object(s): " +

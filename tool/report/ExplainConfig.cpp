@@ -74,6 +74,8 @@ std::string renderConfigExplanation(const std::string &File, const Config &Cfg,
     Entry(E, "startup", "");
   for (const NameMatcher &E : Cfg.RequestEntries.Entries)
     Entry(E, "request-entries", "");
+  for (const NameMatcher &E : Cfg.ContextSources.Entries)
+    Entry(E, "context-sources", "");
   for (const NameMatcher &E : Cfg.Holders.Entries)
     Entry(E, "holders", "");
   for (const NameMatcher &E : Cfg.Exclude.Entries) {

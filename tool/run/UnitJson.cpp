@@ -355,6 +355,9 @@ std::vector<const NameMatcher *> configEntries(const Config &Cfg) {
   }
   for (const NameMatcher &M : Cfg.Holders.Entries)
     Out.push_back(&M);
+  // Appended last: the indices of the entries above stay what they were.
+  for (const NameMatcher &M : Cfg.ContextSources.Entries)
+    Out.push_back(&M);
   return Out;
 }
 

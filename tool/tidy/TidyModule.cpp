@@ -20,8 +20,8 @@
 //
 // Configuration: the nearest .factoryguard.yaml above the main file, then
 // the check's CheckOptions (Contexts, Managers, Factories, Startup,
-// RequestEntries, Holders; ';'-separated) replace the list of the same
-// name.
+// RequestEntries, ContextSources, Holders; ';'-separated) replace the list of
+// the same name.
 //
 // The plugin links no clang-tidy library: ClangTidyCheck, the module
 // registry and the option machinery resolve from the clang-tidy executable
@@ -299,6 +299,7 @@ FactoryguardCheck::FactoryguardCheck(llvm::StringRef Name,
   overrideFactories();
   overrideList("Startup", Cfg.Startup);
   overrideList("RequestEntries", Cfg.RequestEntries);
+  overrideList("ContextSources", Cfg.ContextSources);
   overrideList("Holders", Cfg.Holders);
   CacheDirOption = Options.getLocalOrGlobal("FactoryguardCacheDir", "");
 }
@@ -353,6 +354,7 @@ void FactoryguardCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "Factories", joinFactories(Cfg.Factories));
   Options.store(Opts, "Startup", Cfg.Startup.join());
   Options.store(Opts, "RequestEntries", Cfg.RequestEntries.join());
+  Options.store(Opts, "ContextSources", Cfg.ContextSources.join());
   Options.store(Opts, "Holders", Cfg.Holders.join());
   Options.store(Opts, "FactoryguardCacheDir", CacheDirOption);
 }

@@ -19,4 +19,15 @@ std::map<std::string, int> g_rate_limits;
 EmitterFactory g_agent_events;
 EmitterFactory g_presence_events;
 
+// The migration's shortcut ("remove the system context creation hack"): a
+// compatibility wrapper for callers that have no context yet falls back to
+// a made-up "system" context, kept for the whole process.
+std::shared_ptr<WebSocketManager>
+compat_websocket_manager(const UserExecutionContext *ctx) {
+  static const UserExecutionContext system_ctx{"system", ""};
+  if (!ctx)
+    ctx = &system_ctx;
+  return get_websocket_manager(ctx);
+}
+
 } // namespace chat

@@ -90,6 +90,12 @@ public:
   void dispatch(const std::string &path);
 };
 
+// Where requests begin: authenticates a request and builds its context
+// (`context-sources` in the configuration).
+namespace auth {
+UserExecutionContext context_from_request(const std::string &token);
+} // namespace auth
+
 void startup();
 namespace boot {
 void load_plugins();

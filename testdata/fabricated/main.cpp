@@ -1,0 +1,6 @@
+#include "app.h"
+
+int main() {
+  app::start_services();
+  app::handle(app::authenticate("token"));
+}
