@@ -1,0 +1,80 @@
+//===- ProposalYaml.cpp - The proposed .factoryguard.yaml, as text -------===//
+//
+// A section whose entries are all low-confidence is written as an empty
+// list (`contexts: []`) followed by its commented-out entries: a key with
+// no value would be null, which the configuration reader refuses.
+//
+//===----------------------------------------------------------------------===//
+#include "ProposalYaml.h"
+
+#include "Fingerprint.h"
+#include "Printable.h"
+
+namespace factoryguard {
+
+namespace {
+
+std::string placeText(const SurveyPlace &P, llvm::StringRef Root) {
+  std::string File = P.File;
+  if (std::optional<std::string> Rel = pathRelativeToRoot(P.File, Root))
+    File = *Rel;
+  return printable(File) + ":" + std::to_string(P.Line);
+}
+
+/// `  # <evidence>; confidence: high` and the entry, commented out when low.
+void renderEntry(const ProposedEntry &E, llvm::StringRef Root,
+                 std::string &Out) {
+  bool High = E.Level == Confidence::High;
+  Out += "  # " + E.What + " " + placeText(E.Example, Root);
+  if (!E.ExampleOf.empty())
+    Out += " (" + printable(E.ExampleOf) + ")";
+  if (!E.Why.empty())
+    Out += "; " + E.Why;
+  Out += std::string("; confidence: ") + (High ? "high" : "low") + "\n";
+  Out += std::string(High ? "  - " : "  #  - ") + E.Name + "\n";
+}
+
+void renderSection(llvm::StringRef Key, llvm::StringRef About,
+                   const std::vector<ProposedEntry> &Entries,
+                   llvm::StringRef Root, std::string &Out) {
+  if (Entries.empty())
+    return;
+  bool AnyHigh = llvm::any_of(Entries, [](const ProposedEntry &E) {
+    return E.Level == Confidence::High;
+  });
+  Out += "\n# " + About.str() + "\n" + Key.str() + (AnyHigh ? ":\n" : ": []\n");
+  for (const ProposedEntry &E : Entries)
+    renderEntry(E, Root, Out);
+}
+
+} // namespace
+
+std::string renderProposalYaml(const Proposal &P, llvm::StringRef SourceRoot) {
+  std::string Out =
+      "# factoryguard configuration proposed by `factoryguard init` from " +
+      std::to_string(P.Units) +
+      " translation unit(s).\n"
+      "# Each entry says why it is proposed (how many, one example) and how\n"
+      "# sure init is; low-confidence entries are commented out. Read them,\n"
+      "# keep what is right, then run factoryguard with --strict-config.\n";
+  renderSection("contexts", "Types whose value proves code runs in a request.",
+                P.Contexts, SourceRoot, Out);
+  renderSection("managers",
+                "Request-scoped types that must not outlive a request.",
+                P.Managers, SourceRoot, Out);
+  renderSection("factories", "Functions that create managers.", P.Factories,
+                SourceRoot, Out);
+  renderSection("startup",
+                "Functions that run at start-up, outside any "
+                "request.",
+                P.Startup, SourceRoot, Out);
+  renderSection("holders", "Templates that keep their argument in raw storage.",
+                P.Holders, SourceRoot, Out);
+  if (P.Contexts.empty() && P.Managers.empty() && P.Factories.empty() &&
+      P.Startup.empty() && P.Holders.empty())
+    Out += "\n# Nothing found to propose: see docs/init.md for what init "
+           "looks for.\n";
+  return Out;
+}
+
+} // namespace factoryguard
