@@ -4,7 +4,7 @@
 // counts once), then each section is decided from the ones before it, in
 // the order Proposal.h lists: contexts, the factories taking them and the
 // managers they hand out, the legacy factories and singleton accessors of
-// those managers, start-up functions, holders.
+// those managers, start-up functions, holders, factory classes.
 //
 //===----------------------------------------------------------------------===//
 #include "Proposal.h"
@@ -268,7 +268,7 @@ std::set<std::string> reachingFactories(const Joined &J, const Proposal &P) {
 
 /// 6.: start-up functions, as a fixed point from main and static
 /// initializers; high when a proposed factory is reached from them.
-void proposeStartup(const Joined &J, Proposal &P) {
+std::set<std::string> proposeStartup(const Joined &J, Proposal &P) {
   std::set<std::string> Reaching = reachingFactories(J, P);
   std::set<std::string> Excluded(J.AddressTaken.begin(), J.AddressTaken.end());
   for (const SurveyFunction &F : J.Functions) {
@@ -307,6 +307,82 @@ void proposeStartup(const Joined &J, Proposal &P) {
                    : "reaches no proposed factory: marking it changes "
                      "nothing yet"});
     }
+  }
+  return Start;
+}
+
+/// The overloads of every method of Class, by unqualified name.
+std::map<std::string, std::vector<const SurveyFunction *>>
+methodsOf(const Joined &J, const std::string &Class) {
+  std::map<std::string, std::vector<const SurveyFunction *>> Out;
+  for (const SurveyFunction &F : J.Functions)
+    if (F.Class == Class && !F.Constructor)
+      Out[shortName(F.Name)].push_back(&F);
+  return Out;
+}
+
+/// Whether every overload could be a setup method: it changes the object,
+/// returns nothing, takes a pointer it requires and makes no manager.
+bool setupOverloads(const std::vector<const SurveyFunction *> &Overloads,
+                    const Proposal &P) {
+  return llvm::all_of(Overloads, [&](const SurveyFunction *F) {
+    return !F->Const && F->ReturnsVoid && !F->PointerParams.empty() &&
+           !find(P.Factories, F->Name);
+  });
+}
+
+/// The arguments every overload of every setup method requires.
+std::vector<unsigned>
+requiredArgs(const std::vector<const SurveyFunction *> &Methods) {
+  std::vector<unsigned> Out = Methods.front()->PointerParams;
+  for (const SurveyFunction *F : Methods)
+    llvm::erase_if(Out, [&](unsigned I) {
+      return !llvm::is_contained(F->PointerParams, I);
+    });
+  return Out;
+}
+
+/// 8.: factory classes and their setup methods.
+void proposeFactorySetup(const Joined &J, const std::set<std::string> &Start,
+                         Proposal &P) {
+  std::set<std::string> Classes;
+  for (const SurveyFunction &F : J.Functions)
+    if (const ProposedEntry *E = find(P.Factories, F.Name);
+        E && E->Level == Confidence::High && !F.Class.empty())
+      Classes.insert(F.Class);
+  for (const std::string &Class : Classes) {
+    ProposedSetup S;
+    ProposedEntry &E = S.Entry;
+    E.Name = Class;
+    std::vector<const SurveyFunction *> Methods;
+    const SurveyCall *FromStart = nullptr;
+    for (const auto &[Name, Overloads] : methodsOf(J, Class)) {
+      if (!setupOverloads(Overloads, P))
+        continue;
+      S.Setup.push_back(Name);
+      Methods.insert(Methods.end(), Overloads.begin(), Overloads.end());
+      if (llvm::is_contained(
+              {"configure", "setup", "set_up", "init", "initialize"},
+              llvm::StringRef(Name).lower()))
+        E.Level = Confidence::High;
+      for (const SurveyFunction *F : Overloads)
+        if (auto It = J.CallsTo.find(F->Name); It != J.CallsTo.end())
+          for (const SurveyCall &C : It->second)
+            if (!FromStart && Start.count(C.Caller))
+              FromStart = &C;
+    }
+    if (Methods.empty())
+      continue;
+    S.RequiredArgs = requiredArgs(Methods);
+    if (FromStart)
+      E.Level = Confidence::High;
+    E.What = "makes managers (a proposed factory method) and is set up by " +
+             plural(S.Setup.size(), "method", "methods") +
+             " taking a pointer; " +
+             (FromStart ? "set up by start-up code, e.g." : "declared at");
+    E.Example = FromStart ? FromStart->Where : Methods.front()->Where;
+    E.ExampleOf = FromStart ? "in " + FromStart->Caller : "";
+    P.FactorySetup.push_back(std::move(S));
   }
 }
 
@@ -359,11 +435,16 @@ Proposal proposeConfiguration(const std::vector<UnitSurvey> &Surveys) {
   proposeContexts(J, P);
   proposeContextFactories(J, P);
   proposeLegacyFactories(J, P);
-  proposeStartup(J, P);
+  std::set<std::string> Start = proposeStartup(J, P);
   proposeHolders(J, P);
+  proposeFactorySetup(J, Start, P);
   for (auto *List :
        {&P.Contexts, &P.Managers, &P.Factories, &P.Startup, &P.Holders})
     order(*List);
+  llvm::stable_sort(P.FactorySetup, [](const auto &A, const auto &B) {
+    return std::tie(A.Entry.Level, A.Entry.Name) <
+           std::tie(B.Entry.Level, B.Entry.Name);
+  });
   return P;
 }
 

@@ -32,6 +32,13 @@
 //  7. holders: class templates of user code that keep their argument in
 //     raw storage, seen in a static variable (the built-in NoDestructor,
 //     folly::Singleton and folly::LeakySingleton are left out): high.
+//  8. factory-setup: a class with a high factory method, set up by its
+//     non-const void methods (every overload of the name) that take a
+//     pointer or smart pointer with no default argument and are no
+//     factory; required-args: the indices every such overload takes so.
+//     High when a setup method is called from start-up code (main, a
+//     static's initializer, a start-up function of 6.) or is named
+//     configure, setup, set_up, init or initialize; else low.
 //
 //===----------------------------------------------------------------------===//
 #ifndef FACTORYGUARD_PROPOSAL_H
@@ -57,8 +64,17 @@ struct ProposedEntry {
   std::string Why;       // "named like a request context"; may be ""
 };
 
+/// A factory-setup entry: Entry.Name is the class; its setup methods
+/// (unqualified) and the arguments they require.
+struct ProposedSetup {
+  ProposedEntry Entry;
+  std::vector<std::string> Setup;
+  std::vector<unsigned> RequiredArgs;
+};
+
 struct Proposal {
   std::vector<ProposedEntry> Contexts, Managers, Factories, Startup, Holders;
+  std::vector<ProposedSetup> FactorySetup;
   size_t Units = 0; // surveys joined
 };
 

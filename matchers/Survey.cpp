@@ -143,6 +143,19 @@ private:
     return classOf(T);
   }
 
+  /// Parameters a null could be passed to, with no default to fall back on.
+  static std::vector<unsigned> pointerParams(const FunctionDecl *F) {
+    std::vector<unsigned> Out;
+    for (unsigned I = 0; I < F->getNumParams(); ++I) {
+      const ParmVarDecl *P = F->getParamDecl(I);
+      QualType T = P->getType().getNonReferenceType();
+      if (!P->hasDefaultArg() &&
+          (T->isPointerType() || smartPointerArgs(T, /*OwningOnly=*/true)))
+        Out.push_back(I);
+    }
+    return Out;
+  }
+
   void describeReturn(const FunctionDecl *F, SurveyFunction &S) {
     QualType T = F->getReturnType();
     if (T->isReferenceType()) {
@@ -211,9 +224,13 @@ private:
       for (const ParmVarDecl *P : F->parameters())
         if (std::string C = paramClass(P->getType()); !C.empty())
           S.ParamClasses.push_back(C);
+      S.PointerParams = pointerParams(F);
       describeReturn(F, S);
+      S.Class = M ? qualifiedName(M->getParent()) : "";
       S.Virtual = M && M->isVirtual();
       S.Constructor = isa<CXXConstructorDecl>(F);
+      S.Const = M && M->isConst();
+      S.ReturnsVoid = F->getReturnType()->isVoidType();
     }
     SurveyFunction &S = Out.Functions[It->second];
     if (F->doesThisDeclarationHaveABody() && S.SingletonStatic.empty() &&

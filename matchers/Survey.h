@@ -46,8 +46,14 @@ struct SurveyFunction {
   ReturnKind Return = ReturnKind::None;
   std::string Returns;         // the class handed out (Return != None)
   std::string SingletonStatic; // an accessor: the static variable it returns
+  std::string Class;           // a method's class ("" for a free function)
+  /// Parameters of pointer or smart pointer type with no default argument
+  /// (zero-based): what a setup method must not be given null.
+  std::vector<unsigned> PointerParams;
   bool Virtual = false;
   bool Constructor = false;
+  bool Const = false; // a const method
+  bool ReturnsVoid = false;
 };
 
 /// A call (or construction) of a user function. Caller is a qualified

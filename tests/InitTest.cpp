@@ -125,6 +125,26 @@ TEST(Init, StartupThatReachesNoFactoryIsLowConfidence) {
   EXPECT_FALSE(hasActiveEntry(Yaml, "startup", "chat::Router::on")) << Yaml;
 }
 
+TEST(Init, ProposesFactoryClassesSetUpAtStartup) {
+  std::string Dir = makeExample("init-setup");
+  RunResult R = init(Dir);
+  ASSERT_EQ(R.ExitCode, 0) << R.Err;
+  std::string Yaml = readFile(Dir + "/.factoryguard.yaml");
+  EXPECT_NE(Yaml.find("\nfactory-setup:\n"), std::string::npos) << Yaml;
+  EXPECT_NE(Yaml.find("\n  - class: chat::EmitterFactory\n"
+                      "    setup: [configure]\n"
+                      "    required-args: [0]\n"),
+            std::string::npos)
+      << Yaml;
+  // The factory never set up is found with the proposal alone.
+  RunResult Run = runFactoryguard(
+      {"-p", "build", "--strict-config", "--source-root", Dir}, Dir);
+  EXPECT_NE(Run.Out.find("src/registry.cpp:20:16: warning: "
+                         "'g_presence_events' is never set up"),
+            std::string::npos)
+      << Run.Out << Run.Err;
+}
+
 TEST(Init, TheProposalPassesStrictConfigOnTheSameCode) {
   std::string Dir = makeExample("init-strict");
   RunResult R = init(Dir);

@@ -9,6 +9,7 @@
 
 #include "Fingerprint.h"
 #include "Printable.h"
+#include "llvm/ADT/StringExtras.h"
 
 namespace factoryguard {
 
@@ -21,9 +22,10 @@ std::string placeText(const SurveyPlace &P, llvm::StringRef Root) {
   return printable(File) + ":" + std::to_string(P.Line);
 }
 
-/// `  # <evidence>; confidence: high` and the entry, commented out when low.
-void renderEntry(const ProposedEntry &E, llvm::StringRef Root,
-                 std::string &Out) {
+/// `  # <evidence>; confidence: high` and the entry's Lines, commented out
+/// when low.
+void renderEntry(const ProposedEntry &E, llvm::ArrayRef<std::string> Lines,
+                 llvm::StringRef Root, std::string &Out) {
   bool High = E.Level == Confidence::High;
   Out += "  # " + E.What + " " + placeText(E.Example, Root);
   if (!E.ExampleOf.empty())
@@ -31,7 +33,28 @@ void renderEntry(const ProposedEntry &E, llvm::StringRef Root,
   if (!E.Why.empty())
     Out += "; " + E.Why;
   Out += std::string("; confidence: ") + (High ? "high" : "low") + "\n";
-  Out += std::string(High ? "  - " : "  #  - ") + E.Name + "\n";
+  for (const std::string &Line : Lines)
+    Out += (High ? "  " : "  #  ") + Line + "\n";
+}
+
+/// A factory-setup entry's lines.
+std::vector<std::string> setupLines(const ProposedSetup &S) {
+  std::vector<std::string> Lines = {"- class: " + S.Entry.Name,
+                                    "  setup: [" + llvm::join(S.Setup, ", ") +
+                                        "]"};
+  if (!S.RequiredArgs.empty()) {
+    std::vector<std::string> Args;
+    for (unsigned I : S.RequiredArgs)
+      Args.push_back(std::to_string(I));
+    Lines.push_back("  required-args: [" + llvm::join(Args, ", ") + "]");
+  }
+  return Lines;
+}
+
+/// The key, `[]` when every entry is commented out.
+void renderKey(llvm::StringRef Key, llvm::StringRef About, bool AnyHigh,
+               std::string &Out) {
+  Out += "\n# " + About.str() + "\n" + Key.str() + (AnyHigh ? ":\n" : ": []\n");
 }
 
 void renderSection(llvm::StringRef Key, llvm::StringRef About,
@@ -39,12 +62,29 @@ void renderSection(llvm::StringRef Key, llvm::StringRef About,
                    llvm::StringRef Root, std::string &Out) {
   if (Entries.empty())
     return;
-  bool AnyHigh = llvm::any_of(Entries, [](const ProposedEntry &E) {
-    return E.Level == Confidence::High;
-  });
-  Out += "\n# " + About.str() + "\n" + Key.str() + (AnyHigh ? ":\n" : ": []\n");
+  renderKey(Key, About,
+            llvm::any_of(Entries,
+                         [](const ProposedEntry &E) {
+                           return E.Level == Confidence::High;
+                         }),
+            Out);
   for (const ProposedEntry &E : Entries)
-    renderEntry(E, Root, Out);
+    renderEntry(E, {"- " + E.Name}, Root, Out);
+}
+
+void renderSetupSection(const std::vector<ProposedSetup> &Entries,
+                        llvm::StringRef Root, std::string &Out) {
+  if (Entries.empty())
+    return;
+  renderKey("factory-setup",
+            "Factory classes that must be set up before they make managers.",
+            llvm::any_of(Entries,
+                         [](const ProposedSetup &S) {
+                           return S.Entry.Level == Confidence::High;
+                         }),
+            Out);
+  for (const ProposedSetup &S : Entries)
+    renderEntry(S.Entry, setupLines(S), Root, Out);
 }
 
 } // namespace
@@ -70,8 +110,9 @@ std::string renderProposalYaml(const Proposal &P, llvm::StringRef SourceRoot) {
                 P.Startup, SourceRoot, Out);
   renderSection("holders", "Templates that keep their argument in raw storage.",
                 P.Holders, SourceRoot, Out);
+  renderSetupSection(P.FactorySetup, SourceRoot, Out);
   if (P.Contexts.empty() && P.Managers.empty() && P.Factories.empty() &&
-      P.Startup.empty() && P.Holders.empty())
+      P.Startup.empty() && P.Holders.empty() && P.FactorySetup.empty())
     Out += "\n# Nothing found to propose: see docs/init.md for what init "
            "looks for.\n";
   return Out;

@@ -38,9 +38,11 @@ bool stringFrom(const Value &V, std::string &S) {
 }
 
 Value functionToJson(const SurveyFunction &F) {
-  Array Params;
+  Array Params, Pointers;
   for (const std::string &C : F.ParamClasses)
     Params.push_back(C);
+  for (unsigned I : F.PointerParams)
+    Pointers.push_back(static_cast<int64_t>(I));
   return Array{F.Name,
                placeToJson(F.Where),
                std::move(Params),
@@ -48,27 +50,41 @@ Value functionToJson(const SurveyFunction &F) {
                F.Returns,
                F.SingletonStatic,
                F.Virtual,
-               F.Constructor};
+               F.Constructor,
+               F.Class,
+               std::move(Pointers),
+               F.Const,
+               F.ReturnsVoid};
 }
 
 bool functionFromJson(const Value &V, SurveyFunction &F) {
   const Array *A = V.getAsArray();
-  if (!A || A->size() != 8)
+  if (!A || A->size() != 12)
     return false;
-  const Array *Params = (*A)[2].getAsArray();
+  const Array *Params = (*A)[2].getAsArray(), *Pointers = (*A)[9].getAsArray();
   auto Return = (*A)[3].getAsUINT64();
-  auto Virtual = (*A)[6].getAsBoolean(), Constructor = (*A)[7].getAsBoolean();
+  auto Virtual = (*A)[6].getAsBoolean(), Constructor = (*A)[7].getAsBoolean(),
+       Const = (*A)[10].getAsBoolean(), Void = (*A)[11].getAsBoolean();
   if (!stringFrom((*A)[0], F.Name) || !placeFromJson((*A)[1], F.Where) ||
       !Params || !Return || *Return > static_cast<int>(ReturnKind::Reference) ||
       !stringFrom((*A)[4], F.Returns) ||
-      !stringFrom((*A)[5], F.SingletonStatic) || !Virtual || !Constructor)
+      !stringFrom((*A)[5], F.SingletonStatic) || !Virtual || !Constructor ||
+      !stringFrom((*A)[8], F.Class) || !Pointers || !Const || !Void)
     return false;
   for (const Value &P : *Params)
     if (!stringFrom(P, F.ParamClasses.emplace_back()))
       return false;
+  for (const Value &P : *Pointers) {
+    auto I = P.getAsUINT64();
+    if (!I || *I > UINT32_MAX)
+      return false;
+    F.PointerParams.push_back(static_cast<unsigned>(*I));
+  }
   F.Return = static_cast<ReturnKind>(*Return);
   F.Virtual = *Virtual;
   F.Constructor = *Constructor;
+  F.Const = *Const;
+  F.ReturnsVoid = *Void;
   return true;
 }
 
