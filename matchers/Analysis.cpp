@@ -29,6 +29,8 @@ Analysis::~Analysis() = default;
 void Analysis::run(ASTContext &Ctx) {
   State.reset();
   State.begin(Ctx);
+  if (SurveyWanted)
+    Survey = surveyUnit(Ctx);
   if (Callbacks.empty())
     return finishConfigMatches(Ctx);
   std::vector<Decl *> Saved = Ctx.getTraversalScope();

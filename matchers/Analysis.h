@@ -11,6 +11,7 @@
 #define FACTORYGUARD_ANALYSIS_H
 
 #include "RuleFramework.h"
+#include "Survey.h"
 #include "clang/AST/ASTConsumer.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -38,6 +39,10 @@ public:
   ConfigMatchRecord takeConfigMatches() {
     return Matches ? std::move(*Matches) : ConfigMatchRecord();
   }
+  /// `factoryguard init`: also survey the unit (Survey.h) in run(), whether
+  /// or not a rule is enabled.
+  void enableSurvey() { SurveyWanted = true; }
+  UnitSurvey takeSurvey() { return std::move(Survey); }
   static bool ruleEnabled(const Config &Cfg, llvm::StringRef Globs,
                           llvm::StringRef RuleId);
 
@@ -48,6 +53,8 @@ private:
   std::unique_ptr<ConfigMatchRecord> Matches;
   clang::ast_matchers::MatchFinder Finder;
   RuleCallbacks Callbacks;
+  bool SurveyWanted = false;
+  UnitSurvey Survey;
 };
 
 } // namespace factoryguard

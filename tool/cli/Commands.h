@@ -1,10 +1,10 @@
 //===- Commands.h - The subcommands' entry points -------------------------===//
 //
-// `factoryguard lsp`, `factoryguard audit`: each reads its own options
-// (CommandLine.h) and help text here, in the command-line front end, and
-// hands what it read to its library (LspServer.h, Audit.h), which knows no
-// command line. Args are the arguments after the subcommand's name; each
-// returns the exit status.
+// `factoryguard lsp`, `factoryguard audit`, `factoryguard init`: each reads its
+// own options (CommandLine.h) and help text here, in the command-line front
+// end, and hands what it read to its library (LspServer.h, Audit.h), which
+// knows no command line. Args are the arguments after the subcommand's name;
+// each returns the exit status.
 //
 //===----------------------------------------------------------------------===//
 #ifndef FACTORYGUARD_COMMANDS_H
@@ -23,6 +23,9 @@ int runLanguageServerMain(const std::vector<std::string> &Args);
 
 /// `factoryguard audit ...`.
 int runAuditCommand(llvm::ArrayRef<std::string> Args);
+
+/// `factoryguard init ...`: a first configuration (SPEC §3).
+int runInitCommand(llvm::ArrayRef<std::string> Args);
 
 } // namespace factoryguard
 

@@ -36,6 +36,8 @@ const char *Usage =
     R"(USAGE: factoryguard [options] [<file-or-directory>...] [-- <compiler flags>]
        factoryguard lsp [options]   (language server: factoryguard lsp --help)
        factoryguard audit [options]   (migration report: factoryguard audit --help)
+       factoryguard init [options]   (propose a first .factoryguard.yaml:
+                                      factoryguard init --help)
        factoryguard merge [options] <shard.json>...   (join --format shard
                                       results: factoryguard merge --help)
 
@@ -454,6 +456,8 @@ int main(int argc, char **argv) {
     return runLanguageServerMain(std::vector<std::string>(argv + 2, argv + argc));
   if (argc > 1 && llvm::StringRef(argv[1]) == "audit")
     return runAuditCommand(std::vector<std::string>(argv + 2, argv + argc));
+  if (argc > 1 && llvm::StringRef(argv[1]) == "init")
+    return runInitCommand(std::vector<std::string>(argv + 2, argv + argc));
   if (argc > 1 && llvm::StringRef(argv[1]) == "merge")
     return runMerge(std::vector<std::string>(argv + 2, argv + argc));
   DriverOptions Opts;

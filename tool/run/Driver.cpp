@@ -12,6 +12,7 @@
 #include "Paths.h"
 #include "Printable.h"
 #include "ReportedSource.h"
+#include "SurveyJson.h"
 #include "TestHooks.h"
 #include "UnitCommand.h"
 #include "UnitIsolation.h"
@@ -335,6 +336,7 @@ struct UnitResult {
   std::string Diagnostics;
   ConfigMatchRecord ConfigMatches; // SPEC §3 validation, merged by the driver
   bool FromCache = false;          // a cache hit (progress)
+  UnitSurvey Survey;               // DriverOptions::Survey
 };
 
 /// A unit's result as the child process that analyzed it sends it back
@@ -362,7 +364,8 @@ llvm::json::Value unitResultToJson(const UnitResult &R, const Config &Cfg) {
                             {"deps", std::move(Deps)},
                             {"failed", R.Failed},
                             {"failMessage", R.FailMessage},
-                            {"diagnostics", R.Diagnostics}};
+                            {"diagnostics", R.Diagnostics},
+                            {"survey", surveyToJson(R.Survey)}};
 }
 
 bool dependencyFromJson(const llvm::json::Value &V, Dependency &D) {
@@ -422,7 +425,8 @@ std::optional<UnitResult> unitResultFromJson(llvm::StringRef Text,
   if (!Findings || !Sites || !Annotations || !Deps || !Failed || !FailMessage ||
       !Diagnostics || !factsFromJson(O->get("facts"), R.Facts) ||
       !callSitesFromJson(*Sites, R.CallSites) ||
-      !matchesFromJson(O->get("matches"), Cfg, R.ConfigMatches))
+      !matchesFromJson(O->get("matches"), Cfg, R.ConfigMatches) ||
+      !surveyFromJson(O->get("survey"), R.Survey))
     return std::nullopt;
   for (const llvm::json::Value &F : *Findings)
     if (!findingFromJson(F, R.Findings.emplace_back()))
@@ -493,12 +497,15 @@ UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
 
   Analysis A(Cfg, Opts.RuleGlobs);
   A.recordConfigMatches(/*CollectAnnotations=*/Opts.ExplainConfig);
+  if (Opts.Survey)
+    A.enableSurvey();
   ActionFactory Factory(A, J.Crash, !Opts.FullParse, DiagOS);
   int RC = Tool.run(&Factory);
   R.Findings = A.takeFindings();
   R.Facts = A.takeFacts();
   R.CallSites = A.takeCallSites();
   R.ConfigMatches = A.takeConfigMatches();
+  R.Survey = A.takeSurvey();
   if (Recorder)
     R.Dependencies = Recorder->dependencies();
   if (RC != 0 || Diags.Errors) {
@@ -669,7 +676,7 @@ private:
 std::unique_ptr<UnitCache> openCache(const DriverOptions &Opts,
                                      const std::string &DatabaseFile,
                                      llvm::raw_ostream &Diag) {
-  if (Opts.NoCache || Opts.ExplainConfig)
+  if (Opts.NoCache || Opts.ExplainConfig || Opts.Survey)
     return nullptr;
   std::string Dir = Opts.CacheDir;
   // The default directory is where a pull request can commit a link: it
@@ -702,6 +709,8 @@ public:
   explicit ConfigSet(const DriverOptions &Opts) : Opts(Opts) {}
   llvm::Expected<const Config *> forUnit(const std::string &File) {
     static const Config Empty;
+    if (Opts.Survey)
+      return &Empty;
     std::string CfgPath = Opts.ConfigFile.empty()
                               ? findConfigFor(File)
                               : normalizePath(Opts.ConfigFile);
@@ -1474,6 +1483,8 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     A.FailMessage = std::move(R.FailMessage);
     A.Diagnostics = std::move(R.Diagnostics);
     A.ConfigMatches = std::move(R.ConfigMatches);
+    if (Opts.Survey && !R.Failed)
+      Result.Surveys.push_back(std::move(R.Survey));
   }
   if (Opts.KeepUnitResults) {
     Result.UnitResults = Analyzed;

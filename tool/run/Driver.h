@@ -5,6 +5,7 @@
 #include "Cache.h"
 #include "ConfigCheck.h"
 #include "Finding.h"
+#include "Survey.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
@@ -77,6 +78,11 @@ struct DriverOptions {
   /// Done counting up to Total (the front end prints progress; the run
   /// never does). Empty: no progress is reported.
   std::function<void(const UnitProgress &)> OnUnitDone;
+  /// `factoryguard init` (SPEC §3): survey every unit (Survey.h) in the
+  /// parse that analyzes it, into DriverResult::Surveys. No configuration
+  /// file is read (init proposes the first one) and no cache is used (a
+  /// hit would not parse).
+  bool Survey = false;
 };
 
 struct UnitFailure {
@@ -146,6 +152,8 @@ struct DriverResult {
   std::map<std::string, std::string> ConfigTexts;
   /// KeepUnitResults: the configurations UnitResults point to.
   std::map<std::string, std::unique_ptr<Config>> Configs;
+  /// Survey: each analyzed unit's survey, in unit order.
+  std::vector<UnitSurvey> Surveys;
 };
 
 /// `<Prefix>: cache <dir>: H hits, M misses, E entries, B bytes` (or
