@@ -64,6 +64,19 @@ trap cleanup EXIT
 rm -rf "$run"
 cp -a "$base" "$run"
 cp /etc/resolv.conf "$run/etc/resolv.conf"
+# The machine's own trust, which a fresh machine of its kind has before any
+# script of ours runs: local CAs (a TLS-inspecting egress proxy's, here;
+# without it npm fails with SELF_SIGNED_CERT_IN_CHAIN) and the bundle the
+# environment names. ca-certificates, once installed inside, rebuilds the
+# bundle from Debian's CAs and these.
+if [ -d /usr/local/share/ca-certificates ]; then
+  mkdir -p "$run/usr/local/share/ca-certificates"
+  cp -a /usr/local/share/ca-certificates/. "$run/usr/local/share/ca-certificates/"
+fi
+if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  mkdir -p "$run/etc/ssl/certs"
+  cp /etc/ssl/certs/ca-certificates.crt "$run/etc/ssl/certs/ca-certificates.crt"
+fi
 mount_into proc proc "$run/proc"
 mount_into sysfs sysfs "$run/sys"
 mount_into bind /dev "$run/dev"
@@ -75,15 +88,20 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 start=$(date +%s)
 set +e
 # chroot's own PATH and an empty environment: nothing of this shell leaks in
-# but CI (set, the tests that install into the system run: it is a throwaway).
+# but CI (set, the tests that install into the system run: it is a throwaway)
+# and the machine's CA settings.
+pass=()
+for v in CI NODE_EXTRA_CA_CERTS SSL_CERT_FILE SSL_CERT_DIR; do
+  [ -z "${!v:-}" ] || pass+=("$v=${!v}")
+done
 /usr/bin/time -f '%U %S' -o "$fresh/time" \
-  chroot "$run" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 ${CI:+CI="$CI"} \
+  chroot "$run" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 "${pass[@]}" \
   PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   bash -c 'cd /root/factoryguard && "$@"' bash "$@" >&2
 status=$?
 set -e
 wall=$(($(date +%s) - start))
-read -r user sys < "$fresh/time"
+read -r user sys < <(tail -1 "$fresh/time") # after "Command exited with ..."
 printf "fresh Debian 12: '%s' exit %d, %d s wall, %s s user + %s s system CPU, %d cores, load %s before, %s after\n" \
   "$*" "$status" "$wall" "$user" "$sys" "$(nproc)" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
 exit "$status"
