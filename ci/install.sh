@@ -35,12 +35,15 @@ PKGS=(
   clang-tools-19 clang-tidy-19 clang-format-19
   libclang-rt-19-dev
   libgtest-dev ccache
-  pre-commit dpkg-dev file
+  pre-commit dpkg-dev file jq
   neovim
   chromium
   bazel-bootstrap
 )
 [ "$tool_only" = 0 ] || PKGS=("${TOOL_PKGS[@]}")
+# jq: the CI templates' annotation step runs it on the reports
+# (Workflow.UnitsThatCouldNotBeAnalyzedBecomeAnnotations); GitHub's runners
+# have it, a fresh Debian does not.
 # chromium: headless, loads the audit report in its tests (tests/AuditTest.cpp).
 # bazel-bootstrap: Bazel 4.2 (and a JDK), runs the aspect bazel/factoryguard.bzl
 # over testdata/bazel, offline (tests/BazelTest.cpp).
