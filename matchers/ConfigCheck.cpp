@@ -1,14 +1,15 @@
 //===- ConfigCheck.cpp - Which configuration entries matched what --------===//
 #include "ConfigCheck.h"
 
-#include "Model.h"
-#include "RuleFramework.h"
+#include "Paths.h"
+#include "UserCode.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 
 #include <algorithm>

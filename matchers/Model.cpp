@@ -1,6 +1,7 @@
 //===- Model.cpp - The shared facts every rule asks about ----------------===//
 #include "Model.h"
 #include "ConfigCheck.h"
+#include "Paths.h"
 
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -53,36 +54,6 @@ const TemplateArgumentList *stdTemplateArgs(const CXXRecordDecl *RD) {
 }
 
 } // namespace
-
-std::string qualifiedName(const NamedDecl *D) {
-  llvm::SmallVector<std::string, 6> Parts;
-  auto NameOf = [](const NamedDecl *N) -> std::string {
-    if (const auto *RD = dyn_cast<CXXRecordDecl>(N))
-      if (RD->isLambda())
-        return "(lambda)";
-    if (N->getDeclName().isEmpty())
-      return "(anonymous)";
-    return N->getNameAsString();
-  };
-  Parts.push_back(NameOf(D));
-  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent()) {
-    if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
-      if (NS->isInline())
-        continue;
-      Parts.push_back(NS->isAnonymousNamespace() ? "(anonymous namespace)"
-                                                 : NS->getNameAsString());
-    } else if (const auto *ND = dyn_cast<NamedDecl>(DC)) {
-      Parts.push_back(NameOf(ND));
-    }
-  }
-  std::string Out;
-  for (auto It = Parts.rbegin(); It != Parts.rend(); ++It) {
-    if (!Out.empty())
-      Out += "::";
-    Out += *It;
-  }
-  return Out;
-}
 
 namespace {
 /// A name that, without its class or namespace, says nothing of what it
@@ -1085,12 +1056,6 @@ bool isNullContextExpr(const Expr *E) {
     return false;
   }
   return false;
-}
-
-std::string normalizeFilePath(const FileManager &FM, llvm::StringRef Name) {
-  llvm::SmallString<256> P(Name);
-  FM.makeAbsolutePath(P);
-  return normalizePath(P);
 }
 
 std::string LocationMapper::filePath(FileID FID) {

@@ -13,6 +13,7 @@
 
 #include "Config.h"
 #include "Finding.h"
+#include "UserCode.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
@@ -30,11 +31,6 @@
 namespace factoryguard {
 
 struct ConfigMatchRecord;
-
-/// "netra::Factory::create": the qualified name with no template arguments
-/// (template specializations match by their template's name) and with
-/// anonymous namespaces spelled "(anonymous namespace)".
-std::string qualifiedName(const clang::NamedDecl *D);
 
 /// A factory as messages name it, quoted: its short name when that says
 /// which function it is ('get_websocket_manager'), qualified as a
@@ -230,11 +226,6 @@ bool isNullContextExpr(const clang::Expr *E);
 
 /// Converts clang locations into Finding ranges (absolute file paths,
 /// 1-based byte columns, exclusive end) at the expansion site of macros.
-/// A file name as clang knows it (relative to the unit's working directory,
-/// which is not the process's), normalized as normalizePath does.
-std::string normalizeFilePath(const clang::FileManager &FM,
-                              llvm::StringRef Name);
-
 class LocationMapper {
 public:
   LocationMapper(const clang::SourceManager &SM, const clang::LangOptions &LO)

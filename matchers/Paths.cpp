@@ -3,6 +3,7 @@
 
 #include "Printable.h"
 
+#include "clang/Basic/FileManager.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -15,6 +16,13 @@ std::string normalizePath(llvm::StringRef Path) {
     P = Path; // no working directory: normalized as given
   llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
   return std::string(P);
+}
+
+std::string normalizeFilePath(const clang::FileManager &FM,
+                              llvm::StringRef Name) {
+  llvm::SmallString<256> P(Name);
+  FM.makeAbsolutePath(P);
+  return normalizePath(P);
 }
 
 std::string displayPath(const std::string &Path) {

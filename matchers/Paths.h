@@ -13,13 +13,22 @@
 
 #include <string>
 
+namespace clang {
+class FileManager;
+}
+
 namespace factoryguard {
 
 /// The one path normalizer: absolute (against the working directory) and
 /// without "." or ".." components (lexically, links are not followed) or a
-/// trailing separator. Paths clang reports go through normalizeFilePath
-/// (Model.h), which makes them absolute against the unit's directory first.
+/// trailing separator. Paths clang reports go through normalizeFilePath,
+/// which makes them absolute against the unit's directory first.
 std::string normalizePath(llvm::StringRef Path);
+
+/// A file name as clang knows it (relative to the unit's working directory,
+/// which is not the process's), normalized as normalizePath does.
+std::string normalizeFilePath(const clang::FileManager &FM,
+                              llvm::StringRef Name);
 
 /// The path as printed: relative to the working directory when under it,
 /// escaped as Printable.h says.

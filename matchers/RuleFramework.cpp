@@ -147,18 +147,4 @@ matchedFactoryCall(TUState &S,
   return FactoryCall{Call, Callee, *Info};
 }
 
-std::vector<Decl *> userTopLevelDecls(ASTContext &Ctx) {
-  const SourceManager &SM = Ctx.getSourceManager();
-  std::vector<Decl *> Out;
-  for (Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
-    SourceLocation L = D->getLocation();
-    if (L.isValid() && SM.isInSystemHeader(SM.getExpansionLoc(L)))
-      continue;
-    if (D->isImplicit() && !isa<NamespaceDecl>(D))
-      continue;
-    Out.push_back(D);
-  }
-  return Out;
-}
-
 } // namespace factoryguard

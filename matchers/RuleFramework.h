@@ -17,6 +17,7 @@
 #include "ConfigCheck.h"
 #include "Finding.h"
 #include "Model.h"
+#include "UserCode.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "clang/ASTMatchers/ASTMatchersMacros.h"
@@ -133,11 +134,6 @@ void registerCallMatchers(clang::ast_matchers::MatchFinder &F,
 std::optional<FactoryCall>
 matchedFactoryCall(TUState &S,
                    const clang::ast_matchers::MatchFinder::MatchResult &R);
-
-/// The declarations a traversal needs: every top-level declaration except
-/// those in system headers (which cannot hold a finding, and whose walk
-/// costs more than the user's code in template-heavy projects).
-std::vector<clang::Decl *> userTopLevelDecls(clang::ASTContext &Ctx);
 
 } // namespace factoryguard
 

@@ -10,6 +10,7 @@
 #include "Survey.h"
 
 #include "Model.h"
+#include "Paths.h"
 #include "RuleFramework.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 
