@@ -13,8 +13,8 @@
 //===----------------------------------------------------------------------===//
 #include "FabricatedContext.h"
 
+#include "Arguments.h"
 #include "CallGraphCollector.h"
-#include "NullContext.h"
 #include "Rules.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
@@ -283,15 +283,16 @@ const char *const ValueKinds[] = {"parameter", "captured variable", "member",
 
 } // namespace
 
-/// The StableKey of a case-2 finding starts so (checkStatic); fingerprints,
-/// shards and the cache carry the key, so the audit can tell the cases
-/// apart in every run.
-static const char *const StaticKeyTag = "|static|";
+/// The StableKey of a case-2 finding has this first part (checkStatic);
+/// fingerprints, shards and the cache carry the key, so the audit can tell
+/// the cases apart in every run.
+static const char *const StaticKeyPart = "static";
 
 bool keepsContextInStorage(const Finding &F) {
   return F.RuleId == FabricatedContextId &&
          llvm::StringRef(F.StableKey)
-             .starts_with(std::string(FabricatedContextId) + StaticKeyTag);
+             .starts_with(
+                 makeStableKey(FabricatedContextId, {StaticKeyPart, ""}));
 }
 
 void FabricatedContextRule::create(TUState &S, RuleCallbacks &Out) {
@@ -414,9 +415,9 @@ void FabricatedContextRule::checkCall(const FactoryCall &FC) {
                                     "); choose one, no fix-it is offered"});
   }
   F.ChainAnchor = S.nodeId(Where.Fn);
-  F.StableKey = F.RuleId + "|" + qualifiedName(Where.Fn) + "|" +
-                qualifiedName(FC.Callee) + "|" +
-                (O.Holder ? O.Holder->getNameAsString() : "temporary");
+  F.StableKey = makeStableKey(
+      F.RuleId, {qualifiedName(Where.Fn), qualifiedName(FC.Callee),
+                 O.Holder ? O.Holder->getNameAsString() : "temporary"});
   S.report(std::move(F));
 }
 
@@ -448,7 +449,8 @@ void FabricatedContextRule::checkStatic(const VarDecl *VD) {
   std::string Owner;
   if (const auto *FD = dyn_cast<FunctionDecl>(VD->getDeclContext()))
     Owner = qualifiedName(FD);
-  F.StableKey = F.RuleId + StaticKeyTag + qualifiedName(VD) + "|" + Owner;
+  F.StableKey =
+      makeStableKey(F.RuleId, {StaticKeyPart, qualifiedName(VD), Owner});
   S.report(std::move(F));
 }
 

@@ -33,6 +33,14 @@ bool parseSeverity(const std::string &Text, Severity &Out) {
   return true;
 }
 
+std::string makeStableKey(const std::string &RuleId,
+                          std::initializer_list<std::string> Parts) {
+  std::string Key = RuleId;
+  for (const std::string &Part : Parts)
+    Key += "|" + Part;
+  return Key;
+}
+
 bool operator<(const Finding &A, const Finding &B) {
   return std::tie(A.Where.File, A.Where.Line, A.Where.Column, A.RuleId,
                   A.Message) < std::tie(B.Where.File, B.Where.Line,

@@ -10,6 +10,7 @@
 #define FACTORYGUARD_FINDING_H
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -93,6 +94,13 @@ struct CallSite {
   std::string Factory;  // qualified name of the callee
   std::string Enclosing; // function or static variable it is in ("" = none)
 };
+
+/// The one layout of a StableKey: the rule id and the parts, each after a
+/// '|' ("factoryguard-null-context|handle|make|defaulted"). Baselines and
+/// fingerprints hash it, so a change here changes every fingerprint of
+/// every rule: each rule builds its key with this function.
+std::string makeStableKey(const std::string &RuleId,
+                          std::initializer_list<std::string> Parts);
 
 /// Orders findings by file, line, column, rule, message: the output order.
 bool operator<(const Finding &A, const Finding &B);

@@ -204,7 +204,7 @@ std::optional<Finding> RequestScopeRule::decide(TUState &S,
   } else {
     return std::nullopt;
   }
-  F.StableKey = F.RuleId + "|" + Owner + "|" + qualifiedName(Callee);
+  F.StableKey = makeStableKey(F.RuleId, {Owner, qualifiedName(Callee)});
   return F;
 }
 

@@ -55,7 +55,7 @@ void StaticSingletonRule::run(const MatchFinder::MatchResult &R) {
                       : "; one instance is shared by every user's requests";
   F.Message += ": create it per request from " +
                withArticle(S.model().contextTypeName()) + " instead";
-  F.StableKey = F.RuleId + "|" + qualifiedName(VD) + "|" + Owner + "|" + Manager;
+  F.StableKey = makeStableKey(F.RuleId, {qualifiedName(VD), Owner, Manager});
   S.report(std::move(F));
 }
 

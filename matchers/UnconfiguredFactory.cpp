@@ -1,7 +1,7 @@
 //===- UnconfiguredFactory.cpp - factoryguard-unconfigured-factory -------===//
 #include "UnconfiguredFactory.h"
 
-#include "NullContext.h"
+#include "Arguments.h"
 #include "Rules.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
@@ -353,8 +353,8 @@ void UnconfiguredFactoryRule::onCall(const CXXMemberCallExpr *Call) {
       Enclosing In = M.enclosingOf(Call);
       std::string Owner =
           In.Kind == Enclosing::Function && In.Fn ? qualifiedName(In.Fn) : "";
-      F.StableKey = F.RuleId + "|" + Owner + "|" + qualifiedName(MD) +
-                    "|null:" + std::to_string(I);
+      F.StableKey = makeStableKey(
+          F.RuleId, {Owner, qualifiedName(MD), "null:" + std::to_string(I)});
       S.report(std::move(F));
     }
     return;
@@ -382,8 +382,8 @@ void UnconfiguredFactoryRule::onCall(const CXXMemberCallExpr *Call) {
               Object->getNameAsString() + "' before it is set up: no call of " +
               joinQuoted(M.setupMethodNames(Class)) +
               " on it precedes this one in '" + Fn + "'";
-  F.StableKey = F.RuleId + "|" + Fn + "|" + Object->getNameAsString() + "|" +
-                qualifiedName(MD);
+  F.StableKey = makeStableKey(
+      F.RuleId, {Fn, Object->getNameAsString(), qualifiedName(MD)});
   S.report(std::move(F));
 }
 
@@ -410,7 +410,7 @@ void UnconfiguredFactoryRule::onStaticObject(const VarDecl *VD) {
   F.Message = "'" + VD->getNameAsString() + "' is never set up: no call of " +
               joinQuoted(Setups) + " on it anywhere in the program";
   F.UnlessSetUp = objectId(S, VD);
-  F.StableKey = F.RuleId + "|" + qualifiedName(VD) + "|never-set-up";
+  F.StableKey = makeStableKey(F.RuleId, {qualifiedName(VD), "never-set-up"});
   S.report(std::move(F));
 }
 
