@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Config.h"
+#include "RegularFile.h"
 #include "Rules.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -726,46 +727,6 @@ llvm::Error ConfigReader::readRuleSettings(Node *Value, llvm::StringRef Rule,
 llvm::Expected<Config> parseConfig(llvm::StringRef Text, llvm::StringRef File) {
   ConfigReader Reader(Text, File);
   return Reader.read();
-}
-
-llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
-readRegularFile(llvm::StringRef Path) {
-  std::string P = Path.str();
-  auto Fail = [](int Errno, const llvm::Twine &What) {
-    return llvm::createStringError(std::error_code(Errno, std::generic_category()),
-                                   What);
-  };
-  int FD = ::open(P.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (FD < 0) {
-    int Errno = errno;
-    struct stat LSt;
-    if (Errno == ENOENT && ::lstat(P.c_str(), &LSt) == 0 && S_ISLNK(LSt.st_mode))
-      return Fail(Errno, "it is a symbolic link to a missing file");
-    return Fail(Errno, std::strerror(Errno));
-  }
-  struct stat St;
-  if (::fstat(FD, &St) != 0) {
-    int Errno = errno;
-    ::close(FD);
-    return Fail(Errno, std::strerror(Errno));
-  }
-  if (!S_ISREG(St.st_mode)) {
-    ::close(FD);
-    const char *Kind = S_ISDIR(St.st_mode)    ? "a directory"
-                       : S_ISFIFO(St.st_mode) ? "a FIFO"
-                       : S_ISCHR(St.st_mode)  ? "a character device"
-                       : S_ISBLK(St.st_mode)  ? "a block device"
-                       : S_ISSOCK(St.st_mode) ? "a socket"
-                                              : "something else";
-    return Fail(EINVAL, llvm::Twine("it is ") + Kind + ", not a regular file");
-  }
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Buffer =
-      llvm::MemoryBuffer::getOpenFile(llvm::sys::fs::convertFDToNativeFile(FD),
-                                      Path, St.st_size);
-  ::close(FD);
-  if (!Buffer)
-    return Fail(Buffer.getError().value(), Buffer.getError().message());
-  return std::move(*Buffer);
 }
 
 llvm::Expected<Config> loadConfigFile(llvm::StringRef Path) {

@@ -107,15 +107,6 @@ llvm::Expected<Config> parseConfig(llvm::StringRef Text, llvm::StringRef File);
 /// Reads Path with readRegularFile; errors name it.
 llvm::Expected<Config> loadConfigFile(llvm::StringRef Path);
 
-/// The content of a user-named file (configuration, baseline) that must be
-/// a regular file. The type is checked on the open descriptor, and the open
-/// does not wait, so a FIFO, a device or a directory is an error instead of
-/// a run that blocks or reads forever. The error message says what the path
-/// is ("it is a FIFO, not a regular file", "it is a symbolic link to a
-/// missing file") or why it cannot be read; the caller names the path.
-llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
-readRegularFile(llvm::StringRef Path);
-
 /// The nearest ".factoryguard.yaml" walking up from the directory of File;
 /// empty when none. Anything by that name counts, so that a directory, a
 /// FIFO or a dangling link there is reported by loadConfigFile instead of

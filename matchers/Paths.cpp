@@ -10,6 +10,24 @@
 
 namespace factoryguard {
 
+namespace {
+
+std::optional<std::string> lexicallyRelative(llvm::StringRef File,
+                                             llvm::StringRef Root) {
+  if (Root.empty() || File.empty())
+    return std::nullopt;
+  if (Root == "/")
+    return File.size() > 1 && File.front() == '/'
+               ? std::optional<std::string>(File.drop_front().str())
+               : std::nullopt;
+  if (!File.starts_with(Root) || File.size() <= Root.size() + 1 ||
+      File[Root.size()] != '/')
+    return std::nullopt;
+  return File.drop_front(Root.size() + 1).str();
+}
+
+} // namespace
+
 std::string normalizePath(llvm::StringRef Path) {
   llvm::SmallString<256> P(Path);
   if (llvm::sys::fs::make_absolute(P))
@@ -23,6 +41,21 @@ std::string normalizeFilePath(const clang::FileManager &FM,
   llvm::SmallString<256> P(Name);
   FM.makeAbsolutePath(P);
   return normalizePath(P);
+}
+
+std::optional<std::string> pathRelativeToRoot(llvm::StringRef File,
+                                              llvm::StringRef Root) {
+  if (Root.empty() || File.empty())
+    return std::nullopt;
+  std::string NormFile = normalizePath(File);
+  std::string NormRoot = normalizePath(Root);
+  if (std::optional<std::string> Rel = lexicallyRelative(NormFile, NormRoot))
+    return Rel;
+  llvm::SmallString<256> RealFile, RealRoot;
+  if (llvm::sys::fs::real_path(NormFile, RealFile) ||
+      llvm::sys::fs::real_path(NormRoot, RealRoot))
+    return std::nullopt;
+  return lexicallyRelative(normalizePath(RealFile), normalizePath(RealRoot));
 }
 
 std::string displayPath(const std::string &Path) {

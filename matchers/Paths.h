@@ -11,11 +11,12 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <optional>
 #include <string>
 
 namespace clang {
 class FileManager;
-}
+} // namespace clang
 
 namespace factoryguard {
 
@@ -33,6 +34,13 @@ std::string normalizeFilePath(const clang::FileManager &FM,
 /// The path as printed: relative to the working directory when under it,
 /// escaped as Printable.h says.
 std::string displayPath(const std::string &Path);
+
+/// The path of File relative to Root ("src/a.cpp", no leading "./"), or
+/// nullopt when File is not inside Root. Both are absolute; the comparison is
+/// lexical after removing "." and ".." components and trailing slashes, then
+/// retried on the real paths (symbolic links resolved) when both exist.
+std::optional<std::string> pathRelativeToRoot(llvm::StringRef File,
+                                              llvm::StringRef Root);
 
 /// The one list of file name extensions of C and C++: a source file is
 /// analyzed as a unit of its own (a `--changed` path, an inferred command),

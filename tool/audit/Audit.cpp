@@ -5,6 +5,8 @@
 #include "FabricatedContext.h"
 #include "Fingerprint.h"
 #include "JsonParse.h"
+#include "Paths.h"
+#include "RegularFile.h"
 #include "ReportedSource.h"
 #include "Rules.h"
 #include "llvm/ADT/StringExtras.h"

@@ -10,6 +10,7 @@
 #include "Paths.h"
 #include "Printable.h"
 #include "Progress.h"
+#include "SourceRoot.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <set>

@@ -19,6 +19,7 @@
 #include "Progress.h"
 #include "Proposal.h"
 #include "ProposalYaml.h"
+#include "SourceRoot.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"

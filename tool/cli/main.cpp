@@ -12,6 +12,7 @@
 #include "Rules.h"
 #include "SarifReporter.h"
 #include "Shard.h"
+#include "SourceRoot.h"
 #include "TestHooks.h"
 #include "TextReporter.h"
 #include "llvm/Support/CrashRecoveryContext.h"

@@ -3,14 +3,13 @@
 #include "Fingerprint.h"
 
 #include "Config.h"
+#include "Paths.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
-#include "Config.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
 #include "llvm/Support/SHA256.h"
 
 #include <array>
@@ -180,20 +179,6 @@ private:
   bool PrevCR = false;
 };
 
-std::optional<std::string> lexicallyRelative(llvm::StringRef File,
-                                             llvm::StringRef Root) {
-  if (Root.empty() || File.empty())
-    return std::nullopt;
-  if (Root == "/")
-    return File.size() > 1 && File.front() == '/'
-               ? std::optional<std::string>(File.drop_front().str())
-               : std::nullopt;
-  if (!File.starts_with(Root) || File.size() <= Root.size() + 1 ||
-      File[Root.size()] != '/')
-    return std::nullopt;
-  return File.drop_front(Root.size() + 1).str();
-}
-
 } // namespace
 
 std::map<unsigned, std::string>
@@ -211,21 +196,6 @@ std::string primaryLocationLineHash(llvm::StringRef FileContents,
       primaryLocationLineHashes(FileContents);
   auto It = Hashes.find(Line);
   return It == Hashes.end() ? std::string() : It->second;
-}
-
-std::optional<std::string> pathRelativeToRoot(llvm::StringRef File,
-                                              llvm::StringRef Root) {
-  if (Root.empty() || File.empty())
-    return std::nullopt;
-  std::string NormFile = normalizePath(File);
-  std::string NormRoot = normalizePath(Root);
-  if (std::optional<std::string> Rel = lexicallyRelative(NormFile, NormRoot))
-    return Rel;
-  llvm::SmallString<256> RealFile, RealRoot;
-  if (llvm::sys::fs::real_path(NormFile, RealFile) ||
-      llvm::sys::fs::real_path(NormRoot, RealRoot))
-    return std::nullopt;
-  return lexicallyRelative(normalizePath(RealFile), normalizePath(RealRoot));
 }
 
 std::string factoryguardFingerprint(const Finding &F,
@@ -286,38 +256,6 @@ std::vector<unsigned> utf16Columns(llvm::StringRef LineText) {
       });
   Columns[LineText.size()] = Units + 1;
   return Columns;
-}
-
-namespace {
-std::string gitTopLevel() {
-  auto Git = llvm::sys::findProgramByName("git");
-  if (!Git)
-    return "";
-  llvm::SmallString<128> Out;
-  if (llvm::sys::fs::createTemporaryFile("factoryguard-git", "txt", Out))
-    return "";
-  std::optional<llvm::StringRef> Redirects[] = {std::nullopt, llvm::StringRef(Out),
-                                                llvm::StringRef("")};
-  int RC = llvm::sys::ExecuteAndWait(*Git, {"git", "rev-parse", "--show-toplevel"},
-                                     std::nullopt, Redirects);
-  std::string Top;
-  if (RC == 0)
-    if (auto Buf = llvm::MemoryBuffer::getFile(Out))
-      Top = (*Buf)->getBuffer().trim().str();
-  llvm::sys::fs::remove(Out);
-  return Top;
-}
-
-} // namespace
-
-std::string defaultSourceRoot() {
-  std::string Root = gitTopLevel();
-  if (Root.empty()) {
-    llvm::SmallString<256> Cwd;
-    llvm::sys::fs::current_path(Cwd);
-    Root = std::string(Cwd);
-  }
-  return normalizePath(Root);
 }
 
 } // namespace factoryguard

@@ -60,17 +60,6 @@ std::string primaryLocationLineHash(llvm::StringRef FileContents,
 std::string factoryguardFingerprint(const Finding &F,
                                     llvm::StringRef SourceRoot = "");
 
-/// The path of File relative to Root ("src/a.cpp", no leading "./"), or
-/// nullopt when File is not inside Root. Both are absolute; the comparison is
-/// lexical after removing "." and ".." components and trailing slashes, then
-/// retried on the real paths (symbolic links resolved) when both exist.
-std::optional<std::string> pathRelativeToRoot(llvm::StringRef File,
-                                              llvm::StringRef Root);
-
-/// The source root when --source-root is not given: the git top level of
-/// the working directory, else the working directory (normalized).
-std::string defaultSourceRoot();
-
 /// Number of UTF-16 code units the UTF-8 text decodes to. Invalid sequences
 /// count as one U+FFFD per maximal invalid subpart (WHATWG decoding, as in
 /// browsers, Node.js and VS Code).

@@ -4,6 +4,7 @@
 #include "Config.h"
 #include "Output.h"
 #include "Paths.h"
+#include "RegularFile.h"
 #include "clang/Tooling/Core/Diagnostic.h"
 #include "clang/Tooling/Core/Replacement.h"
 #include "clang/Tooling/DiagnosticsYaml.h"

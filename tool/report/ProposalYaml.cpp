@@ -8,6 +8,7 @@
 #include "ProposalYaml.h"
 
 #include "Fingerprint.h"
+#include "Paths.h"
 #include "Printable.h"
 #include "llvm/ADT/StringExtras.h"
 

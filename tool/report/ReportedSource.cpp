@@ -3,6 +3,8 @@
 
 #include "Config.h"
 #include "Fingerprint.h"
+#include "Paths.h"
+#include "RegularFile.h"
 
 namespace factoryguard {
 

@@ -5,6 +5,8 @@
 #include "Config.h"
 #include "Fingerprint.h"
 #include "LineIndex.h"
+#include "Paths.h"
+#include "RegularFile.h"
 #include "ReportedSource.h"
 #include "Rules.h"
 

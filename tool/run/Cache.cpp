@@ -2,6 +2,7 @@
 #include "Cache.h"
 #include "CacheTrust.h"
 #include "Printable.h"
+#include "RegularFile.h"
 #include "UnitJson.h"
 #include "UntrustedResult.h"
 #include "clang/Basic/Version.h"
@@ -255,11 +256,12 @@ std::string UnitCache::seal(const std::string &KeyHex,
 }
 
 std::optional<json::Value> UnitCache::readEntry(const CacheKey &Key) const {
-  std::optional<std::string> File =
-      readRegularFile(entryPath(Key), MaxEntryBytes);
+  auto File = llvm::expectedToOptional(
+      readRegularFile(entryPath(Key), {MaxEntryBytes, /*FollowLinks=*/false}));
   if (!File)
     return std::nullopt;
-  std::optional<std::string> Body = unsealEntry(Secret, Key.Hex, *File);
+  std::optional<std::string> Body =
+      unsealEntry(Secret, Key.Hex, (*File)->getBuffer());
   if (!Body)
     return std::nullopt;
   auto Parsed = parseJson(*Body);

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "CacheTrust.h"
 
+#include "RegularFile.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
@@ -166,11 +168,11 @@ bool isOwnTempName(llvm::StringRef Name) {
 }
 
 bool isTaggedCacheDir(const std::string &Dir) {
-  std::optional<std::string> Tag = readRegularFile(Dir + "/" + TagName.str(),
-                                                   /*Limit=*/4096);
+  auto Tag = llvm::expectedToOptional(readRegularFile(
+      Dir + "/" + TagName.str(), {/*MaxBytes=*/4096, /*FollowLinks=*/false}));
   if (!Tag)
     return false;
-  llvm::StringRef T(*Tag);
+  llvm::StringRef T = (*Tag)->getBuffer();
   return T.starts_with(TagText.take_front(TagText.find('\n') + 1)) &&
          T.contains(TagOwnerLine);
 }
@@ -225,10 +227,11 @@ std::optional<std::string> cacheSecret(const std::string &Dir, bool Create) {
     if (EC && EC != std::errc::file_exists)
       return std::nullopt;
   }
-  std::optional<std::string> Text = readRegularFile(Path, /*Limit=*/1024);
+  auto Text = llvm::expectedToOptional(
+      readRegularFile(Path, {/*MaxBytes=*/1024, /*FollowLinks=*/false}));
   if (!Text)
     return std::nullopt;
-  llvm::StringRef Hex = llvm::StringRef(*Text).rtrim("\r\n");
+  llvm::StringRef Hex = (*Text)->getBuffer().rtrim("\r\n");
   std::string Bytes;
   if (Hex.size() != 64 || !llvm::tryGetFromHex(Hex, Bytes))
     return std::nullopt;
@@ -254,27 +257,6 @@ std::optional<std::string> unsealEntry(llvm::StringRef Secret,
   if (!sameBytes(Mac, hmacSha256Hex(Secret, (KeyHex + "\n" + Body).str())))
     return std::nullopt;
   return Body;
-}
-
-std::optional<std::string> readRegularFile(const std::string &Path,
-                                           uint64_t Limit) {
-  int FD = ::open(Path.c_str(), readFlags());
-  if (FD < 0)
-    return std::nullopt;
-  struct stat St;
-  std::optional<std::string> Out;
-  if (::fstat(FD, &St) == 0 && S_ISREG(St.st_mode) &&
-      static_cast<uint64_t>(St.st_size) <= Limit) {
-    // Volatile: read, never mapped (a file cut short under a mapping would
-    // kill the process).
-    auto Buf = llvm::MemoryBuffer::getOpenFile(FD, Path, St.st_size,
-                                               /*RequiresNullTerminator=*/false,
-                                               /*IsVolatile=*/true);
-    if (Buf)
-      Out = (*Buf)->getBuffer().str();
-  }
-  ::close(FD);
-  return Out;
 }
 
 void touchRegularFile(const std::string &Path) {

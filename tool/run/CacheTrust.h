@@ -62,10 +62,6 @@ std::optional<std::string> unsealEntry(llvm::StringRef Secret,
                                        llvm::StringRef KeyHex,
                                        llvm::StringRef File);
 
-/// The bytes of Path when it is a regular file (a link, a device or a FIFO
-/// is none: nothing is read through them) of at most Limit bytes.
-std::optional<std::string> readRegularFile(const std::string &Path,
-                                           uint64_t Limit);
 /// Sets Path's modification time to now when it is a regular file, never
 /// through a link.
 void touchRegularFile(const std::string &Path);

@@ -5,6 +5,7 @@
 #include "Fingerprint.h"
 #include "JsonParse.h"
 #include "Paths.h"
+#include "RegularFile.h"
 #include "UnitJson.h"
 #include "UntrustedResult.h"
 #include "llvm/ADT/STLExtras.h"

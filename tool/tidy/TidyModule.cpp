@@ -35,6 +35,7 @@
 #include "Fingerprint.h"
 #include "RuleRegistry.h"
 #include "Rules.h"
+#include "SourceRoot.h"
 
 #include "clang-tidy/ClangTidyCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
