@@ -37,22 +37,6 @@ std::string rootMessage(const GraphNode &N) {
   return "'" + N.Name + "'";
 }
 
-/// A finding whose advice assumed its function might run inside a request
-/// ("pass the request's context down to it"), now that a chain from Root
-/// reaches it: when Root runs at start-up (main, a start-up function, a
-/// constructor function, a static initialization before main), the advice
-/// is the start-up one. A function-local static's initialization may run
-/// inside a request: its chains keep the advice.
-void adviseForStartup(Finding &F, const GraphNode &Root) {
-  if (F.UnlessInRequestScope.empty() || F.ChainLabel.empty() ||
-      Root.StaticLocal)
-    return;
-  F.Message = F.ChainLabel +
-              "; it runs at start-up (see the call chain), outside any "
-              "request: create the manager per request, from the request's "
-              "context, or move this work into the request path";
-}
-
 } // namespace
 
 void CallGraph::add(const TUFacts &Facts) {
@@ -82,60 +66,6 @@ void CallGraph::add(const TUFacts &Facts) {
   for (const GraphEdge &E : Facts.Edges)
     Out[E.From].push_back(E);
   AddressTaken.insert(Facts.AddressTaken.begin(), Facts.AddressTaken.end());
-  FactoryObjectUses.insert(FactoryObjectUses.end(),
-                           Facts.FactoryObjectUses.begin(),
-                           Facts.FactoryObjectUses.end());
-}
-
-void CallGraph::resolveFactoryObjects(std::vector<Finding> &Findings) const {
-  std::set<std::string> SetUp;
-  std::map<std::string, std::vector<const FactoryObjectUse *>> Calls;
-  for (const FactoryObjectUse &U : FactoryObjectUses) {
-    if (U.Setup)
-      SetUp.insert(U.Object);
-    else
-      Calls[U.Object].push_back(&U);
-  }
-  std::vector<Finding> Kept;
-  for (Finding &F : Findings) {
-    if (F.UnlessSetUp.empty()) {
-      Kept.push_back(std::move(F));
-      continue;
-    }
-    auto It = Calls.find(F.UnlessSetUp);
-    if (SetUp.count(F.UnlessSetUp) || It == Calls.end())
-      continue;
-    // Each call once (a header's inline function is in several units), in
-    // file order.
-    std::vector<const FactoryObjectUse *> Uses = It->second;
-    std::sort(Uses.begin(), Uses.end(), [](const auto *A, const auto *B) {
-      return std::tie(A->Where.File, A->Where.Offset, A->Method) <
-             std::tie(B->Where.File, B->Where.Offset, B->Method);
-    });
-    Uses.erase(std::unique(Uses.begin(), Uses.end(),
-                           [](const auto *A, const auto *B) {
-                             return A->Where.File == B->Where.File &&
-                                    A->Where.Offset == B->Where.Offset;
-                           }),
-               Uses.end());
-    std::set<std::string> Methods;
-    for (const FactoryObjectUse *U : Uses) {
-      Methods.insert(U->Method);
-      F.Notes.push_back(
-          {U->Where, "'" + U->Method + "' called on '" + U->Name + "' here"});
-    }
-    std::string List;
-    size_t I = 0;
-    for (const std::string &M : Methods) {
-      if (I++)
-        List += I == Methods.size() ? " and " : ", ";
-      List += "'" + M + "'";
-    }
-    F.Message += ", yet " + List + (Methods.size() == 1 ? " is" : " are") +
-                 " called on it";
-    Kept.push_back(std::move(F));
-  }
-  Findings = std::move(Kept);
 }
 
 bool CallGraph::definedInRequestScope(const GraphNode &N,
@@ -199,16 +129,8 @@ bool CallGraph::inRequestScope(const std::string &Id) {
   return It != Nodes.end() && definedInRequestScope(It->second, 0);
 }
 
-void CallGraph::dropInRequestScope(std::vector<Finding> &Findings) {
-  Findings.erase(std::remove_if(Findings.begin(), Findings.end(),
-                                [&](const Finding &F) {
-                                  return !F.UnlessInRequestScope.empty() &&
-                                         inRequestScope(F.UnlessInRequestScope);
-                                }),
-                 Findings.end());
-}
-
 void CallGraph::attachChains(std::vector<Finding> &Findings) {
+  ChainVisits.clear();
   bool Any = false;
   for (const Finding &F : Findings)
     Any = Any || !F.ChainAnchor.empty();
@@ -226,11 +148,7 @@ void CallGraph::attachChains(std::vector<Finding> &Findings) {
            std::tie(B->Where.File, B->Where.Line, B->Where.Column, B->Id);
   });
 
-  struct Visit {
-    std::string Prev;
-    const GraphEdge *Via = nullptr;
-  };
-  std::map<std::string, Visit> Seen;
+  std::map<std::string, Visit> &Seen = ChainVisits;
   std::deque<std::string> Queue;
   for (const GraphNode *R : Roots) {
     Seen[R->Id] = Visit{};
@@ -275,12 +193,11 @@ void CallGraph::attachChains(std::vector<Finding> &Findings) {
     Reversed.push_back(
         {F.Where, F.ChainLabel.empty() ? F.Message : F.ChainLabel});
     std::string Cur = F.ChainAnchor;
-    const GraphNode *Root = nullptr;
     for (unsigned Guard = 0; Guard < 100000; ++Guard) {
       const Visit &V = Seen.at(Cur);
       if (!V.Via) {
-        Root = &Nodes.at(Cur);
-        Reversed.push_back({Root->Where, rootMessage(*Root)});
+        const GraphNode &Root = Nodes.at(Cur);
+        Reversed.push_back({Root.Where, rootMessage(Root)});
         break;
       }
       const GraphNode &Caller = Nodes.at(V.Prev);
@@ -296,9 +213,20 @@ void CallGraph::attachChains(std::vector<Finding> &Findings) {
       Cur = V.Prev;
     }
     F.Chain.assign(Reversed.rbegin(), Reversed.rend());
-    if (Root)
-      adviseForStartup(F, *Root);
   }
+}
+
+const GraphNode *CallGraph::chainRoot(const std::string &Anchor) const {
+  std::string Cur = Anchor;
+  for (unsigned Guard = 0; Guard < 100000; ++Guard) {
+    auto It = ChainVisits.find(Cur);
+    if (It == ChainVisits.end())
+      return nullptr;
+    if (!It->second.Via)
+      return &Nodes.at(Cur);
+    Cur = It->second.Prev;
+  }
+  return nullptr;
 }
 
 } // namespace factoryguard

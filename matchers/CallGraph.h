@@ -4,9 +4,11 @@
 // constructor call edges with whether a context is in scope at the call,
 // the roots, which functions have their address taken, which lambda each
 // function defines); after all units are in, the graph infers which
-// functions run only inside a request (SPEC §1 "in request scope"), drops
-// the request-scope findings in them, and gives every other finding the
-// shortest chain from a root through context-less calls to its call. The CLI
+// functions run only inside a request (SPEC §1 "in request scope"; the
+// rules' resolve steps ask it) and gives every anchored finding the
+// shortest chain from a root through context-less calls to its call. These
+// are the engine's shared facts, below the rules: what only one rule needs
+// of the whole program is that rule's (Rules.def's Resolve column). The CLI
 // feeds it every unit of the database, the clang-tidy plugin the one unit it
 // sees.
 //
@@ -102,15 +104,12 @@ public:
   /// request scope, or a function every call of which is known and made in
   /// request scope (the largest such set).
   bool inRequestScope(const std::string &Id);
-  /// Removes the findings whose UnlessInRequestScope node is in request
-  /// scope.
-  void dropInRequestScope(std::vector<Finding> &Findings);
   /// Fills Chain of every finding with a ChainAnchor that a root reaches.
   void attachChains(std::vector<Finding> &Findings);
-  /// Unconfigured-factory, case 3: drops each finding whose UnlessSetUp
-  /// object is set up somewhere or has no factory method called on it;
-  /// the others get the calls as notes and the methods in the message.
-  void resolveFactoryObjects(std::vector<Finding> &Findings) const;
+  /// After attachChains: the root that starts the chain to Anchor (nullptr
+  /// when no root reaches it), for a rule's resolve step that words its
+  /// finding by where the program starts it.
+  const GraphNode *chainRoot(const std::string &Anchor) const;
 
 private:
   void infer();
@@ -120,7 +119,13 @@ private:
   std::map<std::string, std::vector<GraphEdge>> Out; // by From
   std::map<std::string, std::vector<const GraphEdge *>> In; // by To
   std::set<std::string> AddressTaken;
-  std::vector<FactoryObjectUse> FactoryObjectUses;
+  /// attachChains' search: how each reached node was first reached (no Via:
+  /// a root).
+  struct Visit {
+    std::string Prev;
+    const GraphEdge *Via = nullptr;
+  };
+  std::map<std::string, Visit> ChainVisits;
   std::set<std::string> Inferred;
   bool Done = false; // Inferred is computed
 };

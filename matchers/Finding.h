@@ -70,17 +70,18 @@ struct Finding {
   /// qualified name of the declaration the finding is in or about, and the
   /// finding's key text. Reporters hash it into a fingerprint.
   std::string StableKey;
-  /// factoryguard-request-scope: the call-graph node (function or static
-  /// initializer) the call is in; CallGraph fills Chain from it.
+  /// The call-graph node (function, static initializer or member
+  /// initializer) the finding is in: the engine's CallGraph fills Chain
+  /// from it. A generic anchor, not one rule's field: request-scope and
+  /// fabricated-context both set it, and any rule may.
   std::string ChainAnchor;
-  /// factoryguard-request-scope, case 2: the node of the enclosing
-  /// function; the finding is dropped when the whole-program call graph
-  /// infers that node in request scope (SPEC §1).
-  std::string UnlessInRequestScope;
-  /// factoryguard-unconfigured-factory, case 3: the factory object (a
-  /// FactoryObjectUse id) defined here; kept only when the whole program
-  /// calls a factory method on it and never sets it up (CallGraph).
-  std::string UnlessSetUp;
+  /// For a rule that resolves over the whole program (Rules.def's Resolve
+  /// column): what its resolve step decides this finding by, in the rule's
+  /// own terms (request-scope: the node that may be inferred in request
+  /// scope; unconfigured-factory: the factory object that may be set up
+  /// elsewhere). Empty: the unit decided it alone. Only the rule that set
+  /// it reads it (and the audit, which lists that rule's objects).
+  std::string ProgramKey;
   bool Suppressed = false; // by NOLINT & co.
   std::string SuppressionText; // the comment that suppressed it
 };

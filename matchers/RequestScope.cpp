@@ -185,7 +185,7 @@ std::optional<Finding> RequestScopeRule::decide(TUState &S,
       // a request (a helper called only from handlers): decided once every
       // unit is in.
       if (!Fn->isMain() && !M.isStartup(Fn))
-        F.UnlessInRequestScope = F.ChainAnchor;
+        F.ProgramKey = F.ChainAnchor;
     }
   } else if (Where.Kind == Enclosing::FieldInit) {
     if (calledOnContext(M, Call))
@@ -200,12 +200,48 @@ std::optional<Finding> RequestScopeRule::decide(TUState &S,
     Owner = qualifiedName(Where.Field);
     // Run by the constructors that do not initialize the member themselves.
     F.ChainAnchor = S.fieldNodeId(Where.Field);
-    F.UnlessInRequestScope = F.ChainAnchor;
+    F.ProgramKey = F.ChainAnchor;
   } else {
     return std::nullopt;
   }
   F.StableKey = makeStableKey(F.RuleId, {Owner, qualifiedName(Callee)});
   return F;
+}
+
+namespace {
+
+/// A finding of the rule whose function the whole program may still show
+/// to run only inside a request.
+bool decidedByProgram(const Finding &F) {
+  return F.RuleId == RequestScopeId && !F.ProgramKey.empty();
+}
+
+/// A finding whose advice assumed its function might run inside a request
+/// ("pass the request's context down to it"), now that a chain from Root
+/// reaches it: when Root runs at start-up (main, a start-up function, a
+/// constructor function, a static initialization before main), the advice
+/// is the start-up one. A function-local static's initialization may run
+/// inside a request: its chains keep the advice.
+void adviseForStartup(Finding &F, const GraphNode &Root) {
+  if (F.ChainLabel.empty() || Root.StaticLocal)
+    return;
+  F.Message = F.ChainLabel +
+              "; it runs at start-up (see the call chain), outside any "
+              "request: create the manager per request, from the request's "
+              "context, or move this work into the request path";
+}
+
+} // namespace
+
+void RequestScopeRule::resolve(ProgramFacts &P,
+                               std::vector<Finding> &Findings) {
+  llvm::erase_if(Findings, [&](const Finding &F) {
+    return decidedByProgram(F) && P.Graph.inRequestScope(F.ProgramKey);
+  });
+  for (Finding &F : Findings)
+    if (decidedByProgram(F))
+      if (const GraphNode *Root = P.Graph.chainRoot(F.ChainAnchor))
+        adviseForStartup(F, *Root);
 }
 
 } // namespace factoryguard

@@ -106,6 +106,20 @@ protected:
 /// (RuleRegistry.cpp calls it for each row of Rules.def).
 using RuleCallbacks = std::vector<std::unique_ptr<RuleCallback>>;
 
+/// The whole program, once every unit is in (the CLI's finishRun, the
+/// clang-tidy module's end of unit): the shared call graph, its chains
+/// already attached, and every unit's facts in the CLI's unit order.
+struct ProgramFacts {
+  CallGraph &Graph;
+  std::vector<const TUFacts *> Units;
+};
+
+/// A rule's step over the whole program (Rules.def's Resolve column): it
+/// decides its own findings that carry a ProgramKey (drops them, or words
+/// them with what other units show) and leaves every other finding alone.
+/// Findings are those of every unit, deduplicated, in no particular order.
+using ResolveStep = void (*)(ProgramFacts &, std::vector<Finding> &);
+
 /// A call or construction whose callee is a factory, in code that may hold
 /// a finding: what request-scope and null-context both start from.
 struct FactoryCall {

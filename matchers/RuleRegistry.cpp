@@ -1,4 +1,4 @@
-//===- RuleRegistry.cpp - From a rule id to its callbacks -----------------===//
+//===- RuleRegistry.cpp - From a rule id to its callbacks and resolve step ===//
 #include "RuleRegistry.h"
 
 #include "Rules.h"
@@ -16,6 +16,18 @@ bool addRuleCallbacks(llvm::StringRef RuleId, TUState &S, RuleCallbacks &Out) {
   }
 #include "Rules.def"
   return false;
+}
+
+void resolveProgram(ProgramFacts &P, std::vector<Finding> &Findings) {
+  static constexpr ResolveStep Steps[] = {
+#define FACTORYGUARD_RULE(Unit, Id, Short, Full, Level, Precision, Problem,    \
+                          Tags, Resolve)                                       \
+  Resolve,
+#include "Rules.def"
+  };
+  for (ResolveStep Step : Steps)
+    if (Step)
+      Step(P, Findings);
 }
 
 } // namespace factoryguard

@@ -1,8 +1,11 @@
-//===- RuleRegistry.h - From a rule id to its callbacks -------------------===//
+//===- RuleRegistry.h - From a rule id to its callbacks and resolve step --===//
 //
 // The one place that knows every rule's class: Analysis (the CLI) and the
-// clang-tidy module ask it for the callbacks of a rule id, so neither names
-// a rule. Generated from Rules.def: each row's <Unit>Rule::create.
+// clang-tidy module ask it for the callbacks of a rule id, and the CLI's
+// whole-run stage and the clang-tidy module's end of unit ask it to run
+// every rule's step over the whole program, so none of them names a rule.
+// Generated from Rules.def: each row's <Unit>Rule::create and its Resolve
+// column.
 //
 //===----------------------------------------------------------------------===//
 #ifndef FACTORYGUARD_RULEREGISTRY_H
@@ -15,6 +18,11 @@ namespace factoryguard {
 /// Appends the callbacks of rule RuleId, bound to S, to Out (the rule and
 /// any collector it needs); false when RuleId names no rule.
 bool addRuleCallbacks(llvm::StringRef RuleId, TUState &S, RuleCallbacks &Out);
+
+/// Runs the resolve step of every rule that has one (Rules.def's Resolve
+/// column), in Rules.def order, over Findings: those of every unit,
+/// deduplicated, after P.Graph attached the chains.
+void resolveProgram(ProgramFacts &P, std::vector<Finding> &Findings);
 
 } // namespace factoryguard
 

@@ -28,9 +28,9 @@ std::vector<std::string> splitTags(llvm::StringRef Tags) {
 
 const std::vector<RuleInfo> &catalogue() {
   static const std::vector<RuleInfo> Rules = {
-#define FACTORYGUARD_RULE(Unit, Id, Short, Full, Level, Precision, Problem,   \
-                          Tags)                                               \
-  {Id,       #Unit,     Short,   Full, docOf(Id), Severity::Level,             \
+#define FACTORYGUARD_RULE(Unit, Id, Short, Full, Level, Precision, Problem,    \
+                          Tags, Resolve)                                       \
+  {Id,        #Unit,   Short,          Full, docOf(Id), Severity::Level,       \
    Precision, Problem, splitTags(Tags)},
 #include "Rules.def"
   };

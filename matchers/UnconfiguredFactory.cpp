@@ -7,6 +7,11 @@
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "clang/Index/USRGeneration.h"
 
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
 using namespace clang;
 using namespace clang::ast_matchers;
 
@@ -388,7 +393,7 @@ void UnconfiguredFactoryRule::onCall(const CXXMemberCallExpr *Call) {
 }
 
 void UnconfiguredFactoryRule::onStaticObject(const VarDecl *VD) {
-  // Case 3, the definition: CallGraph::resolveFactoryObjects keeps it when
+  // Case 3, the definition: resolve (below) keeps it when
   // the program calls a factory method on it and never sets it up.
   if (!VD->isThisDeclarationADefinition() || VD->getType()->isReferenceType() ||
       VD->getDeclContext()->isDependentContext() || isa<ParmVarDecl>(VD))
@@ -409,9 +414,86 @@ void UnconfiguredFactoryRule::onStaticObject(const VarDecl *VD) {
   F.Where = S.locations().fromLoc(VD->getLocation());
   F.Message = "'" + VD->getNameAsString() + "' is never set up: no call of " +
               joinQuoted(Setups) + " on it anywhere in the program";
-  F.UnlessSetUp = objectId(S, VD);
+  F.ProgramKey = objectId(S, VD);
   F.StableKey = makeStableKey(F.RuleId, {qualifiedName(VD), "never-set-up"});
   S.report(std::move(F));
+}
+
+namespace {
+
+using UsesByObject =
+    std::map<std::string, std::vector<const FactoryObjectUse *>>;
+
+/// The objects some unit sets up, and the factory-method calls on each.
+void collectUses(const ProgramFacts &P, std::set<std::string> &SetUp,
+                 UsesByObject &Calls) {
+  for (const TUFacts *Unit : P.Units)
+    for (const FactoryObjectUse &U : Unit->FactoryObjectUses) {
+      if (U.Setup)
+        SetUp.insert(U.Object);
+      else
+        Calls[U.Object].push_back(&U);
+    }
+}
+
+/// Each call once (a header's inline function is in several units), in
+/// file order.
+std::vector<const FactoryObjectUse *>
+distinctInFileOrder(std::vector<const FactoryObjectUse *> Uses) {
+  std::sort(Uses.begin(), Uses.end(), [](const auto *A, const auto *B) {
+    return std::tie(A->Where.File, A->Where.Offset, A->Method) <
+           std::tie(B->Where.File, B->Where.Offset, B->Method);
+  });
+  Uses.erase(std::unique(Uses.begin(), Uses.end(),
+                         [](const auto *A, const auto *B) {
+                           return A->Where.File == B->Where.File &&
+                                  A->Where.Offset == B->Where.Offset;
+                         }),
+             Uses.end());
+  return Uses;
+}
+
+/// A never-set-up finding that the program uses: the calls as notes, the
+/// methods called in the message.
+void describeUses(Finding &F,
+                  const std::vector<const FactoryObjectUse *> &Uses) {
+  std::set<std::string> Methods;
+  for (const FactoryObjectUse *U : Uses) {
+    Methods.insert(U->Method);
+    F.Notes.push_back(
+        {U->Where, "'" + U->Method + "' called on '" + U->Name + "' here"});
+  }
+  std::string List;
+  size_t I = 0;
+  for (const std::string &M : Methods) {
+    if (I++)
+      List += I == Methods.size() ? " and " : ", ";
+    List += "'" + M + "'";
+  }
+  F.Message += ", yet " + List + (Methods.size() == 1 ? " is" : " are") +
+               " called on it";
+}
+
+} // namespace
+
+void UnconfiguredFactoryRule::resolve(ProgramFacts &P,
+                                      std::vector<Finding> &Findings) {
+  std::set<std::string> SetUp;
+  UsesByObject Calls;
+  collectUses(P, SetUp, Calls);
+  std::vector<Finding> Kept;
+  for (Finding &F : Findings) {
+    if (F.RuleId != UnconfiguredFactoryId || F.ProgramKey.empty()) {
+      Kept.push_back(std::move(F));
+      continue;
+    }
+    auto It = Calls.find(F.ProgramKey);
+    if (SetUp.count(F.ProgramKey) || It == Calls.end())
+      continue;
+    describeUses(F, distinctInFileOrder(It->second));
+    Kept.push_back(std::move(F));
+  }
+  Findings = std::move(Kept);
 }
 
 } // namespace factoryguard

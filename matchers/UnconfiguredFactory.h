@@ -4,9 +4,9 @@
 // a required setup argument that is null (case 1), a factory method called
 // on a factory object created in the same function before any setup call on
 // it (case 2), and a factory object in static storage that the program uses
-// and never sets up (case 3: the unit reports the definition with
-// Finding::UnlessSetUp and records FactoryObjectUses; CallGraph decides
-// once every unit is in).
+// and never sets up (case 3: the unit reports the definition with the
+// object as its Finding::ProgramKey and records FactoryObjectUses; the
+// rule's resolve step decides once every unit is in).
 //
 //===----------------------------------------------------------------------===//
 #ifndef FACTORYGUARD_UNCONFIGUREDFACTORY_H
@@ -24,6 +24,11 @@ public:
   }
   void registerMatchers(clang::ast_matchers::MatchFinder &F) override;
   void run(const clang::ast_matchers::MatchFinder::MatchResult &R) override;
+  /// Over the whole program (Rules.def's Resolve column), case 3: drops
+  /// each finding whose object is set up somewhere or has no factory
+  /// method called on it; the others get the calls as notes and the
+  /// methods in the message.
+  static void resolve(ProgramFacts &P, std::vector<Finding> &Findings);
 
   void onStartOfTranslationUnit() override {
     RuleCallback::onStartOfTranslationUnit();

@@ -135,8 +135,8 @@ json buildAudit(const DriverResult &Result, const AuditOptions &Opts) {
       Subject[I] = "static";
       continue;
     }
-    if (!F.UnlessSetUp.empty()) {
-      ObjectFinding.emplace(F.UnlessSetUp, I);
+    if (F.RuleId == UnconfiguredFactoryId && !F.ProgramKey.empty()) {
+      ObjectFinding.emplace(F.ProgramKey, I);
       Subject[I] = "factory-object";
       continue;
     }

@@ -29,8 +29,9 @@ namespace {
 /// Bumped whenever what an entry holds or means changes (2: call sites,
 /// factory-object uses, required-args errors; 3: factory-object
 /// definitions; 5: sealed with the directory's secret, and valid only when
-/// it names the unit's main file).
-constexpr llvm::StringLiteral Format = "factoryguard-cache/5";
+/// it names the unit's main file; 6: a finding's rule fields "unless" and
+/// "setup" became the one rule-interpreted "program").
+constexpr llvm::StringLiteral Format = "factoryguard-cache/6";
 constexpr llvm::StringLiteral Extension = ".fgc";
 /// A larger entry file is a miss, never read whole into memory.
 constexpr uint64_t MaxEntryBytes = 256ull << 20;

@@ -54,9 +54,8 @@ void mapPaths(AnalyzedUnit &U, PathMap MapFile, PathMap MapId) {
     }
     for (ChainStep &S : F.Chain)
       S.Where.File = MapFile(S.Where.File);
-    for (std::string *Text :
-         {&F.ChainAnchor, &F.UnlessInRequestScope, &F.UnlessSetUp, &F.Message,
-          &F.ChainLabel, &F.StableKey})
+    for (std::string *Text : {&F.ChainAnchor, &F.ProgramKey, &F.Message,
+                              &F.ChainLabel, &F.StableKey})
       *Text = MapId(*Text);
   }
   TUFacts &T = U.Facts;

@@ -34,7 +34,9 @@
 namespace factoryguard {
 
 /// The format's name and version, written as "format": "<name>/<version>".
-constexpr const char *ShardFormat = "factoryguard-shard/2";
+/// (3: a finding's rule fields "unless" and "setup" became the one
+/// rule-interpreted "program".)
+constexpr const char *ShardFormat = "factoryguard-shard/3";
 
 /// The shard result of a run made with Opts.KeepUnitResults.
 void renderShard(const DriverResult &R, const DriverOptions &Opts,

@@ -60,17 +60,12 @@ json::Value findingToJson(const Finding &F) {
       O["hash"] = hex64(*X.ContentHash);
     Fixes.push_back(std::move(O));
   }
-  return json::Object{{"rule", F.RuleId},
-                      {"level", static_cast<int>(F.Level)},
-                      {"at", rangeToJson(F.Where)},
-                      {"msg", F.Message},
-                      {"notes", std::move(Notes)},
-                      {"fixes", std::move(Fixes)},
-                      {"key", F.StableKey},
-                      {"anchor", F.ChainAnchor},
-                      {"unless", F.UnlessInRequestScope},
-                      {"setup", F.UnlessSetUp},
-                      {"label", F.ChainLabel}};
+  return json::Object{
+      {"rule", F.RuleId},           {"level", static_cast<int>(F.Level)},
+      {"at", rangeToJson(F.Where)}, {"msg", F.Message},
+      {"notes", std::move(Notes)},  {"fixes", std::move(Fixes)},
+      {"key", F.StableKey},         {"anchor", F.ChainAnchor},
+      {"program", F.ProgramKey},    {"label", F.ChainLabel}};
 }
 
 bool findingFromJson(const json::Value &V, Finding &F) {
@@ -109,8 +104,7 @@ bool findingFromJson(const json::Value &V, Finding &F) {
   }
   F.StableKey = R.str("key");
   F.ChainAnchor = R.str("anchor");
-  F.UnlessInRequestScope = R.str("unless");
-  F.UnlessSetUp = R.str("setup");
+  F.ProgramKey = R.str("program");
   F.ChainLabel = R.str("label");
   return R.Ok;
 }

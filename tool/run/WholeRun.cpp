@@ -11,6 +11,7 @@
 #include "Fingerprint.h"
 #include "Paths.h"
 #include "Printable.h"
+#include "RuleRegistry.h"
 #include "Suppression.h"
 #include "llvm/Support/xxhash.h"
 
@@ -73,8 +74,11 @@ void finishRun(std::vector<AnalyzedUnit> Units,
   ConfigMatchRecord Matches;
   std::set<const Config *> AnalyzedConfigs;
   CallGraph Graph;
-  for (const auto &[Unit, Facts] : AllFacts)
+  ProgramFacts Program{Graph, {}};
+  for (const auto &[Unit, Facts] : AllFacts) {
     Graph.add(*Facts);
+    Program.Units.push_back(Facts);
+  }
   std::set<std::tuple<std::string, std::string, unsigned>> Seen;
   std::set<std::pair<std::string, unsigned>> SeenSites;
   for (AnalyzedUnit &R : Units) {
@@ -131,11 +135,10 @@ void finishRun(std::vector<AnalyzedUnit> Units,
             [&](const FactoryObject &A, const FactoryObject &B) {
               return InFileOrder(A.Def.Where, B.Def.Where);
             });
-  // Request-scope findings in functions the whole program shows to run
-  // only inside a request (SPEC §1 inference).
-  Graph.dropInRequestScope(Result.Findings);
-  // Static factory objects the whole program uses and never sets up.
-  Graph.resolveFactoryObjects(Result.Findings);
+  // The chains from the shared call graph, then each program-wide rule's
+  // own step over the whole program (Rules.def's Resolve column).
+  Graph.attachChains(Result.Findings);
+  resolveProgram(Program, Result.Findings);
   std::sort(Result.Findings.begin(), Result.Findings.end());
   // Identical calls in one function share a stable key: number them in
   // source order so every finding has its own fingerprint.
@@ -143,7 +146,6 @@ void finishRun(std::vector<AnalyzedUnit> Units,
   for (Finding &F : Result.Findings)
     if (unsigned N = KeyCount[F.StableKey]++)
       F.StableKey += "#" + std::to_string(N + 1);
-  Graph.attachChains(Result.Findings);
   SuppressionIndex Suppressions(Opts.FileSystem);
   for (Finding &F : Result.Findings)
     Suppressions.apply(F);

@@ -447,6 +447,11 @@ std::shared_ptr<const CachedOtherUnits> FactoryguardCheck::otherUnits() const {
 /// facts from the cache.
 void FactoryguardCheck::finishUnit() {
   CallGraph G;
+  ProgramFacts Program{G, {}};
+  auto Add = [&](const TUFacts &Facts) {
+    G.add(Facts);
+    Program.Units.push_back(&Facts);
+  };
   std::string MainFile = normalizePath(Tidy->getCurrentFile());
   std::shared_ptr<const CachedOtherUnits> Others = otherUnits();
   bool OwnAdded = false;
@@ -455,16 +460,15 @@ void FactoryguardCheck::finishUnit() {
       if (File == MainFile)
         continue; // this unit's fresh facts, never its cached ones
       if (!OwnAdded && MainFile < File) {
-        G.add(State.Facts);
+        Add(State.Facts);
         OwnAdded = true;
       }
-      G.add(Facts);
+      Add(Facts);
     }
   if (!OwnAdded)
-    G.add(State.Facts);
-  G.dropInRequestScope(State.Findings);
-  G.resolveFactoryObjects(State.Findings);
+    Add(State.Facts);
   G.attachChains(State.Findings);
+  resolveProgram(Program, State.Findings);
 }
 
 class FactoryguardModule : public ClangTidyModule {
