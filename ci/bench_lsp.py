@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lsp_publish import frame, read_message  # noqa: E402
@@ -117,6 +118,11 @@ class Server:
             if body is None:
                 raise RuntimeError("the server ended before " + what)
             msg = json.loads(body)
+            if os.environ.get("BENCH_LSP_DEBUG"):
+                sys.stderr.write("bench_lsp.py: got %s\n" % json.dumps(
+                    {k: msg[k] for k in msg if k != "params"}) +
+                    " %s\n" % {k: v for k, v in msg.get("params", {}).items()
+                               if k != "diagnostics"})
             if pred(msg):
                 return msg
             if msg.get("id") is not None and "method" in msg:
@@ -135,7 +141,8 @@ def main():
     cmd = a.server[1:] if a.server[:1] == ["--"] else a.server
     if not cmd:
         sys.exit("bench_lsp.py: no server command after --")
-    path = os.path.abspath(a.file)
+    # clangd names a file by its real path (symbolic links resolved).
+    path = os.path.realpath(a.file)
     uri = "file://" + path
     with open(path, encoding="utf-8") as f:
         lines = f.readlines()
@@ -155,7 +162,9 @@ def main():
             if msg.get("method") != "textDocument/publishDiagnostics":
                 return False
             p = msg["params"]
-            return p.get("uri") == uri and p.get("version", version) == version
+            # Compared decoded: clangd escapes '+' (%2B), we do not.
+            return (urllib.parse.unquote(p.get("uri", "")) == uri and
+                    p.get("version", version) == version)
         return pred
 
     try:
