@@ -18,8 +18,9 @@ While the server runs, the proportional set size (Pss, which counts pages a
 forked worker shares with the server once) of the server and every process
 under it is summed every 50 ms; the largest sum is its peak memory. Prints
 one JSON object: the times in milliseconds, their median and 90th
-percentile, the peak memory in MiB, and the server's stderr lines that say
-what it did with the preamble (factoryguard's log).
+percentile, the peak memory in MiB, and the last lines of the server's
+stderr that say what it did with the preamble and how long the analysis
+took (factoryguard's log).
 
 Usage: bench_lsp.py --file F --line N [--edits 20] [--timeout S] -- SERVER...
 """
@@ -208,7 +209,8 @@ def main():
         timer.cancel()
         sampler.stop.set()
     sampler.join()
-    preamble_log = [line for line in stderr_lines if "preamble" in line]
+    server_log = [line for line in stderr_lines
+                  if "preamble" in line or "published" in line]
     json.dump({"file": path,
                "open_ms": round(open_ms),
                "first_diagnostics": len(first["params"]["diagnostics"]),
@@ -216,7 +218,7 @@ def main():
                "median_ms": round(percentile(times, 0.5), 1),
                "p90_ms": round(percentile(times, 0.9), 1),
                "peak_pss_mib": round(sampler.peak_kib / 1024),
-               "preamble_log": preamble_log[-3:]},
+               "server_log": server_log[-4:]},
               sys.stdout)
     sys.stdout.write("\n")
     return 0
