@@ -197,7 +197,7 @@ Answer mergedAnswer(const Project &P) {
 
 /// The language server's diagnostics of each of Files (relative to the
 /// project), with their related information as notes; a source file's
-/// after an edit that reused its preamble.
+/// after an edit that reused its preamble (then the file is closed).
 Answer lspAnswer(const Project &P, const std::set<std::string> &Files) {
   Answer A;
   LspClient C({"--debounce", "0"}, P.Dir, P.Dir + "/../lsp-stderr.txt");
@@ -225,6 +225,11 @@ Answer lspAnswer(const Project &P, const std::set<std::string> &Files) {
                 std::string::npos)
           << F << ": the edit did not reuse the preamble\n"
           << readFile(Log);
+      // Closed again: its unsaved text would make the cache entry of its
+      // unit stale for the next files' analyses (SPEC §9).
+      C.notify(
+          "textDocument/didClose",
+          json::Object{{"textDocument", json::Object{{"uri", uriOf(Path)}}}});
     }
     for (const json::Value &D : *Diags->getAsArray()) {
       const json::Object &O = *D.getAsObject();
