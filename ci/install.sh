@@ -32,7 +32,7 @@ TOOL_PKGS=(
 )
 PKGS=(
   "${TOOL_PKGS[@]}" git python3
-  clang-tools-19 clang-tidy-19 clang-format-19
+  clang-tools-19 clang-tidy-19 clang-format-19 clangd-19
   libclang-rt-19-dev
   libgtest-dev ccache
   pre-commit dpkg-dev file jq
@@ -41,6 +41,7 @@ PKGS=(
   bazel-bootstrap
 )
 [ "$tool_only" = 0 ] || PKGS=("${TOOL_PKGS[@]}")
+# clangd-19: what ci/bench-lsp measures the language server against.
 # jq: the CI templates' annotation step runs it on the reports
 # (Workflow.UnitsThatCouldNotBeAnalyzedBecomeAnnotations); GitHub's runners
 # have it, a fresh Debian does not.

@@ -994,6 +994,182 @@ TEST(Lsp, AUnitThatKillsItsAnalysisCostsOneDiagnostic) {
   EXPECT_FALSE(C.framingError()) << C.framingErrorText();
 }
 
+/// How many lines of the server's log (its standard error) contain Text.
+size_t logLines(const std::string &StderrFile, const std::string &Text) {
+  size_t N = 0;
+  for (llvm::StringRef Rest = readFile(StderrFile); !Rest.empty();) {
+    auto [Line, Tail] = Rest.split('\n');
+    if (Line.contains(Text))
+      ++N;
+    Rest = Tail;
+  }
+  return N;
+}
+
+/// A unit that includes testdata's netra.h and slot.h, and declares a
+/// static of SLOT_TYPE: a static-singleton finding on line 3 when slot.h
+/// makes it a manager, none when it makes it an int. Its directory holds
+/// the rules' configuration and a compile_commands.json listing it.
+struct SlotProject {
+  std::string Dir, Main, Header, Text;
+};
+
+SlotProject makeSlotProject(const std::string &Name) {
+  SlotProject P;
+  P.Dir = makeOutsideTempDir(Name);
+  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml",
+           P.Dir + "/.factoryguard.yaml");
+  P.Header = P.Dir + "/slot.h";
+  P.Main = P.Dir + "/main.cpp";
+  writeFile(P.Header, "#define SLOT_TYPE int\n");
+  P.Text = "#include \"netra/netra.h\"\n#include \"slot.h\"\nSLOT_TYPE "
+           "g_slot{};\nint answer() { return 42; }\n";
+  writeFile(P.Main, P.Text);
+  json::Array Args{"clang++"};
+  for (const std::string &F : testdataFlags())
+    Args.push_back(F);
+  Args.push_back("-c");
+  Args.push_back(P.Main);
+  std::string Db;
+  llvm::raw_string_ostream OS(Db);
+  OS << json::Value(json::Array{json::Object{
+      {"directory", P.Dir}, {"file", P.Main}, {"arguments", std::move(Args)}}});
+  OS.flush();
+  writeFile(P.Dir + "/compile_commands.json", Db);
+  return P;
+}
+
+// Issue 27 item 5 (SPEC §9): an edit of the document parses its main file
+// only; the headers' parse (the preamble) is reused, and built again when
+// a header changes on disk or in the editor (even to a text of the same
+// size, which clang's size-and-time check alone would miss). The
+// diagnostics after each change are those of the new text.
+TEST(Lsp, PreambleIsReusedOnEditAndRebuiltWhenAHeaderChanges) {
+  SlotProject P = makeSlotProject("preamble");
+  std::string Log = P.Dir + "/stderr.txt";
+  LspClient C({"--debounce", "0"}, P.Dir, Log);
+  C.initialize();
+  std::string Built = "preamble built for " + P.Main;
+  std::string Reused = "preamble reused for " + P.Main;
+  C.open(P.Main, P.Text);
+  auto D1 = C.diagnostics(uriOf(P.Main), 1);
+  ASSERT_TRUE(D1) << readFile(Log);
+  EXPECT_TRUE(D1->getAsArray()->empty()) << *D1;
+  EXPECT_EQ(logLines(Log, Built), 1u) << readFile(Log);
+
+  // An edit inside a function body: the preamble is reused.
+  std::string Edited = P.Text + "int more() { return 1; }\n";
+  C.change(P.Main, Edited, 2);
+  auto D2 = C.diagnostics(uriOf(P.Main), 2);
+  ASSERT_TRUE(D2) << readFile(Log);
+  EXPECT_TRUE(D2->getAsArray()->empty()) << *D2;
+  EXPECT_EQ(logLines(Log, Reused), 1u) << readFile(Log);
+  EXPECT_EQ(logLines(Log, Built), 1u) << readFile(Log);
+
+  // The header changes on disk: built again, and the finding appears.
+  std::string Manager = "#define SLOT_TYPE netra::WebSocketManager *\n";
+  writeFile(P.Header, Manager);
+  C.change(P.Main, Edited + "// v3\n", 3);
+  auto D3 = C.diagnostics(uriOf(P.Main), 3);
+  ASSERT_TRUE(D3) << readFile(Log);
+  std::vector<std::string> Found = lspFindings(*D3);
+  ASSERT_EQ(Found.size(), 1u) << *D3;
+  EXPECT_EQ(Found[0].rfind("3:", 0), 0u) << Found[0];
+  EXPECT_EQ(logLines(Log, Built), 2u) << readFile(Log);
+
+  // The header's unsaved text in the editor, the same size as on disk.
+  std::string IntPadded = "#define SLOT_TYPE int";
+  IntPadded += std::string(Manager.size() - 1 - IntPadded.size(), ' ') + "\n";
+  ASSERT_EQ(IntPadded.size(), Manager.size());
+  C.open(P.Header, IntPadded);
+  C.change(P.Main, Edited + "// v4\n", 4);
+  auto D4 = C.diagnostics(uriOf(P.Main), 4);
+  ASSERT_TRUE(D4) << readFile(Log);
+  EXPECT_TRUE(D4->getAsArray()->empty()) << *D4;
+  EXPECT_EQ(logLines(Log, Built), 3u) << readFile(Log);
+  // Changed again in the editor, to the same size: no time, same size;
+  // the text differs.
+  C.change(P.Header, Manager, 2);
+  C.change(P.Main, Edited + "// v5\n", 5);
+  auto D5 = C.diagnostics(uriOf(P.Main), 5);
+  ASSERT_TRUE(D5) << readFile(Log);
+  EXPECT_EQ(lspFindings(*D5).size(), 1u) << *D5;
+  EXPECT_EQ(logLines(Log, Built), 4u) << readFile(Log);
+  EXPECT_FALSE(C.framingError()) << C.framingErrorText();
+}
+
+// SPEC §9 with the preamble: a unit whose headers kill the process that
+// parses them (an instantiation deeper than clang's own threads hold, under
+// a command that raises the recursion limits) costs that document its
+// diagnostics, on open and on every edit, and the server lives on: such a
+// unit's headers are parsed in a worker, never into a preamble in the
+// server. The next document is answered, and its edit reuses its preamble.
+TEST(Lsp, AUnitThatCrashesWithAPreambleCostsItsDiagnosticsNotTheServer) {
+  std::string Deep = "template<int N> constexpr int f() { if constexpr "
+                     "(N==0) return 0; else return f<N-1>()+1; }\n"
+                     "int y = f<100000>();\n";
+  std::string InHeader = "#include \"deep.h\"\nint z = 1;\n";
+  std::string Dir =
+      makeExampleProject("deep-preamble", {{"include/deep.h", Deep},
+                                           {"src/header_deep.cpp", InHeader}});
+  json::Array Db;
+  for (const char *U : {"src/header_deep.cpp", "src/handlers.cpp"}) {
+    json::Array Args{"clang++-19", "-std=c++17"};
+    if (llvm::StringRef(U).contains("deep"))
+      Args.push_back("-ftemplate-depth=200000");
+    for (const std::string &A :
+         {"-I" + Dir + "/include", std::string("-c"), Dir + "/" + U})
+      Args.push_back(A);
+    Db.push_back(json::Object{{"directory", Dir + "/build"},
+                              {"file", Dir + "/" + U},
+                              {"arguments", std::move(Args)}});
+  }
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  OS << json::Value(std::move(Db));
+  OS.flush();
+  writeFile(Dir + "/build/compile_commands.json", Text);
+
+  const char *Asan = std::getenv("ASAN_OPTIONS");
+  std::string Saved = Asan ? Asan : "";
+  setenv("ASAN_OPTIONS", (Saved + ":use_sigaltstack=0").c_str(), 1);
+  std::string Log = Dir + "/stderr.txt";
+  LspClient C({"--debounce", "0", "--no-cache"}, Dir, Log);
+  if (Asan)
+    setenv("ASAN_OPTIONS", Saved.c_str(), 1);
+  else
+    unsetenv("ASAN_OPTIONS");
+  C.initialize();
+  std::string HeaderDeep = Dir + "/src/header_deep.cpp";
+  C.open(HeaderDeep, InHeader);
+  for (int64_t V : {1, 2}) {
+    if (V == 2)
+      C.change(HeaderDeep, InHeader + "// edited\n", 2);
+    auto D = C.diagnostics(uriOf(HeaderDeep), V);
+    ASSERT_TRUE(D) << readFile(Log);
+    ASSERT_EQ(D->getAsArray()->size(), 1u) << *D;
+    const json::Object &O = *(*D->getAsArray())[0].getAsObject();
+    EXPECT_NE(O.getString("message")->find("could not be analyzed"),
+              llvm::StringRef::npos)
+        << O.getString("message")->str();
+  }
+
+  std::string Handlers = Dir + "/src/handlers.cpp";
+  std::string HandlersText = readFile(Handlers);
+  C.open(Handlers, HandlersText);
+  auto H = C.diagnostics(uriOf(Handlers), 1);
+  ASSERT_TRUE(H) << readFile(Log);
+  EXPECT_EQ(H->getAsArray()->size(), 3u) << *H;
+  C.change(Handlers, HandlersText + "// edited\n", 2);
+  auto H2 = C.diagnostics(uriOf(Handlers), 2);
+  ASSERT_TRUE(H2) << readFile(Log);
+  EXPECT_EQ(lspFindings(*H2), lspFindings(*H));
+  EXPECT_EQ(logLines(Log, "preamble reused for " + Handlers), 1u)
+      << readFile(Log);
+  EXPECT_EQ(C.waitExit(100), -1) << "the server is still running";
+  EXPECT_FALSE(C.framingError()) << C.framingErrorText();
+}
+
 TEST(Lsp, NeovimShowsTheCliFindings) {
   ASSERT_TRUE(llvm::sys::fs::can_execute(FG_NVIM))
       << "nvim not found (" FG_NVIM "); run ci/install.sh";

@@ -196,19 +196,41 @@ Answer mergedAnswer(const Project &P) {
 }
 
 /// The language server's diagnostics of each of Files (relative to the
-/// project), with their related information as notes.
+/// project), with their related information as notes; a source file's
+/// after an edit that reused its preamble (then the file is closed).
 Answer lspAnswer(const Project &P, const std::set<std::string> &Files) {
   Answer A;
   LspClient C({"--debounce", "0"}, P.Dir, P.Dir + "/../lsp-stderr.txt");
   C.initialize();
+  std::string Log = P.Dir + "/../lsp-stderr.txt";
   for (const std::string &F : Files) {
     std::string Path = P.Dir + "/" + F;
-    C.open(Path, readFile(Path));
+    std::string Text = readFile(Path);
+    C.open(Path, Text);
     std::optional<json::Value> Diags = C.diagnostics(uriOf(Path), 1);
-    EXPECT_TRUE(Diags) << F << ": no diagnostics\n"
-                       << readFile(P.Dir + "/../lsp-stderr.txt");
+    EXPECT_TRUE(Diags) << F << ": no diagnostics\n" << readFile(Log);
     if (!Diags)
       continue;
+    // A source file is edited (a comment after its last line), and its
+    // answer is the one after the edit: its main file parsed again after
+    // the headers' parse kept from the first analysis (SPEC §9).
+    if (!llvm::StringRef(F).ends_with(".h")) {
+      C.change(Path, Text + "// an edit\n", 2);
+      Diags = C.diagnostics(uriOf(Path), 2);
+      EXPECT_TRUE(Diags) << F << ": no diagnostics after an edit\n"
+                         << readFile(Log);
+      if (!Diags)
+        continue;
+      EXPECT_NE(readFile(Log).find("preamble reused for " + Path),
+                std::string::npos)
+          << F << ": the edit did not reuse the preamble\n"
+          << readFile(Log);
+      // Closed again: its unsaved text would make the cache entry of its
+      // unit stale for the next files' analyses (SPEC §9).
+      C.notify(
+          "textDocument/didClose",
+          json::Object{{"textDocument", json::Object{{"uri", uriOf(Path)}}}});
+    }
     for (const json::Value &D : *Diags->getAsArray()) {
       const json::Object &O = *D.getAsObject();
       const json::Object &S = *O.getObject("range")->getObject("start");

@@ -8,6 +8,7 @@
 #include "JsonParse.h"
 #include "LspProtocol.h"
 #include "Paths.h"
+#include "Preamble.h"
 #include "Printable.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Chrono.h"
@@ -17,6 +18,7 @@
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -101,6 +103,7 @@ private:
 
   // Analysis.
   void schedule(const std::string &Path, unsigned DelayMs); // under M
+  unsigned debounceOf(const std::string &Path) const;       // under M
   void workerLoop();
   void analyzeAndPublish(Job J);
   DriverOptions unitOptions(const Job &J, Coverage &Cov, std::string &Db);
@@ -125,6 +128,7 @@ private:
   std::map<std::string, Published> Results;         // by path
   std::set<std::string> MessagesShown;
   bool InferredShown = false;
+  std::map<std::string, unsigned> LastAnalysisMs; // by path
 
   // The worker's own.
   struct CachedDatabase {
@@ -133,6 +137,7 @@ private:
     std::unique_ptr<clang::tooling::CompilationDatabase> DB;
   };
   std::map<std::string, CachedDatabase> Databases;
+  PreambleStore Preambles; // each unit's parsed headers (SPEC §9)
 };
 
 void Server::send(const json::Value &Msg) {
@@ -309,7 +314,10 @@ json::Value Server::initializeResult(const json::Object *Params) {
             if (E.getAsString() && *E.getAsString() == "utf-8")
               Utf8 = true;
   log(llvm::Twine("initialized; positions in ") + (Utf8 ? "UTF-8" : "UTF-16") +
-      ", debounce " + llvm::Twine(Opts.DebounceMs) + " ms");
+      ", debounce " +
+      (Opts.DebounceMs ? std::to_string(*Opts.DebounceMs) + " ms"
+                       : std::string("as clangd's (the last analysis' time, "
+                                     "50 to 500 ms)")));
   return json::Object{
       {"capabilities",
        json::Object{
@@ -335,6 +343,17 @@ Document *Server::documentOf(const json::Object &P) {
     if (D.Uri == *Uri)
       return &D;
   return nullptr;
+}
+
+/// How long an edit of Path waits for the next one: --debounce, else as
+/// clangd waits (its default DebouncePolicy): as long as the document's
+/// last analysis took, from 50 to 500 ms.
+unsigned Server::debounceOf(const std::string &Path) const {
+  if (Opts.DebounceMs)
+    return *Opts.DebounceMs;
+  auto It = LastAnalysisMs.find(Path);
+  unsigned Last = It == LastAnalysisMs.end() ? 0 : It->second;
+  return std::clamp(Last, 50U, 500U);
 }
 
 void Server::schedule(const std::string &Path, unsigned DelayMs) {
@@ -415,7 +434,7 @@ void Server::didChange(const json::Object &P) {
     }
   D->Version = Version.value_or(D->Version + 1);
   if (isCOrCxx(D->Path, D->LanguageId))
-    schedule(D->Path, Opts.DebounceMs);
+    schedule(D->Path, debounceOf(D->Path));
 }
 
 void Server::didSave(const json::Object &P) {
@@ -430,7 +449,7 @@ void Server::didSave(const json::Object &P) {
     for (auto &[Path, Other] : Docs)
       if (&Other != D && isCOrCxx(Path, Other.LanguageId) &&
           !Pending.count(Path))
-        schedule(Path, Opts.DebounceMs);
+        schedule(Path, debounceOf(Path));
 }
 
 void Server::didClose(const json::Object &P) {
@@ -566,6 +585,7 @@ DriverOptions Server::unitOptions(const Job &J, Coverage &Cov,
       D.FixedArgs = {"-xc++-header"};
     D.FixedArgs.insert(D.FixedArgs.end(), Opts.FallbackFlags.begin(),
                        Opts.FallbackFlags.end());
+    D.Preambles = &Preambles;
     return D;
   }
   D.BuildPath = llvm::sys::path::parent_path(Db).str();
@@ -573,6 +593,7 @@ DriverOptions Server::unitOptions(const Job &J, Coverage &Cov,
   // The CLI's cache, read only: other units' call-graph facts, and which
   // unit reads a header (SPEC §9).
   D.CachedFactsOfOtherUnits = true;
+  D.Preambles = &Preambles;
   return D;
 }
 
@@ -645,6 +666,10 @@ void Server::analyzeAndPublish(Job J) {
                 .count();
 
   std::lock_guard<std::mutex> G(M);
+  LastAnalysisMs[J.Path] = static_cast<unsigned>(Ms);
+  if (Result)
+    for (const std::string &Line : Result->PreambleLog)
+      log(Line);
   auto Doc = Docs.find(J.Path);
   if (ShutdownRequested || Doc == Docs.end() ||
       Doc->second.Version != J.Version || Pending.count(J.Path)) {

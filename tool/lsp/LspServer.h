@@ -21,6 +21,7 @@
 
 #include "Driver.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,9 @@ namespace factoryguard {
 struct ServerOptions {
   DriverOptions Driver; // -p, --config, --rules, --extra-arg(-before)
   std::vector<std::string> FallbackFlags;
-  unsigned DebounceMs = 500;
+  /// --debounce; none: as clangd (the document's last analysis time,
+  /// from 50 to 500 ms).
+  std::optional<unsigned> DebounceMs;
 };
 
 /// Serves on standard input and output until the client sends `exit` or

@@ -10,6 +10,7 @@
 #include "Fingerprint.h"
 #include "Model.h"
 #include "Paths.h"
+#include "Preamble.h"
 #include "Printable.h"
 #include "RegularFile.h"
 #include "ReportedSource.h"
@@ -22,6 +23,7 @@
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendActions.h"
+#include "clang/Frontend/PrecompiledPreamble.h"
 #include "clang/Frontend/TextDiagnosticPrinter.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -40,6 +42,7 @@
 #include "llvm/Support/xxhash.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -177,22 +180,48 @@ private:
   bool SkipSystemBodies;
 };
 
+/// Makes Invocation parse its main file after Preamble (the language
+/// server's parsed headers, Preamble.h) instead of the headers; the file
+/// manager to use then (Files, unless the preamble needs another view of
+/// the files).
+FileManager *usePreamble(const PrecompiledPreamble &Preamble,
+                         CompilerInvocation &Invocation, FileManager *Files,
+                         llvm::IntrusiveRefCntPtr<FileManager> &Owned) {
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> VFS =
+      &Files->getVirtualFileSystem();
+  auto Main =
+      VFS->getBufferForFile(Invocation.getFrontendOpts().Inputs[0].getFile());
+  if (!Main)
+    return Files; // parsed whole; clang reports the file
+  // The compiler owns the main file's buffer from here on.
+  Preamble.AddImplicitPreamble(Invocation, VFS, Main->release());
+  if (VFS.get() == &Files->getVirtualFileSystem())
+    return Files;
+  Owned =
+      llvm::makeIntrusiveRefCnt<FileManager>(Files->getFileSystemOpts(), VFS);
+  return Owned.get();
+}
+
 class ActionFactory : public FrontendActionFactory {
 public:
   ActionFactory(Analysis &A, TestCrash Crash, bool SkipSystemBodies,
-                llvm::raw_ostream &Verbose)
+                llvm::raw_ostream &Verbose, const PrecompiledPreamble *Preamble)
       : A(A), Crash(Crash), SkipSystemBodies(SkipSystemBodies),
-        Verbose(Verbose) {}
+        Verbose(Verbose), Preamble(Preamble) {}
   std::unique_ptr<FrontendAction> create() override {
     return std::make_unique<AnalysisAction>(A, Crash, SkipSystemBodies);
   }
   /// FrontendActionFactory::runInvocation, except that the compiler's
   /// "N errors generated." goes with the unit's other diagnostics instead of
-  /// straight to standard error.
+  /// straight to standard error, and that a preamble, when given, stands in
+  /// for the headers.
   bool runInvocation(std::shared_ptr<CompilerInvocation> Invocation,
                      FileManager *Files,
                      std::shared_ptr<PCHContainerOperations> PCHContainerOps,
                      DiagnosticConsumer *DiagConsumer) override {
+    llvm::IntrusiveRefCntPtr<FileManager> Owned;
+    if (Preamble)
+      Files = usePreamble(*Preamble, *Invocation, Files, Owned);
     CompilerInstance Compiler(std::move(PCHContainerOps));
     Compiler.setInvocation(std::move(Invocation));
     Compiler.setFileManager(Files);
@@ -212,6 +241,7 @@ private:
   TestCrash Crash;
   bool SkipSystemBodies;
   llvm::raw_ostream &Verbose;
+  const PrecompiledPreamble *Preamble; // null: the whole unit is parsed
 };
 
 /// Counts errors and keeps clang's rendering of them, with two exceptions
@@ -299,19 +329,6 @@ private:
   }
   llvm::raw_ostream &OS;
   std::string Root;
-};
-
-/// A database of one command: ClangTool runs exactly that unit.
-class OneCommandDatabase : public CompilationDatabase {
-public:
-  explicit OneCommandDatabase(CompileCommand C) : C(std::move(C)) {}
-  std::vector<CompileCommand> getCompileCommands(llvm::StringRef) const override {
-    return {C};
-  }
-  std::vector<std::string> getAllFiles() const override { return {C.Filename}; }
-
-private:
-  CompileCommand C;
 };
 
 /// One unit: a file under one of its distinct compile commands (SPEC §4).
@@ -501,7 +518,12 @@ UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
   A.recordConfigMatches(/*CollectAnnotations=*/Opts.ExplainConfig);
   if (Opts.Survey)
     A.enableSurvey();
-  ActionFactory Factory(A, J.Crash, !Opts.FullParse, DiagOS);
+  // The dependency list of a cache entry needs the headers read.
+  const PrecompiledPreamble *Preamble =
+      Opts.Preambles && !Record
+          ? Opts.Preambles->current(J.Command, Opts.FullParse)
+          : nullptr;
+  ActionFactory Factory(A, J.Crash, !Opts.FullParse, DiagOS, Preamble);
   int RC = Tool.run(&Factory);
   R.Findings = A.takeFindings();
   R.Facts = A.takeFacts();
@@ -585,6 +607,33 @@ UnitResult runUnit(WorkerPool &Workers, size_t Job, const UnitJob &J,
     if (std::optional<UnitResult> R = unitResultFromJson(Run.Output, Cfg))
       return std::move(*R);
   return crashedUnit(J, Run.Signal);
+}
+
+/// Makes the preamble of each runnable unit current (Preamble.h), with
+/// one log line each: what was done and how long it took.
+void preparePreambles(PreambleStore &Preambles,
+                      const std::vector<UnitJob> &Jobs,
+                      llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Files,
+                      bool FullParse, std::vector<std::string> &Log) {
+  for (const UnitJob &J : Jobs) {
+    if (!J.Unrunnable.empty())
+      continue;
+    // The usual way to overflow clang's stack: such a unit's headers are
+    // parsed in a worker, with the rest, where an overflow costs the unit
+    // only (an overflow in this process could end it).
+    if (raisesRecursionLimits(J.Command.CommandLine)) {
+      Log.push_back("no preamble for " + J.File +
+                    ": its command raises clang's recursion limits (parsed "
+                    "whole, in a worker)");
+      continue;
+    }
+    auto Start = std::chrono::steady_clock::now();
+    std::string Line = Preambles.prepare(J.Command, J.File, Files, FullParse);
+    auto Ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - Start)
+                  .count();
+    Log.push_back(Line + " in " + std::to_string(Ms) + " ms");
+  }
 }
 
 /// What a unit's cache key is made of.
@@ -1410,6 +1459,11 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
   // through the cache, which it reads for the other units only.
   if (!Opts.Changed && !ReadCache)
     Cache = openCache(Opts, Result.DatabaseFile, Diag);
+  // The language server: each unit's preamble, current before the workers
+  // fork and inherit it.
+  if (Opts.Preambles)
+    preparePreambles(*Opts.Preambles, Jobs, Files, Opts.FullParse,
+                     Result.PreambleLog);
   // Every unit, in parallel; results are merged in unit order.
   std::vector<UnitResult> Results(Jobs.size());
   { // The workers end with this block, once every unit is done.

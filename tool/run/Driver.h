@@ -30,6 +30,8 @@ struct UnitProgress {
   bool Failed = false;
 };
 
+class PreambleStore;
+
 struct DriverOptions {
   std::string BuildPath;             // -p
   std::vector<std::string> Inputs;   // files and directories
@@ -64,6 +66,12 @@ struct DriverOptions {
   /// the database does not list is analyzed through the first unit (by
   /// path) whose entry lists it as read, else with an inferred command.
   bool CachedFactsOfOtherUnits = false;
+  /// The language server (SPEC §9): each unit's preamble (its parsed
+  /// headers) is made current in this process before the workers fork
+  /// (Preamble.h), and the unit's parse reads it instead of its headers.
+  /// Never with a cache that is written (its dependency lists need the
+  /// whole parse). Null: every unit is parsed whole.
+  PreambleStore *Preambles = nullptr;
   /// --shard I/N (SPEC §7): only the units whose file's path relative to
   /// SourceRoot hashes to I-1 modulo N (xxh3_64 of the '/'-separated
   /// relative path: the same on every machine and run). 0/0 = every unit.
@@ -154,6 +162,9 @@ struct DriverResult {
   std::map<std::string, std::unique_ptr<Config>> Configs;
   /// Survey: each analyzed unit's survey, in unit order.
   std::vector<UnitSurvey> Surveys;
+  /// Preambles: what was done with each unit's preamble, one line each
+  /// (PreambleStore::prepare) followed by the milliseconds it took.
+  std::vector<std::string> PreambleLog;
 };
 
 /// `<Prefix>: cache <dir>: H hits, M misses, E entries, B bytes` (or

@@ -1,7 +1,8 @@
 //===- UnitCommand.h - How a compile command becomes our clang run --------===//
 //
 // The arguments adjusters every compile command of the database goes through
-// before clang runs it. One definition for the driver and for the
+// before clang runs it, and the one-command database that runs it. One
+// definition for the driver, the language server's preambles and the
 // compile-database fuzzer (fuzz/compile_db_fuzzer.cpp), so the fuzzer feeds
 // the commands through exactly what the driver does.
 //
@@ -10,6 +11,7 @@
 #define FACTORYGUARD_UNITCOMMAND_H
 
 #include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/CompilationDatabase.h"
 
 #include <string>
 #include <vector>
@@ -22,6 +24,22 @@ namespace factoryguard {
 clang::tooling::ArgumentsAdjuster
 unitArgumentsAdjuster(const std::vector<std::string> &ExtraArgsBefore,
                       const std::vector<std::string> &ExtraArgs);
+
+/// A database of one command: ClangTool runs exactly that unit (the
+/// analysis, and the language server's preamble of the same command).
+class OneCommandDatabase : public clang::tooling::CompilationDatabase {
+public:
+  explicit OneCommandDatabase(clang::tooling::CompileCommand C)
+      : C(std::move(C)) {}
+  std::vector<clang::tooling::CompileCommand>
+  getCompileCommands(llvm::StringRef) const override {
+    return {C};
+  }
+  std::vector<std::string> getAllFiles() const override { return {C.Filename}; }
+
+private:
+  clang::tooling::CompileCommand C;
+};
 
 } // namespace factoryguard
 

@@ -151,6 +151,26 @@ int waitFor(int Pid) {
   return Status;
 }
 
+/// Body on a large-stack thread with an alternate signal stack, under
+/// crash recovery. Told where that stack begins, clang moves deep
+/// recursion to 8 MiB threads of its own (clang::runWithSufficientStackSpace),
+/// which have no alternate stack; not told, it keeps it on this one.
+bool runOnUnitStack(llvm::function_ref<void()> Body, int &RetCode,
+                    bool TellClangTheBottom) {
+  bool Ok = true;
+  RetCode = 0;
+  llvm::thread Thread(std::optional<unsigned>(UnitStackSize), [&] {
+    AltSignalStack Alt;
+    if (TellClangTheBottom)
+      clang::noteBottomOfStack();
+    llvm::CrashRecoveryContext CRC;
+    Ok = CRC.RunSafely(Body);
+    RetCode = CRC.RetCode;
+  });
+  Thread.join();
+  return Ok;
+}
+
 } // namespace
 
 void enableCrashRecovery() {
@@ -177,17 +197,11 @@ void enableCrashRecovery() {
 /// overflow on one of clang's own threads) is why units run in child
 /// processes (WorkerPool), which call this there.
 bool runIsolated(llvm::function_ref<void()> Body, int &RetCode) {
-  bool Ok = true;
-  RetCode = 0;
-  llvm::thread Thread(std::optional<unsigned>(UnitStackSize), [&] {
-    AltSignalStack Alt;
-    clang::noteBottomOfStack();
-    llvm::CrashRecoveryContext CRC;
-    Ok = CRC.RunSafely(Body);
-    RetCode = CRC.RetCode;
-  });
-  Thread.join();
-  return Ok;
+  return runOnUnitStack(Body, RetCode, /*TellClangTheBottom=*/true);
+}
+
+bool runRecoveredInProcess(llvm::function_ref<void()> Body, int &RetCode) {
+  return runOnUnitStack(Body, RetCode, /*TellClangTheBottom=*/false);
 }
 
 WorkerPool::WorkerPool(std::function<std::string(uint64_t)> Work)

@@ -34,6 +34,14 @@ void enableCrashRecovery();
 /// (RetCode: 128 + the signal).
 bool runIsolated(llvm::function_ref<void()> Body, int &RetCode);
 
+/// The same for work that must run in a process that has to survive it
+/// (the language server's preambles, Preamble.h): clang is not told where
+/// the thread's stack begins, so it keeps deep recursion on that thread,
+/// whose overflow is recovered, instead of moving it to threads of its own,
+/// whose overflow ends the process. What recovery cannot undo (the crashed
+/// work's memory) stays.
+bool runRecoveredInProcess(llvm::function_ref<void()> Body, int &RetCode);
+
 /// How a unit run by a worker ended.
 struct ChildRun {
   bool Ok = false;    // the work returned and its whole output arrived

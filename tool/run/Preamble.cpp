@@ -1,0 +1,244 @@
+//===- Preamble.cpp - The language server's parsed headers between edits --===//
+#include "Preamble.h"
+
+#include "UnitCommand.h"
+#include "UnitIsolation.h"
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/CompilerInvocation.h"
+#include "clang/Frontend/PrecompiledPreamble.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/xxhash.h"
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+using namespace clang;
+
+namespace factoryguard {
+
+namespace {
+
+/// How many units keep a preamble (each a PCH file of some megabytes):
+/// the least recently prepared goes first.
+constexpr size_t MaxEntries = 16;
+
+/// The command and the parse mode: what a preamble is built for.
+std::string keyOf(const tooling::CompileCommand &C, bool FullParse) {
+  std::string Key = C.Filename + '\0' + C.Directory;
+  for (const std::string &A : C.CommandLine)
+    Key += '\0' + A;
+  return Key + (FullParse ? "\0full" : "\0skip");
+}
+
+/// Counts clang's errors while the preamble is built: a preamble whose
+/// headers do not compile is not used (the whole parse reports them as the
+/// CLI does).
+class ErrorCounter : public DiagnosticConsumer {
+public:
+  void HandleDiagnostic(DiagnosticsEngine::Level Level,
+                        const Diagnostic &Info) override {
+    DiagnosticConsumer::HandleDiagnostic(Level, Info);
+    if (Level >= DiagnosticsEngine::Error)
+      ++Errors;
+  }
+  unsigned Errors = 0;
+};
+
+/// The preamble's parse as the analysis's (SPEC §7): bodies of functions
+/// declared in system headers are skipped, unless --full-parse. Afterwards,
+/// the headers it read that have no time (an editor's unsaved buffers,
+/// which the language server lays over the disk with time 0), with the
+/// hash of their text: clang checks the others by size and time only.
+class PreambleParse : public PreambleCallbacks {
+public:
+  explicit PreambleParse(bool FullParse) : FullParse(FullParse) {}
+  void BeforeExecute(CompilerInstance &CI) override {
+    SM = &CI.getSourceManager();
+  }
+  bool shouldSkipFunctionBody(Decl *D) override {
+    return !FullParse &&
+           SM->isInSystemHeader(SM->getExpansionLoc(D->getLocation()));
+  }
+  void AfterExecute(CompilerInstance &CI) override {
+    OptionalFileEntryRef Main = SM->getFileEntryRefForID(SM->getMainFileID());
+    for (auto It = SM->fileinfo_begin(); It != SM->fileinfo_end(); ++It) {
+      FileEntryRef F = It->first;
+      // The main file's preamble region is clang's to check (CanReuse).
+      if (F.getModificationTime() != 0 || F == Main)
+        continue;
+      if (auto Buf = CI.getVirtualFileSystem().getBufferForFile(F.getName()))
+        Buffers.emplace_back(F.getName().str(),
+                             llvm::xxh3_64bits((*Buf)->getBuffer()));
+    }
+  }
+  std::vector<std::pair<std::string, uint64_t>> Buffers;
+
+private:
+  bool FullParse;
+  const SourceManager *SM = nullptr;
+};
+
+/// Hands the invocation ClangTool makes of the command (exactly as the
+/// analysis gets it) to Step instead of running an action.
+class InvocationOnly : public tooling::FrontendActionFactory {
+public:
+  using StepFn = std::function<void(
+      CompilerInvocation &, llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>,
+      std::shared_ptr<PCHContainerOperations>)>;
+  explicit InvocationOnly(StepFn Step) : Step(std::move(Step)) {}
+  std::unique_ptr<FrontendAction> create() override { return nullptr; }
+  bool runInvocation(std::shared_ptr<CompilerInvocation> Invocation,
+                     FileManager *Files,
+                     std::shared_ptr<PCHContainerOperations> PCHContainerOps,
+                     DiagnosticConsumer *) override {
+    Step(*Invocation, &Files->getVirtualFileSystem(),
+         std::move(PCHContainerOps));
+    return true;
+  }
+
+private:
+  StepFn Step;
+};
+
+} // namespace
+
+struct PreambleStore::Entry {
+  std::optional<PrecompiledPreamble> Preamble; // none: parse whole
+  /// The editor's buffers the preamble read, with the hash of their text.
+  std::vector<std::pair<std::string, uint64_t>> Buffers;
+  /// The hash of the preamble region that could not be built cleanly (it
+  /// crashed clang or its headers have errors): not tried again until the
+  /// region changes.
+  std::optional<uint64_t> FailedRegion;
+  uint64_t LastUsed = 0;
+};
+
+PreambleStore::PreambleStore(std::string StorageDir)
+    : StorageDir(std::move(StorageDir)) {}
+
+PreambleStore::~PreambleStore() = default;
+
+PreambleStore::Entry &PreambleStore::entryFor(const std::string &Key) {
+  std::unique_ptr<Entry> &E = Entries[Key];
+  if (!E)
+    E = std::make_unique<Entry>();
+  E->LastUsed = ++Clock;
+  while (Entries.size() > MaxEntries) {
+    auto Oldest = Entries.begin();
+    for (auto It = Entries.begin(); It != Entries.end(); ++It)
+      if (It->second->LastUsed < Oldest->second->LastUsed)
+        Oldest = It;
+    Entries.erase(Oldest);
+  }
+  return *E;
+}
+
+namespace {
+
+/// Whether the editor's buffers the preamble read still hold that text.
+bool buffersUnchanged(
+    const std::vector<std::pair<std::string, uint64_t>> &Buffers,
+    llvm::vfs::FileSystem &FS) {
+  for (const auto &[Path, Hash] : Buffers) {
+    auto Buf = FS.getBufferForFile(Path);
+    if (!Buf || llvm::xxh3_64bits((*Buf)->getBuffer()) != Hash)
+      return false;
+  }
+  return true;
+}
+
+} // namespace
+
+std::string PreambleStore::prepare(
+    const tooling::CompileCommand &Command, const std::string &File,
+    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS, bool FullParse) {
+  Entry &E = entryFor(keyOf(Command, FullParse));
+  std::string Log;
+  auto Step = [&](CompilerInvocation &Invocation,
+                  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> VFS,
+                  std::shared_ptr<PCHContainerOperations> PCHOps) {
+    const std::string Main =
+        Invocation.getFrontendOpts().Inputs[0].getFile().str();
+    auto Buf = VFS->getBufferForFile(Main);
+    if (!Buf) {
+      E.Preamble.reset();
+      Log = "no preamble for " + File + ": cannot read it";
+      return;
+    }
+    PreambleBounds Bounds =
+        ComputePreambleBounds(Invocation.getLangOpts(), **Buf, 0);
+    if (Bounds.Size == 0) {
+      E.Preamble.reset();
+      Log = "no preamble for " + File + ": it includes nothing";
+      return;
+    }
+    if (E.Preamble && E.Preamble->CanReuse(Invocation, **Buf, Bounds, *VFS) &&
+        buffersUnchanged(E.Buffers, *VFS)) {
+      Log = "preamble reused for " + File;
+      return;
+    }
+    E.Preamble.reset();
+    uint64_t Region =
+        llvm::xxh3_64bits((*Buf)->getBuffer().take_front(Bounds.Size));
+    if (E.FailedRegion == Region) {
+      Log = "no preamble for " + File +
+            ": it could not be built for these lines before";
+      return;
+    }
+    E.FailedRegion = Region; // until it is built cleanly
+    CompilerInvocation Parse(Invocation);
+    Parse.getFrontendOpts().SkipFunctionBodies = !FullParse;
+    ErrorCounter Errors;
+    IntrusiveRefCntPtr<DiagnosticsEngine> Diags =
+        CompilerInstance::createDiagnostics(&Parse.getDiagnosticOpts(), &Errors,
+                                            /*ShouldOwnClient=*/false);
+    PreambleParse Callbacks(FullParse);
+    auto Built = PrecompiledPreamble::Build(
+        Parse, Buf->get(), Bounds, *Diags, VFS, std::move(PCHOps),
+        /*StoreInMemory=*/false, StorageDir, Callbacks);
+    if (!Built || Errors.Errors) {
+      Log = "no preamble for " + File + ": " +
+            (Built ? std::to_string(Errors.Errors) + " error(s) in its headers"
+                   : Built.getError().message());
+      return;
+    }
+    E.Preamble = std::move(*Built);
+    E.Buffers = std::move(Callbacks.Buffers);
+    E.FailedRegion.reset();
+    Log = "preamble built for " + File + " (" +
+          std::to_string(E.Preamble->getSize() >> 10) + " KiB)";
+  };
+
+  OneCommandDatabase DB(Command);
+  tooling::ClangTool Tool(DB, {File},
+                          std::make_shared<PCHContainerOperations>(), FS);
+  Tool.clearArgumentsAdjusters(); // Command is adjusted already
+  IgnoringDiagConsumer Quiet;     // the driver's; the analysis reports them
+  Tool.setDiagnosticConsumer(&Quiet);
+  Tool.setPrintErrorMessage(false);
+  InvocationOnly Factory(Step);
+  int RetCode = 0;
+  if (!runRecoveredInProcess([&] { Tool.run(&Factory); }, RetCode)) {
+    // Clang crashed on the headers: the unit is parsed whole, in a worker.
+    E.Preamble.reset();
+    return "no preamble for " + File + ": clang crashed building it";
+  }
+  if (Log.empty())
+    return "no preamble for " + File + ": clang could not run the command";
+  return Log;
+}
+
+const PrecompiledPreamble *
+PreambleStore::current(const tooling::CompileCommand &Command,
+                       bool FullParse) const {
+  auto It = Entries.find(keyOf(Command, FullParse));
+  if (It == Entries.end() || !It->second->Preamble)
+    return nullptr;
+  return &*It->second->Preamble;
+}
+
+} // namespace factoryguard

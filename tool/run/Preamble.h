@@ -1,0 +1,83 @@
+//===- Preamble.h - The language server's parsed headers between edits ----===//
+//
+// SPEC §9: an edit's diagnostics arrive as fast as clangd's because the
+// parsed headers are reused between edits. The preamble of a unit (its
+// #include lines and whatever else comes before its first declaration,
+// clang::ComputePreambleBounds) is compiled once into a precompiled header
+// (clang::PrecompiledPreamble, as clangd and ASTUnit use it) from the
+// unit's own command, and each later parse of the unit reads it instead of
+// the headers: only the main file is parsed again. It is built again when
+// the preamble region of the file, a header it read (on disk: size and
+// time, as clang checks them; an editor's unsaved buffer: its text) or the
+// command changes.
+//
+// The preamble is parsed as the analysis parses: the same command through
+// the same ClangTool, and the bodies of functions declared in system
+// headers skipped unless --full-parse (SPEC §7). The rules then see the
+// declarations of the headers through it, as in the CLI's parse.
+//
+// The store lives in the process that forks the analysis workers
+// (UnitIsolation.h): prepare() runs there before the fork, so a worker
+// inherits the preamble. The PCH is a temporary file (clangd's default
+// --pch-storage=disk), removed with its entry. Building runs under crash
+// recovery on a large stack of its own on which clang keeps deep recursion
+// (it moves it to threads without an alternate signal stack only where it
+// was told the stack's bottom): a unit whose headers crash clang costs its
+// preamble (it is then parsed whole, in a worker, and fails there), not
+// the process.
+//
+//===----------------------------------------------------------------------===//
+#ifndef FACTORYGUARD_PREAMBLE_H
+#define FACTORYGUARD_PREAMBLE_H
+
+#include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/ADT/IntrusiveRefCntPtr.h"
+#include "llvm/Support/VirtualFileSystem.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace clang {
+class PrecompiledPreamble;
+} // namespace clang
+
+namespace factoryguard {
+
+class PreambleStore {
+public:
+  /// PCH files go to StorageDir ("" = the system's temporary directory).
+  explicit PreambleStore(std::string StorageDir = "");
+  ~PreambleStore();
+  PreambleStore(const PreambleStore &) = delete;
+  PreambleStore &operator=(const PreambleStore &) = delete;
+
+  /// Makes the preamble of the unit of Command (adjusted, as it runs)
+  /// current for the files FS shows now: the one built before when clang
+  /// can reuse it, else a new one, else none. Returns one line for the
+  /// log, naming the unit File: "preamble reused for <File>", "preamble
+  /// built for <File> (<size>)", or why the unit is parsed whole.
+  std::string prepare(const clang::tooling::CompileCommand &Command,
+                      const std::string &File,
+                      llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS,
+                      bool FullParse);
+
+  /// The preamble prepare() last made current for that unit; null when it
+  /// has none (no preamble region, or it could not be built cleanly: the
+  /// unit is then parsed whole, headers included).
+  const clang::PrecompiledPreamble *
+  current(const clang::tooling::CompileCommand &Command, bool FullParse) const;
+
+private:
+  struct Entry;
+  Entry &entryFor(const std::string &Key);
+
+  std::string StorageDir;
+  std::map<std::string, std::unique_ptr<Entry>> Entries; // by key
+  uint64_t Clock = 0; // prepare() calls so far: the entries' ages
+};
+
+} // namespace factoryguard
+
+#endif
