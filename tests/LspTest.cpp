@@ -997,7 +997,9 @@ TEST(Lsp, AUnitThatKillsItsAnalysisCostsOneDiagnostic) {
 /// How many lines of the server's log (its standard error) contain Text.
 size_t logLines(const std::string &StderrFile, const std::string &Text) {
   size_t N = 0;
-  for (llvm::StringRef Rest = readFile(StderrFile); !Rest.empty();) {
+  // The log's text must outlive the StringRef that walks it.
+  const std::string Log = readFile(StderrFile);
+  for (llvm::StringRef Rest = Log; !Rest.empty();) {
     auto [Line, Tail] = Rest.split('\n');
     if (Line.contains(Text))
       ++N;
