@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sys/wait.h>
 #include <thread>
@@ -679,6 +680,41 @@ TEST(Lsp, ConfigurationFileRemovedOrAddedIsNoticed) {
   EXPECT_EQ(lspFindings(*D3), lspFindings(*D1));
 }
 
+/// Writes Db as Dir/build/compile_commands.json.
+void writeDatabase(const std::string &Dir, json::Array Db) {
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  OS << json::Value(std::move(Db));
+  OS.flush();
+  writeFile(Dir + "/build/compile_commands.json", Text);
+}
+
+/// While it lives, a server started runs as the release one does under the
+/// instrumented build (ci/sanitize.sh): ASan gives every thread an
+/// alternate signal stack, with which clang's own deep-instantiation
+/// threads recover from a stack overflow and go on. Restores ASAN_OPTIONS.
+class AsanWithoutSigaltstack {
+public:
+  AsanWithoutSigaltstack() {
+    const char *Asan = std::getenv("ASAN_OPTIONS");
+    Had = Asan != nullptr;
+    Saved = Asan ? Asan : "";
+    setenv("ASAN_OPTIONS", (Saved + ":use_sigaltstack=0").c_str(), 1);
+  }
+  ~AsanWithoutSigaltstack() {
+    if (Had)
+      setenv("ASAN_OPTIONS", Saved.c_str(), 1);
+    else
+      unsetenv("ASAN_OPTIONS");
+  }
+  AsanWithoutSigaltstack(const AsanWithoutSigaltstack &) = delete;
+  AsanWithoutSigaltstack &operator=(const AsanWithoutSigaltstack &) = delete;
+
+private:
+  bool Had = false;
+  std::string Saved;
+};
+
 // Neovim 0.7 (Debian's) as the client: vim.lsp.start_client, a testdata
 // file opened, the diagnostics it shows written to a file.
 /// A copy of the example project (testdata/example, three units with a
@@ -705,11 +741,7 @@ std::string makeExampleProject(
                      {"arguments", json::Array{"clang++-19", "-std=c++17",
                                                "-I" + Dir + "/include", "-c",
                                                Dir + "/" + U}}});
-  std::string Text;
-  llvm::raw_string_ostream OS(Text);
-  OS << json::Value(std::move(Db));
-  OS.flush();
-  writeFile(Dir + "/build/compile_commands.json", Text);
+  writeDatabase(Dir, std::move(Db));
   return Dir;
 }
 
@@ -957,23 +989,11 @@ TEST(Lsp, AUnitThatKillsItsAnalysisCostsOneDiagnostic) {
         {"arguments",
          json::Array{"clang++-19", "-std=c++17", "-ftemplate-depth=200000",
                      "-I" + Dir + "/include", "-c", Dir + "/" + U}}});
-  std::string Text;
-  llvm::raw_string_ostream OS(Text);
-  OS << json::Value(std::move(Db));
-  OS.flush();
-  writeFile(Dir + "/build/compile_commands.json", Text);
+  writeDatabase(Dir, std::move(Db));
 
-  // The instrumented server (ci/sanitize.sh) as the release one runs: ASan
-  // gives every thread an alternate signal stack, with which clang's own
-  // deep-instantiation threads recover from the overflow and go on.
-  const char *Asan = std::getenv("ASAN_OPTIONS");
-  std::string Saved = Asan ? Asan : "";
-  setenv("ASAN_OPTIONS", (Saved + ":use_sigaltstack=0").c_str(), 1);
+  std::optional<AsanWithoutSigaltstack> Instrumented(std::in_place);
   LspClient C({"--debounce", "50", "--no-cache"}, Dir, Dir + "/stderr.txt");
-  if (Asan)
-    setenv("ASAN_OPTIONS", Saved.c_str(), 1);
-  else
-    unsetenv("ASAN_OPTIONS");
+  Instrumented.reset();
   C.initialize();
   C.open(Dir + "/src/deep.cpp", Deep);
   auto D = C.diagnostics(uriOf(Dir + "/src/deep.cpp"), 1);
@@ -1126,21 +1146,12 @@ TEST(Lsp, AUnitThatCrashesWithAPreambleCostsItsDiagnosticsNotTheServer) {
                               {"file", Dir + "/" + U},
                               {"arguments", std::move(Args)}});
   }
-  std::string Text;
-  llvm::raw_string_ostream OS(Text);
-  OS << json::Value(std::move(Db));
-  OS.flush();
-  writeFile(Dir + "/build/compile_commands.json", Text);
+  writeDatabase(Dir, std::move(Db));
 
-  const char *Asan = std::getenv("ASAN_OPTIONS");
-  std::string Saved = Asan ? Asan : "";
-  setenv("ASAN_OPTIONS", (Saved + ":use_sigaltstack=0").c_str(), 1);
   std::string Log = Dir + "/stderr.txt";
+  std::optional<AsanWithoutSigaltstack> Instrumented(std::in_place);
   LspClient C({"--debounce", "0", "--no-cache"}, Dir, Log);
-  if (Asan)
-    setenv("ASAN_OPTIONS", Saved.c_str(), 1);
-  else
-    unsetenv("ASAN_OPTIONS");
+  Instrumented.reset();
   C.initialize();
   std::string HeaderDeep = Dir + "/src/header_deep.cpp";
   C.open(HeaderDeep, InHeader);
