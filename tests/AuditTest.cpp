@@ -32,30 +32,6 @@ namespace {
 
 const char *Chromium = "/usr/bin/chromium";
 
-/// A copy of the example project with its compile_commands.json in build/.
-/// Extra files are written first and added to the executable.
-std::string makeExample(
-    const std::string &Name,
-    const std::vector<std::pair<std::string, std::string>> &Extra = {}) {
-  std::string Dir = makeTempDir(Name) + "/example";
-  copyTree(FG_TESTDATA "/example", Dir);
-  // ci/example.sh (the README's first command) configures the example in
-  // place: its CMake cache names the source tree, not this copy.
-  llvm::sys::fs::remove_directories(Dir + "/build");
-  std::string Lists = readFile(Dir + "/CMakeLists.txt");
-  for (const auto &[Path, Text] : Extra) {
-    writeFile(Dir + "/" + Path, Text);
-    Lists = std::regex_replace(Lists, std::regex("src/registry.cpp\\)"),
-                               "src/registry.cpp\n  " + Path + ")");
-  }
-  writeFile(Dir + "/CMakeLists.txt", Lists);
-  RunResult Cfg =
-      runProgram("/usr/bin/cmake", {"-S", Dir, "-B", Dir + "/build",
-                                    "-DCMAKE_CXX_COMPILER=clang++-19"});
-  EXPECT_EQ(Cfg.ExitCode, 0) << Cfg.Err;
-  return Dir;
-}
-
 RunResult audit(const std::string &Dir, std::vector<std::string> Args) {
   std::vector<std::string> All = {"audit", "-p", "build", "--source-root", Dir};
   All.insert(All.end(), Args.begin(), Args.end());

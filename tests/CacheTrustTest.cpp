@@ -33,18 +33,6 @@ namespace {
 const char *TagSignature = "Signature: 8a477f597d28d172789f06886806bc55";
 const char *MacPrefix = "{\"mac\":\"";
 
-/// A copy of the example project with its compile_commands.json in build/.
-std::string exampleProject(const std::string &Name) {
-  std::string Dir = makeTempDir(Name) + "/example";
-  copyTree(FG_TESTDATA "/example", Dir);
-  llvm::sys::fs::remove_directories(Dir + "/build");
-  RunResult Cfg =
-      runProgram("/usr/bin/cmake", {"-S", Dir, "-B", Dir + "/build",
-                                    "-DCMAKE_CXX_COMPILER=clang++-19"});
-  EXPECT_EQ(Cfg.ExitCode, 0) << Cfg.Err;
-  return Dir;
-}
-
 RunResult uncached(const std::string &Dir) {
   return runFactoryguard({"-p", "build", "--no-cache"}, Dir);
 }
@@ -53,25 +41,6 @@ RunResult cached(const std::string &Dir, std::vector<std::string> Args = {}) {
   std::vector<std::string> All = {"-p", "build", "--cache-stats"};
   All.insert(All.end(), Args.begin(), Args.end());
   return runFactoryguard(All, Dir);
-}
-
-struct Stats {
-  unsigned Hits = 0, Misses = 0, Entries = 0;
-};
-
-Stats statsOf(const RunResult &R) {
-  std::smatch M;
-  std::regex Re(
-      R"(factoryguard: cache .*: ([0-9]+) hits, ([0-9]+) misses, ([0-9]+) entries)");
-  Stats S;
-  if (std::regex_search(R.Err, M, Re)) {
-    S.Hits = std::stoul(M[1]);
-    S.Misses = std::stoul(M[2]);
-    S.Entries = std::stoul(M[3]);
-  } else {
-    ADD_FAILURE() << "no cache statistics in: " << R.Err;
-  }
-  return S;
 }
 
 /// The names in Dir, sorted.
@@ -203,7 +172,7 @@ void addAFinding(const std::string &Dir) {
 // ------------------------------------------------------------ item 2
 
 TEST(CacheTrust, EmptiedDepsAndFindingsCannotHideANewFinding) {
-  std::string Dir = exampleProject("trust-deps");
+  std::string Dir = makeExample("trust-deps");
   std::string Cache = Dir + "/build/.factoryguard-cache";
   ASSERT_EQ(cached(Dir).ExitCode, 1);
   std::vector<std::string> Entries = entriesIn(Cache);
@@ -221,11 +190,11 @@ TEST(CacheTrust, EmptiedDepsAndFindingsCannotHideANewFinding) {
   RunResult R = cached(Dir);
   EXPECT_EQ(R.ExitCode, 1) << R.Err;
   EXPECT_EQ(R.Out, Fresh.Out);
-  EXPECT_EQ(statsOf(R).Hits, 0u) << R.Err;
+  EXPECT_EQ(cacheStats(R).Hits, 0u) << R.Err;
 }
 
 TEST(CacheTrust, EntryWithAWrongMacIsAMiss) {
-  std::string Dir = exampleProject("trust-mac");
+  std::string Dir = makeExample("trust-mac");
   std::string Cache = Dir + "/build/.factoryguard-cache";
   RunResult Cold = cached(Dir);
   std::vector<std::string> Entries = entriesIn(Cache);
@@ -240,8 +209,8 @@ TEST(CacheTrust, EntryWithAWrongMacIsAMiss) {
   }
   RunResult R = cached(Dir);
   EXPECT_EQ(R.Out, Cold.Out);
-  EXPECT_EQ(statsOf(R).Hits, 0u) << R.Err;
-  EXPECT_EQ(statsOf(cached(Dir)).Hits, 5u) << "the misses were rewritten";
+  EXPECT_EQ(cacheStats(R).Hits, 0u) << R.Err;
+  EXPECT_EQ(cacheStats(cached(Dir)).Hits, 5u) << "the misses were rewritten";
 }
 
 /// What was done to the entries of a warm cache, before a change that adds
@@ -370,7 +339,7 @@ std::vector<Mutation> mutations() {
 }
 
 TEST(CacheTrust, NoMutationOfAWarmCacheChangesTheFindings) {
-  std::string Dir = exampleProject("trust-mutations");
+  std::string Dir = makeExample("trust-mutations");
   std::string Cache = Dir + "/build/.factoryguard-cache";
   std::string Snapshot = Dir + "/../warm-cache";
   ASSERT_EQ(cached(Dir).ExitCode, 1);
@@ -409,12 +378,12 @@ TEST(CacheTrust, NoMutationOfAWarmCacheChangesTheFindings) {
     EXPECT_EQ(R.ExitCode, Fresh.ExitCode) << R.Err;
     EXPECT_EQ(R.Out, Fresh.Out);
     // Every entry changed is a miss, and so is the changed unit's.
-    EXPECT_EQ(statsOf(R).Hits, Untouched) << R.Err;
+    EXPECT_EQ(cacheStats(R).Hits, Untouched) << R.Err;
   }
 }
 
 TEST(CacheTrust, EntriesOfAnotherCacheDirectoryAreMisses) {
-  std::string Dir = exampleProject("trust-other");
+  std::string Dir = makeExample("trust-other");
   std::string Cache = Dir + "/build/.factoryguard-cache";
   std::string Other = Dir + "/../other-cache";
   RunResult Cold = cached(Dir);
@@ -426,13 +395,13 @@ TEST(CacheTrust, EntriesOfAnotherCacheDirectoryAreMisses) {
     writeFile(Cache + "/" + llvm::sys::path::filename(P).str(), readFile(P));
   RunResult R = cached(Dir);
   EXPECT_EQ(R.Out, Cold.Out);
-  EXPECT_EQ(statsOf(R).Hits, 0u) << R.Err;
+  EXPECT_EQ(cacheStats(R).Hits, 0u) << R.Err;
 }
 
 // ------------------------------------------------------------ item 3
 
 TEST(CacheTrust, ForeignFilesMakeADirectoryUnusableAndSurvive) {
-  std::string Dir = exampleProject("trust-foreign");
+  std::string Dir = makeExample("trust-foreign");
   RunResult Fresh = uncached(Dir);
   std::string V = makeTempDir("trust-foreign-dir");
   writeFile(V + "/work.tmp", "precious\n");
@@ -454,20 +423,20 @@ TEST(CacheTrust, ForeignFilesMakeADirectoryUnusableAndSurvive) {
 }
 
 TEST(CacheTrust, EmptyDirectoryIsAdoptedAndMarked) {
-  std::string Dir = exampleProject("trust-empty");
+  std::string Dir = makeExample("trust-empty");
   std::string V = makeTempDir("trust-empty-dir");
   RunResult Cold = cached(Dir, {"--cache-dir", V});
-  EXPECT_EQ(statsOf(Cold).Misses, 5u) << Cold.Err;
+  EXPECT_EQ(cacheStats(Cold).Misses, 5u) << Cold.Err;
   EXPECT_TRUE(
       llvm::StringRef(readFile(V + "/CACHEDIR.TAG")).starts_with(TagSignature));
   llvm::sys::fs::file_status St;
   ASSERT_FALSE(llvm::sys::fs::status(V + "/hmac-key", St));
   EXPECT_EQ(St.permissions() & 0777, 0600);
-  EXPECT_EQ(statsOf(cached(Dir, {"--cache-dir", V})).Hits, 5u);
+  EXPECT_EQ(cacheStats(cached(Dir, {"--cache-dir", V})).Hits, 5u);
 }
 
 TEST(CacheTrust, CleanupDeletesOnlyNamesTheToolMakes) {
-  std::string Dir = exampleProject("trust-cleanup");
+  std::string Dir = makeExample("trust-cleanup");
   std::string Cache = Dir + "/build/.factoryguard-cache";
   cached(Dir);
   ASSERT_EQ(entriesIn(Cache).size(), 5u);
@@ -484,7 +453,7 @@ TEST(CacheTrust, CleanupDeletesOnlyNamesTheToolMakes) {
   std::string Link = Cache + "/fedcba9876543210fedcba9876543210.fgc";
   ASSERT_FALSE(llvm::sys::fs::create_link(Outside, Link));
   RunResult R = cached(Dir, {"--cache-max-size", "1"});
-  EXPECT_EQ(statsOf(R).Entries, 0u) << R.Err;
+  EXPECT_EQ(cacheStats(R).Entries, 0u) << R.Err;
   for (const std::string &N : Foreign)
     EXPECT_EQ(readFile(Cache + "/" + N), "precious\n") << N;
   EXPECT_TRUE(isSymlink(Link));
@@ -492,7 +461,7 @@ TEST(CacheTrust, CleanupDeletesOnlyNamesTheToolMakes) {
 }
 
 TEST(CacheTrust, AnEntryThatIsALinkIsNeverReadOrWrittenThrough) {
-  std::string Dir = exampleProject("trust-link");
+  std::string Dir = makeExample("trust-link");
   std::string Cache = Dir + "/build/.factoryguard-cache";
   RunResult Cold = cached(Dir);
   std::vector<std::string> Entries = entriesIn(Cache);
@@ -507,7 +476,7 @@ TEST(CacheTrust, AnEntryThatIsALinkIsNeverReadOrWrittenThrough) {
   ASSERT_FALSE(llvm::sys::fs::status(Outside, Old));
   RunResult R = cached(Dir);
   EXPECT_EQ(R.Out, Cold.Out);
-  EXPECT_EQ(statsOf(R).Misses, 1u) << R.Err;
+  EXPECT_EQ(cacheStats(R).Misses, 1u) << R.Err;
   EXPECT_FALSE(isSymlink(Entries[0])) << "replaced by a file of its own";
   EXPECT_EQ(readFile(Outside), Before);
   llvm::sys::fs::file_status New;
@@ -517,7 +486,7 @@ TEST(CacheTrust, AnEntryThatIsALinkIsNeverReadOrWrittenThrough) {
 }
 
 TEST(CacheTrust, DefaultDirectoryLinkedOutOfTheSourceRootIsRefused) {
-  std::string Dir = exampleProject("trust-symlink");
+  std::string Dir = makeExample("trust-symlink");
   RunResult Fresh = uncached(Dir);
   std::string V = makeTempDir("trust-symlink-target");
   std::string Default = Dir + "/build/.factoryguard-cache";
@@ -537,8 +506,8 @@ TEST(CacheTrust, DefaultDirectoryLinkedOutOfTheSourceRootIsRefused) {
   llvm::sys::fs::remove(Default);
   ASSERT_FALSE(llvm::sys::fs::create_directory(Dir + "/cache-store"));
   ASSERT_FALSE(llvm::sys::fs::create_link(Dir + "/cache-store", Default));
-  EXPECT_EQ(statsOf(cached(Dir)).Misses, 5u);
-  EXPECT_EQ(statsOf(cached(Dir)).Hits, 5u);
+  EXPECT_EQ(cacheStats(cached(Dir)).Misses, 5u);
+  EXPECT_EQ(cacheStats(cached(Dir)).Hits, 5u);
   EXPECT_EQ(entriesIn(Dir + "/cache-store").size(), 5u);
 }
 

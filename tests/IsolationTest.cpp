@@ -47,32 +47,14 @@ std::string copyOfExample(const std::string &Name) {
   return Dir;
 }
 
-std::string quoted(const std::string &S) {
-  std::string Out = "\"";
-  for (char C : S) {
-    if (C == '"' || C == '\\')
-      Out += '\\';
-    Out += C;
-  }
-  return Out + "\"";
-}
-
 /// compile_commands.json of entries {directory, file, arguments}.
 std::string
 database(const std::vector<std::pair<std::string, std::vector<std::string>>>
              &Entries) {
-  std::string Out = "[\n";
-  for (size_t I = 0; I < Entries.size(); ++I) {
-    const auto &[Directory, Args] = Entries[I];
-    std::string List;
-    for (const std::string &A : Args)
-      List += (List.empty() ? "" : ", ") + quoted(A);
-    Out += "  {\"directory\": " + quoted(Directory) +
-           ", \"file\": " + quoted(Args.back()) + ", \"arguments\": [" + List +
-           "]}";
-    Out += I + 1 < Entries.size() ? ",\n" : "\n";
-  }
-  return Out + "]\n";
+  std::vector<DatabaseEntry> List;
+  for (const auto &[Directory, Args] : Entries)
+    List.push_back({Directory, Args.back(), Args});
+  return compileDatabase(List);
 }
 
 /// clang++-19, the testdata flags, Extra, -c File.

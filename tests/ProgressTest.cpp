@@ -30,16 +30,6 @@ namespace {
 const std::vector<std::string> Units = {"agents.cpp", "globals.cpp", "main.cpp",
                                         "preloader.cpp", "startup.cpp"};
 
-/// A copy of testdata/multi-tu with a database of Units (its cache, the
-/// default, beside the database).
-std::string makeProject(const std::string &Name) {
-  std::string Dir = makeTempDir(Name) + "/multi-tu";
-  llvm::sys::fs::create_directories(Dir);
-  copyTree(FG_TESTDATA "/multi-tu/.", Dir);
-  writeTestdataDatabase(Dir, Units);
-  return Dir;
-}
-
 /// Reads what is left on Fd into Out; false at its end (a pseudo-terminal's
 /// master reports EIO once the last holder of the slave is gone).
 bool drain(int Fd, std::string &Out) {
@@ -141,7 +131,7 @@ std::vector<std::string> with(std::vector<std::string> Args,
 /// (after the binary's name), run in a fresh copy of multi-tu.
 void checkProgress(const std::string &Name,
                    const std::vector<std::string> &Args) {
-  std::string Dir = makeProject(Name);
+  std::string Dir = makeProject("multi-tu", Units, Name);
   // On a terminal: every unit as it finishes; then every one from the cache.
   RunResult Cold = runWithTerminal(Args, Dir);
   expectProgress(Cold.Err, /*Cached=*/false);

@@ -22,30 +22,6 @@ using namespace fgtest;
 
 namespace {
 
-/// A copy of testdata/<From> with a compile_commands.json in build/ listing
-/// Units with the testdata flags.
-std::string makeProject(const std::string &From,
-                        const std::vector<std::string> &Units,
-                        const std::string &Name = "shard") {
-  std::string Dir = makeTempDir(Name) + "/" + From;
-  llvm::sys::fs::create_directories(Dir);
-  copyTree(FG_TESTDATA "/" + From + "/.", Dir);
-  writeTestdataDatabase(Dir, Units);
-  return Dir;
-}
-
-/// A copy of the example project configured by CMake (as ci/example.sh).
-std::string makeExample(const std::string &Name) {
-  std::string Dir = makeTempDir(Name) + "/example";
-  copyTree(FG_TESTDATA "/example", Dir);
-  llvm::sys::fs::remove_directories(Dir + "/build");
-  RunResult Cfg =
-      runProgram("/usr/bin/cmake", {"-S", Dir, "-B", Dir + "/build",
-                                    "-DCMAKE_CXX_COMPILER=clang++-19"});
-  EXPECT_EQ(Cfg.ExitCode, 0) << Cfg.Err;
-  return Dir;
-}
-
 std::vector<std::string> join(std::vector<std::string> A,
                               const std::vector<std::string> &B) {
   A.insert(A.end(), B.begin(), B.end());
@@ -113,7 +89,7 @@ TEST(Shard, ExampleMergedIsTheUnshardedReportForEveryShardCount) {
 TEST(Shard, ChainsAndFailuresAcrossShardsMergeAsOneRun) {
   // multi-tu: a chain from main through two other units; broken.cpp does
   // not compile (a failed unit, exit 3, its clang errors on stderr).
-  std::string Dir = makeProject("multi-tu", MultiUnits);
+  std::string Dir = makeProject("multi-tu", MultiUnits, "shard");
   for (unsigned N : {2u, 4u, 6u}) {
     std::vector<std::string> Shards = writeShards(Dir, N);
     expectMergeEqualsUnsharded(Dir, Shards, "sarif");
@@ -126,11 +102,13 @@ TEST(Shard, ChainsAndFailuresAcrossShardsMergeAsOneRun) {
 }
 
 TEST(Shard, WholeProgramInferenceAndSetUpElsewhereMergeAsOneRun) {
-  std::string WP = makeProject(
-      "whole-program", {"boot.cpp", "handlers.cpp", "helpers.cpp", "main_a.cpp",
-                        "main_b.cpp", "tool_a.cpp", "tool_b.cpp"});
-  std::string FS =
-      makeProject("factory-setup", {"boot.cpp", "bridges.cpp", "handlers.cpp"});
+  std::string WP =
+      makeProject("whole-program",
+                  {"boot.cpp", "handlers.cpp", "helpers.cpp", "main_a.cpp",
+                   "main_b.cpp", "tool_a.cpp", "tool_b.cpp"},
+                  "shard");
+  std::string FS = makeProject(
+      "factory-setup", {"boot.cpp", "bridges.cpp", "handlers.cpp"}, "shard");
   for (const std::string &Dir : {WP, FS})
     for (unsigned N : {2u, 3u}) {
       std::vector<std::string> Shards = writeShards(Dir, N);

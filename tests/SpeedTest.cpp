@@ -21,16 +21,6 @@ using namespace fgtest;
 
 namespace {
 
-std::string quoteJson(const std::string &S) {
-  std::string Out = "\"";
-  for (char C : S) {
-    if (C == '"' || C == '\\')
-      Out += '\\';
-    Out += C;
-  }
-  return Out + "\"";
-}
-
 /// Writes Dir/build/compile_commands.json: one entry per unit, each
 /// compiled with the testdata flags plus Extra plus its own flags ("{DIR}"
 /// in a flag stands for Dir).
@@ -45,19 +35,19 @@ void writeDatabase(const std::string &Dir, const std::vector<std::string> &Units
   };
   std::string Json = "[\n";
   for (size_t I = 0; I < Units.size(); ++I) {
-    std::string Args = quoteJson("/usr/bin/clang++-19");
+    std::string Args = jsonQuoted("/usr/bin/clang++-19");
     for (const std::string &F : testdataFlags())
-      Args += ", " + quoteJson(F);
+      Args += ", " + jsonQuoted(F);
     for (const std::string &F : Extra)
-      Args += ", " + quoteJson(Expand(F));
+      Args += ", " + jsonQuoted(Expand(F));
     auto Own = PerUnit.find(Units[I]);
     if (Own != PerUnit.end())
       for (const std::string &F : Own->second)
-        Args += ", " + quoteJson(Expand(F));
-    Args += ", \"-c\", " + quoteJson(Units[I]);
-    Json += std::string(I ? ",\n" : "") + "  {\"directory\": " + quoteJson(Dir) +
-            ", \"arguments\": [" + Args + "], \"file\": " + quoteJson(Units[I]) +
-            "}";
+        Args += ", " + jsonQuoted(Expand(F));
+    Args += ", \"-c\", " + jsonQuoted(Units[I]);
+    Json += std::string(I ? ",\n" : "") +
+            "  {\"directory\": " + jsonQuoted(Dir) + ", \"arguments\": [" +
+            Args + "], \"file\": " + jsonQuoted(Units[I]) + "}";
   }
   writeFile(Dir + "/build/compile_commands.json", Json + "\n]\n");
 }
@@ -145,25 +135,6 @@ TEST(SkipSystemBodies, BodiesInUserHeadersAreParsed) {
 
 // ------------------------------------------------------------------ cache
 
-struct Stats {
-  unsigned Hits = 0, Misses = 0, Entries = 0;
-};
-
-/// The --cache-stats line of a run.
-Stats statsOf(const RunResult &R) {
-  std::smatch M;
-  std::regex Re(R"(factoryguard: cache .*: ([0-9]+) hits, ([0-9]+) misses, ([0-9]+) entries)");
-  Stats S;
-  if (std::regex_search(R.Err, M, Re)) {
-    S.Hits = std::stoul(M[1]);
-    S.Misses = std::stoul(M[2]);
-    S.Entries = std::stoul(M[3]);
-  } else {
-    ADD_FAILURE() << "no cache statistics in: " << R.Err;
-  }
-  return S;
-}
-
 /// Standard error without the statistics line.
 std::string withoutStats(const std::string &Err) {
   return std::regex_replace(Err, std::regex("factoryguard: cache .*\n"), "");
@@ -217,7 +188,7 @@ TEST(Cache, WarmRunIsAllHitsAndTheSameReportOnEveryTestdataProject) {
       // Units that fail (multi-tu/broken.cpp) are never cached: they are
       // analyzed again every time.
       unsigned Failing = Fresh.ExitCode == 3 ? 1u : 0u;
-      Stats W = statsOf(Warm), C = statsOf(Cold);
+      CacheStats W = cacheStats(Warm), C = cacheStats(Cold);
       EXPECT_EQ(W.Misses, Failing) << Warm.Err;
       if (std::string(Format) == "text") {
         EXPECT_EQ(C.Hits, 0u) << Cold.Err;
@@ -234,7 +205,7 @@ TEST(Cache, DefaultDirectoryIsBesideTheDatabaseWithItsOwnGitignore) {
   EXPECT_FALSE(llvm::sys::fs::exists(Dir + "/build/.factoryguard-cache"));
   R = runCached(Dir);
   EXPECT_EQ(R.ExitCode, 1) << R.Err;
-  EXPECT_EQ(statsOf(R).Entries, 4u) << R.Err;
+  EXPECT_EQ(cacheStats(R).Entries, 4u) << R.Err;
   EXPECT_TRUE(llvm::sys::fs::is_directory(Dir + "/build/.factoryguard-cache"));
   EXPECT_NE(readFile(Dir + "/build/.factoryguard-cache/.gitignore").find("*\n"),
             std::string::npos);
@@ -243,7 +214,7 @@ TEST(Cache, DefaultDirectoryIsBesideTheDatabaseWithItsOwnGitignore) {
   EXPECT_NE(R.Err.find("factoryguard: cache: not used"), std::string::npos) << R.Err;
   // --cache-dir moves it.
   R = runCached(Dir, {"--cache-dir", Dir + "/elsewhere"});
-  EXPECT_EQ(statsOf(R).Misses, 4u) << R.Err;
+  EXPECT_EQ(cacheStats(R).Misses, 4u) << R.Err;
   EXPECT_TRUE(llvm::sys::fs::exists(Dir + "/elsewhere/.gitignore"));
 }
 
@@ -257,7 +228,7 @@ TEST(Cache, HeaderContentEditedReanalyzesOnlyItsIncluders) {
   EXPECT_TRUE(has(B, HeaderFinding)) << B.Out;
   // The chain from main (a cached unit's facts) to the new call.
   EXPECT_NE(B.Out.find("call chain 1/3: 'main' runs at start-up"), std::string::npos) << B.Out;
-  Stats S = statsOf(B);
+  CacheStats S = cacheStats(B);
   EXPECT_EQ(S.Misses, 2u) << B.Err; // main.cpp, helper.cpp
   EXPECT_EQ(S.Hits, 2u) << B.Err;
 }
@@ -275,7 +246,7 @@ TEST(Cache, NolintAddedInAHeader) {
   RunResult B = runCached(Dir);
   EXPECT_FALSE(has(B, "service.h:11:")) << B.Out;
   EXPECT_TRUE(has(B, HelperFinding)) << B.Out;
-  EXPECT_EQ(statsOf(B).Misses, 2u) << B.Err;
+  EXPECT_EQ(cacheStats(B).Misses, 2u) << B.Err;
 }
 
 TEST(Cache, HeaderAddedEarlierOnTheIncludePathShadowsAnother) {
@@ -289,8 +260,8 @@ TEST(Cache, HeaderAddedEarlierOnTheIncludePathShadowsAnother) {
   writeFile(Dir + "/override/app/config.h", "#pragma once\n#define APP_HEADER_CALLS_FACTORY 1\n");
   RunResult B = runCached(Dir);
   EXPECT_TRUE(has(B, HeaderFinding)) << B.Out;
-  EXPECT_EQ(statsOf(B).Misses, 2u) << B.Err;
-  EXPECT_EQ(statsOf(B).Hits, 2u) << B.Err;
+  EXPECT_EQ(cacheStats(B).Misses, 2u) << B.Err;
+  EXPECT_EQ(cacheStats(B).Hits, 2u) << B.Err;
 }
 
 TEST(Cache, IncludeRemoved) {
@@ -302,8 +273,8 @@ TEST(Cache, IncludeRemoved) {
   writeFile(Dir + "/src/legacy/other.cpp", Src);
   RunResult B = runCached(Dir);
   EXPECT_FALSE(has(B, LegacyFinding)) << B.Out;
-  EXPECT_EQ(statsOf(B).Misses, 1u) << B.Err;
-  EXPECT_EQ(statsOf(B).Hits, 3u) << B.Err;
+  EXPECT_EQ(cacheStats(B).Misses, 1u) << B.Err;
+  EXPECT_EQ(cacheStats(B).Hits, 3u) << B.Err;
 }
 
 TEST(Cache, MacroDefinedOnTheCommandLineChanged) {
@@ -314,8 +285,8 @@ TEST(Cache, MacroDefinedOnTheCommandLineChanged) {
                 {{"src/legacy/other.cpp", {"-DOTHER_CALLS_FACTORY"}}});
   RunResult B = runCached(Dir);
   EXPECT_TRUE(has(B, OtherFinding)) << B.Out;
-  EXPECT_EQ(statsOf(B).Misses, 1u) << B.Err;
-  EXPECT_EQ(statsOf(B).Hits, 3u) << B.Err;
+  EXPECT_EQ(cacheStats(B).Misses, 1u) << B.Err;
+  EXPECT_EQ(cacheStats(B).Hits, 3u) << B.Err;
 }
 
 TEST(Cache, ConfigurationChanged) {
@@ -328,7 +299,7 @@ TEST(Cache, ConfigurationChanged) {
   RunResult B = runCached(Dir);
   EXPECT_FALSE(has(B, LegacyFinding)) << B.Out; // no manager configured
   EXPECT_TRUE(has(B, HelperFinding)) << B.Out;
-  EXPECT_EQ(statsOf(B).Misses, 4u) << B.Err;
+  EXPECT_EQ(cacheStats(B).Misses, 4u) << B.Err;
 }
 
 TEST(Cache, ConfigurationAddedInASubdirectory) {
@@ -339,8 +310,8 @@ TEST(Cache, ConfigurationAddedInASubdirectory) {
   RunResult B = runCached(Dir);
   EXPECT_FALSE(has(B, LegacyFinding)) << B.Out;
   EXPECT_TRUE(has(B, HelperFinding)) << B.Out;
-  EXPECT_EQ(statsOf(B).Misses, 1u) << B.Err;
-  EXPECT_EQ(statsOf(B).Hits, 3u) << B.Err;
+  EXPECT_EQ(cacheStats(B).Misses, 1u) << B.Err;
+  EXPECT_EQ(cacheStats(B).Hits, 3u) << B.Err;
 }
 
 TEST(Cache, AnotherBinaryOfTheSameBuildSharesTheCache) {
@@ -353,12 +324,12 @@ TEST(Cache, AnotherBinaryOfTheSameBuildSharesTheCache) {
   ASSERT_EQ(runProgram("/bin/cp", {FG_BINARY, Bin}).ExitCode, 0);
   std::vector<std::string> Args = {"-p", "build", "--cache-stats"};
   RunResult A = runProgram(Bin, Args, Dir);
-  EXPECT_EQ(statsOf(A).Misses, 4u) << A.Err;
+  EXPECT_EQ(cacheStats(A).Misses, 4u) << A.Err;
   ASSERT_EQ(runProgram("/bin/sh", {"-c", "printf x >> '" + Bin + "'"}).ExitCode, 0);
   RunResult B = runProgram(Bin, Args, Dir);
   EXPECT_EQ(B.ExitCode, A.ExitCode) << B.Err;
   EXPECT_EQ(B.Out, A.Out);
-  EXPECT_EQ(statsOf(B).Hits, 4u) << B.Err;
+  EXPECT_EQ(cacheStats(B).Hits, 4u) << B.Err;
 }
 
 /// The engine hash cmake/EngineHash.cmake writes for the tree at Root.
@@ -408,8 +379,8 @@ TEST(Cache, UnitDeletedFromTheDatabase) {
   RunResult B = runCached(Dir);
   EXPECT_FALSE(has(B, HelperFinding)) << B.Out;
   EXPECT_TRUE(has(B, LegacyFinding)) << B.Out;
-  EXPECT_EQ(statsOf(B).Hits, 3u) << B.Err;
-  EXPECT_EQ(statsOf(B).Misses, 0u) << B.Err;
+  EXPECT_EQ(cacheStats(B).Hits, 3u) << B.Err;
+  EXPECT_EQ(cacheStats(B).Misses, 0u) << B.Err;
 }
 
 TEST(Cache, CorruptOrTruncatedEntryIsAMissAndIsRewritten) {
@@ -440,8 +411,8 @@ TEST(Cache, CorruptOrTruncatedEntryIsAMissAndIsRewritten) {
   RunResult B = runCached(Dir);
   EXPECT_EQ(B.ExitCode, A.ExitCode) << B.Err;
   EXPECT_EQ(B.Out, A.Out);
-  EXPECT_EQ(statsOf(B).Misses, 4u) << B.Err;
-  EXPECT_EQ(statsOf(runCached(Dir)).Hits, 4u);
+  EXPECT_EQ(cacheStats(B).Misses, 4u) << B.Err;
+  EXPECT_EQ(cacheStats(runCached(Dir)).Hits, 4u);
 }
 
 TEST(Cache, UnusableDirectoryIsAWarningAndTheAnalysisGoesOn) {
@@ -462,7 +433,7 @@ TEST(Cache, LeastRecentlyUsedEntriesGoFirst) {
   runCached(Dir);
   // main.cpp's entry is used last; a bound that holds only it keeps it.
   RunResult Main = runCached(Dir, {"src/main.cpp"});
-  EXPECT_EQ(statsOf(Main).Hits, 1u) << Main.Err;
+  EXPECT_EQ(cacheStats(Main).Hits, 1u) << Main.Err;
   std::string Cache = Dir + "/build/.factoryguard-cache";
   uint64_t Newest = 0;
   llvm::sys::TimePoint<> When;
@@ -479,10 +450,10 @@ TEST(Cache, LeastRecentlyUsedEntriesGoFirst) {
     }
   }
   RunResult R = runCached(Dir, {"src/main.cpp", "--cache-max-size", std::to_string(Newest)});
-  EXPECT_EQ(statsOf(R).Entries, 1u) << R.Err;
+  EXPECT_EQ(cacheStats(R).Entries, 1u) << R.Err;
   RunResult All = runCached(Dir);
-  EXPECT_EQ(statsOf(All).Hits, 1u) << All.Err;
-  EXPECT_EQ(statsOf(All).Misses, 3u) << All.Err;
+  EXPECT_EQ(cacheStats(All).Hits, 1u) << All.Err;
+  EXPECT_EQ(cacheStats(All).Misses, 3u) << All.Err;
   EXPECT_EQ(runFactoryguard({"-p", "build", "--cache-max-size", "lots"}, Dir).ExitCode, 2);
 }
 
@@ -501,7 +472,7 @@ TEST(Cache, ConcurrentRunsSharingACacheNeverCorruptIt) {
   }
   RunResult Warm = runCached(Dir);
   EXPECT_EQ(Warm.Out, Fresh.Out);
-  EXPECT_EQ(statsOf(Warm).Hits, 4u) << Warm.Err;
+  EXPECT_EQ(cacheStats(Warm).Hits, 4u) << Warm.Err;
 }
 
 } // namespace

@@ -98,6 +98,80 @@ void writeTestdataDatabase(const std::string &Dir,
   writeFile(Dir + "/build/compile_commands.json", Json + "\n]\n");
 }
 
+std::string jsonQuoted(const std::string &S) {
+  std::string Out = "\"";
+  for (char C : S) {
+    if (C == '"' || C == '\\')
+      Out += '\\';
+    Out += C;
+  }
+  return Out + "\"";
+}
+
+std::string compileDatabase(const std::vector<DatabaseEntry> &Entries) {
+  std::string Out = "[\n";
+  for (size_t I = 0; I < Entries.size(); ++I) {
+    const DatabaseEntry &E = Entries[I];
+    std::string List;
+    for (const std::string &A : E.Arguments)
+      List += (List.empty() ? "" : ", ") + jsonQuoted(A);
+    Out += "  {\"directory\": " + jsonQuoted(E.Directory) +
+           ", \"file\": " + jsonQuoted(E.File) + ", \"arguments\": [" + List +
+           "]}";
+    Out += I + 1 < Entries.size() ? ",\n" : "\n";
+  }
+  return Out + "]\n";
+}
+
+std::string makeProject(const std::string &From,
+                        const std::vector<std::string> &Units,
+                        const std::string &Name) {
+  std::string Dir = makeTempDir(Name) + "/" + From;
+  llvm::sys::fs::create_directories(Dir);
+  copyTree(FG_TESTDATA "/" + From + "/.", Dir);
+  writeTestdataDatabase(Dir, Units);
+  return Dir;
+}
+
+std::string
+makeExample(const std::string &Name,
+            const std::vector<std::pair<std::string, std::string>> &Extra) {
+  std::string Dir = makeTempDir(Name) + "/example";
+  copyTree(FG_TESTDATA "/example", Dir);
+  // ci/example.sh configures the example in place: its CMake cache names
+  // the source tree, not this copy.
+  llvm::sys::fs::remove_directories(Dir + "/build");
+  if (!Extra.empty()) {
+    std::string Lists = readFile(Dir + "/CMakeLists.txt");
+    for (const auto &[Path, Text] : Extra) {
+      writeFile(Dir + "/" + Path, Text);
+      Lists = std::regex_replace(Lists, std::regex("src/registry.cpp\\)"),
+                                 "src/registry.cpp\n  " + Path + ")");
+    }
+    writeFile(Dir + "/CMakeLists.txt", Lists);
+  }
+  RunResult Cfg =
+      runProgram("/usr/bin/cmake", {"-S", Dir, "-B", Dir + "/build",
+                                    "-DCMAKE_CXX_COMPILER=clang++-19"});
+  EXPECT_EQ(Cfg.ExitCode, 0) << Cfg.Err;
+  return Dir;
+}
+
+CacheStats cacheStats(const RunResult &R) {
+  std::smatch M;
+  std::regex Re(R"(factoryguard: cache .*: ([0-9]+) hits, ([0-9]+) misses, )"
+                R"(([0-9]+) entries)");
+  CacheStats S;
+  if (std::regex_search(R.Err, M, Re)) {
+    S.Hits = std::stoul(M[1]);
+    S.Misses = std::stoul(M[2]);
+    S.Entries = std::stoul(M[3]);
+  } else {
+    ADD_FAILURE() << "no cache statistics in: " << R.Err;
+  }
+  return S;
+}
+
 std::vector<std::string> withFlags(std::vector<std::string> Args) {
   Args.push_back("--");
   for (const std::string &F : testdataFlags())

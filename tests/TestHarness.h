@@ -21,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fgtest {
@@ -91,6 +92,40 @@ std::vector<std::string> withFlags(std::vector<std::string> Args);
 /// each compiled by clang++-19 with testdataFlags() in Dir.
 void writeTestdataDatabase(const std::string &Dir,
                            const std::vector<std::string> &Units);
+
+/// One entry of a compile_commands.json: argv, compiler first.
+struct DatabaseEntry {
+  std::string Directory, File;
+  std::vector<std::string> Arguments;
+};
+/// The text of a compile_commands.json listing Entries in order, one per
+/// line, as {"directory", "file", "arguments"}.
+std::string compileDatabase(const std::vector<DatabaseEntry> &Entries);
+/// S as a JSON string literal (quotes and backslashes escaped).
+std::string jsonQuoted(const std::string &S);
+
+// Projects: every test that needs a project on disk makes it here.
+
+/// A copy of testdata/<From> at <temp>/fg-<Name>-<unique>/<From> with
+/// build/compile_commands.json listing Units (writeTestdataDatabase);
+/// returns the copy's directory.
+std::string makeProject(const std::string &From,
+                        const std::vector<std::string> &Units,
+                        const std::string &Name);
+/// A copy of testdata/example configured by CMake into its build/, as
+/// ci/example.sh (the README's first command) does. Extra files (path
+/// relative to the project, text) are written first and added to its
+/// executable.
+std::string
+makeExample(const std::string &Name,
+            const std::vector<std::pair<std::string, std::string>> &Extra = {});
+
+/// The numbers of the `factoryguard: cache ...` line --cache-stats prints;
+/// a test failure when a run printed none.
+struct CacheStats {
+  unsigned Hits = 0, Misses = 0, Entries = 0;
+};
+CacheStats cacheStats(const RunResult &R);
 
 } // namespace fgtest
 

@@ -21,20 +21,9 @@ struct Entry {
   std::string Output;             // -o value, may be empty
 };
 
-std::string quoted(const std::string &S) {
-  std::string Out = "\"";
-  for (char C : S) {
-    if (C == '"' || C == '\\')
-      Out += '\\';
-    Out += C;
-  }
-  return Out + "\"";
-}
-
 std::string database(const std::vector<Entry> &Entries) {
-  std::string Out = "[\n";
-  for (size_t I = 0; I < Entries.size(); ++I) {
-    const Entry &E = Entries[I];
+  std::vector<DatabaseEntry> List;
+  for (const Entry &E : Entries) {
     std::vector<std::string> Args = {"clang++-19"};
     for (const std::string &F : testdataFlags())
       Args.push_back(F);
@@ -45,14 +34,9 @@ std::string database(const std::vector<Entry> &Entries) {
     }
     Args.push_back("-c");
     Args.push_back(E.File);
-    std::string List;
-    for (const std::string &A : Args)
-      List += (List.empty() ? "" : ", ") + quoted(A);
-    Out += "  {\"directory\": " + quoted(E.Directory) + ", \"file\": " +
-           quoted(E.File) + ", \"arguments\": [" + List + "]}";
-    Out += I + 1 < Entries.size() ? ",\n" : "\n";
+    List.push_back({E.Directory, E.File, Args});
   }
-  return Out + "]\n";
+  return compileDatabase(List);
 }
 
 /// factoryguard with environment variables set (through env(1)): the build

@@ -39,18 +39,6 @@ std::string secretLine() {
   return Text.substr(0, Text.find('\n'));
 }
 
-/// A copy of the example project configured by CMake (as ci/example.sh).
-std::string makeExample(const std::string &Name) {
-  std::string Dir = makeTempDir(Name) + "/example";
-  copyTree(FG_TESTDATA "/example", Dir);
-  llvm::sys::fs::remove_directories(Dir + "/build");
-  RunResult Cfg =
-      runProgram("/usr/bin/cmake", {"-S", Dir, "-B", Dir + "/build",
-                                    "-DCMAKE_CXX_COMPILER=clang++-19"});
-  EXPECT_EQ(Cfg.ExitCode, 0) << Cfg.Err;
-  return Dir;
-}
-
 json::Value readJson(const std::string &Path) {
   auto V = json::parse(readFile(Path));
   EXPECT_TRUE(bool(V)) << Path;

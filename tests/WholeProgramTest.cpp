@@ -11,16 +11,6 @@ using namespace fgtest;
 
 namespace {
 
-/// A copy of testdata/<From> (multi-tu unless told) with a database of the
-/// given units.
-std::string makeProject(const std::vector<std::string> &Units,
-                        const std::string &From = "multi-tu") {
-  std::string Dir = makeTempDir("multi");
-  copyTree(FG_TESTDATA "/" + From + "/.", Dir);
-  writeTestdataDatabase(Dir, Units);
-  return Dir;
-}
-
 const std::vector<std::string> GoodUnits = {"main.cpp", "startup.cpp", "agents.cpp",
                                             "preloader.cpp", "globals.cpp"};
 
@@ -34,7 +24,7 @@ bool hasNote(const std::vector<Diag> &D, const std::string &File, unsigned Line,
 }
 
 TEST(WholeProgram, ChainFromMainThroughTwoOtherUnits) {
-  std::string Dir = makeProject(GoodUnits);
+  std::string Dir = makeProject("multi-tu", GoodUnits, "multi");
   RunResult R = runFactoryguard({"-p", "build", "--rules=-*,factoryguard-request-scope"}, Dir);
   EXPECT_EQ(R.ExitCode, 1) << R.Err;
   std::vector<Diag> D = parseTextOutput(R.Out);
@@ -46,7 +36,7 @@ TEST(WholeProgram, ChainFromMainThroughTwoOtherUnits) {
 }
 
 TEST(WholeProgram, StaticInitializerConstructsObjectWhoseConstructorIsElsewhere) {
-  std::string Dir = makeProject(GoodUnits);
+  std::string Dir = makeProject("multi-tu", GoodUnits, "multi");
   RunResult R = runFactoryguard({"-p", "build", "--rules=-*,factoryguard-request-scope"}, Dir);
   std::vector<Diag> D = parseTextOutput(R.Out);
   bool Finding = false;
@@ -58,7 +48,7 @@ TEST(WholeProgram, StaticInitializerConstructsObjectWhoseConstructorIsElsewhere)
 }
 
 TEST(WholeProgram, RequestHandlerLambdaInMainIsNotChained) {
-  std::string Dir = makeProject(GoodUnits);
+  std::string Dir = makeProject("multi-tu", GoodUnits, "multi");
   RunResult R = runFactoryguard({"-p", "build"}, Dir);
   for (const Diag &X : parseTextOutput(R.Out)) {
     EXPECT_EQ(X.Message.find("lambda"), std::string::npos) << X.Message;
@@ -73,7 +63,7 @@ TEST(WholeProgram, RequestHandlerLambdaInMainIsNotChained) {
 }
 
 TEST(WholeProgram, OutputDoesNotDependOnJobs) {
-  std::string Dir = makeProject(GoodUnits);
+  std::string Dir = makeProject("multi-tu", GoodUnits, "multi");
   RunResult J1 = runFactoryguard({"-p", "build", "-j1"}, Dir);
   RunResult J2 = runFactoryguard({"-p", "build", "-j2"}, Dir);
   EXPECT_EQ(J1.ExitCode, 1);
@@ -88,7 +78,7 @@ TEST(WholeProgram, OutputDoesNotDependOnJobs) {
 TEST(WholeProgram, BrokenUnitAmongGoodOnes) {
   std::vector<std::string> Units = GoodUnits;
   Units.insert(Units.begin() + 2, "broken.cpp");
-  std::string Dir = makeProject(Units);
+  std::string Dir = makeProject("multi-tu", Units, "multi");
   for (const char *J : {"-j1", "-j2"}) {
     RunResult R = runFactoryguard({"-p", "build", J, "-o", "report.txt"}, Dir);
     EXPECT_EQ(R.ExitCode, 3) << R.Err;
@@ -147,7 +137,7 @@ bool hasWarning(const std::vector<Diag> &D, const std::string &File,
 }
 
 std::vector<Diag> runWeb(const std::vector<std::string> &Units, RunResult &R) {
-  std::string Dir = makeProject(Units, "whole-program");
+  std::string Dir = makeProject("whole-program", Units, "multi");
   R = runFactoryguard({"-p", "build", "--rules=-*,factoryguard-request-scope"},
                       Dir);
   return parseTextOutput(R.Out);
@@ -225,8 +215,8 @@ TEST(WholeProgram, EachProgramsMainIsItsOwnRoot) {
 TEST(WholeProgram, StaticFactoryObjectSetUpInAnotherUnit) {
   const std::vector<std::string> Rule = {
       "-p", "build", "--rules=-*,factoryguard-unconfigured-factory"};
-  std::string Dir =
-      makeProject({"bridges.cpp", "boot.cpp", "handlers.cpp"}, "factory-setup");
+  std::string Dir = makeProject(
+      "factory-setup", {"bridges.cpp", "boot.cpp", "handlers.cpp"}, "multi");
   RunResult R = runFactoryguard(Rule, Dir);
   EXPECT_EQ(R.ExitCode, 1) << R.Err;
   std::vector<Diag> D = parseTextOutput(R.Out);
@@ -244,7 +234,7 @@ TEST(WholeProgram, StaticFactoryObjectSetUpInAnotherUnit) {
       << R.Out;
 
   // Without the unit that sets g_bridges up, it is never set up either.
-  Dir = makeProject({"bridges.cpp", "handlers.cpp"}, "factory-setup");
+  Dir = makeProject("factory-setup", {"bridges.cpp", "handlers.cpp"}, "multi");
   R = runFactoryguard(Rule, Dir);
   EXPECT_EQ(R.ExitCode, 1) << R.Err;
   D = parseTextOutput(R.Out);
@@ -265,7 +255,7 @@ TEST(WholeProgram, StaticFactoryObjectSetUpInAnotherUnit) {
       << R.Out;
 
   // Nobody calls a factory method on them: nothing to report.
-  Dir = makeProject({"bridges.cpp", "boot.cpp"}, "factory-setup");
+  Dir = makeProject("factory-setup", {"bridges.cpp", "boot.cpp"}, "multi");
   R = runFactoryguard(Rule, Dir);
   EXPECT_EQ(R.ExitCode, 0) << R.Out << R.Err;
 }
