@@ -141,6 +141,42 @@ TEST(SarifCli, BaselineKeepsOldFindingsAcrossEditsAndReportsNewOnes) {
   EXPECT_EQ(runFactoryguard(withFlags({"--baseline", "nope.sarif", "a.cpp"}), Dir).ExitCode, 2);
 }
 
+TEST(SarifCli, BaselineThatIsNotASarifLogIsRefusedNamingIt) {
+  // A baseline is input (SPEC §7): one that cannot be read as a SARIF log
+  // must stop the run, never hide findings. It is read like every JSON
+  // input, nesting bounded: a deep one is refused, not parsed.
+  std::string Dir = makeTempDir("badbaseline");
+  copyTree(FG_TESTDATA "/rules/.factoryguard.yaml",
+           Dir + "/.factoryguard.yaml");
+  writeFile(Dir + "/a.cpp", "#include \"netra/netra.h\"\n"
+                            "netra::WebSocketManager *g_old = nullptr;\n");
+  std::string Deep =
+      "{\"runs\": " + std::string(300, '[') + std::string(300, ']') + "}";
+  const std::pair<const char *, std::string> Cases[] = {
+      {"cut.sarif", "{\"runs\": [{\"results\": ["},
+      {"deep.sarif", Deep},
+      {"latin1.sarif", "{\"runs\": [], \"x\": \"\xe9\"}"},
+      {"array.sarif", "[{\"runs\": []}]"},
+      {"noruns.sarif", "{\"version\": \"2.1.0\"}"}};
+  for (const auto &[Name, Text] : Cases) {
+    writeFile(Dir + "/" + Name, Text);
+    RunResult R =
+        runFactoryguard(withFlags({"--baseline", Name, "a.cpp"}), Dir);
+    EXPECT_EQ(R.ExitCode, 2) << Name << ": " << R.Err;
+    EXPECT_NE(R.Err.find(std::string("baseline '") + Name + "' is not"),
+              std::string::npos)
+        << R.Err;
+    EXPECT_EQ(R.Out, "") << Name;
+  }
+  // Results of odd shape are skipped, the well-formed one still counts.
+  writeFile(Dir + "/odd.sarif",
+            "{\"runs\": [7, {\"results\": {}}, {\"results\": [1, {}, "
+            "{\"partialFingerprints\": {\"factoryguard/v1\": 5}}]}]}");
+  RunResult Odd =
+      runFactoryguard(withFlags({"--baseline", "odd.sarif", "a.cpp"}), Dir);
+  EXPECT_EQ(Odd.ExitCode, 1) << Odd.Err;
+}
+
 TEST(SarifCli, FailedUnitIsAToolExecutionNotification) {
   std::string Dir = makeTempDir("sariffail");
   copyTree(FG_TESTDATA "/rules/.factoryguard.yaml", Dir + "/.factoryguard.yaml");

@@ -4,6 +4,7 @@
 
 #include "Config.h"
 #include "Fingerprint.h"
+#include "JsonParse.h"
 #include "LineIndex.h"
 #include "Paths.h"
 #include "RegularFile.h"
@@ -13,6 +14,7 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -565,39 +567,48 @@ readBaselineFingerprints(llvm::StringRef SarifPath) {
   return readBaselineFingerprintsFromBuffer((*Buffer)->getBuffer(), SarifPath);
 }
 
+/// Adds the factoryguard fingerprint of every result of one run of a SARIF
+/// log to Out; what is not shaped as SARIF is skipped.
+static void collectFingerprints(const llvm::json::Value &Run,
+                                std::set<std::string> &Out) {
+  const llvm::json::Object *R = Run.getAsObject();
+  const llvm::json::Array *Results = R ? R->getArray("results") : nullptr;
+  if (!Results)
+    return;
+  for (const llvm::json::Value &Result : *Results) {
+    const llvm::json::Object *O = Result.getAsObject();
+    const llvm::json::Object *Partial =
+        O ? O->getObject("partialFingerprints") : nullptr;
+    if (!Partial)
+      continue;
+    if (std::optional<llvm::StringRef> Print =
+            Partial->getString(FactoryguardFingerprintKey))
+      Out.insert(Print->str());
+  }
+}
+
 llvm::Expected<std::set<std::string>>
 readBaselineFingerprintsFromBuffer(llvm::StringRef Text,
                                    llvm::StringRef SarifPath) {
-  nlohmann::json Log = nlohmann::json::parse(Text.begin(), Text.end(), nullptr,
-                                             /*allow_exceptions=*/false);
-  if (Log.is_discarded())
+  // Read like every other JSON input (parseJson: nesting bounded); nlohmann
+  // only writes the SARIF log.
+  llvm::Expected<llvm::json::Value> Log = parseJson(Text);
+  if (!Log) {
+    llvm::consumeError(Log.takeError());
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "baseline '%s' is not valid JSON",
                                    SarifPath.str().c_str());
-  auto Runs = Log.is_object() ? Log.find("runs") : Log.end();
-  if (!Log.is_object() || Runs == Log.end() || !Runs->is_array())
+  }
+  const llvm::json::Object *Root = Log->getAsObject();
+  const llvm::json::Array *Runs = Root ? Root->getArray("runs") : nullptr;
+  if (!Runs)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "baseline '%s' is not a SARIF log (no "
                                    "'runs' array)",
                                    SarifPath.str().c_str());
   std::set<std::string> Fingerprints;
-  for (const nlohmann::json &Run : *Runs) {
-    if (!Run.is_object())
-      continue;
-    auto Results = Run.find("results");
-    if (Results == Run.end() || !Results->is_array())
-      continue;
-    for (const nlohmann::json &Result : *Results) {
-      if (!Result.is_object())
-        continue;
-      auto Partial = Result.find("partialFingerprints");
-      if (Partial == Result.end() || !Partial->is_object())
-        continue;
-      auto Value = Partial->find(FactoryguardFingerprintKey);
-      if (Value != Partial->end() && Value->is_string())
-        Fingerprints.insert(Value->get<std::string>());
-    }
-  }
+  for (const llvm::json::Value &Run : *Runs)
+    collectFingerprints(Run, Fingerprints);
   return Fingerprints;
 }
 
