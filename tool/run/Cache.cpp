@@ -501,6 +501,10 @@ void UnitCache::store(const CacheKey &Key, const CachedUnit &U,
 
   // A unique new temporary (O_EXCL: never a link someone left), renamed
   // over the entry's name (a link there is replaced, never written through).
+  // Not writeOutput (Output.h), the writer of the user's files: that one
+  // follows links, keeps an existing file's mode and owner and syncs to
+  // disk; an entry is the tool's own, and one cut short by a crash fails
+  // its MAC and is a miss.
   std::string Final = entryPath(Key);
   llvm::SmallString<256> Temp;
   int FD = -1;
