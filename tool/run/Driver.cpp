@@ -5,6 +5,7 @@
 #include "Cache.h"
 #include "CacheTrust.h"
 #include "CallGraph.h"
+#include "ChangedFiles.h"
 #include "CompileDatabase.h"
 #include "Config.h"
 #include "Fingerprint.h"
@@ -112,25 +113,6 @@ loadDatabase(const DriverOptions &Opts, std::string &JsonPath) {
     Msg += "\n  " + L;
   Msg += "\npass -p <build-dir>, or give compiler flags after '--'";
   return fail(Msg);
-}
-
-// Endless on purpose (GCC and Clang both know -Winfinite-recursion).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Winfinite-recursion"
-[[gnu::noinline]] int recurseWithoutEnd(volatile int *Depth) {
-  volatile char Frame[512];
-  Frame[0] = static_cast<char>(++*Depth);
-  return recurseWithoutEnd(Depth) + Frame[0]; // not a tail call
-}
-#pragma GCC diagnostic pop
-
-void crashForTest(TestCrash Kind) {
-  if (Kind == TestCrash::StackOverflow) {
-    volatile int Depth = 0;
-    recurseWithoutEnd(&Depth);
-  }
-  volatile int *Null = nullptr;
-  *Null = 1;
 }
 
 /// The consumer: one Analysis per unit, run once the AST is complete.
@@ -922,66 +904,6 @@ std::string unitReading(const std::string &Header,
   return "";
 }
 
-/// What `files:` of .pre-commit-hooks.yaml names, by extension.
-enum class ChangedKind { Other, Source, Header, TextualHeader };
-
-ChangedKind changedKind(llvm::StringRef Path) {
-  if (isSourceFileName(Path))
-    return ChangedKind::Source;
-  llvm::StringRef Ext = llvm::sys::path::extension(Path);
-  for (const char *E : {".h", ".hh", ".hpp", ".hxx", ".h++", ".H"})
-    if (Ext == E)
-      return ChangedKind::Header;
-  // Included into a header, never parsed alone: clang has no language for
-  // them.
-  for (const char *E : {".ipp", ".inl", ".tcc", ".tpp"})
-    if (Ext == E)
-      return ChangedKind::TextualHeader;
-  return ChangedKind::Other;
-}
-
-struct ChangedFile {
-  size_t Index = 0; // among the inputs
-  std::string Path; // normalized
-  ChangedKind Kind = ChangedKind::Other;
-};
-
-/// Every path a preprocessor-only run of the command looks at (clang in
-/// this process, under the same recording file system as an analysis);
-/// what it read before an error, if it fails.
-std::vector<Dependency> scanIncludesUnguarded(const CompileCommand &C) {
-  OneCommandDatabase DB(C);
-  auto Recorder = llvm::makeIntrusiveRefCnt<RecordingFileSystem>(
-      llvm::vfs::createPhysicalFileSystem());
-  ClangTool Tool(DB, {C.Filename}, std::make_shared<PCHContainerOperations>(),
-                 Recorder);
-  Tool.clearArgumentsAdjusters(); // C is adjusted already
-  IgnoringDiagConsumer Ignore;
-  Tool.setDiagnosticConsumer(&Ignore);
-  Tool.setPrintErrorMessage(false);
-  Tool.run(newFrontendActionFactory<PreprocessOnlyAction>().get());
-  return Recorder->dependencies();
-}
-
-/// scanIncludesUnguarded on a unit thread under crash recovery, like an
-/// analysis;
-/// none when clang crashed on it.
-std::optional<std::vector<Dependency>> scanIncludes(const CompileCommand &C,
-                                                    TestCrash Crash) {
-  std::vector<Dependency> Out;
-  int RetCode = 0;
-  bool Ok = runIsolated(
-      [&] {
-        if (Crash != TestCrash::None)
-          crashForTest(Crash);
-        Out = scanIncludesUnguarded(C);
-      },
-      RetCode);
-  if (!Ok)
-    return std::nullopt;
-  return Out;
-}
-
 /// Which of several names of one file (a symlink and its target) stays the
 /// unit's: one the database lists, else the real path itself, else the
 /// first.
@@ -1024,207 +946,44 @@ void keepOneNamePerFile(std::set<std::string> &Units,
   }
 }
 
-/// "a, b, c": the paths as printed; "nothing" for none.
-std::string listShown(const std::set<std::string> &Paths) {
-  std::string Out;
-  for (const std::string &P : Paths) {
-    if (!Out.empty())
-      Out += ", ";
-    Out += displayPath(P);
-  }
-  return Out.empty() ? "nothing" : Out;
-}
-
-/// --changed: the units the changed files map to (DriverOptions::Changed),
-/// with a line per file, the dependency lists' origin, in Result.Mapping.
-std::set<std::string> mapChangedFiles(
-    const DriverOptions &Opts, const std::vector<ChangedFile> &Files,
-    const CompilationDatabase &DB, const std::vector<std::string> &AllFiles,
-    ConfigSet &Cfgs, const ArgumentsAdjuster &Adjust, UnitCache *Cache,
-    std::vector<std::string> &Lines, llvm::raw_ostream &Diag,
-    DriverResult &Result) {
-  std::set<std::string> Units;
-  std::set<std::string> Listed(AllFiles.begin(), AllFiles.end());
-  std::vector<const ChangedFile *> Headers;
-  for (const ChangedFile &F : Files) {
-    std::string Shown = displayPath(F.Path);
-    if (Listed.count(F.Path)) {
-      Units.insert(F.Path);
-      Lines[F.Index] = Shown + ": a unit of the database";
-    } else if (F.Kind == ChangedKind::Source) {
-      Units.insert(F.Path);
-      Lines[F.Index] =
-          Shown + ": not in the database; analyzed with an inferred command";
-    } else {
-      Headers.push_back(&F);
+/// Every distinct command of every file of the database, with the key its
+/// result is cached under in this run when its configuration loads: what
+/// --changed maps headers through (ChangedFiles.h).
+std::vector<CommandProbe>
+commandProbes(const DriverOptions &Opts, const CompilationDatabase &DB,
+              const std::vector<std::string> &AllFiles, ConfigSet &Cfgs,
+              const ArgumentsAdjuster &Adjust, bool WithKeys) {
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Disk =
+      Opts.FileSystem ? Opts.FileSystem : llvm::vfs::getRealFileSystem();
+  std::vector<CommandProbe> Probes;
+  for (const std::string &File : AllFiles) {
+    const Config *Cfg = nullptr;
+    if (WithKeys) {
+      if (auto C = Cfgs.forUnit(File))
+        Cfg = *C;
+      else
+        llvm::consumeError(C.takeError()); // reported if it is analyzed
+    }
+    unsigned Index = 0;
+    for (DistinctCommand &D : distinctCommands(DB, File, Adjust, *Disk)) {
+      CompileCommand &Command = D.Command;
+      CommandProbe P;
+      P.File = File;
+      P.Index = ++Index;
+      P.Runnable = D.Unrunnable.empty();
+      if (Cfg) {
+        P.Key = keyInputs(Command, *Cfg, Cfgs.hashOf(Cfg), Opts);
+        P.HasResultKey = true;
+      } else {
+        P.Key.CommandLine = Command.CommandLine;
+        P.Key.Directory = Command.Directory;
+        P.Key.File = Command.Filename;
+      }
+      P.Command = std::move(Command);
+      Probes.push_back(std::move(P));
     }
   }
-
-  std::map<const ChangedFile *, std::set<std::string>> Users;
-  std::string Summary;
-  if (!Headers.empty() && !AllFiles.empty()) {
-    // A recorded path is a changed header when it names the same file:
-    // the same path once normalized, or (links) the same inode.
-    llvm::StringMap<std::vector<const ChangedFile *>> ByName;
-    for (const ChangedFile *H : Headers)
-      ByName[llvm::sys::path::filename(H->Path)].push_back(H);
-    auto Match = [&](llvm::StringRef Path) -> const ChangedFile * {
-      auto It = ByName.find(llvm::sys::path::filename(Path));
-      if (It == ByName.end())
-        return nullptr;
-      std::string Norm = normalizePath(Path);
-      for (const ChangedFile *H : It->second)
-        if (Norm == H->Path || llvm::sys::fs::equivalent(Norm, H->Path))
-          return H;
-      return nullptr;
-    };
-    auto IsChanged = [&](llvm::StringRef Path) {
-      return Match(Path) != nullptr;
-    };
-
-    // Every distinct command of every file of the database, with the key
-    // its result is cached under in this run when its configuration loads.
-    struct Probe {
-      std::string File;
-      unsigned Index = 1; // its command among the file's
-      CompileCommand Command;
-      UnitKeyInputs Key;
-      bool HasResultKey = false;
-      bool Runnable = true; // UnitJob::Unrunnable is empty
-    };
-    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Disk =
-        Opts.FileSystem ? Opts.FileSystem : llvm::vfs::getRealFileSystem();
-    std::vector<Probe> Probes;
-    for (const std::string &File : AllFiles) {
-      const Config *Cfg = nullptr;
-      if (Cache) {
-        if (auto C = Cfgs.forUnit(File))
-          Cfg = *C;
-        else
-          llvm::consumeError(C.takeError()); // reported if it is analyzed
-      }
-      unsigned Index = 0;
-      for (DistinctCommand &D : distinctCommands(DB, File, Adjust, *Disk)) {
-        CompileCommand &Command = D.Command;
-        Probe P;
-        P.File = File;
-        P.Index = ++Index;
-        P.Runnable = D.Unrunnable.empty();
-        if (Cfg) {
-          P.Key = keyInputs(Command, *Cfg, Cfgs.hashOf(Cfg), Opts);
-          P.HasResultKey = true;
-        } else {
-          P.Key.CommandLine = Command.CommandLine;
-          P.Key.Directory = Command.Directory;
-          P.Key.File = Command.Filename;
-        }
-        P.Command = std::move(Command);
-        Probes.push_back(std::move(P));
-      }
-    }
-
-    // The files each read: its analysis's entry, else its dependency-list
-    // entry, else a preprocessor-only scan (stored as such an entry).
-    std::vector<std::vector<std::string>> Read(Probes.size());
-    std::vector<char> Scanned(Probes.size(), 0);
-    auto Look = [&](size_t I) {
-      const Probe &P = Probes[I];
-      std::optional<std::vector<std::string>> Files;
-      if (Cache && P.HasResultKey)
-        Files = Cache->filesRead(Cache->keyFor(P.Key), IsChanged);
-      if (Cache && !Files)
-        Files = Cache->filesRead(Cache->includesKeyFor(P.Key), IsChanged);
-      if (!Files && !P.Runnable) {
-        // Its analysis reports why it cannot run.
-        Scanned[I] = 3;
-        for (const ChangedFile *H : Headers)
-          Read[I].push_back(H->Path);
-        return;
-      }
-      if (!Files) {
-        Scanned[I] = 1;
-        std::optional<std::vector<Dependency>> Deps =
-            scanIncludes(P.Command, testCrashFor(P.File, P.Index));
-        if (!Deps) {
-          // What it includes is unknown: analyze it (a crash there is
-          // reported as the unit's), as if it read every changed header.
-          Scanned[I] = 2;
-          Files.emplace();
-          for (const ChangedFile *H : Headers)
-            Files->push_back(H->Path);
-          Read[I] = std::move(*Files);
-          return;
-        }
-        Files.emplace();
-        for (const Dependency &D : *Deps)
-          if (D.ContentHash)
-            Files->push_back(D.Path);
-        if (Cache) {
-          static const Config Empty;
-          Cache->store(Cache->includesKeyFor(P.Key), CachedUnit(), *Deps,
-                       Empty);
-        }
-      }
-      Read[I] = std::move(*Files);
-    };
-    unsigned Threads =
-        Opts.Jobs ? Opts.Jobs
-                  : llvm::hardware_concurrency().compute_thread_count();
-    if (Threads <= 1 || Probes.size() <= 1) {
-      for (size_t I = 0; I < Probes.size(); ++I)
-        Look(I);
-    } else {
-      llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Threads));
-      for (size_t I = 0; I < Probes.size(); ++I)
-        Pool.async([&Look, I] { Look(I); });
-      Pool.wait();
-    }
-    size_t NumCrashed = std::count(Scanned.begin(), Scanned.end(), 2);
-    size_t NumScanned =
-        std::count(Scanned.begin(), Scanned.end(), 1) + NumCrashed;
-    size_t NumUnrunnable = std::count(Scanned.begin(), Scanned.end(), 3);
-    for (size_t I = 0; I < Probes.size(); ++I)
-      for (const std::string &Path : Read[I])
-        if (const ChangedFile *H = Match(Path))
-          Users[H].insert(Probes[I].File);
-    Summary = "includes of " + std::to_string(Probes.size()) + " units: " +
-              std::to_string(Probes.size() - NumScanned - NumUnrunnable) +
-              " from the cache, " + std::to_string(NumScanned) +
-              " scanned by the preprocessor";
-    if (NumCrashed)
-      Summary += " (" + std::to_string(NumCrashed) +
-                 " of them crashed clang; analyzed in case they include a "
-                 "changed header)";
-    if (NumUnrunnable)
-      Summary += ", " + std::to_string(NumUnrunnable) +
-                 " could not run (a missing directory or response file; "
-                 "analyzed in case they include a changed header)";
-  }
-
-  for (const ChangedFile *H : Headers) {
-    std::string Shown = displayPath(H->Path);
-    auto It = Users.find(H);
-    if (It != Users.end()) {
-      Units.insert(It->second.begin(), It->second.end());
-      Lines[H->Index] = Shown;
-      Lines[H->Index] += ": included by ";
-      Lines[H->Index] += listShown(It->second);
-    } else if (H->Kind == ChangedKind::Header) {
-      Units.insert(H->Path);
-      Lines[H->Index] =
-          Shown + ": included by no unit; analyzed with an inferred command";
-    } else {
-      Lines[H->Index] = Shown + ": included by no unit; skipped";
-      Diag << "factoryguard: note: skipping '" << Shown
-           << "': no translation unit includes it\n";
-    }
-  }
-  for (std::string &L : Lines)
-    if (!L.empty())
-      Result.Mapping.push_back(std::move(L));
-  if (!Summary.empty())
-    Result.Mapping.push_back(Summary);
-  return Units;
+  return Probes;
 }
 
 /// The database's files, normalized, sorted, each once.
@@ -1312,22 +1071,11 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
   DriverResult Result;
   // --changed: only C and C++ files that exist are mapped; with none,
   // nothing runs (not even the database search).
-  std::vector<ChangedFile> Changed;
-  std::vector<std::string> MappingLines(Opts.Inputs.size());
+  ChangedSelection Changed;
   if (Opts.Changed) {
-    for (size_t I = 0; I < Opts.Inputs.size(); ++I) {
-      ChangedFile F{I, normalizePath(Opts.Inputs[I]),
-                    changedKind(Opts.Inputs[I])};
-      if (F.Kind == ChangedKind::Other)
-        MappingLines[I] =
-            displayPath(F.Path) + ": not a C or C++ file; ignored";
-      else if (!llvm::sys::fs::is_regular_file(F.Path))
-        MappingLines[I] = displayPath(F.Path) + ": not a file; ignored";
-      else
-        Changed.push_back(std::move(F));
-    }
-    if (Changed.empty()) {
-      for (std::string &L : MappingLines)
+    Changed = selectChanged(Opts.Inputs);
+    if (Changed.Files.empty()) {
+      for (std::string &L : Changed.Lines)
         if (!L.empty())
           Result.Mapping.push_back(std::move(L));
       Result.Mapping.push_back("analyzed: nothing");
@@ -1359,8 +1107,16 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
   if (Opts.CachedFactsOfOtherUnits && Opts.FileSystem)
     ReadCache = openCache(Opts, Result.DatabaseFile, Diag);
   if (Opts.Changed) {
-    Units = mapChangedFiles(Opts, Changed, *DB, AllFiles, Cfgs, Adjust,
-                            Cache.get(), MappingLines, Diag, Result);
+    unsigned Threads =
+        Opts.Jobs ? Opts.Jobs
+                  : llvm::hardware_concurrency().compute_thread_count();
+    Units = mapChangedFiles(
+        std::move(Changed), AllFiles,
+        [&] {
+          return commandProbes(Opts, *DB, AllFiles, Cfgs, Adjust,
+                               Cache != nullptr);
+        },
+        Cache.get(), Threads, Diag, Result.Mapping);
     Result.Mapping.push_back("analyzed: " + listShown(Units));
     if (Units.empty()) {
       if (Cache) {

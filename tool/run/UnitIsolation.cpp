@@ -171,7 +171,26 @@ bool runOnUnitStack(llvm::function_ref<void()> Body, int &RetCode,
   return Ok;
 }
 
+// Endless on purpose (GCC and Clang both know -Winfinite-recursion).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winfinite-recursion"
+[[gnu::noinline]] int recurseWithoutEnd(volatile int *Depth) {
+  volatile char Frame[512];
+  Frame[0] = static_cast<char>(++*Depth);
+  return recurseWithoutEnd(Depth) + Frame[0]; // not a tail call
+}
+#pragma GCC diagnostic pop
+
 } // namespace
+
+void crashForTest(TestCrash Kind) {
+  if (Kind == TestCrash::StackOverflow) {
+    volatile int Depth = 0;
+    recurseWithoutEnd(&Depth);
+  }
+  volatile int *Null = nullptr;
+  *Null = 1;
+}
 
 void enableCrashRecovery() {
   static std::once_flag Once;

@@ -15,6 +15,8 @@
 #ifndef FACTORYGUARD_UNITISOLATION_H
 #define FACTORYGUARD_UNITISOLATION_H
 
+#include "TestHooks.h"
+
 #include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <cstdint>
@@ -28,6 +30,11 @@ namespace factoryguard {
 /// LLVM's crash recovery, with its handlers running on the alternate stack
 /// of the thread that crashed. Once per process, before any unit runs.
 void enableCrashRecovery();
+
+/// Crashes this thread as Kind says (a null write, or a stack overflow):
+/// what FACTORYGUARD_TEST_CRASH_UNIT (TestHooks.h) makes a unit do, so the
+/// isolation below is tested against real crashes.
+void crashForTest(TestCrash Kind);
 
 /// Runs Body in this process on its own large-stack thread with an
 /// alternate signal stack, under crash recovery; false when it crashed
