@@ -339,69 +339,114 @@ llvm::Expected<json> readPreviousAudit(llvm::StringRef Path) {
   return readPreviousAuditFromBuffer((*Buf)->getBuffer(), Path);
 }
 
+namespace {
+
+/// The error of a text that is not JSON, at LLVM's line and column
+/// ("[3:5, byte=20]: ..." becomes "<Path>:3:6: not valid JSON: ...").
+llvm::Error notJson(llvm::Error Err, llvm::StringRef Path) {
+  std::string Why = llvm::toString(std::move(Err));
+  llvm::StringRef W = Why;
+  if (!W.consume_front("["))
+    return compareError(Path, "not valid JSON: " + Why);
+  auto [LineCol, Rest] = W.split(", byte=");
+  auto [Line, Col0] = LineCol.split(':');
+  Rest = Rest.split("]: ").second;
+  unsigned Col = 0; // 0-based in LLVM's message, 1-based in ours
+  Col0.getAsInteger(10, Col);
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      Path + ":" + Line + ":" + llvm::Twine(Col + 1) +
+          ": not valid JSON: " + Rest + " (given with --compare)");
+}
+
+/// What --compare reads of an audit's "summary": its four counts, or why
+/// not.
+llvm::Expected<json> previousSummary(const llvm::json::Object &Doc,
+                                     llvm::StringRef Path) {
+  const llvm::json::Object *Summary = Doc.getObject("summary");
+  if (!Summary)
+    return compareError(Path, "no \"summary\" object");
+  json Out = json::object();
+  for (const char *Key : {"callSites", "compliantCallSites", "openFindings",
+                          "staticsHoldingManager"}) {
+    const llvm::json::Value *K = Summary->get(Key);
+    std::optional<uint64_t> N = K ? K->getAsUINT64() : std::nullopt;
+    if (!N)
+      return compareError(Path, "\"summary\" has no count \"" +
+                                    llvm::Twine(Key) + "\"");
+    Out[Key] = *N;
+  }
+  return Out;
+}
+
+/// One finding of an earlier audit as --compare reads it, or nullopt when
+/// it lacks a field.
+std::optional<json> previousFinding(const llvm::json::Value &V) {
+  const llvm::json::Object *F = V.getAsObject();
+  if (!F)
+    return std::nullopt;
+  json Out = json::object();
+  for (const char *Key : {"fingerprint", "rule", "file", "message"}) {
+    std::optional<llvm::StringRef> S = F->getString(Key);
+    if (!S)
+      return std::nullopt;
+    Out[Key] = S->str();
+  }
+  const llvm::json::Value *Line = F->get("line");
+  std::optional<uint64_t> L = Line ? Line->getAsUINT64() : std::nullopt;
+  std::optional<bool> Suppressed = F->getBoolean("suppressed");
+  if (!L || !Suppressed)
+    return std::nullopt;
+  Out["line"] = *L;
+  Out["suppressed"] = *Suppressed;
+  return Out;
+}
+
+} // namespace
+
 llvm::Expected<json> readPreviousAuditFromBuffer(llvm::StringRef Text,
                                                  llvm::StringRef Path) {
-  // llvm::json says where the text stops being JSON: "[3:5, byte=20]: ...".
-  if (llvm::Expected<llvm::json::Value> V = parseJson(Text); !V) {
-    std::string Why = llvm::toString(V.takeError());
-    llvm::StringRef W = Why;
-    if (W.consume_front("[")) {
-      auto [LineCol, Rest] = W.split(", byte=");
-      auto [Line, Col0] = LineCol.split(':');
-      Rest = Rest.split("]: ").second;
-      unsigned Col = 0; // 0-based in LLVM's message, 1-based in ours
-      Col0.getAsInteger(10, Col);
-      return llvm::createStringError(
-          llvm::inconvertibleErrorCode(),
-          Path + ":" + Line + ":" + llvm::Twine(Col + 1) +
-              ": not valid JSON: " + Rest + " (given with --compare)");
-    }
-    return compareError(Path, "not valid JSON: " + Why);
-  }
-  json Doc = json::parse(Text.begin(), Text.end(), nullptr,
-                         /*allow_exceptions=*/false);
-  if (Doc.is_discarded() || !Doc.is_object())
+  // Parsed once, by the reader of every JSON input (nesting bounded); what
+  // comes back holds only what compareWithPrevious reads.
+  llvm::Expected<llvm::json::Value> V = parseJson(Text);
+  if (!V)
+    return notJson(V.takeError(), Path);
+  const llvm::json::Object *Doc = V->getAsObject();
+  if (!Doc)
     return compareError(Path, "not a factoryguard audit (not a JSON object)");
-  auto Format = Doc.find("format");
-  if (Format == Doc.end() || *Format != AuditFormat)
+  if (Doc->getString("format") != llvm::StringRef(AuditFormat))
     return compareError(Path, "not a factoryguard audit (no \"format\": \"" +
                                   llvm::Twine(AuditFormat) +
                                   "\"); give the file an earlier "
                                   "'factoryguard audit --json' wrote");
-  auto Version = Doc.find("version");
-  if (Version == Doc.end() || !Version->is_number_integer())
+  const llvm::json::Value *VersionV = Doc->get("version");
+  std::optional<int64_t> Version =
+      VersionV ? VersionV->getAsInteger() : std::nullopt;
+  if (!Version)
     return compareError(Path, "no integer \"version\"");
   // Version 2 only added members: the ones --compare reads are in both.
+  // (An integral number counts as an integer, 2.0 as 2: llvm::json.)
   if (*Version < 1 || *Version > AuditSchemaVersion)
-    return compareError(Path, "audit schema version " + Version->dump() +
+    return compareError(Path, "audit schema version " + llvm::Twine(*Version) +
                                   ", this factoryguard reads versions 1 to " +
-                                  std::to_string(AuditSchemaVersion));
-  auto Summary = Doc.find("summary");
-  if (Summary == Doc.end() || !Summary->is_object())
-    return compareError(Path, "no \"summary\" object");
-  for (const char *Key : {"callSites", "compliantCallSites", "openFindings",
-                          "staticsHoldingManager"}) {
-    auto K = Summary->find(Key);
-    if (K == Summary->end() || !K->is_number_unsigned())
-      return compareError(Path, "\"summary\" has no count \"" +
-                                    llvm::Twine(Key) + "\"");
-  }
-  auto Found = Doc.find("findings");
-  if (Found == Doc.end() || !Found->is_array())
+                                  llvm::Twine(AuditSchemaVersion));
+  llvm::Expected<json> Summary = previousSummary(*Doc, Path);
+  if (!Summary)
+    return Summary.takeError();
+  const llvm::json::Array *Found = Doc->getArray("findings");
+  if (!Found)
     return compareError(Path, "no \"findings\" array");
+  json Findings = json::array();
   for (size_t I = 0; I < Found->size(); ++I) {
-    const json &F = (*Found)[I];
-    bool Ok = F.is_object();
-    for (const char *Key : {"fingerprint", "rule", "file", "message"})
-      Ok = Ok && F.contains(Key) && F[Key].is_string();
-    Ok = Ok && F.contains("line") && F["line"].is_number_unsigned() &&
-         F.contains("suppressed") && F["suppressed"].is_boolean();
-    if (!Ok)
+    std::optional<json> F = previousFinding((*Found)[I]);
+    if (!F)
       return compareError(Path, "findings[" + llvm::Twine(I) +
                                     "] lacks fingerprint, rule, file, line, "
                                     "message or suppressed");
+    Findings.push_back(std::move(*F));
   }
-  return Doc;
+  return json{{"summary", std::move(*Summary)},
+              {"findings", std::move(Findings)}};
 }
 
 void compareWithPrevious(json &Audit, const json &Previous) {
