@@ -1,4 +1,10 @@
 //===- AuditCommand.cpp - `factoryguard audit` (SPEC §8) ------------------===//
+//
+// The audit's options (llvm::cl, read as every front end reads:
+// CommandLine.h) and its steps: read the earlier audit, run, build the
+// audit, write the HTML and the JSON.
+//
+//===----------------------------------------------------------------------===//
 #include "Commands.h"
 
 #include "Audit.h"
@@ -73,103 +79,93 @@ int usage(const std::string &Msg) {
   return auditError(Msg + "\nRun 'factoryguard audit --help' for usage.");
 }
 
-} // namespace
+namespace cl = llvm::cl;
 
-int runAuditCommand(llvm::ArrayRef<std::string> Args) {
-  // The cache (SPEC §7) is the CLI's: its entries keep every call site the
-  // rules classified, so an unchanged tree is audited without a parse.
-  DriverOptions Opts;
-  std::string Html, Json, Compare, SourceRoot, UnitErrors = "fail";
-  bool HtmlGiven = false, CacheStatsWanted = false;
-  ProgressMode Progress = ProgressMode::Auto;
-  ArgReader Reader(Args.vec(),
-                   {"-p", "-o", "--json", "--compare", "--config",
-                    "--source-root", "-j", "--unit-errors", "--extra-arg",
-                    "--extra-arg-before", "--cache-dir"},
-                   {"-p", "-o", "--json", "--compare", "--config",
-                    "--source-root", "-j", "--unit-errors", "--cache-dir"});
-  while (Reader.next()) {
-    if (!Reader.error().empty())
-      return usage(Reader.error());
-    const std::string &A = Reader.arg(), &Name = Reader.name(),
-                      &Value = Reader.value();
-    std::string ProgressError;
-    if (readProgressOption(Name, Progress, ProgressError)) {
-      if (!ProgressError.empty())
-        return usage(ProgressError);
-    } else if (Name == "--help" || Name == "-h") {
-      llvm::outs() << AuditUsage;
-      return 0;
-    } else if (Name == "-p") {
-      Opts.BuildPath = Value;
-    } else if (Name == "-o") {
-      Html = Value;
-      HtmlGiven = true;
-    } else if (Name == "--json") {
-      Json = Value;
-    } else if (Name == "--compare") {
-      Compare = Value;
-    } else if (Name == "--config") {
-      Opts.ConfigFile = Value;
-    } else if (Name == "--source-root") {
-      SourceRoot = Value;
-    } else if (Name == "-j") {
-      char *End = nullptr;
-      long N = std::strtol(Value.c_str(), &End, 10);
-      if (*End || N < 1 || N > 1024)
-        return usage("-j takes a number from 1 to 1024, not '" + Value + "'");
-      Opts.Jobs = static_cast<unsigned>(N);
-    } else if (Name == "--unit-errors") {
-      if (Value != "fail" && Value != "report")
-        return usage("--unit-errors takes fail or report, not '" + Value + "'");
-      UnitErrors = Value;
-    } else if (Name == "--cache-dir") {
-      Opts.CacheDir = Value;
-    } else if (Name == "--no-cache") {
-      Opts.NoCache = true;
-    } else if (Name == "--cache-stats") {
-      CacheStatsWanted = true;
-    } else if (Name == "--extra-arg") {
-      Opts.ExtraArgs.push_back(Value);
-    } else if (Name == "--extra-arg-before") {
-      Opts.ExtraArgsBefore.push_back(Value);
-    } else if (!A.empty() && A[0] == '-' && A != "-") {
-      return usage("unknown option '" + A + "'");
-    } else {
-      Opts.Inputs.push_back(A);
-    }
+/// `factoryguard audit`'s options, as AuditUsage lists them.
+struct AuditCommandLine {
+  cl::SubCommand Sub{"audit"};
+  // What to analyze.
+  cl::opt<std::string> BuildPath{"p", cl::sub(Sub)};
+  cl::opt<std::string> Config{"config", cl::sub(Sub)};
+  cl::opt<std::string> SourceRoot{"source-root", cl::sub(Sub)};
+  cl::opt<unsigned, false, Checked<unsigned, readJobs>> Jobs{"j", cl::sub(Sub)};
+  cl::list<std::string> ExtraArgs{"extra-arg", cl::sub(Sub)};
+  cl::list<std::string> ExtraArgsBefore{"extra-arg-before", cl::sub(Sub)};
+  cl::opt<UnitErrors, false, EnumValues<UnitErrors>> OnUnitErrors{
+      "unit-errors", cl::sub(Sub), FACTORYGUARD_UNIT_ERRORS_VALUES,
+      cl::init(UnitErrors::Fail)};
+  // What to write.
+  cl::opt<std::string> Html{"o", cl::sub(Sub)};
+  cl::opt<std::string> Json{"json", cl::sub(Sub)};
+  cl::opt<std::string> Compare{"compare", cl::sub(Sub)};
+  // The cache and the progress.
+  cl::opt<std::string> CacheDir{"cache-dir", cl::sub(Sub)};
+  cl::opt<bool> NoCache{"no-cache", cl::sub(Sub)};
+  cl::opt<bool> CacheStats{"cache-stats", cl::sub(Sub)};
+  ProgressFlags Progress{Sub};
+
+  FrontEnd frontEnd() {
+    FrontEnd FE(Sub);
+    FE.NonEmpty = {"-p",         "-o",
+                   "--json",     "--compare",
+                   "--config",   "--source-root",
+                   "-j",         "--unit-errors",
+                   "--cache-dir"};
+    return FE;
   }
-  if (Reader.afterDashDash()) {
-    Opts.HasFixedArgs = true;
-    Opts.FixedArgs = Reader.rest();
+};
+
+/// One audit, as the command line asks for it.
+struct AuditRequest {
+  DriverOptions Driver;
+  std::string Html, Json, Compare, SourceRoot;
+  bool WriteHtml = true, CacheStats = false;
+  UnitErrors OnUnitErrors = UnitErrors::Fail;
+};
+
+/// Reads the command line into R; -1 when the audit is to run, else the
+/// exit status (help printed, or a usage error).
+int readCommandLine(llvm::ArrayRef<std::string> Args, AuditRequest &R) {
+  static AuditCommandLine CL;
+  ReadArgs Read;
+  if (std::string Err = readArguments(CL.frontEnd(), Args, Read); !Err.empty())
+    return usage(Err);
+  if (!Read.Action.empty()) {
+    llvm::outs() << AuditUsage;
+    return 0;
   }
+  DriverOptions &Opts = R.Driver;
+  Opts.Inputs = Read.Inputs;
+  Opts.HasFixedArgs = Read.DashDash;
+  Opts.FixedArgs = Read.DashDash ? Read.Rest : std::vector<std::string>();
+  Opts.BuildPath = CL.BuildPath;
+  Opts.ConfigFile = CL.Config;
+  if (CL.Jobs.getNumOccurrences())
+    Opts.Jobs = CL.Jobs;
+  Opts.ExtraArgs.assign(CL.ExtraArgs.begin(), CL.ExtraArgs.end());
+  Opts.ExtraArgsBefore.assign(CL.ExtraArgsBefore.begin(),
+                              CL.ExtraArgsBefore.end());
+  Opts.CacheDir = CL.CacheDir;
+  Opts.NoCache = CL.NoCache;
+  Opts.OnUnitDone = progressPrinter(CL.Progress.Mode);
+  R.SourceRoot = CL.SourceRoot;
+  R.Json = CL.Json;
+  R.Compare = CL.Compare;
+  R.CacheStats = CL.CacheStats;
+  R.OnUnitErrors = CL.OnUnitErrors;
   // Without -o the HTML goes to standard output, unless only JSON is asked.
-  bool WriteHtml = HtmlGiven || Json.empty();
-  if (!HtmlGiven)
-    Html = "-";
-  if (WriteHtml && !Json.empty() && normalizePath(Html) == normalizePath(Json))
-    return usage("-o and --json name the same file '" + Html + "'");
+  bool HtmlGiven = CL.Html.getNumOccurrences() != 0;
+  R.WriteHtml = HtmlGiven || R.Json.empty();
+  R.Html = HtmlGiven ? std::string(CL.Html) : "-";
+  if (R.WriteHtml && !R.Json.empty() &&
+      normalizePath(R.Html) == normalizePath(R.Json))
+    return usage("-o and --json name the same file '" + R.Html + "'");
+  return -1;
+}
 
-  // The earlier audit first: a bad one stops the run before anything is
-  // analyzed or written.
-  std::optional<nlohmann::json> Previous;
-  if (!Compare.empty()) {
-    auto P = readPreviousAudit(Compare);
-    if (!P)
-      return auditError(llvm::toString(P.takeError()));
-    Previous = std::move(*P);
-  }
-
-  std::string Root =
-      SourceRoot.empty() ? defaultSourceRoot() : normalizePath(SourceRoot);
-  Opts.SourceRoot = Root; // clang's messages about files outside: not quoted
-  Opts.OnUnitDone = progressPrinter(Progress);
-  auto ResultOrErr = runAnalysis(Opts, llvm::errs());
-  if (!ResultOrErr)
-    return auditError(llvm::toString(ResultOrErr.takeError()));
-  DriverResult &Result = *ResultOrErr;
-  if (CacheStatsWanted)
-    printCacheStats(Result, "factoryguard audit", llvm::errs());
+/// Prints the failed units and the configuration diagnostics; whether one
+/// of these is an error.
+bool printDiagnostics(const DriverResult &Result) {
   for (const UnitFailure &F : Result.Failures)
     llvm::errs() << displayPath(F.File) << ": error: " << printable(F.Message)
                  << "\n";
@@ -178,6 +174,70 @@ int runAuditCommand(llvm::ArrayRef<std::string> Args) {
     llvm::errs() << printable(D.Text) << "\n";
     ConfigError = ConfigError || D.IsError;
   }
+  return ConfigError;
+}
+
+/// Writes the HTML and the JSON; never a source, the database, or (with
+/// --json) the audit being compared with as the HTML.
+llvm::Error writeAudit(const nlohmann::json &Audit, const DriverResult &Result,
+                       const AuditRequest &R) {
+  std::vector<std::string> Inputs = Result.Units;
+  for (const Finding &F : Result.Findings)
+    Inputs.push_back(F.Where.File);
+  for (const auto &[Option, Path] :
+       {std::pair<const char *, std::string>{"-o", R.WriteHtml ? R.Html : ""},
+        {"--json", R.Json}})
+    if (!Path.empty() && Path != "-")
+      if (auto Err =
+              refuseInputTarget(Option, Path, Inputs, Result.DatabaseFile))
+        return Err;
+
+  if (R.WriteHtml) {
+    std::string Text = renderAuditHtml(Audit);
+    if (auto Err =
+            writeOutput(R.Html, [&](llvm::raw_ostream &OS) { OS << Text; }))
+      return Err;
+  }
+  if (!R.Json.empty()) {
+    // Source text need not be UTF-8: never throw on it.
+    std::string Text =
+        Audit.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+        "\n";
+    return writeOutput(R.Json, [&](llvm::raw_ostream &OS) { OS << Text; });
+  }
+  return llvm::Error::success();
+}
+
+} // namespace
+
+int runAuditCommand(llvm::ArrayRef<std::string> Args) {
+  // The cache (SPEC §7) is the CLI's: its entries keep every call site the
+  // rules classified, so an unchanged tree is audited without a parse.
+  AuditRequest R;
+  if (int Status = readCommandLine(Args, R); Status >= 0)
+    return Status;
+
+  // The earlier audit first: a bad one stops the run before anything is
+  // analyzed or written.
+  std::optional<nlohmann::json> Previous;
+  if (!R.Compare.empty()) {
+    auto P = readPreviousAudit(R.Compare);
+    if (!P)
+      return auditError(llvm::toString(P.takeError()));
+    Previous = std::move(*P);
+  }
+
+  std::string Root =
+      R.SourceRoot.empty() ? defaultSourceRoot() : normalizePath(R.SourceRoot);
+  R.Driver.SourceRoot =
+      Root; // clang's messages about files outside: not quoted
+  auto ResultOrErr = runAnalysis(R.Driver, llvm::errs());
+  if (!ResultOrErr)
+    return auditError(llvm::toString(ResultOrErr.takeError()));
+  DriverResult &Result = *ResultOrErr;
+  if (R.CacheStats)
+    printCacheStats(Result, "factoryguard audit", llvm::errs());
+  bool ConfigError = printDiagnostics(Result);
 
   AuditOptions AO;
   AO.SourceRoot = Root;
@@ -185,39 +245,12 @@ int runAuditCommand(llvm::ArrayRef<std::string> Args) {
   nlohmann::json Audit = buildAudit(Result, AO);
   if (Previous)
     compareWithPrevious(Audit, *Previous);
-
-  // Never replace a source, the database, or (with --json) the audit being
-  // compared with as the HTML.
-  std::vector<std::string> Inputs = Result.Units;
-  for (const Finding &F : Result.Findings)
-    Inputs.push_back(F.Where.File);
-  for (const auto &[Option, Path] :
-       {std::pair<const char *, std::string>{"-o", WriteHtml ? Html : ""},
-        {"--json", Json}})
-    if (!Path.empty() && Path != "-")
-      if (auto Err =
-              refuseInputTarget(Option, Path, Inputs, Result.DatabaseFile))
-        return auditError(llvm::toString(std::move(Err)));
-
-  if (WriteHtml) {
-    std::string Text = renderAuditHtml(Audit);
-    if (auto Err =
-            writeOutput(Html, [&](llvm::raw_ostream &OS) { OS << Text; }))
-      return auditError(llvm::toString(std::move(Err)));
-  }
-  if (!Json.empty()) {
-    // Source text need not be UTF-8: never throw on it.
-    std::string Text =
-        Audit.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-        "\n";
-    if (auto Err =
-            writeOutput(Json, [&](llvm::raw_ostream &OS) { OS << Text; }))
-      return auditError(llvm::toString(std::move(Err)));
-  }
+  if (auto Err = writeAudit(Audit, Result, R))
+    return auditError(llvm::toString(std::move(Err)));
   llvm::errs() << "factoryguard audit: " << auditSummaryLine(Audit) << "\n";
   if (ConfigError)
     return 2;
-  if (!Result.Failures.empty() && UnitErrors == "fail")
+  if (!Result.Failures.empty() && R.OnUnitErrors == UnitErrors::Fail)
     return 3;
   return 0;
 }

@@ -72,41 +72,59 @@ int usage(const std::string &Msg) {
   return initError(Msg + "\nRun 'factoryguard init --help' for usage.");
 }
 
+namespace cl = llvm::cl;
+
+/// `factoryguard init`'s options, as InitUsage lists them.
+struct InitCommandLine {
+  cl::SubCommand Sub{"init"};
+  cl::opt<std::string> BuildPath{"p", cl::sub(Sub)};
+  cl::opt<std::string> Output{"o", cl::sub(Sub)};
+  cl::opt<bool> Force{"force", cl::sub(Sub)};
+  cl::opt<std::string> SourceRoot{"source-root", cl::sub(Sub)};
+  cl::opt<unsigned, false, Checked<unsigned, readJobs>> Jobs{"j", cl::sub(Sub)};
+  cl::list<std::string> ExtraArgs{"extra-arg", cl::sub(Sub)};
+  cl::list<std::string> ExtraArgsBefore{"extra-arg-before", cl::sub(Sub)};
+  ProgressFlags Progress{Sub};
+
+  FrontEnd frontEnd() {
+    FrontEnd FE(Sub);
+    FE.NonEmpty = {"-p", "-o", "--source-root", "-j"};
+    return FE;
+  }
+};
+
 struct InitOptions {
   DriverOptions Driver;
   std::string Output, SourceRoot;
   bool Force = false;
-  ProgressMode Progress = ProgressMode::Auto;
 };
 
-/// Reads one option or input into O; "" when fine, else the usage error.
-std::string readOption(const ArgReader &Reader, InitOptions &O) {
-  const std::string &A = Reader.arg(), &Name = Reader.name(),
-                    &Value = Reader.value();
-  if (Name == "-p") {
-    O.Driver.BuildPath = Value;
-  } else if (Name == "-o") {
-    O.Output = Value;
-  } else if (Name == "--force") {
-    O.Force = true;
-  } else if (Name == "--source-root") {
-    O.SourceRoot = Value;
-  } else if (Name == "-j") {
-    char *End = nullptr;
-    long N = std::strtol(Value.c_str(), &End, 10);
-    if (*End || N < 1 || N > 1024)
-      return "-j takes a number from 1 to 1024, not '" + Value + "'";
-    O.Driver.Jobs = static_cast<unsigned>(N);
-  } else if (Name == "--extra-arg") {
-    O.Driver.ExtraArgs.push_back(Value);
-  } else if (Name == "--extra-arg-before") {
-    O.Driver.ExtraArgsBefore.push_back(Value);
-  } else if (!A.empty() && A[0] == '-' && A != "-") {
-    return "unknown option '" + A + "'";
-  } else {
-    O.Driver.Inputs.push_back(A);
+/// Reads the command line into O; -1 when init is to run, else the exit
+/// status (help printed, or a usage error).
+int readCommandLine(llvm::ArrayRef<std::string> Args, InitOptions &O) {
+  static InitCommandLine CL;
+  ReadArgs Read;
+  if (std::string Err = readArguments(CL.frontEnd(), Args, Read); !Err.empty())
+    return usage(Err);
+  if (!Read.Action.empty()) {
+    llvm::outs() << InitUsage;
+    return 0;
   }
-  return "";
+  O.Driver.Inputs = Read.Inputs;
+  O.Driver.HasFixedArgs = Read.DashDash;
+  if (Read.DashDash)
+    O.Driver.FixedArgs = Read.Rest;
+  O.Driver.BuildPath = CL.BuildPath;
+  if (CL.Jobs.getNumOccurrences())
+    O.Driver.Jobs = CL.Jobs;
+  O.Driver.ExtraArgs.assign(CL.ExtraArgs.begin(), CL.ExtraArgs.end());
+  O.Driver.ExtraArgsBefore.assign(CL.ExtraArgsBefore.begin(),
+                                  CL.ExtraArgsBefore.end());
+  O.Driver.OnUnitDone = progressPrinter(CL.Progress.Mode);
+  O.Output = CL.Output;
+  O.SourceRoot = CL.SourceRoot;
+  O.Force = CL.Force;
+  return -1;
 }
 
 /// The file to write: -o, else .factoryguard.yaml in the source root.
@@ -122,30 +140,8 @@ std::string targetOf(const InitOptions &O, const std::string &Root) {
 
 int runInitCommand(llvm::ArrayRef<std::string> Args) {
   InitOptions O;
-  ArgReader Reader(
-      Args.vec(),
-      {"-p", "-o", "--source-root", "-j", "--extra-arg", "--extra-arg-before"},
-      {"-p", "-o", "--source-root", "-j"});
-  while (Reader.next()) {
-    if (!Reader.error().empty())
-      return usage(Reader.error());
-    std::string ProgressError;
-    if (readProgressOption(Reader.name(), O.Progress, ProgressError)) {
-      if (!ProgressError.empty())
-        return usage(ProgressError);
-      continue;
-    }
-    if (Reader.name() == "--help" || Reader.name() == "-h") {
-      llvm::outs() << InitUsage;
-      return 0;
-    }
-    if (std::string Err = readOption(Reader, O); !Err.empty())
-      return usage(Err);
-  }
-  if (Reader.afterDashDash()) {
-    O.Driver.HasFixedArgs = true;
-    O.Driver.FixedArgs = Reader.rest();
-  }
+  if (int Status = readCommandLine(Args, O); Status >= 0)
+    return Status;
   if (!O.SourceRoot.empty() && !llvm::sys::fs::is_directory(O.SourceRoot))
     return usage("--source-root '" + O.SourceRoot + "' is not a directory");
   std::string Root =
@@ -159,7 +155,6 @@ int runInitCommand(llvm::ArrayRef<std::string> Args) {
   O.Driver.SourceRoot = Root;
   O.Driver.Survey = true;
   O.Driver.RuleGlobs = "-*"; // the survey needs no rule
-  O.Driver.OnUnitDone = progressPrinter(O.Progress);
   auto ResultOrErr = runAnalysis(O.Driver, llvm::errs());
   if (!ResultOrErr)
     return initError(llvm::toString(ResultOrErr.takeError()));

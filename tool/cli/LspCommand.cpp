@@ -1,8 +1,9 @@
 //===- LspCommand.cpp - `factoryguard lsp`: its options and help ----------===//
 //
 // The command line of the language server: what `factoryguard lsp` accepts,
-// read with the CLI's ArgReader, into the server's ServerOptions. The server
-// itself (LspServer.cpp) knows no command line.
+// declared as llvm::cl options of the `lsp` subcommand and read as every
+// front end reads (CommandLine.h), into the server's ServerOptions. The
+// server itself (LspServer.cpp) knows no command line.
 //
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
@@ -56,54 +57,72 @@ int lspUsageError(const std::string &Msg) {
   return 2;
 }
 
-} // namespace
+std::string readDebounce(llvm::StringRef Text, unsigned &Ms) {
+  if (Text.getAsInteger(10, Ms) || Ms > 60000)
+    return "--debounce takes milliseconds from 0 to 60000, not '" + Text.str() +
+           "'";
+  return "";
+}
 
-int runLanguageServerMain(const std::vector<std::string> &Args) {
-  ServerOptions O;
-  ArgReader Reader(Args,
-                   {"-p", "--config", "--rules", "--extra-arg",
-                    "--extra-arg-before", "--debounce", "--cache-dir"},
-                   {"-p", "--config", "--cache-dir", "--debounce"});
-  while (Reader.next()) {
-    const std::string &A = Reader.arg(), &Name = Reader.name(),
-                      &Value = Reader.value();
-    if (Name == "--help" || Name == "-h") {
-      llvm::outs() << LspUsage;
-      return 0;
-    }
-    if (Name == "--no-cache") {
-      O.Driver.NoCache = true;
-      continue;
-    }
-    if (!Reader.error().empty())
-      return lspUsageError(Reader.error());
-    if (Name == "-p") {
-      std::string Dir = Value;
+namespace cl = llvm::cl;
+
+/// `factoryguard lsp`'s options, as LspUsage lists them.
+struct LspCommandLine {
+  cl::SubCommand Sub{"lsp"};
+  cl::opt<std::string> BuildPath{"p", cl::sub(Sub)};
+  cl::opt<std::string> Config{"config", cl::sub(Sub)};
+  cl::opt<std::string> Rules{"rules", cl::sub(Sub)};
+  cl::list<std::string> ExtraArgs{"extra-arg", cl::sub(Sub)};
+  cl::list<std::string> ExtraArgsBefore{"extra-arg-before", cl::sub(Sub)};
+  cl::opt<unsigned, false, Checked<unsigned, readDebounce>> DebounceMs{
+      "debounce", cl::sub(Sub)};
+  cl::opt<std::string> CacheDir{"cache-dir", cl::sub(Sub)};
+  cl::opt<bool> NoCache{"no-cache", cl::sub(Sub)};
+
+  FrontEnd frontEnd() {
+    FrontEnd FE(Sub);
+    FE.NonEmpty = {"-p", "--config", "--cache-dir", "--debounce"};
+    FE.TakesInputs = false;
+    return FE;
+  }
+
+  /// What was read, as the server's options.
+  void store(ServerOptions &O) const {
+    O.Driver.NoCache = NoCache;
+    if (BuildPath.getNumOccurrences()) {
+      std::string Dir = BuildPath;
       if (llvm::sys::path::filename(Dir) == "compile_commands.json")
         Dir = llvm::sys::path::parent_path(Dir).str();
       O.Driver.BuildPath = normalizePath(Dir);
-    } else if (Name == "--config") {
-      O.Driver.ConfigFile = normalizePath(Value);
-    } else if (Name == "--cache-dir") {
-      O.Driver.CacheDir = normalizePath(Value);
-    } else if (Name == "--rules") {
-      O.Driver.RuleGlobs = Value;
-    } else if (Name == "--extra-arg") {
-      O.Driver.ExtraArgs.push_back(Value);
-    } else if (Name == "--extra-arg-before") {
-      O.Driver.ExtraArgsBefore.push_back(Value);
-    } else if (Name == "--debounce") {
-      unsigned Ms;
-      if (llvm::StringRef(Value).getAsInteger(10, Ms) || Ms > 60000)
-        return lspUsageError("--debounce takes milliseconds from 0 to 60000, "
-                             "not '" +
-                             Value + "'");
-      O.DebounceMs = Ms;
-    } else {
-      return lspUsageError("unknown option '" + A + "'");
     }
+    if (Config.getNumOccurrences())
+      O.Driver.ConfigFile = normalizePath(Config);
+    if (CacheDir.getNumOccurrences())
+      O.Driver.CacheDir = normalizePath(CacheDir);
+    if (Rules.getNumOccurrences())
+      O.Driver.RuleGlobs = Rules;
+    O.Driver.ExtraArgs.assign(ExtraArgs.begin(), ExtraArgs.end());
+    O.Driver.ExtraArgsBefore.assign(ExtraArgsBefore.begin(),
+                                    ExtraArgsBefore.end());
+    if (DebounceMs.getNumOccurrences())
+      O.DebounceMs = DebounceMs;
   }
-  O.FallbackFlags = Reader.rest();
+};
+
+} // namespace
+
+int runLanguageServerMain(const std::vector<std::string> &Args) {
+  static LspCommandLine CL;
+  ReadArgs Read;
+  if (std::string Err = readArguments(CL.frontEnd(), Args, Read); !Err.empty())
+    return lspUsageError(Err);
+  if (!Read.Action.empty()) {
+    llvm::outs() << LspUsage;
+    return 0;
+  }
+  ServerOptions O;
+  CL.store(O);
+  O.FallbackFlags = Read.Rest;
   return runLanguageServer(std::move(O));
 }
 

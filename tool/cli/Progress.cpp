@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "Progress.h"
 
+#include "CommandLine.h"
 #include "Paths.h"
 #include "Printable.h"
 #include "llvm/Support/raw_ostream.h"
@@ -22,6 +23,20 @@ bool readProgressOption(const std::string &Name, ProgressMode &Mode,
     Error = "--progress and --quiet do not go together";
   Mode = Wanted;
   return true;
+}
+
+ProgressFlags::ProgressFlags(llvm::cl::SubCommand &Sub)
+    : Progress(
+          "progress", llvm::cl::sub(Sub),
+          llvm::cl::callback([this](const bool &) { read("--progress"); })),
+      Quiet("quiet", llvm::cl::sub(Sub),
+            llvm::cl::callback([this](const bool &) { read("--quiet"); })) {}
+
+void ProgressFlags::read(const std::string &Name) {
+  std::string Error;
+  readProgressOption(Name, Mode, Error);
+  if (!Error.empty())
+    noteUsageError(Error);
 }
 
 namespace {

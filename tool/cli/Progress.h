@@ -15,6 +15,7 @@
 #define FACTORYGUARD_PROGRESS_H
 
 #include "Driver.h"
+#include "llvm/Support/CommandLine.h"
 
 #include <string>
 
@@ -28,6 +29,18 @@ enum class ProgressMode { Auto, Always, Never };
 /// Error set when the other was given too, a usage error).
 bool readProgressOption(const std::string &Name, ProgressMode &Mode,
                         std::string &Error);
+
+/// --progress and --quiet as llvm::cl flags of a front end's subcommand
+/// (the CLI, audit, init): Mode after the command line is read; the second
+/// of the two is a usage error where it stands (noteUsageError).
+struct ProgressFlags {
+  ProgressMode Mode = ProgressMode::Auto;
+  llvm::cl::opt<bool> Progress, Quiet;
+  explicit ProgressFlags(llvm::cl::SubCommand &Sub);
+
+private:
+  void read(const std::string &Name);
+};
 
 /// The observer that prints a run's progress on standard error, or an empty
 /// one when Mode and standard error say none.

@@ -1,4 +1,11 @@
 //===- main.cpp - the factoryguard command line (SPEC §4) ----------------===//
+//
+// main hands a subcommand's arguments to its entry point (Commands.h, and
+// runMerge here); the CLI itself reads its options (llvm::cl, one struct per
+// concern: what to analyze, how to report, the cache; CommandLine.h says
+// how), checks how they combine, runs and reports, each a step below.
+//
+//===----------------------------------------------------------------------===//
 #include "CommandLine.h"
 #include "Commands.h"
 #include "Config.h"
@@ -23,13 +30,12 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <cstdlib>
-#include <functional>
 #include <set>
 #include <string>
 #include <vector>
 
 using namespace factoryguard;
+namespace cl = llvm::cl;
 
 namespace {
 
@@ -166,43 +172,53 @@ bool parseSize(llvm::StringRef Text, uint64_t &Out) {
   return false;
 }
 
+/// --format and --fail-on.
+enum class OutputFormat { Text, Sarif, Shard };
+enum class FailOn { Error, Warning, Note, Never };
+
 /// How the findings of a run (or of merged shards) are reported.
 struct ReportOptions {
-  std::string Format = "text", Output, ExportFixes, SourceRoot;
-  std::string Category = "factoryguard/", FailOn = "warning";
-  std::string UnitErrors = "fail";
+  OutputFormat Format = OutputFormat::Text;
+  std::string Output, ExportFixes, SourceRoot;
+  std::string Category = "factoryguard/";
+  FailOn FailLevel = FailOn::Warning;
+  UnitErrors OnUnitErrors = UnitErrors::Fail;
   std::set<std::string> BaselinePrints;
   bool Fix = false;
   bool ExplainConfig = false;
 };
 
-/// Prints failed units and configuration diagnostics, applies the
-/// baseline, writes fixes and the report; the exit status (SPEC §4).
-int report(DriverResult &Result, ReportOptions &RO) {
+/// Prints the failed units and the configuration diagnostics; whether one
+/// of these is an error (SPEC §3: validation after the run).
+bool printRunDiagnostics(const DriverResult &Result) {
   for (const UnitFailure &F : Result.Failures)
     llvm::errs() << displayPath(F.File) << ": error: " << printable(F.Message)
                  << "\n";
-  bool ConfigError = false; // SPEC §3: validation after the run
+  bool ConfigError = false;
   for (const ConfigDiagnostic &D : Result.ConfigDiagnostics) {
     llvm::errs() << printable(D.Text) << "\n";
     ConfigError = ConfigError || D.IsError;
   }
-  if (RO.ExplainConfig) {
-    llvm::outs() << Result.ConfigExplanation;
-    llvm::outs().flush();
-    return ConfigError ? 2 : Result.Failures.empty() ? 0 : 3;
-  }
+  return ConfigError;
+}
 
-  std::string &SourceRoot = RO.SourceRoot;
+/// The findings to report: those of Result not in the baseline.
+std::vector<Finding> newFindings(DriverResult &Result,
+                                 const ReportOptions &RO) {
   std::vector<Finding> Findings;
   for (Finding &F : Result.Findings) {
     if (!RO.BaselinePrints.empty() &&
-        RO.BaselinePrints.count(factoryguardFingerprint(F, SourceRoot)))
+        RO.BaselinePrints.count(factoryguardFingerprint(F, RO.SourceRoot)))
       continue;
     Findings.push_back(std::move(F));
   }
+  return Findings;
+}
 
-  // What we write must not replace what we read.
+/// What we write must not replace what we read.
+llvm::Error refuseInputTargets(const DriverResult &Result,
+                               const std::vector<Finding> &Findings,
+                               const ReportOptions &RO) {
   std::set<std::string> InputSet(Result.Units.begin(), Result.Units.end());
   for (const Finding &F : Findings)
     InputSet.insert(F.Where.File);
@@ -210,83 +226,97 @@ int report(DriverResult &Result, ReportOptions &RO) {
   for (const auto &[Option, Path] :
        {std::pair<const char *, const std::string &>{"-o", RO.Output},
         {"--export-fixes", RO.ExportFixes}})
-    if (auto Err =
-            refuseInputTarget(Option, Path, Inputs, Result.DatabaseFile)) {
-      printError(std::move(Err));
-      return 2;
-    }
+    if (auto Err = refuseInputTarget(Option, Path, Inputs, Result.DatabaseFile))
+      return Err;
+  return llvm::Error::success();
+}
 
-  runTestHook(TestHook::AfterAnalysis);
-  if (!RO.ExportFixes.empty())
-    if (auto Err = exportFixes(Findings, RO.ExportFixes)) {
-      printError(std::move(Err));
-      return 2;
-    }
-  bool FixFailed = false;
-  if (RO.Fix) {
-    FixSummary Sum = applyFixes(Findings, SourceRoot, llvm::errs());
-    llvm::errs() << "factoryguard: applied " << Sum.Applied << " fix-it(s) in "
-                 << Sum.FilesChanged << " file(s)";
-    if (Sum.Skipped)
-      llvm::errs() << ", skipped " << Sum.Skipped;
-    if (Sum.FilesRefused)
-      llvm::errs() << ", left " << Sum.FilesRefused << " file(s) unchanged";
-    llvm::errs() << "\n";
-    FixFailed = Sum.FilesRefused != 0;
-  }
+/// --fix: applies the fix-its and says so; false when a file was refused.
+bool applyFixesAndSay(const std::vector<Finding> &Findings,
+                      const ReportOptions &RO) {
+  FixSummary Sum = applyFixes(Findings, RO.SourceRoot, llvm::errs());
+  llvm::errs() << "factoryguard: applied " << Sum.Applied << " fix-it(s) in "
+               << Sum.FilesChanged << " file(s)";
+  if (Sum.Skipped)
+    llvm::errs() << ", skipped " << Sum.Skipped;
+  if (Sum.FilesRefused)
+    llvm::errs() << ", left " << Sum.FilesRefused << " file(s) unchanged";
+  llvm::errs() << "\n";
+  return Sum.FilesRefused == 0;
+}
 
+/// Writes the report in its format to -o or standard output.
+llvm::Error writeReport(const std::vector<Finding> &Findings,
+                        const DriverResult &Result, const ReportOptions &RO) {
   // The text report is streamed (a report of many findings on long lines
   // is never held as one string); SARIF is one JSON document.
-  std::function<void(llvm::raw_ostream &)> Render;
-  std::string Report;
-  if (RO.Format == "sarif") {
+  if (RO.Format == OutputFormat::Sarif) {
     SarifOptions SO;
-    SO.SourceRoot = SourceRoot;
+    SO.SourceRoot = RO.SourceRoot;
     SO.Category = RO.Category;
     SO.ToolVersion = FACTORYGUARD_VERSION;
     for (const UnitFailure &F : Result.Failures)
       SO.Failures.push_back({F.File, F.Message});
-    Report = renderSarif(Findings, SO);
-    Render = [&](llvm::raw_ostream &OS) { OS << Report; };
-  } else {
-    bool Colors = RO.Output.empty() && llvm::outs().has_colors() &&
-                  !llvm::sys::Process::GetEnv("NO_COLOR");
-    Render = [&, Colors](llvm::raw_ostream &OS) {
-      renderText(Findings, OS, Colors, SourceRoot);
-    };
+    std::string Report = renderSarif(Findings, SO);
+    return writeOutput(RO.Output, [&](llvm::raw_ostream &OS) { OS << Report; });
   }
-  if (auto Err = writeOutput(RO.Output, Render)) {
-    printError(std::move(Err));
-    return 2;
-  }
+  bool Colors = RO.Output.empty() && llvm::outs().has_colors() &&
+                !llvm::sys::Process::GetEnv("NO_COLOR");
+  return writeOutput(RO.Output, [&](llvm::raw_ostream &OS) {
+    renderText(Findings, OS, Colors, RO.SourceRoot);
+  });
+}
 
-  if (FixFailed || ConfigError)
-    return 2;
-  if (!Result.Failures.empty() && RO.UnitErrors == "fail")
-    return 3;
-  if (RO.FailOn == "never")
+/// 1 when a finding reaches --fail-on's level, else 0.
+int findingsStatus(const std::vector<Finding> &Findings, FailOn Level) {
+  if (Level == FailOn::Never)
     return 0;
-  Severity Threshold = Severity::Warning;
-  parseSeverity(RO.FailOn, Threshold);
+  Severity Threshold = Level == FailOn::Error  ? Severity::Error
+                       : Level == FailOn::Note ? Severity::Note
+                                               : Severity::Warning;
   for (const Finding &F : Findings)
     if (!F.Suppressed && F.Level >= Threshold)
       return 1;
   return 0;
 }
 
-/// --fail-on's and --unit-errors's values; "" when Value is valid.
-std::string checkFailOn(const std::string &Value) {
-  Severity Level;
-  if (Value != "never" &&
-      (!parseSeverity(Value, Level) || Level == Severity::Off))
-    return "--fail-on takes error, warning, note or never, not '" + Value + "'";
-  return "";
+/// Prints failed units and configuration diagnostics, applies the
+/// baseline, writes fixes and the report; the exit status (SPEC §4).
+int report(DriverResult &Result, const ReportOptions &RO) {
+  bool ConfigError = printRunDiagnostics(Result);
+  if (RO.ExplainConfig) {
+    llvm::outs() << Result.ConfigExplanation;
+    llvm::outs().flush();
+    return ConfigError ? 2 : Result.Failures.empty() ? 0 : 3;
+  }
+  std::vector<Finding> Findings = newFindings(Result, RO);
+  if (auto Err = refuseInputTargets(Result, Findings, RO)) {
+    printError(std::move(Err));
+    return 2;
+  }
+  runTestHook(TestHook::AfterAnalysis);
+  if (!RO.ExportFixes.empty())
+    if (auto Err = exportFixes(Findings, RO.ExportFixes)) {
+      printError(std::move(Err));
+      return 2;
+    }
+  bool FixFailed = RO.Fix && !applyFixesAndSay(Findings, RO);
+  if (auto Err = writeReport(Findings, Result, RO)) {
+    printError(std::move(Err));
+    return 2;
+  }
+  if (FixFailed || ConfigError)
+    return 2;
+  if (!Result.Failures.empty() && RO.OnUnitErrors == UnitErrors::Fail)
+    return 3;
+  return findingsStatus(Findings, RO.FailLevel);
 }
-std::string checkUnitErrors(const std::string &Value) {
-  if (Value != "fail" && Value != "report")
-    return "--unit-errors takes fail or report, not '" + Value + "'";
-  return "";
-}
+
+#define FACTORYGUARD_FAIL_ON_VALUES                                            \
+  cl::values(clEnumValN(FailOn::Error, "error", ""),                           \
+             clEnumValN(FailOn::Warning, "warning", ""),                       \
+             clEnumValN(FailOn::Note, "note", ""),                             \
+             clEnumValN(FailOn::Never, "never", ""))
 
 /// --rules: like clang-tidy's checks, only '*' is a wildcard, so every
 /// glob parses; a positive glob that matches no rule (a typo) and globs
@@ -384,61 +414,62 @@ shards do not belong together (another version or settings; for --shard
 i/n shards a unit in two of them, an index missing or given twice).
 )";
 
-int runMerge(const std::vector<std::string> &Argv) {
-  ReportOptions RO;
-  std::string Baseline;
-  std::vector<std::string> Files;
-  ArgReader Args(Argv,
-                 {"--format", "-o", "--source-root", "--baseline", "--fail-on",
-                  "--unit-errors", "--category"},
-                 {"-o", "--source-root", "--baseline"});
-  while (Args.next()) {
-    if (!Args.error().empty())
-      return usageError(Args.error());
-    const std::string &A = Args.arg(), &Name = Args.name(),
-                      &Value = Args.value();
-    std::string Err;
-    if (Name == "--help" || Name == "-h") {
-      llvm::outs() << MergeUsage;
-      return 0;
-    } else if (Name == "--format") {
-      if (Value != "text" && Value != "sarif")
-        return usageError("merge --format takes text or sarif, not '" + Value +
-                          "'");
-      RO.Format = Value;
-    } else if (Name == "-o") {
-      RO.Output = Value;
-    } else if (Name == "--source-root") {
-      RO.SourceRoot = Value;
-    } else if (Name == "--baseline") {
-      Baseline = Value;
-    } else if (Name == "--fail-on") {
-      Err = checkFailOn(Value);
-      RO.FailOn = Value;
-    } else if (Name == "--unit-errors") {
-      Err = checkUnitErrors(Value);
-      RO.UnitErrors = Value;
-    } else if (Name == "--category") {
-      RO.Category = Value;
-    } else if (!A.empty() && A[0] == '-') {
-      return usageError("unknown option '" + A + "' for merge");
-    } else {
-      Files.push_back(A);
-    }
-    if (!Err.empty())
-      return usageError(Err);
+/// `factoryguard merge`'s options, as MergeUsage lists them.
+struct MergeCommandLine {
+  cl::SubCommand Sub{"merge"};
+  cl::opt<OutputFormat, false, EnumValues<OutputFormat>> Format{
+      "format", cl::sub(Sub),
+      cl::values(clEnumValN(OutputFormat::Text, "text", ""),
+                 clEnumValN(OutputFormat::Sarif, "sarif", "")),
+      cl::init(OutputFormat::Text)};
+  cl::opt<std::string> Output{"o", cl::sub(Sub)};
+  cl::opt<std::string> SourceRoot{"source-root", cl::sub(Sub)};
+  cl::opt<std::string> Baseline{"baseline", cl::sub(Sub)};
+  cl::opt<FailOn, false, EnumValues<FailOn>> FailLevel{
+      "fail-on", cl::sub(Sub), FACTORYGUARD_FAIL_ON_VALUES,
+      cl::init(FailOn::Warning)};
+  cl::opt<UnitErrors, false, EnumValues<UnitErrors>> OnUnitErrors{
+      "unit-errors", cl::sub(Sub), FACTORYGUARD_UNIT_ERRORS_VALUES,
+      cl::init(UnitErrors::Fail)};
+  cl::opt<std::string> Category{"category", cl::sub(Sub),
+                                cl::init("factoryguard/")};
+
+  MergeCommandLine() { Format.getParser().Command = "merge "; }
+
+  FrontEnd frontEnd() {
+    FrontEnd FE(Sub);
+    FE.NonEmpty = {"-o", "--source-root", "--baseline"};
+    FE.DashIsInput = false;
+    FE.UnknownSuffix = " for merge";
+    return FE;
   }
-  if (Args.afterDashDash())
-    for (const std::string &F : Args.rest())
-      Files.push_back(F);
+};
+
+int runMerge(const std::vector<std::string> &Args) {
+  static MergeCommandLine CL;
+  ReadArgs Read;
+  if (std::string Err = readArguments(CL.frontEnd(), Args, Read); !Err.empty())
+    return usageError(Err);
+  if (!Read.Action.empty()) {
+    llvm::outs() << MergeUsage;
+    return 0;
+  }
+  std::vector<std::string> Files = Read.Inputs;
+  Files.insert(Files.end(), Read.Rest.begin(), Read.Rest.end());
   if (Files.empty())
     return usageError("merge needs shard files (factoryguard --format shard)");
-  if (std::string Err = checkSourceRoot(RO.SourceRoot); !Err.empty())
+  if (std::string Err = checkSourceRoot(CL.SourceRoot); !Err.empty())
     return usageError(Err);
-  if (!readBaseline(Baseline, RO.BaselinePrints))
+  ReportOptions RO;
+  if (!readBaseline(CL.Baseline, RO.BaselinePrints))
     return 2;
-  RO.SourceRoot = RO.SourceRoot.empty() ? defaultSourceRoot()
-                                        : normalizePath(RO.SourceRoot);
+  RO.Format = CL.Format;
+  RO.Output = CL.Output;
+  RO.Category = CL.Category;
+  RO.FailLevel = CL.FailLevel;
+  RO.OnUnitErrors = CL.OnUnitErrors;
+  RO.SourceRoot = CL.SourceRoot.empty() ? defaultSourceRoot()
+                                        : normalizePath(CL.SourceRoot);
   auto ResultOrErr = mergeShards(Files, RO.SourceRoot, llvm::errs());
   if (!ResultOrErr) {
     printError(ResultOrErr.takeError());
@@ -447,242 +478,326 @@ int runMerge(const std::vector<std::string> &Argv) {
   return report(*ResultOrErr, RO);
 }
 
-} // namespace
+/// --shard <i>/<n>.
+struct ShardSpec {
+  unsigned Index = 0, Count = 0;
+};
 
-int main(int argc, char **argv) {
-  llvm::CrashRecoveryContext::Enable();
-  // `factoryguard lsp ...`: the language server (SPEC §9). A file named
-  // "lsp" is analyzed as ./lsp.
-  if (argc > 1 && llvm::StringRef(argv[1]) == "lsp")
-    return runLanguageServerMain(std::vector<std::string>(argv + 2, argv + argc));
-  if (argc > 1 && llvm::StringRef(argv[1]) == "audit")
-    return runAuditCommand(std::vector<std::string>(argv + 2, argv + argc));
-  if (argc > 1 && llvm::StringRef(argv[1]) == "init")
-    return runInitCommand(std::vector<std::string>(argv + 2, argv + argc));
-  if (argc > 1 && llvm::StringRef(argv[1]) == "merge")
-    return runMerge(std::vector<std::string>(argv + 2, argv + argc));
-  DriverOptions Opts;
-  std::string Format = "text", Output, ExportFixes, Baseline, SourceRoot;
-  std::string Category = "factoryguard/", FailOn = "warning";
-  std::string UnitErrors = "fail";
-  bool Fix = false;
-  std::string ExplainFile; // --explain-config
-  bool Explain = false;
-  bool CacheStatsWanted = false;
-  bool ShowMapping = false;
-  ProgressMode Progress = ProgressMode::Auto;
+std::string readShard(llvm::StringRef Text, ShardSpec &Out) {
+  auto [I, N] = Text.split('/');
+  unsigned Index = 0, Count = 0;
+  if (I.getAsInteger(10, Index) || N.getAsInteger(10, Count) || Count < 1 ||
+      Count > (1u << 20) || Index < 1 || Index > Count)
+    return "--shard takes <i>/<n> with 1 <= i <= n, not '" + Text.str() + "'";
+  Out = {Index, Count};
+  return "";
+}
 
-  ArgReader Args(std::vector<std::string>(argv + 1, argv + argc),
-                 {"-p", "--config", "--format", "-o", "--rules",
-                  "--export-fixes", "--baseline", "-j", "--fail-on",
-                  "--extra-arg", "--extra-arg-before", "--source-root",
-                  "--category", "--explain", "--unit-errors", "--cache-dir",
-                  "--cache-max-size", "--explain-config", "--shard"},
-                 // An empty path would silently mean "none" (discovery,
-                 // standard output).
-                 {"-p", "--config", "-o", "--export-fixes", "--baseline",
-                  "--source-root", "--cache-dir"});
-  while (Args.next()) {
-    if (!Args.error().empty())
-      return usageError(Args.error());
-    const std::string &A = Args.arg(), &Name = Args.name(),
-                      &Value = Args.value();
-    std::string ProgressError;
-    if (readProgressOption(Name, Progress, ProgressError)) {
-      if (!ProgressError.empty())
-        return usageError(ProgressError);
-    } else if (Name == "--help" || Name == "-h") {
-      llvm::outs() << Usage;
-      return 0;
-    } else if (Name == "--version") {
-      llvm::outs() << "factoryguard " << FACTORYGUARD_VERSION
-                   << " (LLVM/Clang " << LLVM_VERSION_STRING << ")\n";
-      return 0;
-    } else if (Name == "--list-rules") {
-      for (const RuleInfo &R : allRules())
-        llvm::outs() << R.Id << "  " << R.ShortDescription << "\n";
-      return 0;
-    } else if (Name == "--explain") {
-      const RuleInfo *R = findRule(Value);
-      if (!R)
-        return usageError("unknown rule '" + Value + "' (see --list-rules)");
-      llvm::outs() << R->HelpMarkdown;
-      return 0;
-    } else if (Name == "-p") {
-      Opts.BuildPath = Value;
-    } else if (Name == "--config") {
-      Opts.ConfigFile = Value;
-    } else if (Name == "--strict-config") {
-      Opts.StrictConfig = true;
-    } else if (Name == "--explain-config") {
-      ExplainFile = Value;
-      Explain = true;
-    } else if (Name == "--format") {
-      if (Value != "text" && Value != "sarif" && Value != "shard")
-        return usageError("--format takes text, sarif or shard, not '" + Value +
-                          "'");
-      Format = Value;
-    } else if (Name == "--shard") {
-      llvm::StringRef I, N;
-      std::tie(I, N) = llvm::StringRef(Value).split('/');
-      unsigned Index = 0, Count = 0;
-      if (I.getAsInteger(10, Index) || N.getAsInteger(10, Count) || Count < 1 ||
-          Count > (1u << 20) || Index < 1 || Index > Count)
-        return usageError("--shard takes <i>/<n> with 1 <= i <= n, not '" +
-                          Value + "'");
-      Opts.ShardIndex = Index;
-      Opts.ShardCount = Count;
-    } else if (Name == "-o") {
-      Output = Value;
-    } else if (Name == "--rules") {
-      Opts.RuleGlobs = Value;
-    } else if (Name == "--fix") {
-      Fix = true;
-    } else if (Name == "--export-fixes") {
-      ExportFixes = Value;
-    } else if (Name == "--baseline") {
-      Baseline = Value;
-    } else if (Name == "-j") {
-      char *End = nullptr;
-      long N = std::strtol(Value.c_str(), &End, 10);
-      if (Value.empty() || *End || N < 1 || N > 1024)
-        return usageError("-j takes a number from 1 to 1024, not '" + Value + "'");
-      Opts.Jobs = static_cast<unsigned>(N);
-    } else if (Name == "--fail-on") {
-      if (std::string Err = checkFailOn(Value); !Err.empty())
-        return usageError(Err);
-      FailOn = Value;
-    } else if (Name == "--unit-errors") {
-      if (std::string Err = checkUnitErrors(Value); !Err.empty())
-        return usageError(Err);
-      UnitErrors = Value;
-    } else if (Name == "--no-cache") {
-      Opts.NoCache = true;
-    } else if (Name == "--cache-dir") {
-      Opts.CacheDir = Value;
-    } else if (Name == "--cache-stats") {
-      CacheStatsWanted = true;
-    } else if (Name == "--cache-max-size") {
-      if (!parseSize(Value, Opts.CacheMaxBytes))
-        return usageError("--cache-max-size takes a size in bytes, optionally "
-                          "with a K, M or G suffix, not '" + Value + "'");
-    } else if (Name == "--changed") {
-      Opts.Changed = true;
-    } else if (Name == "--show-mapping") {
-      ShowMapping = true;
-    } else if (Name == "--full-parse") {
-      Opts.FullParse = true;
-    } else if (Name == "--extra-arg") {
-      Opts.ExtraArgs.push_back(Value);
-    } else if (Name == "--extra-arg-before") {
-      Opts.ExtraArgsBefore.push_back(Value);
-    } else if (Name == "--source-root") {
-      SourceRoot = Value;
-    } else if (Name == "--category") {
-      Category = Value;
-    } else if (!A.empty() && A[0] == '-' && A != "-") {
-      return usageError("unknown option '" + A + "'");
-    } else {
-      Opts.Inputs.push_back(A);
-    }
+/// --cache-max-size <n>.
+struct ByteSize {
+  uint64_t Bytes = 0;
+};
+
+std::string readCacheSize(llvm::StringRef Text, ByteSize &Out) {
+  if (!parseSize(Text, Out.Bytes))
+    return "--cache-max-size takes a size in bytes, optionally with a K, M "
+           "or G suffix, not '" +
+           Text.str() + "'";
+  return "";
+}
+
+/// What to analyze (the CLI's options; Usage lists them).
+struct AnalysisFlags {
+  cl::SubCommand &Sub;
+  cl::opt<std::string> BuildPath{"p", cl::sub(Sub)};
+  cl::opt<std::string> Config{"config", cl::sub(Sub)};
+  cl::opt<bool> StrictConfig{"strict-config", cl::sub(Sub)};
+  cl::opt<std::string> ExplainConfig{"explain-config", cl::sub(Sub)};
+  cl::opt<std::string> Rules{"rules", cl::sub(Sub)};
+  cl::opt<ShardSpec, false, Checked<ShardSpec, readShard>> Shard{"shard",
+                                                                 cl::sub(Sub)};
+  cl::opt<unsigned, false, Checked<unsigned, readJobs>> Jobs{"j", cl::sub(Sub)};
+  cl::opt<bool> Changed{"changed", cl::sub(Sub)};
+  cl::opt<bool> ShowMapping{"show-mapping", cl::sub(Sub)};
+  cl::opt<bool> FullParse{"full-parse", cl::sub(Sub)};
+  cl::list<std::string> ExtraArgs{"extra-arg", cl::sub(Sub)};
+  cl::list<std::string> ExtraArgsBefore{"extra-arg-before", cl::sub(Sub)};
+};
+
+/// How to report.
+struct ReportFlags {
+  cl::SubCommand &Sub;
+  cl::opt<OutputFormat, false, EnumValues<OutputFormat>> Format{
+      "format", cl::sub(Sub),
+      cl::values(clEnumValN(OutputFormat::Text, "text", ""),
+                 clEnumValN(OutputFormat::Sarif, "sarif", ""),
+                 clEnumValN(OutputFormat::Shard, "shard", "")),
+      cl::init(OutputFormat::Text)};
+  cl::opt<std::string> Output{"o", cl::sub(Sub)};
+  cl::opt<bool> Fix{"fix", cl::sub(Sub)};
+  cl::opt<std::string> ExportFixes{"export-fixes", cl::sub(Sub)};
+  cl::opt<std::string> Baseline{"baseline", cl::sub(Sub)};
+  cl::opt<FailOn, false, EnumValues<FailOn>> FailLevel{
+      "fail-on", cl::sub(Sub), FACTORYGUARD_FAIL_ON_VALUES,
+      cl::init(FailOn::Warning)};
+  cl::opt<UnitErrors, false, EnumValues<UnitErrors>> OnUnitErrors{
+      "unit-errors", cl::sub(Sub), FACTORYGUARD_UNIT_ERRORS_VALUES,
+      cl::init(UnitErrors::Fail)};
+  cl::opt<std::string> SourceRoot{"source-root", cl::sub(Sub)};
+  cl::opt<std::string> Category{"category", cl::sub(Sub),
+                                cl::init("factoryguard/")};
+};
+
+/// The cache.
+struct CacheFlags {
+  cl::SubCommand &Sub;
+  cl::opt<std::string> Dir{"cache-dir", cl::sub(Sub)};
+  cl::opt<bool> NoCache{"no-cache", cl::sub(Sub)};
+  cl::opt<bool> Stats{"cache-stats", cl::sub(Sub)};
+  cl::opt<ByteSize, false, Checked<ByteSize, readCacheSize>> MaxSize{
+      "cache-max-size", cl::sub(Sub)};
+};
+
+/// The CLI's options: its own llvm::cl subcommand (never typed by a user:
+/// readArguments names it), so no option of LLVM's shares a name with ours.
+struct CliCommandLine {
+  cl::SubCommand Sub{"analyze"};
+  AnalysisFlags Analysis{Sub};
+  ReportFlags Report{Sub};
+  CacheFlags Cache{Sub};
+  ProgressFlags Progress{Sub};
+
+  FrontEnd frontEnd() {
+    FrontEnd FE(Sub);
+    FE.Actions = {{"--help", false},
+                  {"-h", false},
+                  {"--version", false},
+                  {"--list-rules", false},
+                  {"--explain", true}};
+    // An empty path would silently mean "none" (discovery, standard
+    // output).
+    FE.NonEmpty = {
+        "-p",         "--config",      "-o",         "--export-fixes",
+        "--baseline", "--source-root", "--cache-dir"};
+    return FE;
   }
-  if (Args.afterDashDash()) {
-    Opts.HasFixedArgs = true;
-    Opts.FixedArgs = Args.rest();
-  }
+};
 
+/// One run of the CLI, as its command line asks for it.
+struct CliRequest {
+  DriverOptions Driver;
+  ReportOptions Report;
+  std::string Baseline;
+  bool Explain = false, ShowMapping = false, CacheStats = false;
+};
+
+/// --help, --version, --list-rules, --explain <rule>: the exit status.
+int runAction(const ReadArgs &Read) {
+  if (Read.Action == "--help" || Read.Action == "-h") {
+    llvm::outs() << Usage;
+  } else if (Read.Action == "--version") {
+    llvm::outs() << "factoryguard " << FACTORYGUARD_VERSION << " (LLVM/Clang "
+                 << LLVM_VERSION_STRING << ")\n";
+  } else if (Read.Action == "--list-rules") {
+    for (const RuleInfo &R : allRules())
+      llvm::outs() << R.Id << "  " << R.ShortDescription << "\n";
+  } else {
+    const RuleInfo *R = findRule(Read.ActionValue);
+    if (!R)
+      return usageError("unknown rule '" + Read.ActionValue +
+                        "' (see --list-rules)");
+    llvm::outs() << R->HelpMarkdown;
+  }
+  return 0;
+}
+
+/// What to analyze, from the command line.
+void storeAnalysis(const CliCommandLine &CL, const ReadArgs &Read,
+                   DriverOptions &Opts) {
+  const AnalysisFlags &A = CL.Analysis;
+  Opts.Inputs = Read.Inputs;
+  Opts.HasFixedArgs = Read.DashDash;
+  if (Read.DashDash)
+    Opts.FixedArgs = Read.Rest;
+  Opts.BuildPath = A.BuildPath;
+  Opts.ConfigFile = A.Config;
+  Opts.StrictConfig = A.StrictConfig;
+  Opts.RuleGlobs = A.Rules;
+  if (A.Shard.getNumOccurrences()) {
+    Opts.ShardIndex = A.Shard.getValue().Index;
+    Opts.ShardCount = A.Shard.getValue().Count;
+  }
+  if (A.Jobs.getNumOccurrences())
+    Opts.Jobs = A.Jobs;
+  Opts.Changed = A.Changed;
+  Opts.FullParse = A.FullParse;
+  Opts.ExtraArgs.assign(A.ExtraArgs.begin(), A.ExtraArgs.end());
+  Opts.ExtraArgsBefore.assign(A.ExtraArgsBefore.begin(),
+                              A.ExtraArgsBefore.end());
+  Opts.NoCache = CL.Cache.NoCache;
+  Opts.CacheDir = CL.Cache.Dir;
+  if (CL.Cache.MaxSize.getNumOccurrences())
+    Opts.CacheMaxBytes = CL.Cache.MaxSize.getValue().Bytes;
+  Opts.OnUnitDone = progressPrinter(CL.Progress.Mode);
+}
+
+/// How to report, from the command line.
+void storeReport(const CliCommandLine &CL, CliRequest &R) {
+  const ReportFlags &F = CL.Report;
+  ReportOptions &RO = R.Report;
+  RO.Format = F.Format;
+  RO.Output = F.Output;
+  RO.Fix = F.Fix;
+  RO.ExportFixes = F.ExportFixes;
+  RO.FailLevel = F.FailLevel;
+  RO.OnUnitErrors = F.OnUnitErrors;
+  RO.SourceRoot = F.SourceRoot;
+  RO.Category = F.Category;
+  R.Baseline = F.Baseline;
+  R.Explain = CL.Analysis.ExplainConfig.getNumOccurrences() != 0;
+  R.ShowMapping = CL.Analysis.ShowMapping;
+  R.CacheStats = CL.Cache.Stats;
+}
+
+/// --format shard and --shard write a part for the merge: the options that
+/// need the whole run are refused. "" when fine.
+std::string checkSharding(const CliRequest &R) {
+  bool ShardFormat = R.Report.Format == OutputFormat::Shard;
+  if (!ShardFormat && !R.Driver.ShardCount)
+    return "";
+  const char *Other = R.Explain                       ? "--explain-config"
+                      : R.Driver.Changed              ? "--changed"
+                      : R.Report.Fix                  ? "--fix"
+                      : !R.Report.ExportFixes.empty() ? "--export-fixes"
+                      : !R.Baseline.empty()           ? "--baseline"
+                                                      : nullptr;
+  if (!Other)
+    return "";
+  return std::string(ShardFormat ? "--format shard" : "--shard") + " and " +
+         Other + " do not go together (merge applies --baseline)";
+}
+
+/// Options that do not go together, or values that would mean nothing;
+/// "" when the request is fine. Adds --explain-config's file to the inputs.
+std::string checkRequest(CliRequest &R, const std::string &ExplainFile) {
+  DriverOptions &Opts = R.Driver;
+  const ReportOptions &RO = R.Report;
   if (std::string Err = checkRuleGlobs(Opts.RuleGlobs); !Err.empty())
-    return usageError(Err);
+    return Err;
   if (Opts.NoCache && !Opts.CacheDir.empty())
-    return usageError("--no-cache and --cache-dir '" + Opts.CacheDir +
-                      "' do not go together");
-  if (std::string Err = checkSourceRoot(SourceRoot); !Err.empty())
-    return usageError(Err);
-  if (!Output.empty() && !ExportFixes.empty() && sameFile(Output, ExportFixes))
-    return usageError("-o '" + Output + "' and --export-fixes '" + ExportFixes +
-                      "' name the same file");
-
-  if (ShowMapping && !Opts.Changed)
-    return usageError("--show-mapping goes with --changed");
-  if (Explain && Opts.Changed)
-    return usageError("--explain-config and --changed do not go together");
-  if (Explain) {
+    return "--no-cache and --cache-dir '" + Opts.CacheDir +
+           "' do not go together";
+  if (std::string Err = checkSourceRoot(RO.SourceRoot); !Err.empty())
+    return Err;
+  if (!RO.Output.empty() && !RO.ExportFixes.empty() &&
+      sameFile(RO.Output, RO.ExportFixes))
+    return "-o '" + RO.Output + "' and --export-fixes '" + RO.ExportFixes +
+           "' name the same file";
+  if (R.ShowMapping && !Opts.Changed)
+    return "--show-mapping goes with --changed";
+  if (R.Explain && Opts.Changed)
+    return "--explain-config and --changed do not go together";
+  if (R.Explain) {
     if (ExplainFile.empty())
-      return usageError("--explain-config needs a file");
+      return "--explain-config needs a file";
     if (!Opts.Inputs.empty())
-      return usageError("--explain-config takes one file; give no other "
-                        "file or directory");
+      return "--explain-config takes one file; give no other file or "
+             "directory";
     Opts.Inputs.push_back(ExplainFile);
     Opts.ExplainConfig = true;
   }
+  return checkSharding(R);
+}
 
-  bool ShardFormat = Format == "shard";
-  if (ShardFormat || Opts.ShardCount) {
-    const char *Other = Explain                ? "--explain-config"
-                        : Opts.Changed         ? "--changed"
-                        : Fix                  ? "--fix"
-                        : !ExportFixes.empty() ? "--export-fixes"
-                        : !Baseline.empty()    ? "--baseline"
-                                               : nullptr;
-    if (Other)
-      return usageError(
-          std::string(ShardFormat ? "--format shard" : "--shard") + " and " +
-          Other + " do not go together (merge applies --baseline)");
-  }
-  SourceRoot =
-      SourceRoot.empty() ? defaultSourceRoot() : normalizePath(SourceRoot);
-  Opts.SourceRoot = SourceRoot;
-  Opts.KeepUnitResults = ShardFormat;
-  Opts.OnUnitDone = progressPrinter(Progress);
+/// Reads and checks the command line into R; -1 when the run is to go on,
+/// else the exit status (an action done, or a usage error).
+int readCliCommandLine(llvm::ArrayRef<std::string> Args, CliRequest &R) {
+  static CliCommandLine CL;
+  ReadArgs Read;
+  if (std::string Err = readArguments(CL.frontEnd(), Args, Read); !Err.empty())
+    return usageError(Err);
+  if (!Read.Action.empty())
+    return runAction(Read);
+  storeAnalysis(CL, Read, R.Driver);
+  storeReport(CL, R);
+  if (std::string Err = checkRequest(R, CL.Analysis.ExplainConfig);
+      !Err.empty())
+    return usageError(Err);
+  ReportOptions &RO = R.Report;
+  RO.SourceRoot = RO.SourceRoot.empty() ? defaultSourceRoot()
+                                        : normalizePath(RO.SourceRoot);
+  RO.ExplainConfig = R.Driver.ExplainConfig;
+  R.Driver.SourceRoot = RO.SourceRoot;
+  R.Driver.KeepUnitResults = RO.Format == OutputFormat::Shard;
+  return -1;
+}
 
-  std::set<std::string> BaselinePrints;
-  if (!readBaseline(Baseline, BaselinePrints))
+/// --format shard: this run's units for `factoryguard merge`; failed units
+/// are listed now and reported by the merge (whether a configuration entry
+/// matched nothing only all shards together know).
+int writeShardResult(const DriverResult &Result, const CliRequest &R) {
+  for (const UnitFailure &F : Result.Failures)
+    llvm::errs() << displayPath(F.File) << ": error: " << printable(F.Message)
+                 << "\n";
+  const std::string &Output = R.Report.Output;
+  if (auto Err =
+          refuseInputTarget("-o", Output, Result.Units, Result.DatabaseFile)) {
+    printError(std::move(Err));
     return 2;
+  }
+  if (auto Err = writeOutput(Output, [&](llvm::raw_ostream &OS) {
+        renderShard(Result, R.Driver, R.Report.SourceRoot, OS);
+      })) {
+    printError(std::move(Err));
+    return 2;
+  }
+  return 0;
+}
 
-  auto ResultOrErr = runAnalysis(Opts, llvm::errs());
+/// The CLI: read, run, report.
+int runCli(llvm::ArrayRef<std::string> Args) {
+  CliRequest R;
+  if (int Status = readCliCommandLine(Args, R); Status >= 0)
+    return Status;
+  if (!readBaseline(R.Baseline, R.Report.BaselinePrints))
+    return 2;
+  auto ResultOrErr = runAnalysis(R.Driver, llvm::errs());
   if (!ResultOrErr) {
     printError(ResultOrErr.takeError());
     return 2;
   }
   DriverResult &Result = *ResultOrErr;
-  if (ShowMapping)
+  if (R.ShowMapping)
     for (const std::string &L : Result.Mapping)
       llvm::errs() << "factoryguard: mapping: " << L << "\n";
-  if (CacheStatsWanted)
+  if (R.CacheStats)
     printCacheStats(Result, "factoryguard", llvm::errs());
   // --changed and nothing to analyze: no report, as if nothing ran.
-  if (Opts.Changed && Result.Units.empty() && Result.Failures.empty())
+  if (R.Driver.Changed && Result.Units.empty() && Result.Failures.empty())
     return 0;
-  if (ShardFormat) {
-    // Unit failures are listed now and reported by the merge; whether a
-    // configuration entry matched nothing only all shards together know.
-    for (const UnitFailure &F : Result.Failures)
-      llvm::errs() << displayPath(F.File) << ": error: " << printable(F.Message)
-                   << "\n";
-    std::vector<std::string> Inputs = Result.Units;
-    if (auto Err =
-            refuseInputTarget("-o", Output, Inputs, Result.DatabaseFile)) {
-      printError(std::move(Err));
-      return 2;
-    }
-    if (auto Err = writeOutput(Output, [&](llvm::raw_ostream &OS) {
-          renderShard(Result, Opts, SourceRoot, OS);
-        })) {
-      printError(std::move(Err));
-      return 2;
-    }
-    return 0;
-  }
-  ReportOptions RO;
-  RO.Format = Format;
-  RO.Output = Output;
-  RO.ExportFixes = ExportFixes;
-  RO.SourceRoot = SourceRoot;
-  RO.Category = Category;
-  RO.FailOn = FailOn;
-  RO.UnitErrors = UnitErrors;
-  RO.BaselinePrints = std::move(BaselinePrints);
-  RO.Fix = Fix;
-  RO.ExplainConfig = Opts.ExplainConfig;
-  return report(Result, RO);
+  if (R.Report.Format == OutputFormat::Shard)
+    return writeShardResult(Result, R);
+  return report(Result, R.Report);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::CrashRecoveryContext::Enable();
+  // `factoryguard lsp ...`: the language server (SPEC §9), and the other
+  // subcommands. A file named "lsp" is analyzed as ./lsp.
+  std::vector<std::string> Args(argv + 1, argv + argc);
+  std::vector<std::string> After =
+      Args.empty() ? Args
+                   : std::vector<std::string>(Args.begin() + 1, Args.end());
+  llvm::StringRef Command = Args.empty() ? "" : Args[0];
+  if (Command == "lsp")
+    return runLanguageServerMain(After);
+  if (Command == "audit")
+    return runAuditCommand(After);
+  if (Command == "init")
+    return runInitCommand(After);
+  if (Command == "merge")
+    return runMerge(After);
+  return runCli(Args);
 }
