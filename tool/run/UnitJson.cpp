@@ -8,7 +8,6 @@
 #include "UnitJson.h"
 
 #include "RuleRegistry.h"
-
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -142,7 +141,9 @@ json::Value factsToJson(const TUFacts &T) {
                                 E.Site.Offset, E.Site.Length, E.ContextAtSite});
   for (const std::string &A : T.AddressTaken)
     Taken.push_back(S(A));
-  json::Object Out{{"nodes", std::move(Nodes)},
+  // "strings" is filled last, once every row has added its strings.
+  json::Object Out{{"strings", nullptr},
+                   {"nodes", std::move(Nodes)},
                    {"edges", std::move(Edges)},
                    {"taken", std::move(Taken)}};
   // Each rule's own facts (Rules.def's Facts column), a unit that recorded
