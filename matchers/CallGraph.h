@@ -8,7 +8,8 @@
 // rules' resolve steps ask it) and gives every anchored finding the
 // shortest chain from a root through context-less calls to its call. These
 // are the engine's shared facts, below the rules: what only one rule needs
-// of the whole program is that rule's (Rules.def's Resolve column). The CLI
+// of the whole program is that rule's (its RuleFacts, TUFacts::Rules, and
+// its step, Rules.def's Facts and Resolve columns). The CLI
 // feeds it every unit of the database, the clang-tidy plugin the one unit it
 // sees.
 //
@@ -27,6 +28,7 @@
 #define FACTORYGUARD_CALLGRAPH_H
 
 #include "Finding.h"
+#include "RuleFacts.h"
 
 #include <map>
 #include <set>
@@ -65,26 +67,6 @@ struct GraphEdge {
   bool ContextAtSite = false; // the caller has a context in scope there
 };
 
-/// A setup or factory-method call on a factory object in static storage
-/// (SPEC §2 unconfigured-factory, case 3).
-struct FactoryObjectUse {
-  std::string Object; // the variable's USR (and file, without linkage)
-  std::string Name;   // the variable, for messages
-  std::string Method; // "configure", "create_user_emitter"
-  SourceRange Where;  // the call
-  bool Setup = false;
-};
-
-/// The definition of a factory object in static storage in the analyzed
-/// code (where the rule may report it): what the audit lists (SPEC §8),
-/// with its FactoryObjectUses, whether or not it is set up.
-struct FactoryObjectDef {
-  std::string Object; // as FactoryObjectUse::Object
-  std::string Name;   // qualified name of the variable
-  std::string Class;  // qualified name of the factory class it holds
-  SourceRange Where;  // the variable's name in its definition
-};
-
 /// What one translation unit knows.
 struct TUFacts {
   std::vector<GraphNode> Nodes;
@@ -92,8 +74,10 @@ struct TUFacts {
   /// Functions whose address is taken other than to call them (a function
   /// pointer, a std::function, a member pointer): their callers are unknown.
   std::vector<std::string> AddressTaken;
-  std::vector<FactoryObjectUse> FactoryObjectUses;
-  std::vector<FactoryObjectDef> FactoryObjectDefs;
+  /// What rules that decide over the whole program record of the unit
+  /// beyond these shared facts: their own, by rule id (Rules.def's Facts
+  /// column).
+  RuleFactsSet Rules;
 };
 
 class CallGraph {

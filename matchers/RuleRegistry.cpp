@@ -21,13 +21,28 @@ bool addRuleCallbacks(llvm::StringRef RuleId, TUState &S, RuleCallbacks &Out) {
 void resolveProgram(ProgramFacts &P, std::vector<Finding> &Findings) {
   static constexpr ResolveStep Steps[] = {
 #define FACTORYGUARD_RULE(Unit, Id, Short, Full, Level, Precision, Problem,    \
-                          Tags, Resolve)                                       \
+                          Tags, Resolve, Facts)                                \
   Resolve,
 #include "Rules.def"
   };
   for (ResolveStep Step : Steps)
     if (Step)
       Step(P, Findings);
+}
+
+RuleFactsSet emptyRuleFacts() {
+  using MakeFacts = std::unique_ptr<RuleFacts> (*)();
+  static const std::pair<llvm::StringRef, MakeFacts> Makers[] = {
+#define FACTORYGUARD_RULE(Unit, Id, Short, Full, Level, Precision, Problem,    \
+                          Tags, Resolve, Facts)                                \
+  {Id, Facts},
+#include "Rules.def"
+  };
+  RuleFactsSet Out;
+  for (const auto &[Id, Make] : Makers)
+    if (Make)
+      Out.set(Id, Make());
+  return Out;
 }
 
 } // namespace factoryguard

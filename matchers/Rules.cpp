@@ -29,7 +29,7 @@ std::vector<std::string> splitTags(llvm::StringRef Tags) {
 const std::vector<RuleInfo> &catalogue() {
   static const std::vector<RuleInfo> Rules = {
 #define FACTORYGUARD_RULE(Unit, Id, Short, Full, Level, Precision, Problem,    \
-                          Tags, Resolve)                                       \
+                          Tags, Resolve, Facts)                                \
   {Id,        #Unit,   Short,          Full, docOf(Id), Severity::Level,       \
    Precision, Problem, splitTags(Tags)},
 #include "Rules.def"

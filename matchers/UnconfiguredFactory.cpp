@@ -274,9 +274,9 @@ void UnconfiguredFactoryRule::onStaticReference(const DeclRefExpr *Ref) {
       return; // a query, or a call onCall records
   // Passed on, bound to a reference or pointer, its address taken, another
   // method called: whoever gets it may set it up.
-  S.Facts.FactoryObjectUses.push_back(
-      {objectId(S, VD), VD->getNameAsString(), "",
-       S.locations().fromRange(Ref->getSourceRange()), /*Setup=*/true});
+  facts().Uses.push_back({objectId(S, VD), VD->getNameAsString(), "",
+                          S.locations().fromRange(Ref->getSourceRange()),
+                          /*Setup=*/true});
 }
 
 void UnconfiguredFactoryRule::run(const MatchFinder::MatchResult &R) {
@@ -307,7 +307,7 @@ void UnconfiguredFactoryRule::onCall(const CXXMemberCallExpr *Call) {
   // the call is (a setup in an excluded file still sets the object up).
   if (FactoryObject && Object->hasGlobalStorage() &&
       !Object->getType()->isReferenceType())
-    S.Facts.FactoryObjectUses.push_back(
+    facts().Uses.push_back(
         {objectId(S, Object), Object->getNameAsString(), MD->getNameAsString(),
          S.locations().fromRange(Call->getSourceRange()), Setup});
 
@@ -405,10 +405,10 @@ void UnconfiguredFactoryRule::onStaticObject(const VarDecl *VD) {
   std::vector<std::string> Setups = S.model().setupMethodNames(Class);
   if (Setups.empty() || !S.shouldReport(VD->getLocation()))
     return;
-  // The audit lists every one, set up or not (Driver: FactoryObjects).
-  S.Facts.FactoryObjectDefs.push_back(
-      {objectId(S, VD), qualifiedName(VD), qualifiedName(Class),
-       S.locations().fromLoc(VD->getLocation())});
+  // The audit lists every one, set up or not (UnconfiguredFactoryFacts).
+  facts().Defs.push_back({objectId(S, VD), qualifiedName(VD),
+                          qualifiedName(Class),
+                          S.locations().fromLoc(VD->getLocation())});
   Finding F;
   F.RuleId = UnconfiguredFactoryId;
   F.Where = S.locations().fromLoc(VD->getLocation());
@@ -427,13 +427,18 @@ using UsesByObject =
 /// The objects some unit sets up, and the factory-method calls on each.
 void collectUses(const ProgramFacts &P, std::set<std::string> &SetUp,
                  UsesByObject &Calls) {
-  for (const TUFacts *Unit : P.Units)
-    for (const FactoryObjectUse &U : Unit->FactoryObjectUses) {
+  for (const TUFacts *Unit : P.Units) {
+    const auto *Facts =
+        Unit->Rules.find<UnconfiguredFactoryFacts>(UnconfiguredFactoryId);
+    if (!Facts)
+      continue;
+    for (const FactoryObjectUse &U : Facts->Uses) {
       if (U.Setup)
         SetUp.insert(U.Object);
       else
         Calls[U.Object].push_back(&U);
     }
+  }
 }
 
 /// Each call once (a header's inline function is in several units), in
@@ -494,6 +499,116 @@ void UnconfiguredFactoryRule::resolve(ProgramFacts &P,
     Kept.push_back(std::move(F));
   }
   Findings = std::move(Kept);
+}
+
+// UnconfiguredFactoryFacts: the unit JSON's "uses" and "objects" rows (the
+// layout cache format 6 and shard format 3 have always had), strings
+// through the facts object's table.
+
+void UnconfiguredFactoryFacts::toJson(llvm::json::Object &Out,
+                                      FactsStrings &S) const {
+  llvm::json::Array UseRows, DefRows;
+  for (const FactoryObjectUse &U : Uses)
+    UseRows.push_back(llvm::json::Array{
+        S(U.Object), S(U.Name), S(U.Method), S(U.Where.File), U.Where.Line,
+        U.Where.Column, U.Where.EndLine, U.Where.EndColumn, U.Where.Offset,
+        U.Where.Length, U.Setup});
+  for (const FactoryObjectDef &D : Defs)
+    DefRows.push_back(
+        llvm::json::Array{S(D.Object), S(D.Name), S(D.Class), S(D.Where.File),
+                          D.Where.Line, D.Where.Column, D.Where.EndLine,
+                          D.Where.EndColumn, D.Where.Offset, D.Where.Length});
+  Out["uses"] = std::move(UseRows);
+  Out["objects"] = std::move(DefRows);
+}
+
+bool UnconfiguredFactoryFacts::fromJson(const llvm::json::Object &In,
+                                        const FactsStringTable &Table) {
+  const llvm::json::Array *UseRows = In.getArray("uses");
+  const llvm::json::Array *DefRows = In.getArray("objects");
+  if (!UseRows || !DefRows)
+    return false;
+  for (const llvm::json::Value &V : *UseRows) {
+    FactsRow Row(V, Table, 11);
+    FactoryObjectUse U;
+    U.Object = Row.str();
+    U.Name = Row.str();
+    U.Method = Row.str();
+    Row.range(U.Where);
+    U.Setup = Row.flag();
+    if (!Row.Ok)
+      return false;
+    Uses.push_back(std::move(U));
+  }
+  for (const llvm::json::Value &V : *DefRows) {
+    FactsRow Row(V, Table, 10);
+    FactoryObjectDef D;
+    D.Object = Row.str();
+    D.Name = Row.str();
+    D.Class = Row.str();
+    Row.range(D.Where);
+    if (!Row.Ok)
+      return false;
+    Defs.push_back(std::move(D));
+  }
+  return true;
+}
+
+void UnconfiguredFactoryFacts::mapPaths(TextMap MapFile, TextMap MapText) {
+  for (FactoryObjectUse &U : Uses) {
+    U.Where.File = MapFile(U.Where.File);
+    U.Object = MapText(U.Object);
+    U.Name = MapText(U.Name);
+  }
+  for (FactoryObjectDef &D : Defs) {
+    D.Where.File = MapFile(D.Where.File);
+    D.Object = MapText(D.Object);
+    D.Name = MapText(D.Name);
+  }
+}
+
+void UnconfiguredFactoryFacts::forEachPlace(PlaceVisit Visit) const {
+  for (const FactoryObjectUse &U : Uses)
+    Visit(U.Where, "a factory object's use");
+  for (const FactoryObjectDef &D : Defs)
+    Visit(D.Where, "a factory object's definition");
+}
+
+void UnconfiguredFactoryFacts::merge(const RuleFacts &Unit, bool Analyzed) {
+  const auto &U = static_cast<const UnconfiguredFactoryFacts &>(Unit);
+  // Only the analyzed units' objects are listed; every unit's calls count.
+  if (Analyzed)
+    Defs.insert(Defs.end(), U.Defs.begin(), U.Defs.end());
+  Uses.insert(Uses.end(), U.Uses.begin(), U.Uses.end());
+}
+
+void UnconfiguredFactoryFacts::finishMerge() {
+  // Each object once, with the calls on it (a header's inline function is
+  // in several units: once), in file order.
+  Objects.clear();
+  std::map<std::string, size_t> ObjectIndex;
+  for (const FactoryObjectDef &D : Defs)
+    if (ObjectIndex.emplace(D.Object, Objects.size()).second)
+      Objects.push_back({D, {}});
+  std::set<std::pair<std::string, unsigned>> SeenUses;
+  for (const FactoryObjectUse &U : Uses) {
+    auto It = ObjectIndex.find(U.Object);
+    if (It != ObjectIndex.end() &&
+        SeenUses.insert({U.Where.File, U.Where.Offset}).second)
+      Objects[It->second].Uses.push_back(U);
+  }
+  auto InFileOrder = [](const SourceRange &A, const SourceRange &B) {
+    return std::tie(A.File, A.Offset) < std::tie(B.File, B.Offset);
+  };
+  for (FactoryObject &O : Objects)
+    std::sort(O.Uses.begin(), O.Uses.end(),
+              [&](const FactoryObjectUse &A, const FactoryObjectUse &B) {
+                return InFileOrder(A.Where, B.Where);
+              });
+  std::sort(Objects.begin(), Objects.end(),
+            [&](const FactoryObject &A, const FactoryObject &B) {
+              return InFileOrder(A.Def.Where, B.Def.Where);
+            });
 }
 
 } // namespace factoryguard

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "TestHarness.h"
 
+#include "UnconfiguredFactory.h"
 #include "UntrustedResult.h"
 
 #include "llvm/Support/Path.h"
@@ -108,9 +109,13 @@ TEST_F(CheckUntrusted, NotesFixItsChainStepsAndFacts) {
   Facts.Edges.clear();
   factoryguard::FactoryObjectUse U;
   U.Where = Outside;
-  Facts.FactoryObjectUses.push_back(U);
+  auto &Uses = Facts.Rules
+                   .get<factoryguard::UnconfiguredFactoryFacts>(
+                       factoryguard::UnconfiguredFactoryId)
+                   .Uses;
+  Uses.push_back(U);
   EXPECT_NE(check(""), "");
-  Facts.FactoryObjectUses.clear();
+  Uses.clear();
   EXPECT_EQ(check(""), "");
 }
 

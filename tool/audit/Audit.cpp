@@ -9,6 +9,7 @@
 #include "RegularFile.h"
 #include "ReportedSource.h"
 #include "Rules.h"
+#include "UnconfiguredFactory.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -207,7 +208,11 @@ json buildAudit(const DriverResult &Result, const AuditOptions &Opts) {
     return Ids;
   };
   json Objects = json::array();
-  for (const FactoryObject &O : Result.FactoryObjects) {
+  const UnconfiguredFactoryFacts NoFactories;
+  const auto *Factories =
+      Result.RuleFacts.find<UnconfiguredFactoryFacts>(UnconfiguredFactoryId);
+  for (const FactoryObject &O :
+       (Factories ? Factories : &NoFactories)->Objects) {
     json Setups = json::array(), Calls = json::array();
     for (const FactoryObjectUse &U : O.Uses)
       (U.Setup ? Setups : Calls)

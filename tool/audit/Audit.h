@@ -17,10 +17,12 @@
 // source root, as --baseline does).
 //
 // Factory objects (factoryguard-unconfigured-factory, SPEC §2): the
-// analysis records each static factory object's definition and every setup
-// and factory-method call on it (TUFacts, kept in the cache entry); the
-// audit lists them all in "factoryObjects" with a status (set up, never set
-// up, unused) and links the rule's never-set-up finding (schema version 2).
+// rule records each static factory object's definition and every setup
+// and factory-method call on it in its own facts (UnconfiguredFactoryFacts,
+// kept in the cache entry), merged over the program into
+// DriverResult::RuleFacts; the audit lists them all in "factoryObjects" with a
+// status (set up, never set up, unused) and links the rule's never-set-up
+// finding (schema version 2).
 //
 //===----------------------------------------------------------------------===//
 #ifndef FACTORYGUARD_AUDIT_H

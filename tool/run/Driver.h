@@ -102,14 +102,6 @@ struct UnitFailure {
   bool CompileErrors = false;
 };
 
-/// A factory object in static storage (unconfigured-factory, SPEC §2)
-/// defined in the analyzed code, with every setup and factory-method call
-/// the whole program makes on it (once each, in file order).
-struct FactoryObject {
-  FactoryObjectDef Def;
-  std::vector<FactoryObjectUse> Uses;
-};
-
 /// One analyzed unit (a file under one of its distinct compile commands)
 /// with its own results, before the whole-run stage: what a shard result
 /// holds per unit and what `factoryguard merge` feeds that stage.
@@ -132,10 +124,10 @@ struct DriverResult {
   /// Every factory call site the rules classified, once, in file order
   /// (the audit, SPEC §8; compliant when no finding lies inside one).
   std::vector<CallSite> CallSites;
-  /// Every factory object defined in the analyzed code, once, in file
-  /// order, set up or not (the audit; never-set-up ones that are used are
-  /// also unconfigured-factory findings).
-  std::vector<FactoryObject> FactoryObjects;
+  /// Each rule's own facts over the program (Rules.def's Facts column):
+  /// the analyzed units' and, for what they call, those of the other units
+  /// (the audit lists unconfigured-factory's factory objects from them).
+  RuleFactsSet RuleFacts;
   std::vector<UnitFailure> Failures;
   std::vector<std::string> Units; // what was analyzed, sorted
   std::string DatabaseFile;       // compile_commands.json read; "" = none

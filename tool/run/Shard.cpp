@@ -72,16 +72,8 @@ void mapPaths(AnalyzedUnit &U, PathMap MapFile, PathMap MapId) {
   }
   for (std::string &A : T.AddressTaken)
     A = MapId(A);
-  for (FactoryObjectUse &Use : T.FactoryObjectUses) {
-    Use.Where.File = MapFile(Use.Where.File);
-    Use.Object = MapId(Use.Object);
-    Use.Name = MapId(Use.Name);
-  }
-  for (FactoryObjectDef &D : T.FactoryObjectDefs) {
-    D.Where.File = MapFile(D.Where.File);
-    D.Object = MapId(D.Object);
-    D.Name = MapId(D.Name);
-  }
+  T.Rules.forEach(
+      [&](llvm::StringRef, RuleFacts &Own) { Own.mapPaths(MapFile, MapId); });
   for (CallSite &C : U.CallSites) {
     C.Where.File = MapFile(C.Where.File);
     C.Enclosing = MapId(C.Enclosing);

@@ -7,11 +7,13 @@
 //===----------------------------------------------------------------------===//
 #include "UnitJson.h"
 
+#include "RuleRegistry.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <algorithm>
+#include <cassert>
 
 namespace factoryguard {
 
@@ -109,82 +111,8 @@ bool findingFromJson(const json::Value &V, Finding &F) {
   return R.Ok;
 }
 
-namespace {
-
-/// Call-graph facts repeat long strings (USRs of template instantiations,
-/// file paths) in every edge: each is stored once in a table and referred
-/// to by index, and nodes and edges are positional arrays. On {fmt}'s
-/// tests this made cache entries 4x smaller and a warm run 3x faster.
-class StringTable {
-public:
-  int64_t operator()(const std::string &S) {
-    auto [It, New] = Index.try_emplace(S, Strings.size());
-    if (New)
-      Strings.push_back(S);
-    return static_cast<int64_t>(It->second);
-  }
-  json::Array take() { return std::move(Strings); }
-
-private:
-  llvm::StringMap<size_t> Index;
-  json::Array Strings;
-};
-
-/// Reads positional fields of one array: strings through the table.
-class Fields {
-public:
-  Fields(const json::Value &V, const std::vector<llvm::StringRef> &Table,
-         size_t Size)
-      : A(V.getAsArray()), Table(Table) {
-    Ok = A && A->size() == Size;
-  }
-  std::string str() {
-    auto N = next().getAsUINT64();
-    if (!N || *N >= Table.size()) {
-      Ok = false;
-      return "";
-    }
-    return Table[*N].str();
-  }
-  unsigned num() {
-    auto N = next().getAsUINT64();
-    if (!N || *N > UINT32_MAX) {
-      Ok = false;
-      return 0;
-    }
-    return static_cast<unsigned>(*N);
-  }
-  bool flag() {
-    auto B = next().getAsBoolean();
-    Ok = Ok && B.has_value();
-    return B.value_or(false);
-  }
-  void range(SourceRange &R) {
-    R.File = str();
-    for (unsigned *N :
-         {&R.Line, &R.Column, &R.EndLine, &R.EndColumn, &R.Offset, &R.Length})
-      *N = num();
-  }
-  bool Ok;
-
-private:
-  const json::Value &next() {
-    static const json::Value None = nullptr;
-    if (!Ok || Pos >= A->size()) {
-      Ok = false;
-      return None;
-    }
-    return (*A)[Pos++];
-  }
-  const json::Array *A;
-  const std::vector<llvm::StringRef> &Table;
-  size_t Pos = 0;
-};
-
-} // namespace
-
 json::Value factsToJson(const TUFacts &T) {
-  StringTable S;
+  FactsStrings S;
   json::Array Nodes, Edges, Taken;
   for (const GraphNode &N : T.Nodes) {
     json::Array Row{S(N.Id),
@@ -213,27 +141,29 @@ json::Value factsToJson(const TUFacts &T) {
                                 E.Site.Offset, E.Site.Length, E.ContextAtSite});
   for (const std::string &A : T.AddressTaken)
     Taken.push_back(S(A));
-  json::Array Uses;
-  for (const FactoryObjectUse &U : T.FactoryObjectUses)
-    Uses.push_back(json::Array{S(U.Object), S(U.Name), S(U.Method),
-                               S(U.Where.File), U.Where.Line, U.Where.Column,
-                               U.Where.EndLine, U.Where.EndColumn,
-                               U.Where.Offset, U.Where.Length, U.Setup});
-  json::Array Objects;
-  for (const FactoryObjectDef &D : T.FactoryObjectDefs)
-    Objects.push_back(json::Array{S(D.Object), S(D.Name), S(D.Class),
-                                  S(D.Where.File), D.Where.Line, D.Where.Column,
-                                  D.Where.EndLine, D.Where.EndColumn,
-                                  D.Where.Offset, D.Where.Length});
-  return json::Object{
-      {"strings", S.take()},       {"nodes", std::move(Nodes)},
-      {"edges", std::move(Edges)}, {"taken", std::move(Taken)},
-      {"uses", std::move(Uses)},   {"objects", std::move(Objects)}};
+  // "strings" is filled last, once every row has added its strings.
+  json::Object Out{{"strings", nullptr},
+                   {"nodes", std::move(Nodes)},
+                   {"edges", std::move(Edges)},
+                   {"taken", std::move(Taken)}};
+  // Each rule's own facts (Rules.def's Facts column), a unit that recorded
+  // none written as empty: every entry has every rule's fields.
+  emptyRuleFacts().forEach([&](llvm::StringRef Id, const RuleFacts &Empty) {
+    const RuleFacts *Facts = T.Rules.find(Id);
+    json::Object Own;
+    (Facts ? *Facts : Empty).toJson(Own, S);
+    for (auto &[Key, Value] : Own) {
+      [[maybe_unused]] bool New = Out.try_emplace(Key, std::move(Value)).second;
+      assert(New && "a rule's facts reuse a key of the unit's facts");
+    }
+  });
+  Out["strings"] = S.take();
+  return Out;
 }
 
 bool factsFromJson(const json::Value *V, TUFacts &T) {
   StrictReader R(V);
-  std::vector<llvm::StringRef> Table;
+  FactsStringTable Table;
   for (const json::Value &SV : R.array("strings")) {
     auto Str = SV.getAsString();
     if (!Str)
@@ -241,7 +171,7 @@ bool factsFromJson(const json::Value *V, TUFacts &T) {
     Table.push_back(*Str);
   }
   for (const json::Value &NV : R.array("nodes")) {
-    Fields N(NV, Table, 18);
+    FactsRow N(NV, Table, 18);
     GraphNode G;
     G.Id = N.str();
     G.Name = N.str();
@@ -263,7 +193,7 @@ bool factsFromJson(const json::Value *V, TUFacts &T) {
     T.Nodes.push_back(std::move(G));
   }
   for (const json::Value &EV : R.array("edges")) {
-    Fields E(EV, Table, 10);
+    FactsRow E(EV, Table, 10);
     GraphEdge G;
     G.From = E.str();
     G.To = E.str();
@@ -279,30 +209,14 @@ bool factsFromJson(const json::Value *V, TUFacts &T) {
       return false;
     T.AddressTaken.push_back(Table[*N].str());
   }
-  for (const json::Value &UV : R.array("uses")) {
-    Fields U(UV, Table, 11);
-    FactoryObjectUse Use;
-    Use.Object = U.str();
-    Use.Name = U.str();
-    Use.Method = U.str();
-    U.range(Use.Where);
-    Use.Setup = U.flag();
-    if (!U.Ok)
-      return false;
-    T.FactoryObjectUses.push_back(std::move(Use));
-  }
-  for (const json::Value &DV : R.array("objects")) {
-    Fields D(DV, Table, 10);
-    FactoryObjectDef Def;
-    Def.Object = D.str();
-    Def.Name = D.str();
-    Def.Class = D.str();
-    D.range(Def.Where);
-    if (!D.Ok)
-      return false;
-    T.FactoryObjectDefs.push_back(std::move(Def));
-  }
-  return R.Ok;
+  if (!R.Ok)
+    return false;
+  T.Rules = emptyRuleFacts();
+  bool Ok = true;
+  T.Rules.forEach([&](llvm::StringRef, RuleFacts &Facts) {
+    Ok = Ok && Facts.fromJson(*V->getAsObject(), Table);
+  });
+  return Ok;
 }
 
 json::Value callSitesToJson(const std::vector<CallSite> &Sites) {

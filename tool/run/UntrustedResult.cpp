@@ -87,10 +87,11 @@ void forEachLocation(
     Visit(N.Where, "a call-graph node", false);
   for (const GraphEdge &E : Facts.Edges)
     Visit(E.Site, "a call", false);
-  for (const FactoryObjectUse &U : Facts.FactoryObjectUses)
-    Visit(U.Where, "a factory object's use", false);
-  for (const FactoryObjectDef &D : Facts.FactoryObjectDefs)
-    Visit(D.Where, "a factory object's definition", false);
+  Facts.Rules.forEach([&](llvm::StringRef, const RuleFacts &Own) {
+    Own.forEachPlace([&](const SourceRange &R, llvm::StringRef What) {
+      Visit(R, What, false);
+    });
+  });
   for (const CallSite &C : CallSites)
     Visit(C.Where, "a factory call site", false);
 }

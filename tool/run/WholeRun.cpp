@@ -108,33 +108,12 @@ void finishRun(std::vector<AnalyzedUnit> Units,
               return std::tie(A.Where.File, A.Where.Offset) <
                      std::tie(B.Where.File, B.Where.Offset);
             });
-  // The static factory objects of the analyzed units, with the calls every
-  // unit makes on them (a header's inline function: once).
-  std::map<std::string, size_t> ObjectIndex;
-  for (const AnalyzedUnit &R : Units)
-    for (const FactoryObjectDef &D : R.Facts.FactoryObjectDefs)
-      if (ObjectIndex.emplace(D.Object, Result.FactoryObjects.size()).second)
-        Result.FactoryObjects.push_back({D, {}});
-  std::set<std::pair<std::string, unsigned>> SeenUses;
+  // Each rule's own facts over the program (Rules.def's Facts column):
+  // every unit's merged in unit order.
+  Result.RuleFacts = emptyRuleFacts();
   for (const auto &[Unit, Facts] : AllFacts)
-    for (const FactoryObjectUse &U : Facts->FactoryObjectUses) {
-      auto It = ObjectIndex.find(U.Object);
-      if (It != ObjectIndex.end() &&
-          SeenUses.insert({U.Where.File, U.Where.Offset}).second)
-        Result.FactoryObjects[It->second].Uses.push_back(U);
-    }
-  auto InFileOrder = [](const SourceRange &A, const SourceRange &B) {
-    return std::tie(A.File, A.Offset) < std::tie(B.File, B.Offset);
-  };
-  for (FactoryObject &O : Result.FactoryObjects)
-    std::sort(O.Uses.begin(), O.Uses.end(),
-              [&](const FactoryObjectUse &A, const FactoryObjectUse &B) {
-                return InFileOrder(A.Where, B.Where);
-              });
-  std::sort(Result.FactoryObjects.begin(), Result.FactoryObjects.end(),
-            [&](const FactoryObject &A, const FactoryObject &B) {
-              return InFileOrder(A.Def.Where, B.Def.Where);
-            });
+    Result.RuleFacts.merge(Facts->Rules, Unit.second < Units.size());
+  Result.RuleFacts.finishMerge();
   // The chains from the shared call graph, then each program-wide rule's
   // own step over the whole program (Rules.def's Resolve column).
   Graph.attachChains(Result.Findings);
