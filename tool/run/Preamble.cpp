@@ -192,6 +192,14 @@ std::string PreambleStore::prepare(
     E.FailedRegion = Region; // until it is built cleanly
     CompilerInvocation Parse(Invocation);
     Parse.getFrontendOpts().SkipFunctionBodies = !FullParse;
+    // The instantiations the headers need are made here, once, instead of
+    // at the end of every parse that reads the preamble (clang's default
+    // for a PCH): on cpp-httplib's example/server.cc they were most of an
+    // edit's parse. The same instantiations, made earlier: they differ only
+    // where a template's meaning would depend on what the main file
+    // declares after the headers (ill-formed, no diagnostic required), or
+    // fail to compile here (the unit is then parsed whole).
+    Parse.getLangOpts().PCHInstantiateTemplates = true;
     ErrorCounter Errors;
     IntrusiveRefCntPtr<DiagnosticsEngine> Diags =
         CompilerInstance::createDiagnostics(&Parse.getDiagnosticOpts(), &Errors,
