@@ -115,6 +115,7 @@ struct PreambleStore::Entry {
   /// region changes.
   std::optional<uint64_t> FailedRegion;
   uint64_t LastUsed = 0;
+  std::string File; // the unit's, as prepare() was given it
 };
 
 PreambleStore::PreambleStore(std::string StorageDir)
@@ -122,11 +123,13 @@ PreambleStore::PreambleStore(std::string StorageDir)
 
 PreambleStore::~PreambleStore() = default;
 
-PreambleStore::Entry &PreambleStore::entryFor(const std::string &Key) {
+PreambleStore::Entry &PreambleStore::entryFor(const std::string &Key,
+                                              const std::string &File) {
   std::unique_ptr<Entry> &E = Entries[Key];
   if (!E)
     E = std::make_unique<Entry>();
   E->LastUsed = ++Clock;
+  E->File = File;
   while (Entries.size() > MaxEntries) {
     auto Oldest = Entries.begin();
     for (auto It = Entries.begin(); It != Entries.end(); ++It)
@@ -156,7 +159,7 @@ bool buffersUnchanged(
 std::string PreambleStore::prepare(
     const tooling::CompileCommand &Command, const std::string &File,
     llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS, bool FullParse) {
-  Entry &E = entryFor(keyOf(Command, FullParse));
+  Entry &E = entryFor(keyOf(Command, FullParse), File);
   std::string Log;
   auto Step = [&](CompilerInvocation &Invocation,
                   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> VFS,
@@ -238,6 +241,13 @@ std::string PreambleStore::prepare(
   if (Log.empty())
     return "no preamble for " + File + ": clang could not run the command";
   return Log;
+}
+
+size_t PreambleStore::forget(const std::string &File) {
+  size_t Before = Entries.size();
+  for (auto It = Entries.begin(); It != Entries.end();)
+    It = It->second->File == File ? Entries.erase(It) : std::next(It);
+  return Before - Entries.size();
 }
 
 const PrecompiledPreamble *
