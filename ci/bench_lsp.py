@@ -210,7 +210,8 @@ def main():
         sampler.stop.set()
     sampler.join()
     server_log = [line for line in stderr_lines
-                  if "preamble" in line or "published" in line]
+                  if any(k in line for k in ("preamble", "published",
+                                             "phases", "worker:"))]
     json.dump({"file": path,
                "open_ms": round(open_ms),
                "first_diagnostics": len(first["params"]["diagnostics"]),
@@ -218,7 +219,7 @@ def main():
                "median_ms": round(percentile(times, 0.5), 1),
                "p90_ms": round(percentile(times, 0.9), 1),
                "peak_pss_mib": round(sampler.peak_kib / 1024),
-               "server_log": server_log[-4:]},
+               "server_log": server_log[-8:]},
               sys.stdout)
     sys.stdout.write("\n")
     return 0

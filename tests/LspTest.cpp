@@ -1120,6 +1120,30 @@ TEST(Lsp, PreambleIsReusedOnEditAndRebuiltWhenAHeaderChanges) {
   EXPECT_FALSE(C.framingError()) << C.framingErrorText();
 }
 
+// A closed document's preamble (a PCH file of megabytes and its memory) is
+// dropped; opened again, the document gets a new one.
+TEST(Lsp, PreambleIsDroppedWhenItsDocumentCloses) {
+  SlotProject P = makeSlotProject("preamble-close");
+  std::string Log = P.Dir + "/stderr.txt";
+  LspClient C({"--debounce", "0"}, P.Dir, Log);
+  C.initialize();
+  C.open(P.Main, P.Text);
+  ASSERT_TRUE(C.diagnostics(uriOf(P.Main), 1)) << readFile(Log);
+  EXPECT_EQ(logLines(Log, "preamble built for " + P.Main), 1u) << readFile(Log);
+
+  C.notify(
+      "textDocument/didClose",
+      json::Object{{"textDocument", json::Object{{"uri", uriOf(P.Main)}}}});
+  C.open(P.Main, P.Text, 2);
+  ASSERT_TRUE(C.diagnostics(uriOf(P.Main), 2)) << readFile(Log);
+  EXPECT_EQ(logLines(Log, "preamble dropped for " + P.Main), 1u)
+      << readFile(Log);
+  EXPECT_EQ(logLines(Log, "preamble built for " + P.Main), 2u) << readFile(Log);
+  EXPECT_EQ(logLines(Log, "preamble reused for " + P.Main), 0u)
+      << readFile(Log);
+  EXPECT_FALSE(C.framingError()) << C.framingErrorText();
+}
+
 // SPEC §9 with the preamble: a unit whose headers kill the process that
 // parses them (an instantiation deeper than clang's own threads hold, under
 // a command that raises the recursion limits) costs that document its

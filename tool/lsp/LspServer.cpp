@@ -138,6 +138,9 @@ private:
   };
   std::map<std::string, CachedDatabase> Databases;
   PreambleStore Preambles; // each unit's parsed headers (SPEC §9)
+  /// Documents closed whose preambles the analysis thread, which alone
+  /// uses Preambles, has not dropped yet (under M).
+  std::set<std::string> Closed;
 };
 
 void Server::send(const json::Value &Msg) {
@@ -462,7 +465,9 @@ void Server::didClose(const json::Object &P) {
     Uri = D->Uri;
     Pending.erase(D->Path);
     Results.erase(D->Path);
+    Closed.insert(D->Path);
     Docs.erase(D->Path);
+    CV.notify_all(); // the analysis thread drops its preamble
     notify("textDocument/publishDiagnostics",
            json::Object{{"uri", Uri}, {"diagnostics", json::Array{}}});
   }
@@ -500,6 +505,10 @@ json::Value Server::codeActions(const json::Object &P) {
 void Server::workerLoop() {
   std::unique_lock<std::mutex> L(M);
   for (;;) {
+    for (const std::string &Path : Closed)
+      if (Preambles.forget(Path))
+        log("preamble dropped for " + Path + " (closed)");
+    Closed.clear();
     if (Pending.empty()) {
       CV.wait(L);
       continue;

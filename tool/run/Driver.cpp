@@ -115,6 +115,20 @@ loadDatabase(const DriverOptions &Opts, std::string &JsonPath) {
   return fail(Msg);
 }
 
+/// The milliseconds since Start, restarting it: one phase of a run.
+long long lapMs(std::chrono::steady_clock::time_point &Start) {
+  auto Now = std::chrono::steady_clock::now();
+  long long Ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Now - Start)
+          .count();
+  Start = Now;
+  return Ms;
+}
+
+/// How long the rules of this thread's last unit took (its traversal, in
+/// ms): the language server's log splits a unit's time with it.
+thread_local long long LastRulesMs = 0;
+
 /// The consumer: one Analysis per unit, run once the AST is complete.
 class AnalysisConsumer : public ASTConsumer {
 public:
@@ -125,7 +139,9 @@ public:
       return;
     if (Crash != TestCrash::None)
       crashForTest(Crash);
+    auto Start = std::chrono::steady_clock::now();
     A.run(Ctx);
+    LastRulesMs = lapMs(Start);
   }
   /// SPEC §7: code in system headers cannot hold a finding and the
   /// traversal never enters it (userTopLevelDecls), so the bodies of
@@ -202,8 +218,12 @@ public:
                      std::shared_ptr<PCHContainerOperations> PCHContainerOps,
                      DiagnosticConsumer *DiagConsumer) override {
     llvm::IntrusiveRefCntPtr<FileManager> Owned;
-    if (Preamble)
+    if (Preamble) {
       Files = usePreamble(*Preamble, *Invocation, Files, Owned);
+      // The language server's worker ends with its run (one unit): freeing
+      // the AST piece by piece would be time the edit waits for.
+      Invocation->getFrontendOpts().DisableFree = true;
+    }
     CompilerInstance Compiler(std::move(PCHContainerOps));
     Compiler.setInvocation(std::move(Invocation));
     Compiler.setFileManager(Files);
@@ -506,7 +526,13 @@ UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
           ? Opts.Preambles->current(J.Command, Opts.FullParse)
           : nullptr;
   ActionFactory Factory(A, J.Crash, !Opts.FullParse, DiagOS, Preamble);
+  auto Start = std::chrono::steady_clock::now();
+  LastRulesMs = 0;
   int RC = Tool.run(&Factory);
+  if (Preamble) // the language server's log, from its worker
+    llvm::errs() << "factoryguard lsp: worker: " << J.File << ": parse "
+                 << lapMs(Start) - LastRulesMs << " ms, rules " << LastRulesMs
+                 << " ms\n";
   R.Findings = A.takeFindings();
   R.Facts = A.takeFacts();
   R.CallSites = A.takeCallSites();
@@ -574,9 +600,14 @@ std::string analyzeRequest(uint64_t Request, const std::vector<UnitJob> &Jobs,
                            const DriverOptions &Opts) {
   const UnitJob &J = Jobs[Request / 2];
   const Config &Cfg = *UnitConfig[J.FileIndex];
+  UnitResult R = analyzeCommand(J, Cfg, Opts, Request % 2 != 0);
+  auto Start = std::chrono::steady_clock::now();
   std::string Text;
-  llvm::raw_string_ostream(Text)
-      << unitResultToJson(analyzeCommand(J, Cfg, Opts, Request % 2 != 0), Cfg);
+  llvm::raw_string_ostream(Text) << unitResultToJson(R, Cfg);
+  if (Opts.Preambles) // the language server's log, from its worker
+    llvm::errs() << "factoryguard lsp: worker: " << J.File << ": result "
+                 << (Text.size() >> 10) << " KiB in " << lapMs(Start)
+                 << " ms\n";
   return Text;
 }
 
@@ -1068,6 +1099,7 @@ void printCacheStats(const DriverResult &R, llvm::StringRef Prefix,
 llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
                                          llvm::raw_ostream &Diag) {
   enableCrashRecovery();
+  auto Lap = std::chrono::steady_clock::now();
   DriverResult Result;
   // --changed: only C and C++ files that exist are mapped; with none,
   // nothing runs (not even the database search).
@@ -1215,16 +1247,25 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
   // through the cache, which it reads for the other units only.
   if (!Opts.Changed && !ReadCache)
     Cache = openCache(Opts, Result.DatabaseFile, Diag);
+  long long SetupMs = lapMs(Lap);
   // The language server: each unit's preamble, current before the workers
   // fork and inherit it.
   if (Opts.Preambles)
     preparePreambles(*Opts.Preambles, Jobs, Files, Opts.FullParse,
                      Result.PreambleLog);
+  long long PreambleMs = lapMs(Lap);
   // Every unit, in parallel; results are merged in unit order.
   std::vector<UnitResult> Results(Jobs.size());
+  long long UnitsMs = 0;
   { // The workers end with this block, once every unit is done.
     // Jobs and UnitConfig are what the workers read: fixed from here on.
+    const auto PoolStart = std::chrono::steady_clock::now();
     WorkerPool Workers([&](uint64_t Request) {
+      if (Opts.Preambles) { // the language server's log, from its worker
+        auto Since = PoolStart;
+        llvm::errs() << "factoryguard lsp: worker: started " << lapMs(Since)
+                     << " ms after the pool\n";
+      }
       return analyzeRequest(Request, Jobs, UnitConfig, Opts);
     });
     ProgressCounter Progress(Opts, Jobs.size());
@@ -1262,7 +1303,9 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
         Pool.async([&, I = I] { Results[I] = Run(I); });
       Pool.wait();
     }
+    UnitsMs = lapMs(Lap);
   }
+  long long PoolEndMs = lapMs(Lap);
   if (Cache) {
     Result.CacheDir = Cache->dir();
     Result.Cache = Cache->finish();
@@ -1278,6 +1321,7 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     OtherFacts = readOtherFacts(*ReadCache, AllFiles, Units, *DB, Adjust,
                                 *Files, Cfgs, Opts, Result.Cache);
   }
+  long long OtherFactsMs = lapMs(Lap);
   std::vector<AnalyzedUnit> Analyzed(Results.size());
   for (size_t I = 0; I < Results.size(); ++I) {
     const UnitJob &J = Jobs[I];
@@ -1307,6 +1351,14 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
   finishRun(std::move(Analyzed), std::move(OtherFacts), Cfgs.ByPath,
             UnitConfig.empty() ? nullptr : UnitConfig.front(), Opts, Result,
             Diag);
+  if (Opts.Preambles)
+    Result.PreambleLog.push_back(
+        "phases: database, configuration and units " + std::to_string(SetupMs) +
+        " ms, preambles " + std::to_string(PreambleMs) +
+        " ms, workers (fork, parse, rules, result) " + std::to_string(UnitsMs) +
+        " ms, their end " + std::to_string(PoolEndMs) +
+        " ms, other units' facts " + std::to_string(OtherFactsMs) +
+        " ms, whole-run stage " + std::to_string(lapMs(Lap)) + " ms");
   if (Opts.KeepUnitResults)
     Result.Configs = std::move(Cfgs.ByPath);
   return Result;

@@ -155,7 +155,9 @@ struct DriverResult {
   /// Survey: each analyzed unit's survey, in unit order.
   std::vector<UnitSurvey> Surveys;
   /// Preambles: what was done with each unit's preamble, one line each
-  /// (PreambleStore::prepare) followed by the milliseconds it took.
+  /// (PreambleStore::prepare) followed by the milliseconds it took, then
+  /// one line with the milliseconds of the run's phases (the language
+  /// server's log: where an edit's time goes).
   std::vector<std::string> PreambleLog;
 };
 

@@ -115,6 +115,7 @@ struct PreambleStore::Entry {
   /// region changes.
   std::optional<uint64_t> FailedRegion;
   uint64_t LastUsed = 0;
+  std::string File; // the unit's, as prepare() was given it
 };
 
 PreambleStore::PreambleStore(std::string StorageDir)
@@ -122,11 +123,13 @@ PreambleStore::PreambleStore(std::string StorageDir)
 
 PreambleStore::~PreambleStore() = default;
 
-PreambleStore::Entry &PreambleStore::entryFor(const std::string &Key) {
+PreambleStore::Entry &PreambleStore::entryFor(const std::string &Key,
+                                              const std::string &File) {
   std::unique_ptr<Entry> &E = Entries[Key];
   if (!E)
     E = std::make_unique<Entry>();
   E->LastUsed = ++Clock;
+  E->File = File;
   while (Entries.size() > MaxEntries) {
     auto Oldest = Entries.begin();
     for (auto It = Entries.begin(); It != Entries.end(); ++It)
@@ -156,7 +159,7 @@ bool buffersUnchanged(
 std::string PreambleStore::prepare(
     const tooling::CompileCommand &Command, const std::string &File,
     llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS, bool FullParse) {
-  Entry &E = entryFor(keyOf(Command, FullParse));
+  Entry &E = entryFor(keyOf(Command, FullParse), File);
   std::string Log;
   auto Step = [&](CompilerInvocation &Invocation,
                   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> VFS,
@@ -192,6 +195,14 @@ std::string PreambleStore::prepare(
     E.FailedRegion = Region; // until it is built cleanly
     CompilerInvocation Parse(Invocation);
     Parse.getFrontendOpts().SkipFunctionBodies = !FullParse;
+    // The instantiations the headers need are made here, once, instead of
+    // at the end of every parse that reads the preamble (clang's default
+    // for a PCH): on cpp-httplib's example/server.cc they were most of an
+    // edit's parse. The same instantiations, made earlier: they differ only
+    // where a template's meaning would depend on what the main file
+    // declares after the headers (ill-formed, no diagnostic required), or
+    // fail to compile here (the unit is then parsed whole).
+    Parse.getLangOpts().PCHInstantiateTemplates = true;
     ErrorCounter Errors;
     IntrusiveRefCntPtr<DiagnosticsEngine> Diags =
         CompilerInstance::createDiagnostics(&Parse.getDiagnosticOpts(), &Errors,
@@ -230,6 +241,13 @@ std::string PreambleStore::prepare(
   if (Log.empty())
     return "no preamble for " + File + ": clang could not run the command";
   return Log;
+}
+
+size_t PreambleStore::forget(const std::string &File) {
+  size_t Before = Entries.size();
+  for (auto It = Entries.begin(); It != Entries.end();)
+    It = It->second->File == File ? Entries.erase(It) : std::next(It);
+  return Before - Entries.size();
 }
 
 const PrecompiledPreamble *

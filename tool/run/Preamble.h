@@ -63,6 +63,10 @@ public:
                       llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS,
                       bool FullParse);
 
+  /// Drops every preamble prepared for the unit File (its document was
+  /// closed); how many there were.
+  size_t forget(const std::string &File);
+
   /// The preamble prepare() last made current for that unit; null when it
   /// has none (no preamble region, or it could not be built cleanly: the
   /// unit is then parsed whole, headers included).
@@ -71,7 +75,7 @@ public:
 
 private:
   struct Entry;
-  Entry &entryFor(const std::string &Key);
+  Entry &entryFor(const std::string &Key, const std::string &File);
 
   std::string StorageDir;
   std::map<std::string, std::unique_ptr<Entry>> Entries; // by key
