@@ -790,7 +790,9 @@ int main(int argc, char **argv) {
   std::vector<std::string> After =
       Args.empty() ? Args
                    : std::vector<std::string>(Args.begin() + 1, Args.end());
-  llvm::StringRef Command = Args.empty() ? "" : Args[0];
+  // A copy: `cond ? "" : Args[0]` is a temporary std::string, and a
+  // StringRef of it dangled (ASan: stack-use-after-scope).
+  const std::string Command = Args.empty() ? std::string() : Args[0];
   if (Command == "lsp")
     return runLanguageServerMain(After);
   if (Command == "audit")
