@@ -26,7 +26,9 @@ Analysis::Analysis(const Config &Cfg, llvm::StringRef RuleGlobs) : State(Cfg) {
 
 Analysis::~Analysis() = default;
 
-void Analysis::run(ASTContext &Ctx) {
+void Analysis::run(ASTContext &Ctx) { run(Ctx, userTopLevelDecls(Ctx)); }
+
+void Analysis::run(ASTContext &Ctx, std::vector<Decl *> Scope) {
   State.reset();
   State.begin(Ctx);
   if (SurveyWanted)
@@ -34,7 +36,7 @@ void Analysis::run(ASTContext &Ctx) {
   if (Callbacks.empty())
     return finishConfigMatches(Ctx);
   std::vector<Decl *> Saved = Ctx.getTraversalScope();
-  Ctx.setTraversalScope(userTopLevelDecls(Ctx));
+  Ctx.setTraversalScope(Scope);
   Finder.matchAST(Ctx);
   Ctx.setTraversalScope(Saved);
   finishConfigMatches(Ctx);

@@ -29,6 +29,10 @@ public:
   ~Analysis();
   /// Restricts the traversal to userTopLevelDecls and runs every rule.
   void run(clang::ASTContext &Ctx);
+  /// Runs every rule over Scope only: the declarations of the unit that
+  /// its other part, analyzed before, did not cover (the language server's
+  /// edit after a preamble, EditScope.h).
+  void run(clang::ASTContext &Ctx, std::vector<clang::Decl *> Scope);
   std::vector<Finding> takeFindings() { return std::move(State.Findings); }
   TUFacts takeFacts() { return std::move(State.Facts); }
   std::vector<CallSite> takeCallSites() { return std::move(State.CallSites); }

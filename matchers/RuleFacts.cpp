@@ -94,6 +94,16 @@ void RuleFactsSet::merge(const RuleFactsSet &Unit, bool Analyzed) {
   }
 }
 
+void RuleFactsSet::unite(const RuleFactsSet &Part) {
+  for (const auto &[Id, Facts] : Part.ById) {
+    std::unique_ptr<RuleFacts> &Mine = ById[Id];
+    if (Mine)
+      Mine->merge(*Facts, /*Analyzed=*/true);
+    else
+      Mine = Facts->clone();
+  }
+}
+
 void RuleFactsSet::finishMerge() {
   for (auto &[Id, Facts] : ById)
     Facts->finishMerge();

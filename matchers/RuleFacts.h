@@ -139,6 +139,9 @@ public:
   /// emptyRuleFacts in RuleRegistry.h).
   void merge(const RuleFactsSet &Unit, bool Analyzed);
   void finishMerge();
+  /// Adds the facts of another part of the same unit (the language
+  /// server's preamble part, EditScope.h): every rule's, added or merged.
+  void unite(const RuleFactsSet &Part);
 
 private:
   std::map<std::string, std::unique_ptr<RuleFacts>> ById;

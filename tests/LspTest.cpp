@@ -1120,6 +1120,58 @@ TEST(Lsp, PreambleIsReusedOnEditAndRebuiltWhenAHeaderChanges) {
   EXPECT_FALSE(C.framingError()) << C.framingErrorText();
 }
 
+// The headers' part of the analysis is made with the preamble (EditScope.h)
+// and depends on the configuration: here only the header's inline function
+// becomes a start-up root when the configuration names it, and the finding
+// in the main file gets its chain from it. Changed back and forth, the
+// preamble is built again each time and the answer is the CLI's.
+TEST(Lsp, TheHeadersPartFollowsTheConfiguration) {
+  Project P = makeProject("cfgheader", NullContext);
+  std::string Cfg = P.Dir + "/.factoryguard.yaml";
+  std::string Plain = readFile(Cfg);
+  writeFile(P.Dir + "/boot.h", "#pragma once\n"
+                               "namespace app {\n"
+                               "void local();\n"
+                               "inline void on_boot() { local(); }\n"
+                               "} // namespace app\n");
+  P.Text = "#include \"boot.h\"\n"
+           "#include \"netra/netra.h\"\n"
+           "void app::local() {\n"
+           "  auto m = netra::get_websocket_manager();\n"
+           "  (void)m;\n"
+           "}\n";
+  writeFile(P.File, P.Text);
+  std::string Log = P.Dir + "/stderr.txt";
+  LspClient C({"--debounce", "0"}, P.Dir, Log);
+  C.initialize();
+  C.open(P.File, P.Text);
+  auto D1 = C.diagnostics(uriOf(P.File), 1);
+  ASSERT_TRUE(D1) << readFile(Log);
+  std::vector<std::string> Before = cliFindings(P);
+  EXPECT_EQ(lspFindings(*D1), Before);
+
+  // on_boot named a start-up function: its node in the headers' part is a
+  // root now, and the finding says so.
+  std::string Startup = Plain;
+  Startup.replace(Startup.find("startup: ["), strlen("startup: ["),
+                  "startup: [app::on_boot, ");
+  writeFile(Cfg, Startup);
+  std::vector<std::string> After = cliFindings(P);
+  ASSERT_NE(After, Before) << "the configuration change must matter";
+  C.change(P.File, P.Text + "// v2\n", 2);
+  auto D2 = C.diagnostics(uriOf(P.File), 2);
+  ASSERT_TRUE(D2) << readFile(Log);
+  EXPECT_EQ(lspFindings(*D2), After) << readFile(Log);
+  EXPECT_EQ(logLines(Log, "preamble built for " + P.File), 2u) << readFile(Log);
+
+  writeFile(Cfg, Plain);
+  C.change(P.File, P.Text + "// v3\n", 3);
+  auto D3 = C.diagnostics(uriOf(P.File), 3);
+  ASSERT_TRUE(D3) << readFile(Log);
+  EXPECT_EQ(lspFindings(*D3), Before) << readFile(Log);
+  EXPECT_EQ(logLines(Log, "preamble built for " + P.File), 3u) << readFile(Log);
+}
+
 // A closed document's preamble (a PCH file of megabytes and its memory) is
 // dropped; opened again, the document gets a new one.
 TEST(Lsp, PreambleIsDroppedWhenItsDocumentCloses) {

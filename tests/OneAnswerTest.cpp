@@ -329,6 +329,14 @@ TEST(OneAnswer, FabricatedContext) {
                                     {"main.cpp", "services.cpp", "auth.cpp"}));
 }
 
+TEST(OneAnswer, HeaderTemplates) {
+  // The language server analyzes a unit's headers once, with its preamble,
+  // and an edit only what the edit's parse made (EditScope.h): each chain
+  // here runs through an edge only one of the two parts holds.
+  expectOneAnswer(
+      makeParityProject("header-templates", "header-templates", {"main.cpp"}));
+}
+
 TEST(OneAnswer, FactorySetup) {
   expectOneAnswer(
       makeParityProject("factory-setup", "factory-setup",

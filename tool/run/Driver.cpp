@@ -8,6 +8,7 @@
 #include "ChangedFiles.h"
 #include "CompileDatabase.h"
 #include "Config.h"
+#include "EditScope.h"
 #include "Fingerprint.h"
 #include "Model.h"
 #include "Paths.h"
@@ -129,20 +130,35 @@ long long lapMs(std::chrono::steady_clock::time_point &Start) {
 /// ms): the language server's log splits a unit's time with it.
 thread_local long long LastRulesMs = 0;
 
-/// The consumer: one Analysis per unit, run once the AST is complete.
+/// The consumer: one Analysis per unit, run once the AST is complete. With
+/// an EditScope (the language server's edit after a preamble whose
+/// headers' part is analyzed already), only over what the parse made.
 class AnalysisConsumer : public ASTConsumer {
 public:
-  AnalysisConsumer(Analysis &A, TestCrash Crash, const SourceManager *SkipIn)
-      : A(A), Crash(Crash), SkipIn(SkipIn) {}
+  AnalysisConsumer(Analysis &A, TestCrash Crash, const SourceManager *SkipIn,
+                   std::unique_ptr<EditScope> Edit)
+      : A(A), Crash(Crash), SkipIn(SkipIn), Edit(std::move(Edit)) {}
   void HandleTranslationUnit(ASTContext &Ctx) override {
     if (Ctx.getDiagnostics().hasUnrecoverableErrorOccurred())
       return;
     if (Crash != TestCrash::None)
       crashForTest(Crash);
     auto Start = std::chrono::steady_clock::now();
-    A.run(Ctx);
+    if (Edit)
+      A.run(Ctx, Edit->roots(Ctx));
+    else
+      A.run(Ctx);
     LastRulesMs = lapMs(Start);
   }
+  bool HandleTopLevelDecl(DeclGroupRef Group) override {
+    if (Edit)
+      Edit->topLevel(Group);
+    return true;
+  }
+  /// The preamble's declarations clang hands over as it reads them: the
+  /// headers' part covered them (without an EditScope nothing is tracked).
+  void HandleInterestingDecl(DeclGroupRef) override {}
+  ASTMutationListener *GetASTMutationListener() override { return Edit.get(); }
   /// SPEC §7: code in system headers cannot hold a finding and the
   /// traversal never enters it (userTopLevelDecls), so the bodies of
   /// functions declared there are not parsed. Sema asks only for bodies it
@@ -157,25 +173,30 @@ private:
   Analysis &A;
   TestCrash Crash;
   const SourceManager *SkipIn; // null: --full-parse
+  std::unique_ptr<EditScope> Edit;
 };
 
 class AnalysisAction : public ASTFrontendAction {
 public:
-  AnalysisAction(Analysis &A, TestCrash Crash, bool SkipSystemBodies)
-      : A(A), Crash(Crash), SkipSystemBodies(SkipSystemBodies) {}
+  AnalysisAction(Analysis &A, TestCrash Crash, bool SkipSystemBodies,
+                 bool EditOnly)
+      : A(A), Crash(Crash), SkipSystemBodies(SkipSystemBodies),
+        EditOnly(EditOnly) {}
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  llvm::StringRef) override {
     // ParseAST reads the flag after the consumer is made; without it the
     // parser never asks shouldSkipFunctionBody.
     CI.getFrontendOpts().SkipFunctionBodies = SkipSystemBodies;
     return std::make_unique<AnalysisConsumer>(
-        A, Crash, SkipSystemBodies ? &CI.getSourceManager() : nullptr);
+        A, Crash, SkipSystemBodies ? &CI.getSourceManager() : nullptr,
+        EditOnly ? std::make_unique<EditScope>() : nullptr);
   }
 
 private:
   Analysis &A;
   TestCrash Crash;
   bool SkipSystemBodies;
+  bool EditOnly; // the headers' part is analyzed already (EditScope.h)
 };
 
 /// Makes Invocation parse its main file after Preamble (the language
@@ -206,8 +227,11 @@ public:
                 llvm::raw_ostream &Verbose, const PrecompiledPreamble *Preamble)
       : A(A), Crash(Crash), SkipSystemBodies(SkipSystemBodies),
         Verbose(Verbose), Preamble(Preamble) {}
+  /// With a preamble, the rules see only what the parse made: the
+  /// preamble's own part of the analysis is added to the unit's result.
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<AnalysisAction>(A, Crash, SkipSystemBodies);
+    return std::make_unique<AnalysisAction>(A, Crash, SkipSystemBodies,
+                                            Preamble != nullptr);
   }
   /// FrontendActionFactory::runInvocation, except that the compiler's
   /// "N errors generated." goes with the unit's other diagnostics instead of
@@ -494,6 +518,40 @@ std::string whichCommand(const UnitJob &J) {
          std::to_string(J.Count);
 }
 
+/// The unit's result when an edit's parse saw only what the preamble did
+/// not (EditScope.h): the headers' part, made with the preamble, then the
+/// edit's, each finding and call site once (as TUState records them).
+void addHeaderPart(UnitResult &R, UnitResult Part) {
+  std::set<std::tuple<std::string, std::string, unsigned>> Seen;
+  std::vector<Finding> Findings;
+  for (std::vector<Finding> *From : {&Part.Findings, &R.Findings})
+    for (Finding &F : *From)
+      if (Seen.insert({F.RuleId, F.Where.File, F.Where.Offset}).second)
+        Findings.push_back(std::move(F));
+  R.Findings = std::move(Findings);
+  std::set<std::pair<std::string, unsigned>> Sites;
+  std::vector<CallSite> CallSites;
+  for (std::vector<CallSite> *From : {&Part.CallSites, &R.CallSites})
+    for (CallSite &C : *From)
+      if (Sites.insert({C.Where.File, C.Where.Offset}).second)
+        CallSites.push_back(std::move(C));
+  R.CallSites = std::move(CallSites);
+  // A node both parts made is merged by the call graph, as one made by
+  // several units.
+  TUFacts &T = Part.Facts;
+  auto Append = [](auto &To, auto &From) {
+    To.insert(To.end(), std::make_move_iterator(From.begin()),
+              std::make_move_iterator(From.end()));
+  };
+  Append(T.Nodes, R.Facts.Nodes);
+  Append(T.Edges, R.Facts.Edges);
+  Append(T.AddressTaken, R.Facts.AddressTaken);
+  T.Rules.unite(R.Facts.Rules);
+  R.Facts = std::move(T);
+  Part.ConfigMatches.merge(std::move(R.ConfigMatches));
+  R.ConfigMatches = std::move(Part.ConfigMatches);
+}
+
 /// Parses the unit in this thread and runs every rule on it; with Record,
 /// also records every path the parse looked at.
 UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
@@ -540,6 +598,19 @@ UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
   R.Survey = A.takeSurvey();
   if (Recorder)
     R.Dependencies = Recorder->dependencies();
+  if (Preamble) {
+    const std::string *Text =
+        Opts.Preambles->headerPart(J.Command, Opts.FullParse);
+    std::optional<UnitResult> Part =
+        Text ? unitResultFromJson(*Text, Cfg) : std::nullopt;
+    if (Part) {
+      addHeaderPart(R, std::move(*Part));
+    } else {
+      R.Failed = true;
+      R.FailMessage = "the analysis of its headers, made with their "
+                      "preamble, could not be read";
+    }
+  }
   if (RC != 0 || Diags.Errors) {
     R.Failed = true;
     R.FailMessage = "translation unit could not be analyzed" + whichCommand(J) +
@@ -622,12 +693,37 @@ UnitResult runUnit(WorkerPool &Workers, size_t Job, const UnitJob &J,
   return crashedUnit(J, Run.Signal);
 }
 
+/// The headers' part of a unit's analysis (EditScope.h), on the AST of
+/// its preamble as it is built: every rule over the headers' declarations,
+/// as the unit's worker sends a result.
+std::string analyzeHeaders(ASTContext &Ctx, const Config &Cfg,
+                           const DriverOptions &Opts) {
+  Analysis A(Cfg, Opts.RuleGlobs);
+  A.recordConfigMatches(/*CollectAnnotations=*/Opts.ExplainConfig);
+  auto Start = std::chrono::steady_clock::now();
+  A.run(Ctx);
+  UnitResult R;
+  R.Findings = A.takeFindings();
+  R.Facts = A.takeFacts();
+  R.CallSites = A.takeCallSites();
+  R.ConfigMatches = A.takeConfigMatches();
+  std::string Text;
+  llvm::raw_string_ostream(Text) << unitResultToJson(R, Cfg);
+  llvm::errs() << "factoryguard lsp: the headers' rules took " << lapMs(Start)
+               << " ms\n";
+  return Text;
+}
+
 /// Makes the preamble of each runnable unit current (Preamble.h), with
-/// one log line each: what was done and how long it took.
+/// one log line each: what was done and how long it took. CfgKey: what
+/// a unit's configuration and rules are, as its preamble's key.
 void preparePreambles(PreambleStore &Preambles,
                       const std::vector<UnitJob> &Jobs,
+                      const std::vector<const Config *> &UnitConfig,
+                      llvm::function_ref<std::string(const Config *)> CfgKey,
                       llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> Files,
-                      bool FullParse, std::vector<std::string> &Log) {
+                      const DriverOptions &Opts,
+                      std::vector<std::string> &Log) {
   for (const UnitJob &J : Jobs) {
     if (!J.Unrunnable.empty())
       continue;
@@ -640,8 +736,15 @@ void preparePreambles(PreambleStore &Preambles,
                     "whole, in a worker)");
       continue;
     }
+    const Config &Cfg = *UnitConfig[J.FileIndex];
+    HeaderAnalysis Headers;
+    Headers.Key = CfgKey(&Cfg);
+    Headers.Run = [&](ASTContext &Ctx) {
+      return analyzeHeaders(Ctx, Cfg, Opts);
+    };
     auto Start = std::chrono::steady_clock::now();
-    std::string Line = Preambles.prepare(J.Command, J.File, Files, FullParse);
+    std::string Line =
+        Preambles.prepare(J.Command, J.File, Files, Opts.FullParse, Headers);
     auto Ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::steady_clock::now() - Start)
                   .count();
@@ -1251,8 +1354,13 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
   // The language server: each unit's preamble, current before the workers
   // fork and inherit it.
   if (Opts.Preambles)
-    preparePreambles(*Opts.Preambles, Jobs, Files, Opts.FullParse,
-                     Result.PreambleLog);
+    preparePreambles(
+        *Opts.Preambles, Jobs, UnitConfig,
+        [&](const Config *C) {
+          return hex64(Cfgs.hashOf(C)) + '\0' + C->SourceFile + '\0' +
+                 Opts.RuleGlobs + (Opts.ExplainConfig ? "\0explain" : "");
+        },
+        Files, Opts, Result.PreambleLog);
   long long PreambleMs = lapMs(Lap);
   // Every unit, in parallel; results are merged in unit order.
   std::vector<UnitResult> Results(Jobs.size());

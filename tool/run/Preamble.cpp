@@ -56,7 +56,8 @@ public:
 /// hash of their text: clang checks the others by size and time only.
 class PreambleParse : public PreambleCallbacks {
 public:
-  explicit PreambleParse(bool FullParse) : FullParse(FullParse) {}
+  PreambleParse(bool FullParse, const HeaderAnalysis &Headers)
+      : FullParse(FullParse), Headers(Headers) {}
   void BeforeExecute(CompilerInstance &CI) override {
     SM = &CI.getSourceManager();
   }
@@ -75,11 +76,17 @@ public:
         Buffers.emplace_back(F.getName().str(),
                              llvm::xxh3_64bits((*Buf)->getBuffer()));
     }
+    // The headers' AST is complete here (their instantiations made) and
+    // still alive: their part of the analysis.
+    if (!CI.getDiagnostics().hasErrorOccurred())
+      HeaderPart = Headers.Run(CI.getASTContext());
   }
   std::vector<std::pair<std::string, uint64_t>> Buffers;
+  std::string HeaderPart;
 
 private:
   bool FullParse;
+  const HeaderAnalysis &Headers;
   const SourceManager *SM = nullptr;
 };
 
@@ -115,6 +122,8 @@ struct PreambleStore::Entry {
   /// crashed clang or its headers have errors): not tried again until the
   /// region changes.
   std::optional<uint64_t> FailedRegion;
+  /// The headers' part of the analysis and its key (HeaderAnalysis).
+  std::string HeaderPart, HeaderKey;
   uint64_t LastUsed = 0;
   std::string File; // the unit's, as prepare() was given it
 };
@@ -157,9 +166,11 @@ bool buffersUnchanged(
 
 } // namespace
 
-std::string PreambleStore::prepare(
-    const tooling::CompileCommand &Command, const std::string &File,
-    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS, bool FullParse) {
+std::string
+PreambleStore::prepare(const tooling::CompileCommand &Command,
+                       const std::string &File,
+                       llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS,
+                       bool FullParse, const HeaderAnalysis &Headers) {
   Entry &E = entryFor(keyOf(Command, FullParse), File);
   std::string Log;
   bool Built = false; // a build was tried, whatever its outcome
@@ -181,7 +192,8 @@ std::string PreambleStore::prepare(
       Log = "no preamble for " + File + ": it includes nothing";
       return;
     }
-    if (E.Preamble && E.Preamble->CanReuse(Invocation, **Buf, Bounds, *VFS) &&
+    if (E.Preamble && E.HeaderKey == Headers.Key &&
+        E.Preamble->CanReuse(Invocation, **Buf, Bounds, *VFS) &&
         buffersUnchanged(E.Buffers, *VFS)) {
       Log = "preamble reused for " + File;
       return;
@@ -210,18 +222,22 @@ std::string PreambleStore::prepare(
     IntrusiveRefCntPtr<DiagnosticsEngine> Diags =
         CompilerInstance::createDiagnostics(&Parse.getDiagnosticOpts(), &Errors,
                                             /*ShouldOwnClient=*/false);
-    PreambleParse Callbacks(FullParse);
+    PreambleParse Callbacks(FullParse, Headers);
     auto Built = PrecompiledPreamble::Build(
         Parse, Buf->get(), Bounds, *Diags, VFS, std::move(PCHOps),
         /*StoreInMemory=*/false, StorageDir, Callbacks);
-    if (!Built || Errors.Errors) {
+    if (!Built || Errors.Errors || Callbacks.HeaderPart.empty()) {
       Log = "no preamble for " + File + ": " +
-            (Built ? std::to_string(Errors.Errors) + " error(s) in its headers"
-                   : Built.getError().message());
+            (!Built ? Built.getError().message()
+             : Errors.Errors
+                 ? std::to_string(Errors.Errors) + " error(s) in its headers"
+                 : std::string("its headers were not analyzed"));
       return;
     }
     E.Preamble = std::move(*Built);
     E.Buffers = std::move(Callbacks.Buffers);
+    E.HeaderPart = std::move(Callbacks.HeaderPart);
+    E.HeaderKey = Headers.Key;
     E.FailedRegion.reset();
     Log = "preamble built for " + File + " (" +
           std::to_string(E.Preamble->getSize() >> 10) + " KiB)";
@@ -268,6 +284,15 @@ PreambleStore::current(const tooling::CompileCommand &Command,
   if (It == Entries.end() || !It->second->Preamble)
     return nullptr;
   return &*It->second->Preamble;
+}
+
+const std::string *
+PreambleStore::headerPart(const tooling::CompileCommand &Command,
+                          bool FullParse) const {
+  auto It = Entries.find(keyOf(Command, FullParse));
+  if (It == Entries.end() || !It->second->Preamble)
+    return nullptr;
+  return &It->second->HeaderPart;
 }
 
 } // namespace factoryguard

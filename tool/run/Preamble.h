@@ -13,8 +13,11 @@
 //
 // The preamble is parsed as the analysis parses: the same command through
 // the same ClangTool, and the bodies of functions declared in system
-// headers skipped unless --full-parse (SPEC §7). The rules then see the
-// declarations of the headers through it, as in the CLI's parse.
+// headers skipped unless --full-parse (SPEC §7). The rules run over the
+// headers once, on the preamble's AST as it is built (HeaderAnalysis), and
+// an edit's parse only over what it made (EditScope.h); a crash there is
+// one while building. A change of the configuration or rules (the
+// analysis's key) builds the preamble again.
 //
 // The store lives in the process that forks the analysis workers
 // (UnitIsolation.h): prepare() runs there before the fork, so a worker
@@ -35,15 +38,28 @@
 #include "llvm/Support/VirtualFileSystem.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 
 namespace clang {
+class ASTContext;
 class PrecompiledPreamble;
 } // namespace clang
 
 namespace factoryguard {
+
+/// The headers' part of a unit's analysis (EditScope.h), made on the
+/// preamble's AST when it is built.
+struct HeaderAnalysis {
+  /// What the part depends on beyond the unit's command and parse mode
+  /// (the configuration, the rules): a preamble built for another key is
+  /// built again.
+  std::string Key;
+  /// Analyzes the AST of the headers; the part, as text for the worker.
+  std::function<std::string(clang::ASTContext &)> Run;
+};
 
 class PreambleStore {
 public:
@@ -57,11 +73,12 @@ public:
   /// current for the files FS shows now: the one built before when clang
   /// can reuse it, else a new one, else none. Returns one line for the
   /// log, naming the unit File: "preamble reused for <File>", "preamble
-  /// built for <File> (<size>)", or why the unit is parsed whole.
+  /// built for <File> (<size>)", or why the unit is parsed whole. A
+  /// preamble built here has the headers' part of the analysis (Headers).
   std::string prepare(const clang::tooling::CompileCommand &Command,
                       const std::string &File,
                       llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS,
-                      bool FullParse);
+                      bool FullParse, const HeaderAnalysis &Headers);
 
   /// Drops every preamble prepared for the unit File (its document was
   /// closed); how many there were.
@@ -72,6 +89,10 @@ public:
   /// unit is then parsed whole, headers included).
   const clang::PrecompiledPreamble *
   current(const clang::tooling::CompileCommand &Command, bool FullParse) const;
+  /// The headers' part of the analysis made with that preamble (null with
+  /// no preamble).
+  const std::string *headerPart(const clang::tooling::CompileCommand &Command,
+                                bool FullParse) const;
 
 private:
   struct Entry;
