@@ -598,19 +598,6 @@ UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
   R.Survey = A.takeSurvey();
   if (Recorder)
     R.Dependencies = Recorder->dependencies();
-  if (Preamble) {
-    const std::string *Text =
-        Opts.Preambles->headerPart(J.Command, Opts.FullParse);
-    std::optional<UnitResult> Part =
-        Text ? unitResultFromJson(*Text, Cfg) : std::nullopt;
-    if (Part) {
-      addHeaderPart(R, std::move(*Part));
-    } else {
-      R.Failed = true;
-      R.FailMessage = "the analysis of its headers, made with their "
-                      "preamble, could not be read";
-    }
-  }
   if (RC != 0 || Diags.Errors) {
     R.Failed = true;
     R.FailMessage = "translation unit could not be analyzed" + whichCommand(J) +
@@ -682,36 +669,56 @@ std::string analyzeRequest(uint64_t Request, const std::vector<UnitJob> &Jobs,
   return Text;
 }
 
+/// The headers' part of the unit's analysis when its worker parsed it
+/// after a preamble (analyzeCommand): the worker sent only what the edit's
+/// parse made, and the part is added here, where it is kept.
+void addHeaderPartOf(UnitResult &R, const UnitJob &J, const Config &Cfg,
+                     const DriverOptions &Opts, bool Record) {
+  if (!Opts.Preambles || Record ||
+      !Opts.Preambles->current(J.Command, Opts.FullParse))
+    return;
+  const HeaderPart *Kept =
+      Opts.Preambles->headerPart(J.Command, Opts.FullParse);
+  UnitResult Part;
+  if (!Kept || !matchesFromJson(&Kept->Matches, Cfg, Part.ConfigMatches)) {
+    R.Failed = true;
+    R.FailMessage = "the analysis of its headers, made with their "
+                    "preamble, could not be read";
+    return;
+  }
+  Part.Findings = Kept->Findings;
+  Part.Facts = Kept->Facts;
+  Part.CallSites = Kept->CallSites;
+  addHeaderPart(R, std::move(Part));
+}
+
 /// One unit, analyzed by a worker process (UnitIsolation.h): whatever the
 /// analysis does, even kill the process that runs it, costs this unit only.
 UnitResult runUnit(WorkerPool &Workers, size_t Job, const UnitJob &J,
-                   const Config &Cfg, bool Record) {
+                   const Config &Cfg, const DriverOptions &Opts, bool Record) {
   ChildRun Run = Workers.run(unitRequest(Job, Record));
   if (Run.Ok)
-    if (std::optional<UnitResult> R = unitResultFromJson(Run.Output, Cfg))
+    if (std::optional<UnitResult> R = unitResultFromJson(Run.Output, Cfg)) {
+      addHeaderPartOf(*R, J, Cfg, Opts, Record);
       return std::move(*R);
+    }
   return crashedUnit(J, Run.Signal);
 }
 
 /// The headers' part of a unit's analysis (EditScope.h), on the AST of
 /// its preamble as it is built: every rule over the headers' declarations,
 /// as the unit's worker sends a result.
-std::string analyzeHeaders(ASTContext &Ctx, const Config &Cfg,
-                           const DriverOptions &Opts) {
+HeaderPart analyzeHeaders(ASTContext &Ctx, const Config &Cfg,
+                          const DriverOptions &Opts) {
   Analysis A(Cfg, Opts.RuleGlobs);
   A.recordConfigMatches(/*CollectAnnotations=*/Opts.ExplainConfig);
-  auto Start = std::chrono::steady_clock::now();
   A.run(Ctx);
-  UnitResult R;
-  R.Findings = A.takeFindings();
-  R.Facts = A.takeFacts();
-  R.CallSites = A.takeCallSites();
-  R.ConfigMatches = A.takeConfigMatches();
-  std::string Text;
-  llvm::raw_string_ostream(Text) << unitResultToJson(R, Cfg);
-  llvm::errs() << "factoryguard lsp: the headers' rules took " << lapMs(Start)
-               << " ms\n";
-  return Text;
+  HeaderPart Part;
+  Part.Findings = A.takeFindings();
+  Part.Facts = A.takeFacts();
+  Part.CallSites = A.takeCallSites();
+  Part.Matches = matchesToJson(A.takeConfigMatches(), Cfg);
+  return Part;
 }
 
 /// Makes the preamble of each runnable unit current (Preamble.h), with
@@ -1381,7 +1388,7 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
       const Config *Cfg = UnitConfig[Jobs[I].FileIndex];
       UnitResult R = runUnitCached(
           Jobs[I], *Cfg, Cfgs.hashOf(Cfg), Opts, Cache.get(), [&](bool Record) {
-            return runUnit(Workers, I, Jobs[I], *Cfg, Record);
+            return runUnit(Workers, I, Jobs[I], *Cfg, Opts, Record);
           });
       Progress.unitDone(Jobs[I], R);
       return R;

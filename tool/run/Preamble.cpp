@@ -3,11 +3,15 @@
 
 #include "UnitCommand.h"
 #include "UnitIsolation.h"
+#include "clang/AST/ASTConsumer.h"
+#include "clang/AST/ASTContext.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/CompilerInvocation.h"
+#include "clang/Frontend/FrontendAction.h"
 #include "clang/Frontend/PrecompiledPreamble.h"
+#include "clang/Lex/PreprocessorOptions.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/xxhash.h"
@@ -49,21 +53,30 @@ public:
   unsigned Errors = 0;
 };
 
-/// The preamble's parse as the analysis's (SPEC §7): bodies of functions
-/// declared in system headers are skipped, unless --full-parse. Afterwards,
-/// the headers it read that have no time (an editor's unsaved buffers,
-/// which the language server lays over the disk with time 0), with the
-/// hash of their text: clang checks the others by size and time only.
+/// Whether the analysis's parse skips D's body (SPEC §7): the bodies of
+/// functions declared in system headers, unless --full-parse.
+bool analysisSkips(const SourceManager &SM, const Decl *D, bool FullParse) {
+  return !FullParse &&
+         SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation()));
+}
+
+/// The preamble's parse, for the edits that read it: the rules walk the
+/// headers in their own parse (HeadersAction), so an edit needs of the
+/// headers their declarations and the bodies it may instantiate (those of
+/// templates), not the others: they are skipped, as clangd skips every
+/// body of its preamble (Sema keeps constexpr functions and deduced return
+/// types). Afterwards, the headers it read that have no time (an editor's
+/// unsaved buffers, which the language server lays over the disk with time
+/// 0), with the hash of their text: clang checks the others by size and
+/// time only.
 class PreambleParse : public PreambleCallbacks {
 public:
-  PreambleParse(bool FullParse, const HeaderAnalysis &Headers)
-      : FullParse(FullParse), Headers(Headers) {}
+  explicit PreambleParse(bool FullParse) : FullParse(FullParse) {}
   void BeforeExecute(CompilerInstance &CI) override {
     SM = &CI.getSourceManager();
   }
   bool shouldSkipFunctionBody(Decl *D) override {
-    return !FullParse &&
-           SM->isInSystemHeader(SM->getExpansionLoc(D->getLocation()));
+    return !D->isTemplated() || analysisSkips(*SM, D, FullParse);
   }
   void AfterExecute(CompilerInstance &CI) override {
     OptionalFileEntryRef Main = SM->getFileEntryRefForID(SM->getMainFileID());
@@ -76,19 +89,80 @@ public:
         Buffers.emplace_back(F.getName().str(),
                              llvm::xxh3_64bits((*Buf)->getBuffer()));
     }
-    // The headers' AST is complete here (their instantiations made) and
-    // still alive: their part of the analysis.
-    if (!CI.getDiagnostics().hasErrorOccurred())
-      HeaderPart = Headers.Run(CI.getASTContext());
   }
   std::vector<std::pair<std::string, uint64_t>> Buffers;
-  std::string HeaderPart;
+
+private:
+  bool FullParse;
+  const SourceManager *SM = nullptr;
+};
+
+/// The headers' part of the analysis (EditScope.h): the preamble region
+/// parsed alone, as the analysis parses a unit (every body but system
+/// headers', unless --full-parse), and every rule over it.
+class HeadersConsumer : public ASTConsumer {
+public:
+  HeadersConsumer(const SourceManager &SM, bool FullParse,
+                  const HeaderAnalysis &Headers,
+                  std::optional<HeaderPart> &Part)
+      : SM(SM), FullParse(FullParse), Headers(Headers), Part(Part) {}
+  bool shouldSkipFunctionBody(Decl *D) override {
+    return analysisSkips(SM, D, FullParse);
+  }
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    if (!Ctx.getDiagnostics().hasErrorOccurred())
+      Part = Headers.Run(Ctx);
+  }
+
+private:
+  const SourceManager &SM;
+  bool FullParse;
+  const HeaderAnalysis &Headers;
+  std::optional<HeaderPart> &Part;
+};
+
+class HeadersAction : public ASTFrontendAction {
+public:
+  HeadersAction(bool FullParse, const HeaderAnalysis &Headers,
+                std::optional<HeaderPart> &Part)
+      : FullParse(FullParse), Headers(Headers), Part(Part) {}
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 llvm::StringRef) override {
+    // Read by the parser after the consumer is made (Driver.cpp's action).
+    CI.getFrontendOpts().SkipFunctionBodies = !FullParse;
+    return std::make_unique<HeadersConsumer>(CI.getSourceManager(), FullParse,
+                                             Headers, Part);
+  }
 
 private:
   bool FullParse;
   const HeaderAnalysis &Headers;
-  const SourceManager *SM = nullptr;
+  std::optional<HeaderPart> &Part;
 };
+
+/// Parses the first Size bytes of the unit's main file (its preamble
+/// region) with the unit's invocation and analyzes the headers there.
+std::optional<HeaderPart>
+analyzeRegion(const CompilerInvocation &Invocation, llvm::StringRef Main,
+              llvm::StringRef Region,
+              llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> VFS,
+              std::shared_ptr<PCHContainerOperations> PCHOps, bool FullParse,
+              const HeaderAnalysis &Headers) {
+  auto Whole = std::make_shared<CompilerInvocation>(Invocation);
+  Whole->getPreprocessorOpts().addRemappedFile(
+      Main, llvm::MemoryBuffer::getMemBufferCopy(Region, Main).release());
+  Whole->getPreprocessorOpts().RetainRemappedFileBuffers = false;
+  CompilerInstance Clang(std::move(PCHOps));
+  Clang.setInvocation(std::move(Whole));
+  ErrorCounter Errors;
+  Clang.createDiagnostics(&Errors, /*ShouldOwnClient=*/false);
+  Clang.createFileManager(std::move(VFS));
+  std::optional<HeaderPart> Part;
+  HeadersAction Action(FullParse, Headers, Part);
+  if (!Clang.ExecuteAction(Action) || Errors.Errors)
+    return std::nullopt;
+  return Part;
+}
 
 /// Hands the invocation ClangTool makes of the command (exactly as the
 /// analysis gets it) to Step instead of running an action.
@@ -123,7 +197,8 @@ struct PreambleStore::Entry {
   /// region changes.
   std::optional<uint64_t> FailedRegion;
   /// The headers' part of the analysis and its key (HeaderAnalysis).
-  std::string HeaderPart, HeaderKey;
+  HeaderPart Part;
+  std::string HeaderKey;
   uint64_t LastUsed = 0;
   std::string File; // the unit's, as prepare() was given it
 };
@@ -209,7 +284,7 @@ PreambleStore::prepare(const tooling::CompileCommand &Command,
     E.FailedRegion = Region; // until it is built cleanly
     Built = true;
     CompilerInvocation Parse(Invocation);
-    Parse.getFrontendOpts().SkipFunctionBodies = !FullParse;
+    Parse.getFrontendOpts().SkipFunctionBodies = true; // PreambleParse
     // The instantiations the headers need are made here, once, instead of
     // at the end of every parse that reads the preamble (clang's default
     // for a PCH): on cpp-httplib's example/server.cc they were most of an
@@ -222,11 +297,16 @@ PreambleStore::prepare(const tooling::CompileCommand &Command,
     IntrusiveRefCntPtr<DiagnosticsEngine> Diags =
         CompilerInstance::createDiagnostics(&Parse.getDiagnosticOpts(), &Errors,
                                             /*ShouldOwnClient=*/false);
-    PreambleParse Callbacks(FullParse, Headers);
+    PreambleParse Callbacks(FullParse);
     auto Built = PrecompiledPreamble::Build(
-        Parse, Buf->get(), Bounds, *Diags, VFS, std::move(PCHOps),
+        Parse, Buf->get(), Bounds, *Diags, VFS, PCHOps,
         /*StoreInMemory=*/false, StorageDir, Callbacks);
-    if (!Built || Errors.Errors || Callbacks.HeaderPart.empty()) {
+    std::optional<HeaderPart> Part;
+    if (Built && !Errors.Errors)
+      Part = analyzeRegion(Invocation, Main,
+                           (*Buf)->getBuffer().take_front(Bounds.Size), VFS,
+                           std::move(PCHOps), FullParse, Headers);
+    if (!Built || Errors.Errors || !Part) {
       Log = "no preamble for " + File + ": " +
             (!Built ? Built.getError().message()
              : Errors.Errors
@@ -236,7 +316,7 @@ PreambleStore::prepare(const tooling::CompileCommand &Command,
     }
     E.Preamble = std::move(*Built);
     E.Buffers = std::move(Callbacks.Buffers);
-    E.HeaderPart = std::move(Callbacks.HeaderPart);
+    E.Part = std::move(*Part);
     E.HeaderKey = Headers.Key;
     E.FailedRegion.reset();
     Log = "preamble built for " + File + " (" +
@@ -286,13 +366,13 @@ PreambleStore::current(const tooling::CompileCommand &Command,
   return &*It->second->Preamble;
 }
 
-const std::string *
+const HeaderPart *
 PreambleStore::headerPart(const tooling::CompileCommand &Command,
                           bool FullParse) const {
   auto It = Entries.find(keyOf(Command, FullParse));
   if (It == Entries.end() || !It->second->Preamble)
     return nullptr;
-  return &It->second->HeaderPart;
+  return &It->second->Part;
 }
 
 } // namespace factoryguard

@@ -33,8 +33,11 @@
 #ifndef FACTORYGUARD_PREAMBLE_H
 #define FACTORYGUARD_PREAMBLE_H
 
+#include "CallGraph.h"
+#include "Finding.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/ADT/IntrusiveRefCntPtr.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
 #include <cstdint>
@@ -50,15 +53,26 @@ class PrecompiledPreamble;
 
 namespace factoryguard {
 
-/// The headers' part of a unit's analysis (EditScope.h), made on the
-/// preamble's AST when it is built.
+/// The headers' part of a unit's result (EditScope.h): what the rules found
+/// and collected on the preamble's AST, kept with it and added to each
+/// edit's result. The configuration matches are kept as the worker sends
+/// them (by entry index): they are read against each run's configuration.
+struct HeaderPart {
+  std::vector<Finding> Findings;
+  TUFacts Facts;
+  std::vector<CallSite> CallSites;
+  llvm::json::Value Matches = nullptr;
+};
+
+/// How the headers' part of a unit's analysis is made, on the preamble's
+/// AST when it is built.
 struct HeaderAnalysis {
   /// What the part depends on beyond the unit's command and parse mode
   /// (the configuration, the rules): a preamble built for another key is
   /// built again.
   std::string Key;
-  /// Analyzes the AST of the headers; the part, as text for the worker.
-  std::function<std::string(clang::ASTContext &)> Run;
+  /// Analyzes the AST of the headers.
+  std::function<HeaderPart(clang::ASTContext &)> Run;
 };
 
 class PreambleStore {
@@ -91,8 +105,8 @@ public:
   current(const clang::tooling::CompileCommand &Command, bool FullParse) const;
   /// The headers' part of the analysis made with that preamble (null with
   /// no preamble).
-  const std::string *headerPart(const clang::tooling::CompileCommand &Command,
-                                bool FullParse) const;
+  const HeaderPart *headerPart(const clang::tooling::CompileCommand &Command,
+                               bool FullParse) const;
 
 private:
   struct Entry;
