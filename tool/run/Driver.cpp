@@ -47,6 +47,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <malloc.h>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -1368,6 +1369,12 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
                  Opts.RuleGlobs + (Opts.ExplainConfig ? "\0explain" : "");
         },
         Files, Opts, Result.PreambleLog);
+  if (Opts.Preambles)
+    // The workers fork from here: what this process freed since the last
+    // analysis (the previous results, the database read again) is handed
+    // back first, or each page a worker reuses is a copy-on-write fault
+    // (Preamble.cpp's trim after a build says more).
+    malloc_trim(0);
   long long PreambleMs = lapMs(Lap);
   // Every unit, in parallel; results are merged in unit order.
   std::vector<UnitResult> Results(Jobs.size());

@@ -11,13 +11,18 @@
 // time, as clang checks them; an editor's unsaved buffer: its text) or the
 // command changes.
 //
-// The preamble is parsed as the analysis parses: the same command through
-// the same ClangTool, and the bodies of functions declared in system
-// headers skipped unless --full-parse (SPEC §7). The rules run over the
-// headers once, on the preamble's AST as it is built (HeaderAnalysis), and
-// an edit's parse only over what it made (EditScope.h); a crash there is
-// one while building. A change of the configuration or rules (the
-// analysis's key) builds the preamble again.
+// Building a preamble is two parses of its region, from the same command
+// through the same ClangTool. One is the analysis's (the bodies of
+// functions declared in system headers skipped unless --full-parse, SPEC
+// §7): the rules run over it once (HeaderAnalysis), and what they find and
+// collect is kept with the preamble (HeaderPart) and added to each edit's
+// result, while an edit's own parse is walked only where it made something
+// (EditScope.h). The other is the PCH the edits read: it keeps of the
+// headers what an edit's parse may need, declarations and the bodies of
+// templates (which an edit may instantiate), and skips every other body,
+// as clangd skips its preamble's bodies. A crash in either is one while
+// building. A change of the configuration or rules (the analysis's key)
+// builds the preamble again.
 //
 // The store lives in the process that forks the analysis workers
 // (UnitIsolation.h): prepare() runs there before the fork, so a worker
