@@ -163,6 +163,31 @@ const DeclContext *scopeOf(const NamedDecl *D) {
   return nullptr;
 }
 
+/// The identifier Name of the unit (its own, or one of the precompiled
+/// headers it reads), without making it: nullptr when no declaration can
+/// have that name. Making it here would also start the identifier table's
+/// memory slabs from this code, which a sanitizer build instruments and
+/// clang does not (a false use-after-poison when clang then allocates
+/// there: seen with the language server's preamble).
+const IdentifierInfo *existingIdentifier(ASTContext &Ctx,
+                                         llvm::StringRef Name) {
+  auto It = Ctx.Idents.find(Name);
+  if (It != Ctx.Idents.end())
+    return It->getValue();
+  if (IdentifierInfoLookup *External = Ctx.Idents.getExternalIdentifierLookup())
+    return External->get(Name);
+  return nullptr;
+}
+
+/// The declarations named Name in DC (none when no identifier is Name).
+DeclContextLookupResult lookupIn(ASTContext &Ctx, const DeclContext *DC,
+                                 llvm::StringRef Name) {
+  const IdentifierInfo *II = existingIdentifier(Ctx, Name);
+  if (!II)
+    return DeclContextLookupResult();
+  return DC->lookup(DeclarationName(II));
+}
+
 /// Looks Name ("a::B::f") up component by component from the translation
 /// unit. Found gets the declarations of the wanted kind; when none is found,
 /// Stop is the deepest scope the qualifier reached (nullptr when it did not
@@ -182,8 +207,7 @@ void lookupQualified(ASTContext &Ctx, llvm::StringRef Name, NameKind Kind,
           return llvm::isAlnum(C) || C == '_' || C == '$';
         }))
       return;
-    DeclarationName DN(&Ctx.Idents.get(Part));
-    DeclContextLookupResult Result = DC->lookup(DN);
+    DeclContextLookupResult Result = lookupIn(Ctx, DC, Part);
     if (I + 1 == Parts.size()) {
       for (const NamedDecl *D : Result)
         if (const NamedDecl *K = ofKind(D, Kind))
@@ -249,7 +273,7 @@ const DeclContext *lookupScope(ASTContext &Ctx, llvm::StringRef Name) {
         }))
       return nullptr;
     const DeclContext *Next = nullptr;
-    for (const NamedDecl *D : DC->lookup(DeclarationName(&Ctx.Idents.get(Part))))
+    for (const NamedDecl *D : lookupIn(Ctx, DC, Part))
       if ((Next = scopeOf(D)))
         break;
     if (!Next)
