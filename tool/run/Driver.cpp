@@ -1366,7 +1366,7 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
         *Opts.Preambles, Jobs, UnitConfig,
         [&](const Config *C) {
           return hex64(Cfgs.hashOf(C)) + '\0' + C->SourceFile + '\0' +
-                 Opts.RuleGlobs + (Opts.ExplainConfig ? "\0explain" : "");
+                 Opts.RuleGlobs + '\0' + (Opts.ExplainConfig ? "explain" : "");
         },
         Files, Opts, Result.PreambleLog);
   if (Opts.Preambles)

@@ -36,7 +36,8 @@ std::string keyOf(const tooling::CompileCommand &C, bool FullParse) {
   std::string Key = C.Filename + '\0' + C.Directory;
   for (const std::string &A : C.CommandLine)
     Key += '\0' + A;
-  return Key + (FullParse ? "\0full" : "\0skip");
+  // A literal "\0full" would add nothing: it ends at its NUL.
+  return Key + '\0' + (FullParse ? "full" : "skip");
 }
 
 /// Counts clang's errors while the preamble is built: a preamble whose
