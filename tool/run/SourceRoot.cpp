@@ -8,6 +8,9 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Program.h"
 
+#include <map>
+#include <mutex>
+
 namespace factoryguard {
 
 namespace {
@@ -34,13 +37,20 @@ std::string gitTopLevel() {
 } // namespace
 
 std::string defaultSourceRoot() {
+  llvm::SmallString<256> Cwd;
+  llvm::sys::fs::current_path(Cwd);
+  // git runs once per working directory: the language server asks on each
+  // edit (its cache's confinement), and git costs it milliseconds each time.
+  static std::mutex M;
+  static std::map<std::string, std::string> Known; // by working directory
+  std::lock_guard<std::mutex> Lock(M);
+  auto It = Known.find(std::string(Cwd));
+  if (It != Known.end())
+    return It->second;
   std::string Root = gitTopLevel();
-  if (Root.empty()) {
-    llvm::SmallString<256> Cwd;
-    llvm::sys::fs::current_path(Cwd);
+  if (Root.empty())
     Root = std::string(Cwd);
-  }
-  return normalizePath(Root);
+  return Known[std::string(Cwd)] = normalizePath(Root);
 }
 
 } // namespace factoryguard
