@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "LspClient.h"
+#include "LspServer.h"
 #include "TestHarness.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -1193,6 +1194,79 @@ TEST(Lsp, PreambleIsDroppedWhenItsDocumentCloses) {
   EXPECT_EQ(logLines(Log, "preamble built for " + P.Main), 2u) << readFile(Log);
   EXPECT_EQ(logLines(Log, "preamble reused for " + P.Main), 0u)
       << readFile(Log);
+  EXPECT_FALSE(C.framingError()) << C.framingErrorText();
+}
+
+// The default debounce is clangd's DebouncePolicy: the median of the last
+// 15 rebuilds (not the last one), from 50 to 500 ms.
+TEST(LspDebounce, IsClangdsPolicyOverTheLastRebuilds) {
+  EXPECT_EQ(factoryguard::debounceAfter({}), 50u);
+  EXPECT_EQ(factoryguard::debounceAfter({10}), 50u);
+  EXPECT_EQ(factoryguard::debounceAfter({120}), 120u);
+  EXPECT_EQ(factoryguard::debounceAfter({900}), 500u);
+  EXPECT_EQ(factoryguard::debounceAfter({60, 70, 400}),
+            70u); // the last one slow
+  // Sixteen rebuilds: the oldest (400) no longer counts, so the median of
+  // seven 400s and eight 60s is 60 (with it, 400).
+  std::vector<unsigned> History(8, 400);
+  History.insert(History.end(), 8, 60);
+  EXPECT_EQ(factoryguard::debounceAfter(History), 60u);
+}
+
+// SPEC §9: the worker that analyzed a document stays for its next edit
+// (KeptWorkers, UnitIsolation.h) and parses it in the memory it has
+// touched already, instead of a fork per edit. It was forked with the
+// editor's buffers of then; each edit's analysis must still be that of the
+// buffers of now: the document's new text, and a header outside the
+// preamble (included after the first declaration) whose unsaved text in
+// the editor makes the document's static a manager.
+TEST(Lsp, AKeptWorkerAnalyzesEachEditWithTheEditorsBuffersOfNow) {
+  SlotProject P = makeSlotProject("kept-worker");
+  P.Text = "#include \"netra/netra.h\"\nint answer() { return 42; }\n"
+           "#include \"slot.h\"\nSLOT_TYPE g_slot{};\n";
+  writeFile(P.Main, P.Text);
+  std::string Log = P.Dir + "/stderr.txt";
+  LspClient C({"--debounce", "0"}, P.Dir, Log);
+  C.initialize();
+  std::string Forked = "worker forked for " + P.Main;
+  std::string Kept = "worker kept from the last run for " + P.Main;
+  C.open(P.Main, P.Text);
+  auto D1 = C.diagnostics(uriOf(P.Main), 1);
+  ASSERT_TRUE(D1) << readFile(Log);
+  EXPECT_TRUE(lspFindings(*D1).empty()) << *D1;
+  EXPECT_EQ(logLines(Log, Forked), 1u) << readFile(Log);
+
+  // The document's new text: a manager in static storage on line 5.
+  C.change(P.Main, P.Text + "netra::WebSocketManager *g_other{};\n", 2);
+  auto D2 = C.diagnostics(uriOf(P.Main), 2);
+  ASSERT_TRUE(D2) << readFile(Log);
+  std::vector<std::string> Found2 = lspFindings(*D2);
+  ASSERT_EQ(Found2.size(), 1u) << *D2 << readFile(Log);
+  EXPECT_EQ(Found2[0].rfind("5:", 0), 0u) << Found2[0];
+  EXPECT_EQ(logLines(Log, Kept), 1u) << readFile(Log);
+
+  // slot.h's unsaved text (its disk text says int): g_slot on line 4 is a
+  // manager now. The preamble does not read slot.h: it is reused, and so
+  // is the worker.
+  C.open(P.Header, "#define SLOT_TYPE netra::WebSocketManager *\n");
+  C.change(P.Main, P.Text + "// v3\n", 3);
+  auto D3 = C.diagnostics(uriOf(P.Main), 3);
+  ASSERT_TRUE(D3) << readFile(Log);
+  std::vector<std::string> Found3 = lspFindings(*D3);
+  ASSERT_EQ(Found3.size(), 1u) << *D3 << readFile(Log);
+  EXPECT_EQ(Found3[0].rfind("4:", 0), 0u) << Found3[0];
+  EXPECT_EQ(logLines(Log, Kept), 2u) << readFile(Log);
+  EXPECT_EQ(logLines(Log, Forked), 1u) << readFile(Log);
+  EXPECT_EQ(logLines(Log, "preamble built for " + P.Main), 1u) << readFile(Log);
+
+  // Closed, the document's worker ends with its preamble.
+  C.notify(
+      "textDocument/didClose",
+      json::Object{{"textDocument", json::Object{{"uri", uriOf(P.Main)}}}});
+  C.open(P.Main, P.Text, 4);
+  ASSERT_TRUE(C.diagnostics(uriOf(P.Main), 4)) << readFile(Log);
+  EXPECT_EQ(logLines(Log, "worker ended for " + P.Main), 1u) << readFile(Log);
+  EXPECT_EQ(logLines(Log, Forked), 2u) << readFile(Log);
   EXPECT_FALSE(C.framingError()) << C.framingErrorText();
 }
 

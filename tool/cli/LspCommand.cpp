@@ -36,8 +36,8 @@ OPTIONS:
   --extra-arg <arg>        append a compiler argument
   --extra-arg-before <arg> prepend a compiler argument
   --debounce <ms>          wait this long after the last change before
-                           analyzing (default: as clangd, as long as the
-                           document's last analysis took, 50 to 500 ms)
+                           analyzing (default: as clangd, the median of the
+                           document's last 15 rebuilds, 50 to 500 ms)
   --cache-dir <dir>        the CLI's cache to read (default:
                            .factoryguard-cache beside compile_commands.json):
                            call chains through other units use its facts,

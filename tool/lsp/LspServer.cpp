@@ -10,6 +10,7 @@
 #include "Paths.h"
 #include "Preamble.h"
 #include "Printable.h"
+#include "UnitIsolation.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Chrono.h"
 #include "llvm/Support/FileSystem.h"
@@ -128,7 +129,9 @@ private:
   std::map<std::string, Published> Results;         // by path
   std::set<std::string> MessagesShown;
   bool InferredShown = false;
-  std::map<std::string, unsigned> LastAnalysisMs; // by path
+  /// By path: the workers' time of the document's last 15 analyses, the
+  /// latest last (debounceAfter).
+  std::map<std::string, std::vector<unsigned>> RebuildMs;
 
   // The worker's own.
   struct CachedDatabase {
@@ -138,6 +141,7 @@ private:
   };
   std::map<std::string, CachedDatabase> Databases;
   PreambleStore Preambles; // each unit's parsed headers (SPEC §9)
+  KeptWorkers Kept;        // each unit's worker, for its next edit
   /// Documents closed whose preambles the analysis thread, which alone
   /// uses Preambles, has not dropped yet (under M).
   std::set<std::string> Closed;
@@ -349,14 +353,13 @@ Document *Server::documentOf(const json::Object &P) {
 }
 
 /// How long an edit of Path waits for the next one: --debounce, else as
-/// clangd waits (its default DebouncePolicy): as long as the document's
-/// last analysis took, from 50 to 500 ms.
+/// clangd waits (debounceAfter).
 unsigned Server::debounceOf(const std::string &Path) const {
   if (Opts.DebounceMs)
     return *Opts.DebounceMs;
-  auto It = LastAnalysisMs.find(Path);
-  unsigned Last = It == LastAnalysisMs.end() ? 0 : It->second;
-  return std::clamp(Last, 50U, 500U);
+  auto It = RebuildMs.find(Path);
+  return debounceAfter(It == RebuildMs.end() ? std::vector<unsigned>()
+                                             : It->second);
 }
 
 void Server::schedule(const std::string &Path, unsigned DelayMs) {
@@ -505,9 +508,12 @@ json::Value Server::codeActions(const json::Object &P) {
 void Server::workerLoop() {
   std::unique_lock<std::mutex> L(M);
   for (;;) {
-    for (const std::string &Path : Closed)
+    for (const std::string &Path : Closed) {
       if (Preambles.forget(Path))
         log("preamble dropped for " + Path + " (closed)");
+      if (Kept.forget(Path))
+        log("worker ended for " + Path + " (closed)");
+    }
     Closed.clear();
     if (Pending.empty()) {
       CV.wait(L);
@@ -595,6 +601,7 @@ DriverOptions Server::unitOptions(const Job &J, Coverage &Cov,
     D.FixedArgs.insert(D.FixedArgs.end(), Opts.FallbackFlags.begin(),
                        Opts.FallbackFlags.end());
     D.Preambles = &Preambles;
+    D.Kept = &Kept;
     return D;
   }
   D.BuildPath = llvm::sys::path::parent_path(Db).str();
@@ -603,6 +610,7 @@ DriverOptions Server::unitOptions(const Job &J, Coverage &Cov,
   // unit reads a header (SPEC §9).
   D.CachedFactsOfOtherUnits = true;
   D.Preambles = &Preambles;
+  D.Kept = &Kept;
   return D;
 }
 
@@ -658,13 +666,8 @@ void Server::analyzeAndPublish(Job J) {
   forgetConfigDiscovery(); // a .factoryguard.yaml added or removed since
   DriverOptions D = unitOptions(J, Cov, Db);
 
-  auto Mem = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
-  for (const auto &[Path, Text] : J.Overlay)
-    Mem->addFile(Path, 0, llvm::MemoryBuffer::getMemBufferCopy(Text, Path));
-  auto FS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
-      llvm::vfs::createPhysicalFileSystem());
-  FS->pushOverlay(Mem);
-  D.FileSystem = FS;
+  D.FileSystem = editorFileSystem(J.Overlay);
+  D.Buffers = J.Overlay;
 
   std::string ClangOutput;
   llvm::raw_string_ostream ClangOS(ClangOutput);
@@ -675,10 +678,14 @@ void Server::analyzeAndPublish(Job J) {
                 .count();
 
   std::lock_guard<std::mutex> G(M);
-  LastAnalysisMs[J.Path] = static_cast<unsigned>(Ms);
-  if (Result)
+  if (Result) {
+    std::vector<unsigned> &Rebuilds = RebuildMs[J.Path];
+    Rebuilds.push_back(Result->WorkersMs);
+    if (Rebuilds.size() > 15)
+      Rebuilds.erase(Rebuilds.begin());
     for (const std::string &Line : Result->PreambleLog)
       log(Line);
+  }
   auto Doc = Docs.find(J.Path);
   if (ShutdownRequested || Doc == Docs.end() ||
       Doc->second.Version != J.Version || Pending.count(J.Path)) {
@@ -842,6 +849,16 @@ void Server::analyzeAndPublish(Job J) {
 }
 
 } // namespace
+
+unsigned debounceAfter(std::vector<unsigned> RebuildsMs) {
+  if (RebuildsMs.empty())
+    return 50;
+  if (RebuildsMs.size() > 15)
+    RebuildsMs.erase(RebuildsMs.begin(), RebuildsMs.end() - 15);
+  auto Median = RebuildsMs.begin() + RebuildsMs.size() / 2;
+  std::nth_element(RebuildsMs.begin(), Median, RebuildsMs.end());
+  return std::clamp(*Median, 50U, 500U);
+}
 
 int runLanguageServer(ServerOptions O) {
   // Standard output carries the protocol and nothing else: the protocol

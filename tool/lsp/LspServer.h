@@ -31,10 +31,17 @@ namespace factoryguard {
 struct ServerOptions {
   DriverOptions Driver; // -p, --config, --rules, --extra-arg(-before)
   std::vector<std::string> FallbackFlags;
-  /// --debounce; none: as clangd (the document's last analysis time,
-  /// from 50 to 500 ms).
+  /// --debounce; none: as clangd (debounceAfter).
   std::optional<unsigned> DebounceMs;
 };
+/// How long an edit waits for the next one by default, as clangd's
+/// DebouncePolicy decides it: the median of the last 15 rebuilds of the
+/// document (RebuildsMs, the latest last), from 50 to 500 ms; 50 before
+/// the first. clangd's rebuild is its AST build (the parse, its checks and
+/// their diagnostics), not the check or build of its preamble; ours is the
+/// workers' phase (DriverResult::WorkersMs: the request, the parse, the
+/// rules and the result read back).
+unsigned debounceAfter(std::vector<unsigned> RebuildsMs);
 
 /// Serves on standard input and output until the client sends `exit` or
 /// closes standard input, then exits the process (0 after shutdown, 1

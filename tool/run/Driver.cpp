@@ -53,6 +53,7 @@
 #include <mutex>
 #include <regex>
 #include <set>
+#include <sys/resource.h>
 
 using namespace clang;
 using namespace clang::tooling;
@@ -101,7 +102,8 @@ loadDatabase(const DriverOptions &Opts, std::string &JsonPath) {
   llvm::SmallString<256> Dir;
   llvm::sys::fs::current_path(Dir);
   std::vector<std::string> Looked;
-  for (llvm::StringRef D = Dir; !D.empty(); D = llvm::sys::path::parent_path(D)) {
+  for (llvm::StringRef D = Dir; !D.empty();
+       D = llvm::sys::path::parent_path(D)) {
     for (const char *Sub : {"", "/build"}) {
       std::string Json = (D + Sub + "/compile_commands.json").str();
       Looked.push_back(Json);
@@ -115,6 +117,12 @@ loadDatabase(const DriverOptions &Opts, std::string &JsonPath) {
     Msg += "\n  " + L;
   Msg += "\npass -p <build-dir>, or give compiler flags after '--'";
   return fail(Msg);
+}
+
+/// This process's minor page faults so far (the language server's log).
+long minorFaults() {
+  struct rusage U;
+  return getrusage(RUSAGE_SELF, &U) == 0 ? U.ru_minflt : 0;
 }
 
 /// The milliseconds since Start, restarting it: one phase of a run.
@@ -225,9 +233,10 @@ FileManager *usePreamble(const PrecompiledPreamble &Preamble,
 class ActionFactory : public FrontendActionFactory {
 public:
   ActionFactory(Analysis &A, TestCrash Crash, bool SkipSystemBodies,
-                llvm::raw_ostream &Verbose, const PrecompiledPreamble *Preamble)
+                llvm::raw_ostream &Verbose, const PrecompiledPreamble *Preamble,
+                bool WorkerStays)
       : A(A), Crash(Crash), SkipSystemBodies(SkipSystemBodies),
-        Verbose(Verbose), Preamble(Preamble) {}
+        Verbose(Verbose), Preamble(Preamble), WorkerStays(WorkerStays) {}
   /// With a preamble, the rules see only what the parse made: the
   /// preamble's own part of the analysis is added to the unit's result.
   std::unique_ptr<FrontendAction> create() override {
@@ -245,9 +254,11 @@ public:
     llvm::IntrusiveRefCntPtr<FileManager> Owned;
     if (Preamble) {
       Files = usePreamble(*Preamble, *Invocation, Files, Owned);
-      // The language server's worker ends with its run (one unit): freeing
-      // the AST piece by piece would be time the edit waits for.
-      Invocation->getFrontendOpts().DisableFree = true;
+      // A language server's worker that ends with its run (one unit) does
+      // not free the AST piece by piece: that would be time the edit waits
+      // for. One kept for the next edit (KeptWorkers) frees it, to parse
+      // the next edit in the same memory.
+      Invocation->getFrontendOpts().DisableFree = !WorkerStays;
     }
     CompilerInstance Compiler(std::move(PCHContainerOps));
     Compiler.setInvocation(std::move(Invocation));
@@ -269,6 +280,7 @@ private:
   bool SkipSystemBodies;
   llvm::raw_ostream &Verbose;
   const PrecompiledPreamble *Preamble; // null: the whole unit is parsed
+  bool WorkerStays; // the process analyzes more after this unit
 };
 
 /// Counts errors and keeps clang's rendering of them, with two exceptions
@@ -361,9 +373,9 @@ private:
 /// One unit: a file under one of its distinct compile commands (SPEC §4).
 struct UnitJob {
   size_t FileIndex = 0;
-  std::string File;        // the unit's main file, normalized
-  CompileCommand Command;  // after our argument adjusters
-  std::string Original;    // the command as the database gives it
+  std::string File;              // the unit's main file, normalized
+  CompileCommand Command;        // after our argument adjusters
+  std::string Original;          // the command as the database gives it
   unsigned Index = 1, Count = 1; // among the file's distinct commands
   TestCrash Crash = TestCrash::None;
   /// Why the command cannot run at all (its directory or a response file
@@ -558,7 +570,15 @@ void addHeaderPart(UnitResult &R, UnitResult Part) {
 UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
                           const DriverOptions &Opts, bool Record) {
   UnitResult R;
-  OneCommandDatabase DB(J.Command);
+  // With a preamble, the command as the frontend takes it: the driver ran
+  // for it when the preamble was first prepared.
+  const PrecompiledPreamble *Preamble =
+      Opts.Preambles && !Record
+          ? Opts.Preambles->current(J.Command, Opts.FullParse)
+          : nullptr;
+  OneCommandDatabase DB(
+      Preamble ? Opts.Preambles->frontendCommand(J.Command, Opts.FullParse)
+               : J.Command);
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS =
       Opts.FileSystem ? Opts.FileSystem : llvm::vfs::createPhysicalFileSystem();
   llvm::IntrusiveRefCntPtr<RecordingFileSystem> Recorder;
@@ -579,19 +599,18 @@ UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
   A.recordConfigMatches(/*CollectAnnotations=*/Opts.ExplainConfig);
   if (Opts.Survey)
     A.enableSurvey();
-  // The dependency list of a cache entry needs the headers read.
-  const PrecompiledPreamble *Preamble =
-      Opts.Preambles && !Record
-          ? Opts.Preambles->current(J.Command, Opts.FullParse)
-          : nullptr;
-  ActionFactory Factory(A, J.Crash, !Opts.FullParse, DiagOS, Preamble);
+  // The dependency list of a cache entry needs the headers read (Record:
+  // no preamble, above).
+  ActionFactory Factory(A, J.Crash, !Opts.FullParse, DiagOS, Preamble,
+                        Opts.Kept != nullptr);
   auto Start = std::chrono::steady_clock::now();
   LastRulesMs = 0;
+  const long FaultsBefore = minorFaults();
   int RC = Tool.run(&Factory);
   if (Preamble) // the language server's log, from its worker
     llvm::errs() << "factoryguard lsp: worker: " << J.File << ": parse "
                  << lapMs(Start) - LastRulesMs << " ms, rules " << LastRulesMs
-                 << " ms\n";
+                 << " ms, " << minorFaults() - FaultsBefore << " page faults\n";
   R.Findings = A.takeFindings();
   R.Facts = A.takeFacts();
   R.CallSites = A.takeCallSites();
@@ -601,11 +620,11 @@ UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
     R.Dependencies = Recorder->dependencies();
   if (RC != 0 || Diags.Errors) {
     R.Failed = true;
-    R.FailMessage = "translation unit could not be analyzed" + whichCommand(J) +
-                    ": " +
-                    (Diags.Errors ? std::to_string(Diags.Errors) +
-                                        " compile error(s), first: " + Diags.First
-                                  : "clang could not run the compile command");
+    R.FailMessage =
+        "translation unit could not be analyzed" + whichCommand(J) + ": " +
+        (Diags.Errors ? std::to_string(Diags.Errors) +
+                            " compile error(s), first: " + Diags.First
+                      : "clang could not run the compile command");
   }
   return R;
 }
@@ -653,13 +672,65 @@ UnitResult crashedUnit(const UnitJob &J, int Signal) {
 /// run's jobs, and whether to record what its parse reads.
 uint64_t unitRequest(size_t Job, bool Record) { return Job * 2 + Record; }
 
-/// The unit of a request, analyzed (in a worker), as its JSON text.
-std::string analyzeRequest(uint64_t Request, const std::vector<UnitJob> &Jobs,
+/// The editor's buffers as a request to a kept worker carries them: each
+/// path and text, after its size (8 bytes, this machine's order).
+std::string buffersToPayload(const std::map<std::string, std::string> &B) {
+  std::string Out;
+  auto Put = [&](const std::string &S) {
+    uint64_t Size = S.size();
+    Out.append(reinterpret_cast<const char *>(&Size), sizeof(Size));
+    Out += S;
+  };
+  for (const auto &[Path, Text] : B) {
+    Put(Path);
+    Put(Text);
+  }
+  return Out;
+}
+
+/// The buffers of a payload (buffersToPayload); none when it is cut short.
+std::optional<std::map<std::string, std::string>>
+buffersFromPayload(llvm::StringRef In) {
+  std::map<std::string, std::string> B;
+  auto Get = [&](std::string &S) {
+    uint64_t Size = 0;
+    if (In.size() < sizeof(Size))
+      return false;
+    std::memcpy(&Size, In.data(), sizeof(Size));
+    In = In.drop_front(sizeof(Size));
+    if (In.size() < Size)
+      return false;
+    S = In.take_front(Size).str();
+    In = In.drop_front(Size);
+    return true;
+  };
+  while (!In.empty()) {
+    std::string Path, Text;
+    if (!Get(Path) || !Get(Text))
+      return std::nullopt;
+    B[Path] = std::move(Text);
+  }
+  return B;
+}
+
+/// The unit of a request, analyzed (in a worker), as its JSON text. A
+/// request with a payload (a kept worker's) brings the editor's buffers of
+/// now: they stand for those the worker was forked with.
+std::string analyzeRequest(uint64_t Request, const std::string *Payload,
+                           const std::vector<UnitJob> &Jobs,
                            const std::vector<const Config *> &UnitConfig,
                            const DriverOptions &Opts) {
   const UnitJob &J = Jobs[Request / 2];
   const Config &Cfg = *UnitConfig[J.FileIndex];
-  UnitResult R = analyzeCommand(J, Cfg, Opts, Request % 2 != 0);
+  DriverOptions Now = Opts;
+  if (Payload) {
+    std::optional<std::map<std::string, std::string>> B =
+        buffersFromPayload(*Payload);
+    if (!B) // not from our server: nothing is analyzed with it
+      std::abort();
+    Now.FileSystem = editorFileSystem(*B);
+  }
+  UnitResult R = analyzeCommand(J, Cfg, Now, Request % 2 != 0);
   auto Start = std::chrono::steady_clock::now();
   std::string Text;
   llvm::raw_string_ostream(Text) << unitResultToJson(R, Cfg);
@@ -668,6 +739,30 @@ std::string analyzeRequest(uint64_t Request, const std::vector<UnitJob> &Jobs,
                  << (Text.size() >> 10) << " KiB in " << lapMs(Start)
                  << " ms\n";
   return Text;
+}
+
+/// What a worker kept for the language server (KeptWorkers) was forked
+/// with and reads, but for the editor's buffers (its requests carry them):
+/// the unit, its command, its configuration, the rules and the options the
+/// analysis reads, and which preamble it parses after. A worker forked with
+/// another key is not reused.
+std::string keptWorkerKey(const UnitJob &J, const Config &Cfg, uint64_t CfgHash,
+                          const DriverOptions &Opts) {
+  std::string K;
+  for (const std::string &Arg : J.Command.CommandLine)
+    K += Arg + '\0';
+  K +=
+      '\1' + J.File + '\0' + J.Command.Directory + '\0' + J.Command.Filename +
+      '\0' + J.Original + '\0' + J.Unrunnable + '\0' + std::to_string(J.Index) +
+      '/' + std::to_string(J.Count) + '\0' +
+      std::to_string(static_cast<int>(J.Crash)) + '\0' + hex64(CfgHash) + '\0' +
+      Cfg.SourceFile + '\0' + Opts.RuleGlobs + '\0' + Opts.SourceRoot + '\0' +
+      (Opts.FullParse ? '1' : '0') + (Opts.ExplainConfig ? '1' : '0') +
+      (Opts.Survey ? '1' : '0') + '\0' +
+      std::to_string(Opts.Preambles
+                         ? Opts.Preambles->generation(J.Command, Opts.FullParse)
+                         : 0);
+  return K;
 }
 
 /// The headers' part of the unit's analysis when its worker parsed it
@@ -1207,6 +1302,17 @@ void printCacheStats(const DriverResult &R, llvm::StringRef Prefix,
        << " entries, " << R.Cache.Bytes << " bytes\n";
 }
 
+llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>
+editorFileSystem(const std::map<std::string, std::string> &Buffers) {
+  auto Mem = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
+  for (const auto &[Path, Text] : Buffers)
+    Mem->addFile(Path, 0, llvm::MemoryBuffer::getMemBufferCopy(Text, Path));
+  auto FS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
+      llvm::vfs::createPhysicalFileSystem());
+  FS->pushOverlay(Mem);
+  return FS;
+}
+
 llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
                                          llvm::raw_ostream &Diag) {
   enableCrashRecovery();
@@ -1279,8 +1385,10 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     std::string Path = normalizePath(In);
     llvm::ErrorOr<llvm::vfs::Status> St = Files->status(Path);
     if (!St || !St->exists()) {
-      Result.Failures.push_back({Path, "translation unit could not be analyzed: "
-                                       "no such file or directory: '" + In + "'"});
+      Result.Failures.push_back(
+          {Path, "translation unit could not be analyzed: "
+                 "no such file or directory: '" +
+                     In + "'"});
       continue;
     }
     if (St->isDirectory()) {
@@ -1299,7 +1407,8 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
       if (Units.size() == Before)
         Result.Failures.push_back(
             {Path, "translation unit could not be analyzed: no translation "
-                   "unit under directory '" + In + "'"});
+                   "unit under directory '" +
+                       In + "'"});
       continue;
     }
     // A header the database does not list: a unit that reads it, when the
@@ -1339,7 +1448,8 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
   for (size_t I = 0; I < Result.Units.size(); ++I) {
     const std::string &File = Result.Units[I];
     if (!Files->exists(File)) {
-      Result.Failures.push_back({File, "file not found (generated by the build?)"});
+      Result.Failures.push_back(
+          {File, "file not found (generated by the build?)"});
       continue;
     }
     std::vector<UnitJob> FileJobs = unitJobsOf(I, File, *DB, Adjust, *Files);
@@ -1369,8 +1479,21 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
                  Opts.RuleGlobs + '\0' + (Opts.ExplainConfig ? "explain" : "");
         },
         Files, Opts, Result.PreambleLog);
-  if (Opts.Preambles)
-    // The workers fork from here: what this process freed since the last
+  // The language server's one unit: the worker kept from its last run,
+  // when that was forked with what this run has (but the buffers).
+  std::string KeptKey;
+  std::optional<WorkerProcess> KeptWorker;
+  if (Opts.Kept && Opts.Preambles && Jobs.size() == 1) {
+    const Config *Cfg = UnitConfig[Jobs[0].FileIndex];
+    KeptKey = keptWorkerKey(Jobs[0], *Cfg, Cfgs.hashOf(Cfg), Opts);
+    KeptWorker = Opts.Kept->take(Jobs[0].File, KeptKey);
+    Result.PreambleLog.push_back(
+        std::string(KeptWorker ? "worker kept from the last run"
+                               : "worker forked") +
+        " for " + Jobs[0].File);
+  }
+  if (Opts.Preambles && !KeptWorker)
+    // A worker forks from here: what this process freed since the last
     // analysis (the previous results, the database read again) is handed
     // back first, or each page a worker reuses is a copy-on-write fault
     // (Preamble.cpp's trim after a build says more).
@@ -1381,15 +1504,14 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
   long long UnitsMs = 0;
   { // The workers end with this block, once every unit is done.
     // Jobs and UnitConfig are what the workers read: fixed from here on.
-    const auto PoolStart = std::chrono::steady_clock::now();
-    WorkerPool Workers([&](uint64_t Request) {
-      if (Opts.Preambles) { // the language server's log, from its worker
-        auto Since = PoolStart;
-        llvm::errs() << "factoryguard lsp: worker: started " << lapMs(Since)
-                     << " ms after the pool\n";
-      }
-      return analyzeRequest(Request, Jobs, UnitConfig, Opts);
+    WorkerPool Workers([&](uint64_t Request, const std::string *Payload) {
+      return analyzeRequest(Request, Payload, Jobs, UnitConfig, Opts);
     });
+    // A kept worker analyzes with the editor's buffers of now.
+    if (KeptWorker)
+      Workers.adopt(*KeptWorker);
+    if (!KeptKey.empty())
+      Workers.setPayload(buffersToPayload(Opts.Buffers));
     ProgressCounter Progress(Opts, Jobs.size());
     auto Run = [&](size_t I) {
       const Config *Cfg = UnitConfig[Jobs[I].FileIndex];
@@ -1426,6 +1548,10 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
       Pool.wait();
     }
     UnitsMs = lapMs(Lap);
+    Result.WorkersMs = static_cast<unsigned>(UnitsMs);
+    if (!KeptKey.empty())
+      if (std::optional<WorkerProcess> W = Workers.release())
+        Opts.Kept->keep(Jobs[0].File, std::move(KeptKey), *W);
   }
   long long PoolEndMs = lapMs(Lap);
   if (Cache) {

@@ -30,28 +30,29 @@ struct UnitProgress {
   bool Failed = false;
 };
 
+class KeptWorkers;
 class PreambleStore;
 
 struct DriverOptions {
-  std::string BuildPath;             // -p
-  std::vector<std::string> Inputs;   // files and directories
-  std::string ConfigFile;            // --config
-  std::string RuleGlobs;             // --rules
+  std::string BuildPath;           // -p
+  std::vector<std::string> Inputs; // files and directories
+  std::string ConfigFile;          // --config
+  std::string RuleGlobs;           // --rules
   std::vector<std::string> ExtraArgs, ExtraArgsBefore;
-  unsigned Jobs = 0;                 // 0 = number of cores
-  bool HasFixedArgs = false;         // "--" given
+  unsigned Jobs = 0;         // 0 = number of cores
+  bool HasFixedArgs = false; // "--" given
   std::vector<std::string> FixedArgs;
-  bool StrictConfig = false;         // --strict-config: unmatched entries are errors
-  bool ExplainConfig = false;        // --explain-config: fill ConfigExplanation
+  bool StrictConfig = false;  // --strict-config: unmatched entries are errors
+  bool ExplainConfig = false; // --explain-config: fill ConfigExplanation
   /// What clang and the NOLINT scan read; null = the disk. The language
   /// server passes the editor's unsaved buffers over the disk.
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FileSystem;
-  bool FullParse = false;            // --full-parse: parse system-header bodies too
+  bool FullParse = false; // --full-parse: parse system-header bodies too
   // SPEC §7 cache: default beside compile_commands.json; none without a
   // database unless --cache-dir names one.
-  bool NoCache = false;              // --no-cache
-  std::string CacheDir;              // --cache-dir
-  uint64_t CacheMaxBytes = 0;        // --cache-max-size; 0 = the default
+  bool NoCache = false;       // --no-cache
+  std::string CacheDir;       // --cache-dir
+  uint64_t CacheMaxBytes = 0; // --cache-max-size; 0 = the default
   /// --changed: Inputs are changed files (a commit's), mapped to units:
   /// sources as themselves, headers to every unit that reads them (from
   /// the cache's dependency lists, else a preprocessor-only scan), a
@@ -72,6 +73,13 @@ struct DriverOptions {
   /// Never with a cache that is written (its dependency lists need the
   /// whole parse). Null: every unit is parsed whole.
   PreambleStore *Preambles = nullptr;
+  /// The language server (SPEC §9), with Preambles and one unit: the
+  /// unit's worker is kept for the next run (UnitIsolation.h) and analyzes
+  /// it again, with Buffers, when nothing else it was forked with changed.
+  KeptWorkers *Kept = nullptr;
+  /// The editor's buffers (path, text) that FileSystem shows over the
+  /// disk (editorFileSystem): each request to a kept worker carries them.
+  std::map<std::string, std::string> Buffers;
   /// --shard I/N (SPEC §7): only the units whose file's path relative to
   /// SourceRoot hashes to I-1 modulo N (xxh3_64 of the '/'-separated
   /// relative path: the same on every machine and run). 0/0 = every unit.
@@ -159,12 +167,21 @@ struct DriverResult {
   /// one line with the milliseconds of the run's phases (the language
   /// server's log: where an edit's time goes).
   std::vector<std::string> PreambleLog;
+  /// How long the units' workers took, from the first request sent to the
+  /// last result read back (the language server: clangd's "rebuild", which
+  /// its debounce follows).
+  unsigned WorkersMs = 0;
 };
 
 /// `<Prefix>: cache <dir>: H hits, M misses, E entries, B bytes` (or
 /// `<Prefix>: cache: not used`), the --cache-stats line.
 void printCacheStats(const DriverResult &R, llvm::StringRef Prefix,
                      llvm::raw_ostream &OS);
+
+/// The files an analysis reads in the language server: Buffers (path,
+/// text: the editor's unsaved documents) over the disk.
+llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>
+editorFileSystem(const std::map<std::string, std::string> &Buffers);
 
 /// Runs every rule over the selected units: every distinct compile command
 /// of every selected file, each with fresh state on its own thread under

@@ -200,6 +200,11 @@ struct PreambleStore::Entry {
   /// The headers' part of the analysis and its key (HeaderAnalysis).
   HeaderPart Part;
   std::string HeaderKey;
+  uint64_t Generation = 0; // which build of the store made Preamble
+  /// The unit's command as clang's frontend takes it (argv[0], -cc1 and
+  /// the frontend's arguments), once the driver made it: the driver runs
+  /// once per command, not on each edit (frontendCommand).
+  std::vector<std::string> Frontend;
   uint64_t LastUsed = 0;
   std::string File; // the unit's, as prepare() was given it
 };
@@ -253,6 +258,11 @@ PreambleStore::prepare(const tooling::CompileCommand &Command,
   auto Step = [&](CompilerInvocation &Invocation,
                   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> VFS,
                   std::shared_ptr<PCHContainerOperations> PCHOps) {
+    if (E.Frontend.empty()) {
+      E.Frontend = {Command.CommandLine.front(), "-cc1"};
+      for (std::string &Arg : Invocation.getCC1CommandLine())
+        E.Frontend.push_back(std::move(Arg));
+    }
     const std::string Main =
         Invocation.getFrontendOpts().Inputs[0].getFile().str();
     auto Buf = VFS->getBufferForFile(Main);
@@ -319,12 +329,13 @@ PreambleStore::prepare(const tooling::CompileCommand &Command,
     E.Buffers = std::move(Callbacks.Buffers);
     E.Part = std::move(*Part);
     E.HeaderKey = Headers.Key;
+    E.Generation = ++Builds;
     E.FailedRegion.reset();
     Log = "preamble built for " + File + " (" +
           std::to_string(E.Preamble->getSize() >> 10) + " KiB)";
   };
 
-  OneCommandDatabase DB(Command);
+  OneCommandDatabase DB(frontendCommand(Command, FullParse));
   tooling::ClangTool Tool(DB, {File},
                           std::make_shared<PCHContainerOperations>(), FS);
   Tool.clearArgumentsAdjusters(); // Command is adjusted already
@@ -365,6 +376,25 @@ PreambleStore::current(const tooling::CompileCommand &Command,
   if (It == Entries.end() || !It->second->Preamble)
     return nullptr;
   return &*It->second->Preamble;
+}
+
+tooling::CompileCommand
+PreambleStore::frontendCommand(const tooling::CompileCommand &Command,
+                               bool FullParse) const {
+  auto It = Entries.find(keyOf(Command, FullParse));
+  if (It == Entries.end() || It->second->Frontend.empty())
+    return Command;
+  tooling::CompileCommand C = Command;
+  C.CommandLine = It->second->Frontend;
+  return C;
+}
+
+uint64_t PreambleStore::generation(const tooling::CompileCommand &Command,
+                                   bool FullParse) const {
+  auto It = Entries.find(keyOf(Command, FullParse));
+  if (It == Entries.end() || !It->second->Preamble)
+    return 0;
+  return It->second->Generation;
 }
 
 const HeaderPart *

@@ -112,6 +112,16 @@ public:
   /// no preamble).
   const HeaderPart *headerPart(const clang::tooling::CompileCommand &Command,
                                bool FullParse) const;
+  /// Command as clang's frontend takes it (argv[0], -cc1, the frontend's
+  /// arguments) once prepare() has run the driver for it, else Command:
+  /// running it skips the driver, which gives the same arguments each time.
+  clang::tooling::CompileCommand
+  frontendCommand(const clang::tooling::CompileCommand &Command,
+                  bool FullParse) const;
+  /// Which build made that preamble (each build of the store has its own
+  /// number; 0: no preamble): a worker forked with another is not reused.
+  uint64_t generation(const clang::tooling::CompileCommand &Command,
+                      bool FullParse) const;
 
 private:
   struct Entry;
@@ -119,7 +129,8 @@ private:
 
   std::string StorageDir;
   std::map<std::string, std::unique_ptr<Entry>> Entries; // by key
-  uint64_t Clock = 0; // prepare() calls so far: the entries' ages
+  uint64_t Clock = 0;  // prepare() calls so far: the entries' ages
+  uint64_t Builds = 0; // preambles built so far: their generations
 };
 
 } // namespace factoryguard

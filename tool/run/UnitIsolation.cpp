@@ -82,21 +82,41 @@ bool readAll(int FD, char *Data, size_t Size) {
   return true;
 }
 
-/// Writes Request to a worker. One gone meanwhile (killed from outside)
-/// makes the write fail with EPIPE, not SIGPIPE end this process.
-bool sendRequest(int FD, uint64_t Request) {
+/// What a request's payload size says when it carries none.
+constexpr uint64_t NoPayload = ~uint64_t(0);
+
+/// Writes Request (and Payload, when there is one) to a worker. One gone
+/// meanwhile (killed from outside) makes the write fail with EPIPE, not
+/// SIGPIPE end this process.
+bool sendRequest(int FD, uint64_t Request,
+                 const std::optional<std::string> &Payload) {
   sigset_t Pipe, Old;
   sigemptyset(&Pipe);
   sigaddset(&Pipe, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &Pipe, &Old);
+  const uint64_t Header[2] = {Request, Payload ? Payload->size() : NoPayload};
   bool Ok =
-      writeAll(FD, reinterpret_cast<const char *>(&Request), sizeof(Request));
+      writeAll(FD, reinterpret_cast<const char *>(Header), sizeof(Header)) &&
+      (!Payload || writeAll(FD, Payload->data(), Payload->size()));
   if (!Ok) {
     struct timespec Now = {0, 0};
     sigtimedwait(&Pipe, nullptr, &Now); // the SIGPIPE it raised
   }
   pthread_sigmask(SIG_SETMASK, &Old, nullptr);
   return Ok;
+}
+
+/// Reads a request (sendRequest) from FD; false at its end. HasPayload:
+/// whether it carries Payload.
+bool readRequest(int FD, uint64_t &Request, std::string &Payload,
+                 bool &HasPayload) {
+  uint64_t Header[2] = {0, 0};
+  if (!readAll(FD, reinterpret_cast<char *>(Header), sizeof(Header)))
+    return false;
+  Request = Header[0];
+  HasPayload = Header[1] != NoPayload;
+  Payload.assign(HasPayload ? Header[1] : 0, '\0');
+  return readAll(FD, Payload.data(), Payload.size());
 }
 
 /// Closes every descriptor but 0, 1, 2, A and B (A < B). A worker holds no
@@ -115,16 +135,19 @@ void closeAllBut(int A, int B) {
 /// A worker: each request from In is run and answered on Out (the output's
 /// size, then the output), until In ends. A crash ends the worker with
 /// 128 + the signal. Never returns.
-[[noreturn]] void workerMain(int In, int Out,
-                             const std::function<std::string(uint64_t)> &Work) {
+[[noreturn]] void workerMain(int In, int Out, const WorkerPool::WorkFn &Work) {
   closeAllBut(std::min(In, Out), std::max(In, Out));
   struct rlimit NoCore = {0, 0};
   setrlimit(RLIMIT_CORE, &NoCore);
   uint64_t Request = 0;
-  while (readAll(In, reinterpret_cast<char *>(&Request), sizeof(Request))) {
+  std::string Payload;
+  bool HasPayload = false;
+  while (readRequest(In, Request, Payload, HasPayload)) {
     std::string Output;
     int RetCode = 0;
-    if (!runIsolated([&] { Output = Work(Request); }, RetCode))
+    if (!runIsolated(
+            [&] { Output = Work(Request, HasPayload ? &Payload : nullptr); },
+            RetCode))
       _exit(RetCode > 128 ? RetCode : 127);
     uint64_t Size = Output.size();
     if (!writeAll(Out, reinterpret_cast<const char *>(&Size), sizeof(Size)) ||
@@ -223,15 +246,14 @@ bool runRecoveredInProcess(llvm::function_ref<void()> Body, int &RetCode) {
   return runOnUnitStack(Body, RetCode, /*TellClangTheBottom=*/false);
 }
 
-WorkerPool::WorkerPool(std::function<std::string(uint64_t)> Work)
-    : Work(std::move(Work)) {}
+WorkerPool::WorkerPool(WorkFn Work) : Work(std::move(Work)) {}
 
 WorkerPool::~WorkerPool() {
-  for (Worker &W : Idle)
-    stop(W);
+  for (WorkerProcess &W : Idle)
+    stopWorker(W);
 }
 
-bool WorkerPool::start(Worker &W) {
+bool WorkerPool::start(WorkerProcess &W) {
   int Requests[2], Answers[2];
   if (pipe2(Requests, O_CLOEXEC) != 0)
     return false;
@@ -254,31 +276,54 @@ bool WorkerPool::start(Worker &W) {
   return true;
 }
 
-void WorkerPool::stop(Worker &W) {
+void stopWorker(WorkerProcess &W) {
   close(W.ToWorker);
   close(W.FromWorker);
   waitFor(W.Pid);
-  W = Worker();
+  W = WorkerProcess();
+}
+
+void WorkerPool::setPayload(std::string P) {
+  std::lock_guard<std::mutex> Lock(M);
+  Payload = std::move(P);
+}
+
+void WorkerPool::adopt(WorkerProcess W) {
+  std::lock_guard<std::mutex> Lock(M);
+  Idle.push_back(W);
+}
+
+std::optional<WorkerProcess> WorkerPool::release() {
+  std::lock_guard<std::mutex> Lock(M);
+  if (Idle.empty())
+    return std::nullopt;
+  WorkerProcess W = Idle.back();
+  Idle.pop_back();
+  return W;
 }
 
 ChildRun WorkerPool::run(uint64_t Request) {
-  Worker W;
+  WorkerProcess W;
+  std::optional<std::string> Carried;
   {
     std::lock_guard<std::mutex> Lock(M);
     if (!Idle.empty()) {
       W = Idle.back();
       Idle.pop_back();
     }
+    Carried = Payload;
   }
   ChildRun R;
   if (W.Pid < 0 && !start(W)) {
     int RetCode = 0;
-    R.Ok = runIsolated([&] { R.Output = Work(Request); }, RetCode);
+    R.Ok = runIsolated(
+        [&] { R.Output = Work(Request, Carried ? &*Carried : nullptr); },
+        RetCode);
     R.Signal = R.Ok || RetCode <= 128 ? 0 : RetCode - 128;
     return R;
   }
   uint64_t Size = 0;
-  R.Ok = sendRequest(W.ToWorker, Request) &&
+  R.Ok = sendRequest(W.ToWorker, Request, Carried) &&
          readAll(W.FromWorker, reinterpret_cast<char *>(&Size), sizeof(Size));
   if (R.Ok) {
     R.Output.resize(Size);
@@ -295,6 +340,55 @@ ChildRun WorkerPool::run(uint64_t Request) {
   std::lock_guard<std::mutex> Lock(M);
   Idle.push_back(W);
   return R;
+}
+
+KeptWorkers::~KeptWorkers() {
+  for (Kept &K : Workers)
+    stopWorker(K.Worker);
+}
+
+std::optional<WorkerProcess> KeptWorkers::take(const std::string &File,
+                                               const std::string &Key) {
+  std::lock_guard<std::mutex> Lock(M);
+  for (auto It = Workers.begin(); It != Workers.end(); ++It) {
+    if (It->File != File)
+      continue;
+    WorkerProcess W = It->Worker;
+    bool Same = It->Key == Key;
+    Workers.erase(It);
+    if (Same)
+      return W;
+    stopWorker(W);
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+void KeptWorkers::keep(const std::string &File, std::string Key,
+                       WorkerProcess W) {
+  std::lock_guard<std::mutex> Lock(M);
+  for (auto It = Workers.begin(); It != Workers.end(); ++It)
+    if (It->File == File) {
+      stopWorker(It->Worker);
+      Workers.erase(It);
+      break;
+    }
+  Workers.push_back({File, std::move(Key), W});
+  if (Workers.size() > Max) {
+    stopWorker(Workers.front().Worker);
+    Workers.erase(Workers.begin());
+  }
+}
+
+bool KeptWorkers::forget(const std::string &File) {
+  std::lock_guard<std::mutex> Lock(M);
+  for (auto It = Workers.begin(); It != Workers.end(); ++It)
+    if (It->File == File) {
+      stopWorker(It->Worker);
+      Workers.erase(It);
+      return true;
+    }
+  return false;
 }
 
 } // namespace factoryguard
