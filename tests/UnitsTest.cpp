@@ -249,6 +249,20 @@ TEST(Units, DatabaseIsReadStrictly) {
             std::string::npos)
       << R.Err;
 
+  // A "file" that ends with a path separator (a backslash is one for the
+  // reader): LLVM's reader indexes files by their last components, and on
+  // two such paths recursed until the stack overflowed (found by
+  // compile_db_fuzzer; exit 139).
+  writeFile(Db, "[{\"directory\":\"\",\"command\":\"\",\"file\":\"/\\\\in."
+                "cgin=\\\\\"},{\"directory\":\"\",\n\"command\":\"\",\"file\":"
+                "\"/\\\\in.cgin}\\\\\"}]");
+  R = runFactoryguard({"-p", "build"}, Dir);
+  EXPECT_EQ(R.ExitCode, 2) << R.Err;
+  EXPECT_NE(R.Err.find(Db + ":1:2: error: compile command 1: \"file\" is not "
+                            "a file: it ends with a path separator"),
+            std::string::npos)
+      << R.Err;
+
   // The whole file is fine.
   writeFile(Db, Whole);
   R = runFactoryguard({"-p", "build"}, Dir);

@@ -64,6 +64,33 @@ std::vector<size_t> arrayElementOffsets(llvm::StringRef Text) {
   return Out;
 }
 
+/// Why an entry's File (its Directory given) is not a file, as LLVM's
+/// reader will see it (relative to Directory, native separators, dots
+/// removed), or "" when it may be one. The reader indexes files by their
+/// last components (clang::tooling::FileMatchTrie), and recursed until the
+/// stack overflowed on two paths whose components do not spell them: ones
+/// ending with a separator (a directory; a backslash is one for the
+/// reader), or starting with a network root name ("//host").
+std::string notAFile(llvm::StringRef Directory, llvm::StringRef File) {
+  llvm::SmallString<256> Path;
+  if (llvm::sys::path::is_relative(File)) {
+    Path = Directory;
+    llvm::sys::path::append(Path, File);
+  } else {
+    Path = File;
+  }
+  llvm::SmallString<256> Native;
+  llvm::sys::path::native(Path, Native);
+  llvm::sys::path::remove_dots(Native, /*remove_dot_dot=*/true);
+  if (Native.empty())
+    return "";
+  if (llvm::sys::path::is_separator(Native.back()))
+    return "it ends with a path separator";
+  if (llvm::sys::path::has_root_name(Native))
+    return "it starts with a network root name ('//host')";
+  return "";
+}
+
 } // namespace
 
 /// Reads compile_commands.json strictly. LLVM's reader (a YAML parser)
@@ -89,7 +116,7 @@ parseCompileDatabase(llvm::StringRef Text, llvm::StringRef PathRef) {
     if (std::regex_match(Msg, M, Re))
       return fail(Path + ":" + M[1].str() + ":" +
                   std::to_string(std::stoul(M[2].str()) + 1) + // 0-based
-                  
+
                   ": error: invalid JSON: " + M[3].str());
     return fail(Path + ": error: invalid JSON: " + Msg);
   }
@@ -132,6 +159,8 @@ parseCompileDatabase(llvm::StringRef Text, llvm::StringRef PathRef) {
       llvm::sys::path::append(Abs, Dir);
       Dir = normalizePath(Abs);
     }
+    if (std::string Why = notAFile(Dir, *O->getString("file")); !Why.empty())
+      return At(Offset, N + ": \"file\" is not a file: " + Why);
     Copy["directory"] = std::string(Dir);
     Normalized.push_back(std::move(Copy));
   }
@@ -144,6 +173,5 @@ parseCompileDatabase(llvm::StringRef Text, llvm::StringRef PathRef) {
     return fail(Path + ": error: " + Error);
   return std::unique_ptr<CompilationDatabase>(std::move(DB));
 }
-
 
 } // namespace factoryguard
