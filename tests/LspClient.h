@@ -205,6 +205,8 @@ public:
     }
     return -1;
   }
+  /// The server's process id.
+  pid_t pid() const { return Pid; }
   bool framingError() {
     std::lock_guard<std::mutex> L(Mu);
     return !FramingError.empty();

@@ -11,6 +11,7 @@
 #include "LspServer.h"
 #include "TestHarness.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
@@ -1259,12 +1260,28 @@ TEST(Lsp, AKeptWorkerAnalyzesEachEditWithTheEditorsBuffersOfNow) {
   EXPECT_EQ(logLines(Log, Forked), 1u) << readFile(Log);
   EXPECT_EQ(logLines(Log, "preamble built for " + P.Main), 1u) << readFile(Log);
 
+  // The kept workers killed while they wait (the OOM killer, a user): the
+  // next edit is analyzed by a fresh worker, not reported as a crash.
+  std::error_code EC;
+  for (llvm::sys::fs::directory_iterator
+           T("/proc/" + std::to_string(C.pid()) + "/task", EC),
+       End;
+       T != End && !EC; T.increment(EC))
+    for (llvm::StringRef Child : llvm::split(
+             llvm::StringRef(readFile(T->path() + "/children")).trim(), ' '))
+      if (!Child.empty())
+        kill(std::stoi(Child.str()), SIGKILL);
+  C.change(P.Main, P.Text + "// v3b\n", 4);
+  auto D3b = C.diagnostics(uriOf(P.Main), 4);
+  ASSERT_TRUE(D3b) << readFile(Log);
+  EXPECT_EQ(lspFindings(*D3b), Found3) << *D3b << readFile(Log);
+
   // Closed, the document's worker ends with its preamble.
   C.notify(
       "textDocument/didClose",
       json::Object{{"textDocument", json::Object{{"uri", uriOf(P.Main)}}}});
-  C.open(P.Main, P.Text, 4);
-  ASSERT_TRUE(C.diagnostics(uriOf(P.Main), 4)) << readFile(Log);
+  C.open(P.Main, P.Text, 5);
+  ASSERT_TRUE(C.diagnostics(uriOf(P.Main), 5)) << readFile(Log);
   EXPECT_EQ(logLines(Log, "worker ended for " + P.Main), 1u) << readFile(Log);
   EXPECT_EQ(logLines(Log, Forked), 2u) << readFile(Log);
   EXPECT_FALSE(C.framingError()) << C.framingErrorText();

@@ -314,16 +314,27 @@ ChildRun WorkerPool::run(uint64_t Request) {
     Carried = Payload;
   }
   ChildRun R;
-  if (W.Pid < 0 && !start(W)) {
+  auto InProcess = [&] {
     int RetCode = 0;
     R.Ok = runIsolated(
         [&] { R.Output = Work(Request, Carried ? &*Carried : nullptr); },
         RetCode);
     R.Signal = R.Ok || RetCode <= 128 ? 0 : RetCode - 128;
     return R;
+  };
+  if (W.Pid < 0 && !start(W))
+    return InProcess();
+  R.Ok = sendRequest(W.ToWorker, Request, Carried);
+  if (!R.Ok) {
+    // It was gone before this request (killed while idle: a kept worker
+    // waits between edits): not this unit's crash; a fresh worker runs it.
+    stopWorker(W);
+    if (!start(W))
+      return InProcess();
+    R.Ok = sendRequest(W.ToWorker, Request, Carried);
   }
   uint64_t Size = 0;
-  R.Ok = sendRequest(W.ToWorker, Request, Carried) &&
+  R.Ok = R.Ok &&
          readAll(W.FromWorker, reinterpret_cast<char *>(&Size), sizeof(Size));
   if (R.Ok) {
     R.Output.resize(Size);
