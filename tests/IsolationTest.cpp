@@ -6,15 +6,20 @@
 // exist, or whose response file is missing, is a one-line unit error, not
 // a crash; response files are expanded and their content is in the cache
 // key; a source named through a symlink and through its target is one unit;
-// the test hooks are not in the binary the package ships.
+// the test hooks are not in the binary the package ships. A worker killed
+// while it waits for its next unit is replaced, not reported as that
+// unit's crash.
 //
 //===----------------------------------------------------------------------===//
 #include "TestHarness.h"
+#include "UnitIsolation.h"
 
 #include "llvm/Support/FileSystem.h"
 
 #include <algorithm>
+#include <csignal>
 #include <cstdlib>
+#include <unistd.h>
 
 using namespace fgtest;
 
@@ -241,3 +246,34 @@ TEST(Isolation, TheReleaseBinaryHasNoTestHooks) {
 }
 
 } // namespace
+
+// A worker waits between units (the language server keeps one per
+// document between edits); killed meanwhile, by a user or the OOM killer,
+// it is replaced and the unit sent to it runs in a fresh worker, however
+// soon after the kill the unit comes (the signal lands asynchronously: the
+// request can be written before the worker is gone). A worker that dies
+// while it works on a unit is still that unit's crash.
+TEST(WorkerPool, AWorkerKilledWhileItWaitsIsReplacedNotReportedAsACrash) {
+  const uint64_t Dies = ~uint64_t(0);
+  factoryguard::WorkerPool Pool([Dies](uint64_t Request, const std::string *) {
+    if (Request == Dies)
+      raise(SIGKILL);
+    return std::to_string(Request) + " in " + std::to_string(getpid());
+  });
+  for (uint64_t Round = 0; Round < 50; ++Round) {
+    ASSERT_TRUE(Pool.run(Round).Ok);
+    std::optional<factoryguard::WorkerProcess> W = Pool.release();
+    ASSERT_TRUE(W);
+    kill(W->Pid, SIGKILL);
+    Pool.adopt(*W);
+    factoryguard::ChildRun Next = Pool.run(Round);
+    ASSERT_TRUE(Next.Ok) << "round " << Round << ": signal " << Next.Signal;
+    EXPECT_EQ(Next.Output.rfind(std::to_string(Round) + " in ", 0), 0u)
+        << Next.Output;
+    EXPECT_NE(Next.Output,
+              std::to_string(Round) + " in " + std::to_string(W->Pid));
+  }
+  factoryguard::ChildRun Crash = Pool.run(Dies);
+  EXPECT_FALSE(Crash.Ok);
+  EXPECT_EQ(Crash.Signal, SIGKILL);
+}

@@ -106,6 +106,20 @@ bool sendRequest(int FD, uint64_t Request,
   return Ok;
 }
 
+/// What a worker writes back as soon as it has read a whole request.
+constexpr char Taken = 'T';
+
+/// Hands Request (and Payload) to worker W: true once W has read it whole
+/// and said so (Taken). False when W was gone before it took the request
+/// (killed while idle, even a moment before the write): not the request's
+/// crash.
+bool handOver(const WorkerProcess &W, uint64_t Request,
+              const std::optional<std::string> &Payload) {
+  char Ack = 0;
+  return sendRequest(W.ToWorker, Request, Payload) &&
+         readAll(W.FromWorker, &Ack, 1) && Ack == Taken;
+}
+
 /// Reads a request (sendRequest) from FD; false at its end. HasPayload:
 /// whether it carries Payload.
 bool readRequest(int FD, uint64_t &Request, std::string &Payload,
@@ -132,9 +146,9 @@ void closeAllBut(int A, int B) {
   close_range(From, ~0U, 0);
 }
 
-/// A worker: each request from In is run and answered on Out (the output's
-/// size, then the output), until In ends. A crash ends the worker with
-/// 128 + the signal. Never returns.
+/// A worker: each request from In is acknowledged (Taken), run and
+/// answered on Out (the output's size, then the output), until In ends. A
+/// crash ends the worker with 128 + the signal. Never returns.
 [[noreturn]] void workerMain(int In, int Out, const WorkerPool::WorkFn &Work) {
   closeAllBut(std::min(In, Out), std::max(In, Out));
   struct rlimit NoCore = {0, 0};
@@ -143,6 +157,8 @@ void closeAllBut(int A, int B) {
   std::string Payload;
   bool HasPayload = false;
   while (readRequest(In, Request, Payload, HasPayload)) {
+    if (!writeAll(Out, &Taken, 1))
+      _exit(127);
     std::string Output;
     int RetCode = 0;
     if (!runIsolated(
@@ -324,14 +340,15 @@ ChildRun WorkerPool::run(uint64_t Request) {
   };
   if (W.Pid < 0 && !start(W))
     return InProcess();
-  R.Ok = sendRequest(W.ToWorker, Request, Carried);
+  R.Ok = handOver(W, Request, Carried);
   if (!R.Ok) {
-    // It was gone before this request (killed while idle: a kept worker
-    // waits between edits): not this unit's crash; a fresh worker runs it.
+    // It was gone before it took this request (killed while idle: a kept
+    // worker waits between edits): not this unit's crash; a fresh worker
+    // runs it.
     stopWorker(W);
     if (!start(W))
       return InProcess();
-    R.Ok = sendRequest(W.ToWorker, Request, Carried);
+    R.Ok = handOver(W, Request, Carried);
   }
   uint64_t Size = 0;
   R.Ok = R.Ok &&

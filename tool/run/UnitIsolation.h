@@ -57,6 +57,12 @@ struct ChildRun {
   std::string Output; // what the work returned
 };
 
+/// A worker process and the two ends of its pipes (WorkerPool).
+struct WorkerProcess {
+  int Pid = -1;
+  int ToWorker = -1, FromWorker = -1;
+};
+
 /// Child processes that run units one after another: a worker is forked
 /// by the first thread that needs one while none is idle, and is then
 /// warm (what clang builds once per process is built once per worker, not
@@ -67,13 +73,9 @@ struct ChildRun {
 /// output of this process (a language server's standard output) is written
 /// twice. A unit that crashes or kills its worker costs that unit only:
 /// the worker is gone, the next unit gets a fresh one. When no process can
-/// be forked, the work runs here under runIsolated instead.
-/// A worker process and the two ends of its pipes (WorkerPool).
-struct WorkerProcess {
-  int Pid = -1;
-  int ToWorker = -1, FromWorker = -1;
-};
-
+/// be forked, the work runs here under runIsolated instead. A worker
+/// killed while it waits (before it has taken a request) is replaced, not
+/// reported as the crash of the unit sent to it.
 class WorkerPool {
 public:
   /// Work(Request, Payload) runs in a worker, on the memory of this
