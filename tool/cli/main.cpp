@@ -414,6 +414,32 @@ shards do not belong together (another version or settings; for --shard
 i/n shards a unit in two of them, an index missing or given twice).
 )";
 
+/// How to report, as the CLI and merge both take it (the format aside:
+/// only the CLI writes shards).
+struct ReportingFlags {
+  cl::SubCommand &Sub;
+  cl::opt<std::string> Output{"o", cl::sub(Sub)};
+  cl::opt<std::string> Baseline{"baseline", cl::sub(Sub)};
+  cl::opt<FailOn, false, EnumValues<FailOn>> FailLevel{
+      "fail-on", cl::sub(Sub), FACTORYGUARD_FAIL_ON_VALUES,
+      cl::init(FailOn::Warning)};
+  cl::opt<UnitErrors, false, EnumValues<UnitErrors>> OnUnitErrors{
+      "unit-errors", cl::sub(Sub), FACTORYGUARD_UNIT_ERRORS_VALUES,
+      cl::init(UnitErrors::Fail)};
+  cl::opt<std::string> SourceRoot{"source-root", cl::sub(Sub)};
+  cl::opt<std::string> Category{"category", cl::sub(Sub),
+                                cl::init("factoryguard/")};
+
+  /// These options into RO (the baseline is read apart: it can fail).
+  void store(ReportOptions &RO) const {
+    RO.Output = Output;
+    RO.FailLevel = FailLevel;
+    RO.OnUnitErrors = OnUnitErrors;
+    RO.SourceRoot = SourceRoot;
+    RO.Category = Category;
+  }
+};
+
 /// `factoryguard merge`'s options, as MergeUsage lists them.
 struct MergeCommandLine {
   cl::SubCommand Sub{"merge"};
@@ -422,17 +448,7 @@ struct MergeCommandLine {
       cl::values(clEnumValN(OutputFormat::Text, "text", ""),
                  clEnumValN(OutputFormat::Sarif, "sarif", "")),
       cl::init(OutputFormat::Text)};
-  cl::opt<std::string> Output{"o", cl::sub(Sub)};
-  cl::opt<std::string> SourceRoot{"source-root", cl::sub(Sub)};
-  cl::opt<std::string> Baseline{"baseline", cl::sub(Sub)};
-  cl::opt<FailOn, false, EnumValues<FailOn>> FailLevel{
-      "fail-on", cl::sub(Sub), FACTORYGUARD_FAIL_ON_VALUES,
-      cl::init(FailOn::Warning)};
-  cl::opt<UnitErrors, false, EnumValues<UnitErrors>> OnUnitErrors{
-      "unit-errors", cl::sub(Sub), FACTORYGUARD_UNIT_ERRORS_VALUES,
-      cl::init(UnitErrors::Fail)};
-  cl::opt<std::string> Category{"category", cl::sub(Sub),
-                                cl::init("factoryguard/")};
+  ReportingFlags Reporting{Sub};
 
   MergeCommandLine() { Format.getParser().Command = "merge "; }
 
@@ -458,18 +474,15 @@ int runMerge(const std::vector<std::string> &Args) {
   Files.insert(Files.end(), Read.Rest.begin(), Read.Rest.end());
   if (Files.empty())
     return usageError("merge needs shard files (factoryguard --format shard)");
-  if (std::string Err = checkSourceRoot(CL.SourceRoot); !Err.empty())
-    return usageError(Err);
   ReportOptions RO;
-  if (!readBaseline(CL.Baseline, RO.BaselinePrints))
+  CL.Reporting.store(RO);
+  if (std::string Err = checkSourceRoot(RO.SourceRoot); !Err.empty())
+    return usageError(Err);
+  if (!readBaseline(CL.Reporting.Baseline, RO.BaselinePrints))
     return 2;
   RO.Format = CL.Format;
-  RO.Output = CL.Output;
-  RO.Category = CL.Category;
-  RO.FailLevel = CL.FailLevel;
-  RO.OnUnitErrors = CL.OnUnitErrors;
-  RO.SourceRoot = CL.SourceRoot.empty() ? defaultSourceRoot()
-                                        : normalizePath(CL.SourceRoot);
+  RO.SourceRoot = RO.SourceRoot.empty() ? defaultSourceRoot()
+                                        : normalizePath(RO.SourceRoot);
   auto ResultOrErr = mergeShards(Files, RO.SourceRoot, llvm::errs());
   if (!ResultOrErr) {
     printError(ResultOrErr.takeError());
@@ -533,19 +546,9 @@ struct ReportFlags {
                  clEnumValN(OutputFormat::Sarif, "sarif", ""),
                  clEnumValN(OutputFormat::Shard, "shard", "")),
       cl::init(OutputFormat::Text)};
-  cl::opt<std::string> Output{"o", cl::sub(Sub)};
   cl::opt<bool> Fix{"fix", cl::sub(Sub)};
   cl::opt<std::string> ExportFixes{"export-fixes", cl::sub(Sub)};
-  cl::opt<std::string> Baseline{"baseline", cl::sub(Sub)};
-  cl::opt<FailOn, false, EnumValues<FailOn>> FailLevel{
-      "fail-on", cl::sub(Sub), FACTORYGUARD_FAIL_ON_VALUES,
-      cl::init(FailOn::Warning)};
-  cl::opt<UnitErrors, false, EnumValues<UnitErrors>> OnUnitErrors{
-      "unit-errors", cl::sub(Sub), FACTORYGUARD_UNIT_ERRORS_VALUES,
-      cl::init(UnitErrors::Fail)};
-  cl::opt<std::string> SourceRoot{"source-root", cl::sub(Sub)};
-  cl::opt<std::string> Category{"category", cl::sub(Sub),
-                                cl::init("factoryguard/")};
+  ReportingFlags Reporting{Sub};
 };
 
 /// The cache.
@@ -645,15 +648,11 @@ void storeAnalysis(const CliCommandLine &CL, const ReadArgs &Read,
 void storeReport(const CliCommandLine &CL, CliRequest &R) {
   const ReportFlags &F = CL.Report;
   ReportOptions &RO = R.Report;
+  F.Reporting.store(RO);
   RO.Format = F.Format;
-  RO.Output = F.Output;
   RO.Fix = F.Fix;
   RO.ExportFixes = F.ExportFixes;
-  RO.FailLevel = F.FailLevel;
-  RO.OnUnitErrors = F.OnUnitErrors;
-  RO.SourceRoot = F.SourceRoot;
-  RO.Category = F.Category;
-  R.Baseline = F.Baseline;
+  R.Baseline = F.Reporting.Baseline;
   R.Explain = CL.Analysis.ExplainConfig.getNumOccurrences() != 0;
   R.ShowMapping = CL.Analysis.ShowMapping;
   R.CacheStats = CL.Cache.Stats;
