@@ -1266,11 +1266,14 @@ TEST(Lsp, AKeptWorkerAnalyzesEachEditWithTheEditorsBuffersOfNow) {
   for (llvm::sys::fs::directory_iterator
            T("/proc/" + std::to_string(C.pid()) + "/task", EC),
        End;
-       T != End && !EC; T.increment(EC))
-    for (llvm::StringRef Child : llvm::split(
-             llvm::StringRef(readFile(T->path() + "/children")).trim(), ' '))
+       T != End && !EC; T.increment(EC)) {
+    // Named: split() keeps only a reference to the text.
+    const std::string Children = readFile(T->path() + "/children");
+    for (llvm::StringRef Child :
+         llvm::split(llvm::StringRef(Children).trim(), ' '))
       if (!Child.empty())
         kill(std::stoi(Child.str()), SIGKILL);
+  }
   C.change(P.Main, P.Text + "// v3b\n", 4);
   auto D3b = C.diagnostics(uriOf(P.Main), 4);
   ASSERT_TRUE(D3b) << readFile(Log);
