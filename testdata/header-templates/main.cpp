@@ -9,6 +9,26 @@ void local_start() {
 struct Starter {
   void run() { local_start(); }
 };
+struct Timer {
+  static int delay() {
+    auto m = netra::get_websocket_manager(); // chain through schedule<Timer>
+    (void)m;
+    return 1;
+  }
+};
+struct Filler {
+  static int fill() {
+    auto m = netra::get_websocket_manager(); // chain through Slot<Filler>
+    (void)m;
+    return 2;
+  }
+};
+struct Looper {
+  void run() {
+    auto m = netra::get_websocket_manager(); // chain through jobs::each
+    (void)m;
+  }
+};
 struct Echo {
   void serve(const netra::UserExecutionContext &ctx) {
     netra::create_websocket_manager(&ctx); // compliant: the request's context
@@ -38,6 +58,10 @@ int main() {
   jobs::Holder A;
   jobs::Holder B = A;
   (void)B;
+  jobs::schedule<Timer>();
+  jobs::Slot<Filler> S;
+  (void)S;
+  jobs::each(Looper());
   netra::UserExecutionContext Ctx;
   jobs::run_per_request<Echo>(Ctx);
   return 0;

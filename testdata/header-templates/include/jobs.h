@@ -41,6 +41,20 @@ struct Holder {
   Session S;
 };
 
+// A default argument main.cpp is the first to use: the edit's parse
+// instantiates it (the call to T::delay) at main.cpp's call.
+template <class T> void schedule(int delay = T::delay()) { (void)delay; }
+
+// A default member initializer main.cpp is the first to use: the edit's
+// parse instantiates it (the call to T::fill) inside Slot<T>.
+template <class T> struct Slot {
+  int Value = T::fill();
+};
+
+// A generic lambda of the header that main.cpp calls: its call operator
+// for main.cpp's argument is instantiated by the edit's parse.
+inline auto each = [](auto job) { job.run(); };
+
 // Compliant: every call passes the request's context.
 template <class Job>
 void run_per_request(const netra::UserExecutionContext &ctx) {
