@@ -1,5 +1,6 @@
 //===- CallGraphCollector.cpp - One unit's facts for the call graph ------===//
 #include "CallGraphCollector.h"
+#include "UserCode.h"
 
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
@@ -229,23 +230,20 @@ void CallGraphCollector::run(const MatchFinder::MatchResult &R) {
   const SourceManager &SM = *R.SourceManager;
   Model &M = S.model();
   if (const auto *FD = R.Nodes.getNodeAs<FunctionDecl>("fn")) {
-    if (M.isPattern(FD) ||
-        SM.isInSystemHeader(SM.getExpansionLoc(FD->getLocation())))
+    if (M.isPattern(FD) || inSystemCode(SM, FD))
       return;
     addFunction(FD);
     return;
   }
   if (const auto *VD = R.Nodes.getNodeAs<VarDecl>("var")) {
-    if (!VD->getDeclContext()->isDependentContext() &&
-        !SM.isInSystemHeader(SM.getExpansionLoc(VD->getLocation())))
+    if (!VD->getDeclContext()->isDependentContext() && !inSystemCode(SM, VD))
       addStaticInit(VD);
     return;
   }
   if (const auto *LE = R.Nodes.getNodeAs<LambdaExpr>("lambda")) {
     // SPEC §1: the defining function -> lambda "defines" relation.
     const CXXMethodDecl *Op = LE->getCallOperator();
-    if (!Op || M.isPattern(Op) ||
-        SM.isInSystemHeader(SM.getExpansionLoc(LE->getBeginLoc())))
+    if (!Op || M.isPattern(Op) || inSystemCode(SM, LE->getBeginLoc()))
       return;
     Enclosing Def = M.enclosingOf(LE);
     std::string Definer = addEnclosing(Def);
@@ -271,7 +269,7 @@ void CallGraphCollector::run(const MatchFinder::MatchResult &R) {
     return;
   // Calls into system headers cannot continue a chain, but a construction
   // through std::make_unique or emplace is a call of the constructor.
-  if (SM.isInSystemHeader(SM.getExpansionLoc(Callee->getLocation()))) {
+  if (inSystemCode(SM, Callee)) {
     if (std::optional<Construction> C = constructionBy(Call, Callee))
       for (const CXXConstructorDecl *Ctor : constructorsFor(*C))
         addCallEdges(Call, S.nodeId(Ctor));
@@ -296,8 +294,7 @@ void CallGraphCollector::addCallEdges(const Expr *Call, const std::string &To) {
       continue; // a pattern: its instantiations hold the calls
     // Code in system headers is not walked by the CLI (userTopLevelDecls);
     // the clang-tidy plugin walks it but must draw the same graph.
-    if (Where.Kind == Enclosing::Function &&
-        SM.isInSystemHeader(SM.getExpansionLoc(Where.Fn->getLocation())))
+    if (Where.Kind == Enclosing::Function && inSystemCode(SM, Where.Fn))
       continue;
     GraphEdge E;
     E.From = addEnclosing(Where);

@@ -47,7 +47,7 @@ Severity TUState::levelFor(llvm::StringRef RuleId) const {
 bool TUState::shouldReport(SourceLocation Loc) {
   const SourceManager &SM = Ctx->getSourceManager();
   SourceLocation E = SM.getExpansionLoc(Loc);
-  if (E.isInvalid() || SM.isInSystemHeader(E))
+  if (E.isInvalid() || inSystemCode(SM, Loc))
     return false;
   if (Cfg.Exclude.empty())
     return true;

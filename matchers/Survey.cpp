@@ -94,8 +94,7 @@ private:
   }
 
   bool isUserLoc(const Decl *D) const {
-    SourceLocation L = SM.getExpansionLoc(D->getLocation());
-    return L.isValid() && !SM.isInSystemHeader(L);
+    return D->getLocation().isValid() && !inSystemCode(SM, D);
   }
   /// A declaration of the user code whose name a configuration can hold.
   bool isUser(const NamedDecl *D) const {

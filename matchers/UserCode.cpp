@@ -39,12 +39,19 @@ std::string qualifiedName(const NamedDecl *D) {
   return Out;
 }
 
+bool inSystemCode(const SourceManager &SM, SourceLocation L) {
+  return L.isValid() && SM.isInSystemHeader(SM.getExpansionLoc(L));
+}
+
+bool inSystemCode(const SourceManager &SM, const Decl *D) {
+  return inSystemCode(SM, D->getLocation());
+}
+
 std::vector<Decl *> userTopLevelDecls(ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
   std::vector<Decl *> Out;
   for (Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
-    SourceLocation L = D->getLocation();
-    if (L.isValid() && SM.isInSystemHeader(SM.getExpansionLoc(L)))
+    if (inSystemCode(SM, D))
       continue;
     if (D->isImplicit() && !isa<NamespaceDecl>(D))
       continue;

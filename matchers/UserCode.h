@@ -24,6 +24,15 @@ namespace factoryguard {
 /// anonymous namespaces spelled "(anonymous namespace)".
 std::string qualifiedName(const clang::NamedDecl *D);
 
+/// Whether L (where its macros expand) is in a system header: code that
+/// cannot hold a finding, whose bodies the analysis does not parse and that
+/// no traversal walks (SPEC §7). Every part that skips system code asks
+/// this one question, so the CLI, the editor's preamble and edits and the
+/// clang-tidy plugin draw the same line.
+bool inSystemCode(const clang::SourceManager &SM, clang::SourceLocation L);
+/// Whether D is declared in system code (inSystemCode of its location).
+bool inSystemCode(const clang::SourceManager &SM, const clang::Decl *D);
+
 /// The declarations a traversal needs: every top-level declaration except
 /// those in system headers (which cannot hold a finding, and whose walk
 /// costs more than the user's code in template-heavy projects).

@@ -176,7 +176,7 @@ public:
   bool shouldSkipFunctionBody(Decl *D) override {
     if (!SkipIn)
       return false;
-    return SkipIn->isInSystemHeader(SkipIn->getExpansionLoc(D->getLocation()));
+    return inSystemCode(*SkipIn, D);
   }
 
 private:

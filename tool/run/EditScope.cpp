@@ -1,5 +1,6 @@
 //===- EditScope.cpp - What an edit's traversal covers after a preamble ---===//
 #include "EditScope.h"
+#include "UserCode.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
@@ -34,11 +35,6 @@ const Decl *outermost(const Decl *D) {
   }
 }
 
-bool inSystemHeader(const SourceManager &SM, const Decl *D) {
-  SourceLocation L = D->getLocation();
-  return L.isValid() && SM.isInSystemHeader(SM.getExpansionLoc(L));
-}
-
 } // namespace
 
 void EditScope::topLevel(DeclGroupRef Group) {
@@ -63,7 +59,7 @@ std::vector<Decl *> EditScope::roots(ASTContext &Ctx) const {
   for (Decl *D : TopLevel) {
     if (!isa<TranslationUnitDecl>(D->getLexicalDeclContext()))
       continue; // a member defined later (an Objective-C method): its class
-    if (inSystemHeader(SM, D) || (D->isImplicit() && !isa<NamespaceDecl>(D)))
+    if (inSystemCode(SM, D) || (D->isImplicit() && !isa<NamespaceDecl>(D)))
       continue;
     Out.push_back(D);
     Roots.insert(D);
@@ -81,8 +77,8 @@ std::vector<Decl *> EditScope::roots(ASTContext &Ctx) const {
     return false;
   };
   for (Decl *D : Added) {
-    if (Roots.count(D) || inSystemHeader(SM, D) ||
-        inSystemHeader(SM, outermost(D)) || HeldByRoot(D))
+    if (Roots.count(D) || inSystemCode(SM, D) ||
+        inSystemCode(SM, outermost(D)) || HeldByRoot(D))
       continue;
     Out.push_back(D);
     Roots.insert(D);

@@ -3,6 +3,7 @@
 
 #include "UnitCommand.h"
 #include "UnitIsolation.h"
+#include "UserCode.h"
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/Basic/Diagnostic.h"
@@ -57,8 +58,7 @@ public:
 /// Whether the analysis's parse skips D's body (SPEC §7): the bodies of
 /// functions declared in system headers, unless --full-parse.
 bool analysisSkips(const SourceManager &SM, const Decl *D, bool FullParse) {
-  return !FullParse &&
-         SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation()));
+  return !FullParse && inSystemCode(SM, D);
 }
 
 /// The preamble's parse, for the edits that read it: the rules walk the
