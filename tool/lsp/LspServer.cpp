@@ -86,7 +86,24 @@ public:
 
 private:
   // Messages.
+  /// A JSON-RPC message as handle() reads it.
+  struct Message {
+    json::Value Id = nullptr;
+    bool IsRequest = false; // it has an id: it gets a reply
+    std::string Method;
+    const json::Object *Params = nullptr; // null when it has none
+  };
   void handle(const json::Value &Msg);
+  /// The message's id, method and params; nullopt (after replying an error
+  /// when one is due) when it is not a request or notification we read.
+  std::optional<Message> readEnvelope(const json::Value &Msg);
+  /// Whether a request may run now (initialized, not shut down); replies
+  /// the error when not.
+  bool admitRequest(const Message &In);
+  void initialize(const Message &In);
+  void shutdown(const json::Value &Id);
+  void handleNotification(const Message &In);
+  void handleRequest(const Message &In);
   void send(const json::Value &Msg);
   void reply(const json::Value &Id, json::Value Result);
   void replyError(const json::Value &Id, int Code, const llvm::Twine &Msg);
@@ -224,92 +241,119 @@ void Server::run() {
 }
 
 void Server::handle(const json::Value &Msg) {
+  std::optional<Message> In = readEnvelope(Msg);
+  if (!In)
+    return;
+  if (In->Method == "exit")
+    exitNow();
+  if (In->IsRequest && !admitRequest(*In))
+    return;
+  if (In->Method == "initialize") {
+    initialize(*In);
+    return;
+  }
+  if (In->Method == "shutdown") {
+    shutdown(In->Id);
+    return;
+  }
+  if (!Initialized || ShutdownRequested)
+    return; // notifications before initialize or after shutdown: dropped
+  if (In->IsRequest)
+    handleRequest(*In);
+  else
+    handleNotification(*In);
+}
+
+std::optional<Server::Message> Server::readEnvelope(const json::Value &Msg) {
   const json::Object *Obj = Msg.getAsObject();
   if (!Obj) {
     replyError(nullptr, lsp::InvalidRequest,
                "a JSON-RPC message must be an object");
-    return;
+    return std::nullopt;
   }
   const json::Value *Id = Obj->get("id");
   if (Id && Id->kind() != json::Value::Number &&
       Id->kind() != json::Value::String && Id->kind() != json::Value::Null) {
     replyError(nullptr, lsp::InvalidRequest, "id must be a number or a string");
-    return;
+    return std::nullopt;
   }
-  json::Value IdValue = Id ? *Id : json::Value(nullptr);
+  Message In;
+  In.Id = Id ? *Id : json::Value(nullptr);
+  In.IsRequest = Id != nullptr;
   std::optional<llvm::StringRef> Method = Obj->getString("method");
   if (!Method) {
     if (Id && (Obj->get("result") || Obj->get("error")))
-      return; // a response; we send no request that needs one
-    replyError(IdValue, lsp::InvalidRequest, "message without a method");
-    return;
+      return std::nullopt; // a response; we send no request that needs one
+    replyError(In.Id, lsp::InvalidRequest, "message without a method");
+    return std::nullopt;
   }
-  const json::Object *Params = Obj->getObject("params");
-  bool IsRequest = Id != nullptr;
+  In.Method = Method->str();
+  In.Params = Obj->getObject("params");
+  return In;
+}
 
-  if (*Method == "exit")
-    exitNow();
-  if (IsRequest && !Initialized && *Method != "initialize") {
-    replyError(IdValue, lsp::ServerNotInitialized,
-               "'" + *Method + "' before 'initialize'");
+bool Server::admitRequest(const Message &In) {
+  if (!Initialized && In.Method != "initialize") {
+    replyError(In.Id, lsp::ServerNotInitialized,
+               "'" + In.Method + "' before 'initialize'");
+    return false;
+  }
+  if (ShutdownRequested) {
+    replyError(In.Id, lsp::InvalidRequest,
+               "'" + In.Method + "' after 'shutdown'");
+    return false;
+  }
+  return true;
+}
+
+void Server::initialize(const Message &In) {
+  if (!In.IsRequest)
+    return;
+  if (Initialized) {
+    replyError(In.Id, lsp::InvalidRequest, "'initialize' sent twice");
     return;
   }
-  if (IsRequest && ShutdownRequested) {
-    replyError(IdValue, lsp::InvalidRequest,
-               "'" + *Method + "' after 'shutdown'");
+  Initialized = true;
+  reply(In.Id, initializeResult(In.Params));
+}
+
+void Server::shutdown(const json::Value &Id) {
+  {
+    std::lock_guard<std::mutex> G(M);
+    ShutdownRequested = true;
+    Pending.clear();
+  }
+  log("shutdown");
+  reply(Id, nullptr);
+}
+
+void Server::handleNotification(const Message &In) {
+  if (!llvm::StringRef(In.Method).starts_with("textDocument/did"))
+    return;
+  if (!In.Params) {
+    log("'" + In.Method + "' without params: ignored");
     return;
   }
-  if (*Method == "initialize") {
-    if (!IsRequest)
-      return;
-    if (Initialized) {
-      replyError(IdValue, lsp::InvalidRequest, "'initialize' sent twice");
+  if (In.Method == "textDocument/didOpen")
+    didOpen(*In.Params);
+  else if (In.Method == "textDocument/didChange")
+    didChange(*In.Params);
+  else if (In.Method == "textDocument/didSave")
+    didSave(*In.Params);
+  else if (In.Method == "textDocument/didClose")
+    didClose(*In.Params);
+}
+
+void Server::handleRequest(const Message &In) {
+  if (In.Method == "textDocument/codeAction") {
+    if (!In.Params) {
+      replyError(In.Id, lsp::InvalidParams, "codeAction without params");
       return;
     }
-    Initialized = true;
-    reply(IdValue, initializeResult(Params));
+    reply(In.Id, codeActions(*In.Params));
     return;
   }
-  if (*Method == "shutdown") {
-    {
-      std::lock_guard<std::mutex> G(M);
-      ShutdownRequested = true;
-      Pending.clear();
-    }
-    log("shutdown");
-    reply(IdValue, nullptr);
-    return;
-  }
-  if (!Initialized || ShutdownRequested)
-    return; // notifications before initialize or after shutdown: dropped
-  bool IsDocumentNotification =
-      !IsRequest && Method->starts_with("textDocument/did");
-  if (IsDocumentNotification) {
-    if (!Params) {
-      log("'" + *Method + "' without params: ignored");
-      return;
-    }
-    if (*Method == "textDocument/didOpen")
-      didOpen(*Params);
-    else if (*Method == "textDocument/didChange")
-      didChange(*Params);
-    else if (*Method == "textDocument/didSave")
-      didSave(*Params);
-    else if (*Method == "textDocument/didClose")
-      didClose(*Params);
-    return;
-  }
-  if (*Method == "textDocument/codeAction" && IsRequest) {
-    if (!Params) {
-      replyError(IdValue, lsp::InvalidParams, "codeAction without params");
-      return;
-    }
-    reply(IdValue, codeActions(*Params));
-    return;
-  }
-  if (IsRequest)
-    replyError(IdValue, lsp::MethodNotFound,
-               "unknown method '" + *Method + "'");
+  replyError(In.Id, lsp::MethodNotFound, "unknown method '" + In.Method + "'");
 }
 
 json::Value Server::initializeResult(const json::Object *Params) {
@@ -323,8 +367,9 @@ json::Value Server::initializeResult(const json::Object *Params) {
   log(llvm::Twine("initialized; positions in ") + (Utf8 ? "UTF-8" : "UTF-16") +
       ", debounce " +
       (Opts.DebounceMs ? std::to_string(*Opts.DebounceMs) + " ms"
-                       : std::string("as clangd's (the last analysis' time, "
-                                     "50 to 500 ms)")));
+                       : std::string("as clangd's (the median of the "
+                                     "document's last 15 rebuilds, 50 to "
+                                     "500 ms)")));
   return json::Object{
       {"capabilities",
        json::Object{
