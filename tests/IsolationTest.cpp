@@ -277,3 +277,52 @@ TEST(WorkerPool, AWorkerKilledWhileItWaitsIsReplacedNotReportedAsACrash) {
   EXPECT_FALSE(Crash.Ok);
   EXPECT_EQ(Crash.Signal, SIGKILL);
 }
+
+// The language server's kept worker is handed an edit before the server
+// checks the preamble (startEarly): the worker works while this thread
+// does something else, run() reads that worker's answer, and one whose
+// preamble turned out stale is killed unanswered (cancelEarly), run() then
+// answering from a fresh worker. A worker gone before it took the request
+// is not started.
+TEST(WorkerPool, AWorkerStartedEarlyWorksMeanwhileAndCanBeCancelled) {
+  const std::string Go = makeTempDir("early-worker") + "/go";
+  factoryguard::WorkerPool Pool([&Go](uint64_t Request,
+                                      const std::string *Payload) {
+    // Request 1 waits (10 s at most) for the file this thread writes after
+    // startEarly returned.
+    for (int I = 0; Request == 1 && I < 1000 && !llvm::sys::fs::exists(Go); ++I)
+      usleep(10000);
+    return std::to_string(Request) + " " + (Payload ? *Payload : "-") + " in " +
+           std::to_string(getpid()) +
+           (llvm::sys::fs::exists(Go) ? "" : " (not meanwhile)");
+  });
+  Pool.setPayload("buffers");
+  ASSERT_TRUE(Pool.run(0).Ok);
+  std::optional<factoryguard::WorkerProcess> W = Pool.release();
+  ASSERT_TRUE(W);
+  const std::string Pid = std::to_string(W->Pid);
+
+  ASSERT_TRUE(Pool.startEarly(*W, 1));
+  writeFile(Go, "");
+  factoryguard::ChildRun Early = Pool.run(1);
+  ASSERT_TRUE(Early.Ok) << Early.Signal;
+  EXPECT_EQ(Early.Output, "1 buffers in " + Pid);
+
+  W = Pool.release();
+  ASSERT_TRUE(W);
+  ASSERT_TRUE(Pool.startEarly(*W, 2));
+  Pool.cancelEarly(2);
+  EXPECT_NE(kill(W->Pid, 0), 0); // killed and waited for
+  factoryguard::ChildRun Fresh = Pool.run(2);
+  ASSERT_TRUE(Fresh.Ok) << Fresh.Signal;
+  EXPECT_EQ(Fresh.Output.rfind("2 buffers in ", 0), 0u) << Fresh.Output;
+  EXPECT_NE(Fresh.Output, "2 buffers in " + Pid);
+
+  W = Pool.release();
+  ASSERT_TRUE(W);
+  kill(W->Pid, SIGKILL);
+  EXPECT_FALSE(Pool.startEarly(*W, 3));
+  factoryguard::ChildRun Next = Pool.run(3);
+  ASSERT_TRUE(Next.Ok) << Next.Signal;
+  EXPECT_EQ(Next.Output.rfind("3 buffers in ", 0), 0u) << Next.Output;
+}

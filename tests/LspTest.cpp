@@ -1030,6 +1030,19 @@ size_t logLines(const std::string &StderrFile, const std::string &Text) {
   return N;
 }
 
+/// The index of the first line of the log that holds Text (npos: none).
+size_t firstLogLine(const std::string &StderrFile, const std::string &Text) {
+  const std::string Log = readFile(StderrFile);
+  size_t I = 0;
+  for (llvm::StringRef Rest = Log; !Rest.empty(); ++I) {
+    auto [Line, Tail] = Rest.split('\n');
+    if (Line.contains(Text))
+      return I;
+    Rest = Tail;
+  }
+  return std::string::npos;
+}
+
 /// A unit that includes testdata's netra.h and slot.h, and declares a
 /// static of SLOT_TYPE: a static-singleton finding on line 3 when slot.h
 /// makes it a manager, none when it makes it an int. Its directory holds
@@ -1100,6 +1113,10 @@ TEST(Lsp, PreambleIsReusedOnEditAndRebuiltWhenAHeaderChanges) {
   ASSERT_EQ(Found.size(), 1u) << *D3;
   EXPECT_EQ(Found[0].rfind("3:", 0), 0u) << Found[0];
   EXPECT_EQ(logLines(Log, Built), 2u) << readFile(Log);
+  // The worker kept from the last edit started on this one before the
+  // preamble was checked: forked with the old headers, it is dropped.
+  std::string Dropped = "worker kept from the last run dropped for " + P.Main;
+  EXPECT_EQ(logLines(Log, Dropped), 1u) << readFile(Log);
 
   // The header's unsaved text in the editor, the same size as on disk.
   std::string IntPadded = "#define SLOT_TYPE int";
@@ -1119,6 +1136,7 @@ TEST(Lsp, PreambleIsReusedOnEditAndRebuiltWhenAHeaderChanges) {
   ASSERT_TRUE(D5) << readFile(Log);
   EXPECT_EQ(lspFindings(*D5).size(), 1u) << *D5;
   EXPECT_EQ(logLines(Log, Built), 4u) << readFile(Log);
+  EXPECT_EQ(logLines(Log, Dropped), 3u) << readFile(Log);
   EXPECT_FALSE(C.framingError()) << C.framingErrorText();
 }
 
@@ -1245,6 +1263,13 @@ TEST(Lsp, AKeptWorkerAnalyzesEachEditWithTheEditorsBuffersOfNow) {
   ASSERT_EQ(Found2.size(), 1u) << *D2 << readFile(Log);
   EXPECT_EQ(Found2[0].rfind("5:", 0), 0u) << Found2[0];
   EXPECT_EQ(logLines(Log, Kept), 1u) << readFile(Log);
+  // It was handed the edit before the preamble was checked (it parses
+  // meanwhile), and stood: the preamble was reused.
+  size_t KeptAt = firstLogLine(Log, Kept);
+  size_t ReusedAt = firstLogLine(Log, "preamble reused for " + P.Main);
+  ASSERT_NE(ReusedAt, std::string::npos) << readFile(Log);
+  EXPECT_LT(KeptAt, ReusedAt) << readFile(Log);
+  EXPECT_EQ(logLines(Log, "dropped for " + P.Main), 0u) << readFile(Log);
 
   // slot.h's unsaved text (its disk text says int): g_slot on line 4 is a
   // manager now. The preamble does not read slot.h: it is reused, and so
@@ -1278,6 +1303,7 @@ TEST(Lsp, AKeptWorkerAnalyzesEachEditWithTheEditorsBuffersOfNow) {
   auto D3b = C.diagnostics(uriOf(P.Main), 4);
   ASSERT_TRUE(D3b) << readFile(Log);
   EXPECT_EQ(lspFindings(*D3b), Found3) << *D3b << readFile(Log);
+  EXPECT_EQ(logLines(Log, Forked), 2u) << readFile(Log); // and said so
 
   // Closed, the document's worker ends with its preamble.
   C.notify(
@@ -1286,7 +1312,7 @@ TEST(Lsp, AKeptWorkerAnalyzesEachEditWithTheEditorsBuffersOfNow) {
   C.open(P.Main, P.Text, 5);
   ASSERT_TRUE(C.diagnostics(uriOf(P.Main), 5)) << readFile(Log);
   EXPECT_EQ(logLines(Log, "worker ended for " + P.Main), 1u) << readFile(Log);
-  EXPECT_EQ(logLines(Log, Forked), 2u) << readFile(Log);
+  EXPECT_EQ(logLines(Log, Forked), 3u) << readFile(Log);
   EXPECT_FALSE(C.framingError()) << C.framingErrorText();
 }
 

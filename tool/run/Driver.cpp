@@ -1375,20 +1375,44 @@ void keepShardsUnits(std::set<std::string> &Units, const DriverOptions &Opts) {
              : Units.erase(It);
 }
 
-/// The worker Opts.Kept holds for J's unit, when it was forked with what
-/// this run has (but the buffers); Key is what it is kept under after this
-/// run. Logs which.
-std::optional<WorkerProcess>
-takeKeptWorker(const UnitJob &J, const std::vector<const Config *> &UnitConfig,
-               ConfigSet &Cfgs, const DriverOptions &Opts, std::string &Key,
-               std::vector<std::string> &Log) {
+/// The language server's one unit J: hands the edit to the worker
+/// Opts.Kept holds for it, when that was forked with what this run has but
+/// the buffers and the preamble's check (confirmKeptWorker), so that it
+/// parses meanwhile. Key: what it was kept under. Whether one started;
+/// logs which.
+bool startKeptWorker(WorkerPool &Workers, const UnitJob &J,
+                     const std::vector<const Config *> &UnitConfig,
+                     ConfigSet &Cfgs, const DriverOptions &Opts,
+                     std::string &Key, std::vector<std::string> &Log) {
   const Config *Cfg = UnitConfig[J.FileIndex];
   Key = keptWorkerKey(J, *Cfg, Cfgs.hashOf(Cfg), Opts);
   std::optional<WorkerProcess> W = Opts.Kept->take(J.File, Key);
+  bool Started =
+      W && Workers.startEarly(*W, unitRequest(/*Job=*/0, /*Record=*/false));
   Log.push_back(
-      std::string(W ? "worker kept from the last run" : "worker forked") +
+      std::string(Started ? "worker kept from the last run" : "worker forked") +
       " for " + J.File);
-  return W;
+  return Started;
+}
+
+/// After J's preamble was checked: the kept worker started early
+/// (Started) stands when the preamble is the one it was forked with, else
+/// it is dropped and a fresh worker analyzes the edit. Key becomes what the
+/// worker is kept under after this run. Whether the kept worker stands.
+bool confirmKeptWorker(WorkerPool &Workers, bool Started, const UnitJob &J,
+                       const std::vector<const Config *> &UnitConfig,
+                       ConfigSet &Cfgs, const DriverOptions &Opts,
+                       std::string &Key, std::vector<std::string> &Log) {
+  const Config *Cfg = UnitConfig[J.FileIndex];
+  std::string Now = keptWorkerKey(J, *Cfg, Cfgs.hashOf(Cfg), Opts);
+  bool Stands = Started && Now == Key;
+  if (Started && !Stands) {
+    Workers.cancelEarly(unitRequest(/*Job=*/0, /*Record=*/false));
+    Log.push_back("worker kept from the last run dropped for " + J.File +
+                  ": its preamble was built again (worker forked)");
+  }
+  Key = std::move(Now);
+  return Stands;
 }
 
 /// Every job through Workers (or the cache), on Opts.Jobs threads, longest
@@ -1617,43 +1641,46 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
   if (!Opts.Changed && !ReadCache)
     Cache = openCache(Opts, Result.DatabaseFile, Diag);
   long long SetupMs = lapMs(Lap);
-  // The language server: each unit's preamble, current before the workers
-  // fork and inherit it.
-  if (Opts.Preambles)
-    preparePreambles(
-        *Opts.Preambles, Jobs, UnitConfig,
-        [&](const Config *C) {
-          return hex64(Cfgs.hashOf(C)) + '\0' + C->SourceFile + '\0' +
-                 Opts.RuleGlobs + '\0' + (Opts.ExplainConfig ? "explain" : "");
-        },
-        Files, Opts, Result.PreambleLog);
-  // The language server's one unit: the worker kept from its last run,
-  // when that was forked with what this run has (but the buffers).
-  std::string KeptKey;
-  std::optional<WorkerProcess> KeptWorker;
-  if (Opts.Kept && Opts.Preambles && Jobs.size() == 1)
-    KeptWorker = takeKeptWorker(Jobs[0], UnitConfig, Cfgs, Opts, KeptKey,
-                                Result.PreambleLog);
-  if (Opts.Preambles && !KeptWorker)
-    // A worker forks from here: what this process freed since the last
-    // analysis (the previous results, the database read again) is handed
-    // back first, or each page a worker reuses is a copy-on-write fault
-    // (Preamble.cpp's trim after a build says more).
-    malloc_trim(0);
-  long long PreambleMs = lapMs(Lap);
   // Every unit, in parallel; results are merged in unit order.
   std::vector<UnitResult> Results;
-  long long UnitsMs = 0;
+  long long PreambleMs = 0, UnitsMs = 0;
   { // The workers end with this block, once every unit is done.
     // Jobs and UnitConfig are what the workers read: fixed from here on.
     WorkerPool Workers([&](uint64_t Request, const std::string *Payload) {
       return analyzeRequest(Request, Payload, Jobs, UnitConfig, Opts);
     });
-    // A kept worker analyzes with the editor's buffers of now.
-    if (KeptWorker)
-      Workers.adopt(*KeptWorker);
-    if (!KeptKey.empty())
+    // The language server's one unit: the worker kept from its last run
+    // parses the edit while its preamble is checked (and is dropped if the
+    // preamble was built again), as each later request, with the editor's
+    // buffers of now.
+    std::string KeptKey;
+    bool KeptStarted = false;
+    if (Opts.Kept && Opts.Preambles && Jobs.size() == 1) {
       Workers.setPayload(buffersToPayload(Opts.Buffers));
+      KeptStarted = startKeptWorker(Workers, Jobs[0], UnitConfig, Cfgs, Opts,
+                                    KeptKey, Result.PreambleLog);
+    }
+    // The language server: each unit's preamble, current before the
+    // workers fork and inherit it.
+    if (Opts.Preambles)
+      preparePreambles(
+          *Opts.Preambles, Jobs, UnitConfig,
+          [&](const Config *C) {
+            return hex64(Cfgs.hashOf(C)) + '\0' + C->SourceFile + '\0' +
+                   Opts.RuleGlobs + '\0' +
+                   (Opts.ExplainConfig ? "explain" : "");
+          },
+          Files, Opts, Result.PreambleLog);
+    if (!KeptKey.empty())
+      KeptStarted = confirmKeptWorker(Workers, KeptStarted, Jobs[0], UnitConfig,
+                                      Cfgs, Opts, KeptKey, Result.PreambleLog);
+    if (Opts.Preambles && !KeptStarted)
+      // A worker forks from here: what this process freed since the last
+      // analysis (the previous results, the database read again) is handed
+      // back first, or each page a worker reuses is a copy-on-write fault
+      // (Preamble.cpp's trim after a build says more).
+      malloc_trim(0);
+    PreambleMs = lapMs(Lap);
     Results = runJobs(Workers, Jobs, UnitConfig, Cfgs, Opts, Cache.get());
     UnitsMs = lapMs(Lap);
     Result.WorkersMs = static_cast<unsigned>(UnitsMs);

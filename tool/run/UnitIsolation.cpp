@@ -173,6 +173,24 @@ void closeAllBut(int A, int B) {
   _exit(0);
 }
 
+/// Ends a worker that may be working (stopWorker would wait for its work).
+void killWorker(WorkerProcess &W) {
+  kill(W.Pid, SIGKILL);
+  stopWorker(W);
+}
+
+/// The worker started early on Request, taken out of Early; none: Pid -1.
+WorkerProcess takeEarly(std::vector<std::pair<uint64_t, WorkerProcess>> &Early,
+                        uint64_t Request) {
+  for (auto It = Early.begin(); It != Early.end(); ++It)
+    if (It->first == Request) {
+      WorkerProcess W = It->second;
+      Early.erase(It);
+      return W;
+    }
+  return WorkerProcess();
+}
+
 /// What ended a worker, from its wait status (0: unknown).
 int signalOf(int Status) {
   if (WIFSIGNALED(Status))
@@ -267,6 +285,8 @@ WorkerPool::WorkerPool(WorkFn Work) : Work(std::move(Work)) {}
 WorkerPool::~WorkerPool() {
   for (WorkerProcess &W : Idle)
     stopWorker(W);
+  for (auto &[Request, W] : Early)
+    killWorker(W);
 }
 
 bool WorkerPool::start(WorkerProcess &W) {
@@ -318,12 +338,40 @@ std::optional<WorkerProcess> WorkerPool::release() {
   return W;
 }
 
-ChildRun WorkerPool::run(uint64_t Request) {
-  WorkerProcess W;
+bool WorkerPool::startEarly(WorkerProcess W, uint64_t Request) {
   std::optional<std::string> Carried;
   {
     std::lock_guard<std::mutex> Lock(M);
-    if (!Idle.empty()) {
+    Carried = Payload;
+  }
+  if (!handOver(W, Request, Carried)) {
+    stopWorker(W);
+    return false;
+  }
+  std::lock_guard<std::mutex> Lock(M);
+  Early.emplace_back(Request, W);
+  return true;
+}
+
+void WorkerPool::cancelEarly(uint64_t Request) {
+  std::lock_guard<std::mutex> Lock(M);
+  for (auto It = Early.begin(); It != Early.end(); ++It)
+    if (It->first == Request) {
+      killWorker(It->second);
+      Early.erase(It);
+      return;
+    }
+}
+
+ChildRun WorkerPool::run(uint64_t Request) {
+  WorkerProcess W;
+  std::optional<std::string> Carried;
+  bool Started = false; // W took the request already (startEarly)
+  {
+    std::lock_guard<std::mutex> Lock(M);
+    W = takeEarly(Early, Request);
+    Started = W.Pid >= 0;
+    if (!Started && !Idle.empty()) {
       W = Idle.back();
       Idle.pop_back();
     }
@@ -340,7 +388,7 @@ ChildRun WorkerPool::run(uint64_t Request) {
   };
   if (W.Pid < 0 && !start(W))
     return InProcess();
-  R.Ok = handOver(W, Request, Carried);
+  R.Ok = Started || handOver(W, Request, Carried);
   if (!R.Ok) {
     // It was gone before it took this request (killed while idle: a kept
     // worker waits between edits): not this unit's crash; a fresh worker

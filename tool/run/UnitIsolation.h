@@ -98,6 +98,15 @@ public:
   void adopt(WorkerProcess W);
   /// Takes an idle worker out of the pool, to outlive it (KeptWorkers).
   std::optional<WorkerProcess> release();
+  /// Hands Request (with the payload) to W, a worker another pool forked,
+  /// at once: W works on it while this thread does something else, and
+  /// run(Request) then reads its answer (the language server's kept
+  /// worker parses an edit while the server checks the preamble). False
+  /// when W was gone before it took the request (W is then stopped).
+  bool startEarly(WorkerProcess W, uint64_t Request);
+  /// Kills the worker started early on Request, unanswered (what it was
+  /// forked with turned out stale); run(Request) then runs it afresh.
+  void cancelEarly(uint64_t Request);
 
 private:
   bool start(WorkerProcess &W);
@@ -106,6 +115,7 @@ private:
   std::optional<std::string> Payload;
   std::mutex M;
   std::vector<WorkerProcess> Idle;
+  std::vector<std::pair<uint64_t, WorkerProcess>> Early; // startEarly
 };
 
 /// Ends a worker and waits for it.
