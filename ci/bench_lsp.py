@@ -219,7 +219,7 @@ def main():
                "median_ms": round(percentile(times, 0.5), 1),
                "p90_ms": round(percentile(times, 0.9), 1),
                "peak_pss_mib": round(sampler.peak_kib / 1024),
-               "server_log": server_log[-8:]},
+               "server_log": server_log[-8:], "server_log_all": server_log},
               sys.stdout)
     sys.stdout.write("\n")
     return 0
