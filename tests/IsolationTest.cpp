@@ -326,3 +326,29 @@ TEST(WorkerPool, AWorkerStartedEarlyWorksMeanwhileAndCanBeCancelled) {
   ASSERT_TRUE(Next.Ok) << Next.Signal;
   EXPECT_EQ(Next.Output.rfind("3 buffers in ", 0), 0u) << Next.Output;
 }
+
+// A worker runs its requests on one thread for its life (no thread per
+// request): a unit that overflows the stack after others ran there is still
+// that unit's crash (its alternate stack and recovery hold for every
+// request), and the next request gets a fresh worker.
+TEST(WorkerPool, AStackOverflowAfterOtherRequestsIsThatRequestsCrash) {
+  const uint64_t Overflows = 1000;
+  factoryguard::WorkerPool Pool([](uint64_t Request, const std::string *) {
+    if (Request == Overflows)
+      factoryguard::crashForTest(factoryguard::TestCrash::StackOverflow);
+    return std::to_string(getpid());
+  });
+  factoryguard::ChildRun First = Pool.run(0);
+  ASSERT_TRUE(First.Ok);
+  for (uint64_t Request = 1; Request < 5; ++Request) {
+    factoryguard::ChildRun Same = Pool.run(Request);
+    ASSERT_TRUE(Same.Ok);
+    EXPECT_EQ(Same.Output, First.Output); // one worker
+  }
+  factoryguard::ChildRun Crash = Pool.run(Overflows);
+  EXPECT_FALSE(Crash.Ok);
+  EXPECT_EQ(Crash.Signal, SIGSEGV);
+  factoryguard::ChildRun Next = Pool.run(5);
+  ASSERT_TRUE(Next.Ok);
+  EXPECT_NE(Next.Output, First.Output);
+}

@@ -67,7 +67,8 @@ struct WorkerProcess {
 /// by the first thread that needs one while none is idle, and is then
 /// warm (what clang builds once per process is built once per worker, not
 /// once per unit: a process per unit cost about 0.2 s of CPU per unit).
-/// A worker runs each request on a thread of runIsolated, without core
+/// A worker runs its requests one after another on one large-stack thread
+/// of its own, each under crash recovery as runIsolated does, without core
 /// dumps and with no file descriptor of ours but standard input, output
 /// and error; it writes nothing else and leaves with _exit, so no buffered
 /// output of this process (a language server's standard output) is written
