@@ -245,6 +245,68 @@ bool buffersUnchanged(
   return true;
 }
 
+/// What building a unit's preamble gave (buildPreamble): the preamble, the
+/// editor's buffers it read and the headers' part of the analysis; or why
+/// there is none.
+struct BuiltPreamble {
+  std::optional<PrecompiledPreamble> Preamble;
+  std::vector<std::pair<std::string, uint64_t>> Buffers;
+  HeaderPart Part;
+  std::string Failure; // empty: built
+};
+
+/// Builds the preamble of the main file Main (its text Buf, its preamble
+/// region Bounds) under Invocation into StorageDir, then the headers' part
+/// of the analysis on that region (Headers). A build with errors in the
+/// headers, or whose headers could not be analyzed, is a failure.
+BuiltPreamble buildPreamble(const CompilerInvocation &Invocation,
+                            const std::string &Main,
+                            const llvm::MemoryBuffer &Buf,
+                            const PreambleBounds &Bounds,
+                            llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> VFS,
+                            std::shared_ptr<PCHContainerOperations> PCHOps,
+                            const std::string &StorageDir, bool FullParse,
+                            const HeaderAnalysis &Headers) {
+  CompilerInvocation Parse(Invocation);
+  Parse.getFrontendOpts().SkipFunctionBodies = true; // PreambleParse
+  // The instantiations the headers need are made here, once, instead of
+  // at the end of every parse that reads the preamble (clang's default
+  // for a PCH): on cpp-httplib's example/server.cc they were most of an
+  // edit's parse. The same instantiations, made earlier: they differ only
+  // where a template's meaning would depend on what the main file
+  // declares after the headers (ill-formed, no diagnostic required), or
+  // fail to compile here (the unit is then parsed whole).
+  Parse.getLangOpts().PCHInstantiateTemplates = true;
+  ErrorCounter Errors;
+  IntrusiveRefCntPtr<DiagnosticsEngine> Diags =
+      CompilerInstance::createDiagnostics(&Parse.getDiagnosticOpts(), &Errors,
+                                          /*ShouldOwnClient=*/false);
+  PreambleParse Callbacks(FullParse);
+  auto Built = PrecompiledPreamble::Build(
+      Parse, &Buf, Bounds, *Diags, VFS, PCHOps,
+      /*StoreInMemory=*/false, StorageDir, Callbacks);
+  BuiltPreamble Out;
+  if (!Built) {
+    Out.Failure = Built.getError().message();
+    return Out;
+  }
+  if (Errors.Errors) {
+    Out.Failure = std::to_string(Errors.Errors) + " error(s) in its headers";
+    return Out;
+  }
+  std::optional<HeaderPart> Part =
+      analyzeRegion(Invocation, Main, Buf.getBuffer().take_front(Bounds.Size),
+                    VFS, std::move(PCHOps), FullParse, Headers);
+  if (!Part) {
+    Out.Failure = "its headers were not analyzed";
+    return Out;
+  }
+  Out.Preamble = std::move(*Built);
+  Out.Buffers = std::move(Callbacks.Buffers);
+  Out.Part = std::move(*Part);
+  return Out;
+}
+
 } // namespace
 
 std::string
@@ -294,40 +356,16 @@ PreambleStore::prepare(const tooling::CompileCommand &Command,
     }
     E.FailedRegion = Region; // until it is built cleanly
     Built = true;
-    CompilerInvocation Parse(Invocation);
-    Parse.getFrontendOpts().SkipFunctionBodies = true; // PreambleParse
-    // The instantiations the headers need are made here, once, instead of
-    // at the end of every parse that reads the preamble (clang's default
-    // for a PCH): on cpp-httplib's example/server.cc they were most of an
-    // edit's parse. The same instantiations, made earlier: they differ only
-    // where a template's meaning would depend on what the main file
-    // declares after the headers (ill-formed, no diagnostic required), or
-    // fail to compile here (the unit is then parsed whole).
-    Parse.getLangOpts().PCHInstantiateTemplates = true;
-    ErrorCounter Errors;
-    IntrusiveRefCntPtr<DiagnosticsEngine> Diags =
-        CompilerInstance::createDiagnostics(&Parse.getDiagnosticOpts(), &Errors,
-                                            /*ShouldOwnClient=*/false);
-    PreambleParse Callbacks(FullParse);
-    auto Built = PrecompiledPreamble::Build(
-        Parse, Buf->get(), Bounds, *Diags, VFS, PCHOps,
-        /*StoreInMemory=*/false, StorageDir, Callbacks);
-    std::optional<HeaderPart> Part;
-    if (Built && !Errors.Errors)
-      Part = analyzeRegion(Invocation, Main,
-                           (*Buf)->getBuffer().take_front(Bounds.Size), VFS,
-                           std::move(PCHOps), FullParse, Headers);
-    if (!Built || Errors.Errors || !Part) {
-      Log = "no preamble for " + File + ": " +
-            (!Built ? Built.getError().message()
-             : Errors.Errors
-                 ? std::to_string(Errors.Errors) + " error(s) in its headers"
-                 : std::string("its headers were not analyzed"));
+    BuiltPreamble B =
+        buildPreamble(Invocation, Main, **Buf, Bounds, VFS, std::move(PCHOps),
+                      StorageDir, FullParse, Headers);
+    if (!B.Failure.empty()) {
+      Log = "no preamble for " + File + ": " + B.Failure;
       return;
     }
-    E.Preamble = std::move(*Built);
-    E.Buffers = std::move(Callbacks.Buffers);
-    E.Part = std::move(*Part);
+    E.Preamble = std::move(B.Preamble);
+    E.Buffers = std::move(B.Buffers);
+    E.Part = std::move(B.Part);
     E.HeaderKey = Headers.Key;
     E.Generation = ++Builds;
     E.FailedRegion.reset();
