@@ -332,6 +332,9 @@ TEST(WorkerPool, AWorkerStartedEarlyWorksMeanwhileAndCanBeCancelled) {
 // that unit's crash (its alternate stack and recovery hold for every
 // request), and the next request gets a fresh worker.
 TEST(WorkerPool, AStackOverflowAfterOtherRequestsIsThatRequestsCrash) {
+  // As runAnalysis: the overflow is recovered (not the signal's default
+  // action, nor a sanitizer's report) and the worker ends with 128 + it.
+  factoryguard::enableCrashRecovery();
   const uint64_t Overflows = 1000;
   factoryguard::WorkerPool Pool([](uint64_t Request, const std::string *) {
     if (Request == Overflows)
