@@ -124,6 +124,14 @@ private:
   unsigned debounceOf(const std::string &Path) const;       // under M
   void workerLoop();
   void analyzeAndPublish(Job J);
+  void logRun(const Job &J, const DriverResult &Result,
+              const std::string &ClangOutput, Coverage Cov,
+              const std::string &Db);
+  json::Object diagnosticOf(const Job &J, const Finding &F,
+                            std::map<std::string, lsp::LineTable> &Tables);
+  std::optional<QuickFix>
+  quickFixOf(const Job &J, const Finding &F, const json::Object &Diag,
+             std::map<std::string, lsp::LineTable> &Tables);
   DriverOptions unitOptions(const Job &J, Coverage &Cov, std::string &Db);
   bool databaseLists(const std::string &Db, const std::string &Path);
   const lsp::LineTable &table(const Job &J, const std::string &Path,
@@ -703,6 +711,122 @@ json::Value lineOneError(const lsp::LineTable &T, const std::string &Message) {
       {"message", Message}};
 }
 
+/// What a run of the document's unit says beyond its diagnostics: the
+/// units' failures and clang's output to the log, the unit it was analyzed
+/// through, the cache it read, and, once per session, that its command was
+/// inferred.
+void Server::logRun(const Job &J, const DriverResult &Result,
+                    const std::string &ClangOutput, Coverage Cov,
+                    const std::string &Db) {
+  for (const UnitFailure &F : Result.Failures)
+    log(F.File + ": " + F.Message);
+  if (!ClangOutput.empty())
+    llvm::errs() << "factoryguard lsp: clang said:\n"
+                 << printableLines(ClangOutput) << "\n";
+  if (Result.Units.size() == 1 && Result.Units.front() != J.Path)
+    log(J.Path + ": analyzed through " + Result.Units.front() +
+        ", which reads it (from the cache)");
+  if (!Result.CacheDir.empty())
+    log("call chains with the cached facts of " +
+        llvm::Twine(Result.Cache.Hits) + " other unit(s) from " +
+        Result.CacheDir + " (" + llvm::Twine(Result.Cache.Misses) +
+        " without a valid entry)");
+  if (Cov != Coverage::Listed &&
+      !(Cov == Coverage::NotListed && isHeaderFileName(J.Path))) {
+    log(J.Path + ": inferred compile command");
+    if (!InferredShown) {
+      InferredShown = true;
+      showMessage(
+          3, Cov == Coverage::NoDatabase
+                 ? "factoryguard: " + J.Path +
+                       " is not in any compilation database (no "
+                       "compile_commands.json above it); it is analyzed "
+                       "with an inferred command. Generate one (cmake "
+                       "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON, bear) or start "
+                       "the server with -p <build-dir>."
+                 : "factoryguard: " + J.Path + " is not listed in " + Db +
+                       "; it is analyzed with a command inferred from a "
+                       "similar file there.");
+    }
+  }
+}
+
+/// A finding in the document as the editor shows it: its range, severity,
+/// rule and message, with its call chain and notes as related locations.
+json::Object
+Server::diagnosticOf(const Job &J, const Finding &F,
+                     std::map<std::string, lsp::LineTable> &Tables) {
+  const lsp::LineTable &T = table(J, J.Path, Tables);
+  json::Value Range = range(T, F.Where);
+  json::Object Diag{{"range", Range},
+                    {"severity", F.Level == Severity::Error     ? 1
+                                 : F.Level == Severity::Warning ? 2
+                                                                : 3},
+                    {"code", F.RuleId},
+                    {"source", "factoryguard"},
+                    {"message", F.Message}};
+  json::Array Related;
+  for (size_t I = 0; I < F.Chain.size(); ++I)
+    if (F.Chain[I].Where.valid())
+      Related.push_back(
+          json::Object{{"location", location(J, F.Chain[I].Where, Tables)},
+                       {"message", "call chain " + std::to_string(I + 1) + "/" +
+                                       std::to_string(F.Chain.size()) + ": " +
+                                       F.Chain[I].Message}});
+  for (const Note &N : F.Notes)
+    if (N.Where.valid())
+      Related.push_back(json::Object{{"location", location(J, N.Where, Tables)},
+                                     {"message", N.Message}});
+  if (!Related.empty())
+    Diag["relatedInformation"] = std::move(Related);
+  return Diag;
+}
+
+/// The finding's fix-its as one quick fix over its diagnostic Diag (none
+/// without fix-its): the edits, by file, and a title that says them.
+std::optional<QuickFix>
+Server::quickFixOf(const Job &J, const Finding &F, const json::Object &Diag,
+                   std::map<std::string, lsp::LineTable> &Tables) {
+  if (F.Fixes.empty())
+    return std::nullopt;
+  json::Object Changes;
+  std::string Title;
+  for (const FixIt &X : F.Fixes) {
+    const lsp::LineTable &FT = table(J, X.Where.File, Tables);
+    std::string Uri =
+        X.Where.File == J.Path ? J.Uri : lsp::pathToUri(X.Where.File);
+    json::Value Edit = json::Object{
+        {"range", json::Object{{"start", FT.positionOfOffset(X.Where.Offset)},
+                               {"end", FT.positionOfOffset(X.Where.Offset +
+                                                           X.Where.Length)}}},
+        {"newText", X.Replacement}};
+    if (json::Array *Edits = Changes.getArray(Uri))
+      Edits->push_back(std::move(Edit));
+    else
+      Changes[Uri] = json::Array{std::move(Edit)};
+    llvm::StringRef Old =
+        llvm::StringRef(FT.text()).substr(X.Where.Offset, X.Where.Length);
+    Title = X.Where.Length
+                ? "replace '" + Old.str() + "' with '" + X.Replacement + "'"
+                : "insert '" + X.Replacement + "'";
+  }
+  if (F.Fixes.size() > 1)
+    Title = "apply " + std::to_string(F.Fixes.size()) + " fix-its";
+  const json::Object &Pos = *Diag.getObject("range");
+  auto Coord = [&](const char *Key, const char *Field) {
+    return Pos.getObject(Key)->getInteger(Field).value_or(0);
+  };
+  return QuickFix{
+      Coord("start", "line"), Coord("start", "character"), Coord("end", "line"),
+      Coord("end", "character"),
+      json::Object{
+          {"title", "factoryguard: " + Title + " [" + F.RuleId + "]"},
+          {"kind", "quickfix"},
+          {"isPreferred", true},
+          {"diagnostics", json::Array{json::Value(json::Object(Diag))}},
+          {"edit", json::Object{{"changes", std::move(Changes)}}}}};
+}
+
 void Server::analyzeAndPublish(Job J) {
   auto Start = Clock::now();
   log("analyzing " + J.Path + " (version " + llvm::Twine(J.Version) + ")");
@@ -756,37 +880,7 @@ void Server::analyzeAndPublish(Job J) {
     Pub.ConfigError = true;
     showMessage(1, "factoryguard: " + Error);
   } else {
-    for (const UnitFailure &F : Result->Failures)
-      log(F.File + ": " + F.Message);
-    if (!ClangOutput.empty())
-      llvm::errs() << "factoryguard lsp: clang said:\n"
-                   << printableLines(ClangOutput) << "\n";
-    if (Result->Units.size() == 1 && Result->Units.front() != J.Path)
-      log(J.Path + ": analyzed through " + Result->Units.front() +
-          ", which reads it (from the cache)");
-    if (!Result->CacheDir.empty())
-      log("call chains with the cached facts of " +
-          llvm::Twine(Result->Cache.Hits) + " other unit(s) from " +
-          Result->CacheDir + " (" + llvm::Twine(Result->Cache.Misses) +
-          " without a valid entry)");
-    if (Cov != Coverage::Listed &&
-        !(Cov == Coverage::NotListed && isHeaderFileName(J.Path))) {
-      log(J.Path + ": inferred compile command");
-      if (!InferredShown) {
-        InferredShown = true;
-        showMessage(
-            3, Cov == Coverage::NoDatabase
-                   ? "factoryguard: " + J.Path +
-                         " is not in any compilation database (no "
-                         "compile_commands.json above it); it is analyzed "
-                         "with an inferred command. Generate one (cmake "
-                         "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON, bear) or start "
-                         "the server with -p <build-dir>."
-                   : "factoryguard: " + J.Path + " is not listed in " + Db +
-                         "; it is analyzed with a command inferred from a "
-                         "similar file there.");
-      }
-    }
+    logRun(J, *Result, ClangOutput, Cov, Db);
     // Only the document's unit (or the unit a header was analyzed
     // through) is analyzed: any failure is its.
     bool Failed = !Result->Failures.empty();
@@ -816,69 +910,9 @@ void Server::analyzeAndPublish(Job J) {
       for (const Finding &F : Result->Findings) {
         if (F.Suppressed || F.Where.File != J.Path)
           continue;
-        const lsp::LineTable &T = table(J, J.Path, Tables);
-        json::Value Range = range(T, F.Where);
-        json::Object Diag{{"range", Range},
-                          {"severity", F.Level == Severity::Error     ? 1
-                                       : F.Level == Severity::Warning ? 2
-                                                                      : 3},
-                          {"code", F.RuleId},
-                          {"source", "factoryguard"},
-                          {"message", F.Message}};
-        json::Array Related;
-        for (size_t I = 0; I < F.Chain.size(); ++I)
-          if (F.Chain[I].Where.valid())
-            Related.push_back(json::Object{
-                {"location", location(J, F.Chain[I].Where, Tables)},
-                {"message", "call chain " + std::to_string(I + 1) + "/" +
-                                std::to_string(F.Chain.size()) + ": " +
-                                F.Chain[I].Message}});
-        for (const Note &N : F.Notes)
-          if (N.Where.valid())
-            Related.push_back(
-                json::Object{{"location", location(J, N.Where, Tables)},
-                             {"message", N.Message}});
-        if (!Related.empty())
-          Diag["relatedInformation"] = std::move(Related);
-        if (!F.Fixes.empty()) {
-          json::Object Changes;
-          std::string Title;
-          for (const FixIt &X : F.Fixes) {
-            const lsp::LineTable &FT = table(J, X.Where.File, Tables);
-            std::string Uri =
-                X.Where.File == J.Path ? J.Uri : lsp::pathToUri(X.Where.File);
-            json::Value Edit = json::Object{
-                {"range",
-                 json::Object{{"start", FT.positionOfOffset(X.Where.Offset)},
-                              {"end", FT.positionOfOffset(X.Where.Offset +
-                                                          X.Where.Length)}}},
-                {"newText", X.Replacement}};
-            if (json::Array *Edits = Changes.getArray(Uri))
-              Edits->push_back(std::move(Edit));
-            else
-              Changes[Uri] = json::Array{std::move(Edit)};
-            llvm::StringRef Old = llvm::StringRef(FT.text()).substr(
-                X.Where.Offset, X.Where.Length);
-            Title = X.Where.Length ? "replace '" + Old.str() + "' with '" +
-                                         X.Replacement + "'"
-                                   : "insert '" + X.Replacement + "'";
-          }
-          if (F.Fixes.size() > 1)
-            Title = "apply " + std::to_string(F.Fixes.size()) + " fix-its";
-          json::Object Pos = *Range.getAsObject();
-          auto Coord = [&](const char *Key, const char *Field) {
-            return Pos.getObject(Key)->getInteger(Field).value_or(0);
-          };
-          Pub.Fixes.push_back(QuickFix{
-              Coord("start", "line"), Coord("start", "character"),
-              Coord("end", "line"), Coord("end", "character"),
-              json::Object{
-                  {"title", "factoryguard: " + Title + " [" + F.RuleId + "]"},
-                  {"kind", "quickfix"},
-                  {"isPreferred", true},
-                  {"diagnostics", json::Array{json::Value(json::Object(Diag))}},
-                  {"edit", json::Object{{"changes", std::move(Changes)}}}}});
-        }
+        json::Object Diag = diagnosticOf(J, F, Tables);
+        if (std::optional<QuickFix> Fix = quickFixOf(J, F, Diag, Tables))
+          Pub.Fixes.push_back(std::move(*Fix));
         Diags.push_back(std::move(Diag));
       }
     }
