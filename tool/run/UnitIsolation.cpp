@@ -377,12 +377,9 @@ bool WorkerPool::startEarly(WorkerProcess W, uint64_t Request) {
 
 void WorkerPool::cancelEarly(uint64_t Request) {
   std::lock_guard<std::mutex> Lock(M);
-  for (auto It = Early.begin(); It != Early.end(); ++It)
-    if (It->first == Request) {
-      killWorker(It->second);
-      Early.erase(It);
-      return;
-    }
+  WorkerProcess W = takeEarly(Early, Request);
+  if (W.Pid >= 0)
+    killWorker(W);
 }
 
 ChildRun WorkerPool::run(uint64_t Request) {
