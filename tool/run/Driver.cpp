@@ -1655,6 +1655,7 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
     // buffers of now.
     std::string KeptKey;
     bool KeptStarted = false;
+    auto FirstRequest = std::chrono::steady_clock::now();
     if (Opts.Kept && Opts.Preambles && Jobs.size() == 1) {
       Workers.setPayload(buffersToPayload(Opts.Buffers));
       KeptStarted = startKeptWorker(Workers, Jobs[0], UnitConfig, Cfgs, Opts,
@@ -1681,9 +1682,14 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
       // (Preamble.cpp's trim after a build says more).
       malloc_trim(0);
     PreambleMs = lapMs(Lap);
+    if (!KeptStarted)
+      FirstRequest = Lap;
     Results = runJobs(Workers, Jobs, UnitConfig, Cfgs, Opts, Cache.get());
     UnitsMs = lapMs(Lap);
-    Result.WorkersMs = static_cast<unsigned>(UnitsMs);
+    Result.WorkersMs = static_cast<unsigned>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(Lap -
+                                                              FirstRequest)
+            .count());
     if (!KeptKey.empty())
       if (std::optional<WorkerProcess> W = Workers.release())
         Opts.Kept->keep(Jobs[0].File, std::move(KeptKey), *W);
