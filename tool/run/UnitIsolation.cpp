@@ -346,11 +346,6 @@ void WorkerPool::setPayload(std::string P) {
   Payload = std::move(P);
 }
 
-void WorkerPool::adopt(WorkerProcess W) {
-  std::lock_guard<std::mutex> Lock(M);
-  Idle.push_back(W);
-}
-
 std::optional<WorkerProcess> WorkerPool::release() {
   std::lock_guard<std::mutex> Lock(M);
   if (Idle.empty())

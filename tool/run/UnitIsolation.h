@@ -94,9 +94,6 @@ public:
   ChildRun run(uint64_t Request);
   /// Each request from now on carries Payload.
   void setPayload(std::string Payload);
-  /// Makes W, a worker another pool forked, one of this pool's idle
-  /// workers: it runs that pool's Work, on the memory it was forked with.
-  void adopt(WorkerProcess W);
   /// Takes an idle worker out of the pool, to outlive it (KeptWorkers).
   std::optional<WorkerProcess> release();
   /// Hands Request (with the payload) to W, a worker another pool forked,
