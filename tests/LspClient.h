@@ -48,8 +48,10 @@ inline std::string uriOf(const std::string &Path) { return "file://" + Path; }
 /// sends.
 class LspClient {
 public:
+  /// Env: variables set for the server on top of ours (NAME, value).
   LspClient(const std::vector<std::string> &Args, const std::string &Cwd,
-            const std::string &StderrFile) {
+            const std::string &StderrFile,
+            const std::vector<std::pair<std::string, std::string>> &Env = {}) {
     int In[2], Out[2];
     EXPECT_EQ(pipe(In), 0);
     EXPECT_EQ(pipe(Out), 0);
@@ -69,6 +71,8 @@ public:
       close(Out[0]);
       if (chdir(Cwd.c_str()) != 0)
         _exit(127);
+      for (const auto &[Name, Value] : Env)
+        setenv(Name.c_str(), Value.c_str(), 1);
       execv(CArgv[0], CArgv.data());
       _exit(127);
     }

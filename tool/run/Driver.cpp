@@ -25,7 +25,6 @@
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendActions.h"
-#include "clang/Frontend/PrecompiledPreamble.h"
 #include "clang/Frontend/TextDiagnosticPrinter.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -211,9 +210,9 @@ private:
 
 /// Makes Invocation parse its main file after Preamble (the language
 /// server's parsed headers, Preamble.h) instead of the headers; the file
-/// manager to use then (Files, unless the preamble needs another view of
-/// the files).
-FileManager *usePreamble(const PrecompiledPreamble &Preamble,
+/// manager to use then (one that also shows the preamble's PCH; Files when
+/// the main file cannot be read).
+FileManager *usePreamble(const ReadyPreamble &Preamble,
                          CompilerInvocation &Invocation, FileManager *Files,
                          llvm::IntrusiveRefCntPtr<FileManager> &Owned) {
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> VFS =
@@ -223,9 +222,7 @@ FileManager *usePreamble(const PrecompiledPreamble &Preamble,
   if (!Main)
     return Files; // parsed whole; clang reports the file
   // The compiler owns the main file's buffer from here on.
-  Preamble.AddImplicitPreamble(Invocation, VFS, Main->release());
-  if (VFS.get() == &Files->getVirtualFileSystem())
-    return Files;
+  addPreamble(Preamble, Invocation, VFS, std::move(*Main));
   Owned =
       llvm::makeIntrusiveRefCnt<FileManager>(Files->getFileSystemOpts(), VFS);
   return Owned.get();
@@ -234,7 +231,7 @@ FileManager *usePreamble(const PrecompiledPreamble &Preamble,
 class ActionFactory : public FrontendActionFactory {
 public:
   ActionFactory(Analysis &A, TestCrash Crash, bool SkipSystemBodies,
-                llvm::raw_ostream &Verbose, const PrecompiledPreamble *Preamble,
+                llvm::raw_ostream &Verbose, const ReadyPreamble *Preamble,
                 bool WorkerStays)
       : A(A), Crash(Crash), SkipSystemBodies(SkipSystemBodies),
         Verbose(Verbose), Preamble(Preamble), WorkerStays(WorkerStays) {}
@@ -280,8 +277,8 @@ private:
   TestCrash Crash;
   bool SkipSystemBodies;
   llvm::raw_ostream &Verbose;
-  const PrecompiledPreamble *Preamble; // null: the whole unit is parsed
-  bool WorkerStays; // the process analyzes more after this unit
+  const ReadyPreamble *Preamble; // null: the whole unit is parsed
+  bool WorkerStays;              // the process analyzes more after this unit
 };
 
 /// Counts errors and keeps clang's rendering of them, with two exceptions
@@ -573,7 +570,7 @@ UnitResult analyzeCommand(const UnitJob &J, const Config &Cfg,
   UnitResult R;
   // With a preamble, the command as the frontend takes it: the driver ran
   // for it when the preamble was first prepared.
-  const PrecompiledPreamble *Preamble =
+  const ReadyPreamble *Preamble =
       Opts.Preambles && !Record
           ? Opts.Preambles->current(J.Command, Opts.FullParse)
           : nullptr;

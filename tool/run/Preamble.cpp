@@ -1,6 +1,7 @@
 //===- Preamble.cpp - The language server's parsed headers between edits --===//
 #include "Preamble.h"
 
+#include "PchFiles.h"
 #include "UnitCommand.h"
 #include "UnitIsolation.h"
 #include "UserCode.h"
@@ -189,8 +190,23 @@ private:
 
 } // namespace
 
+void addPreamble(const ReadyPreamble &Preamble, CompilerInvocation &Invocation,
+                 llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> &VFS,
+                 std::unique_ptr<llvm::MemoryBuffer> Main) {
+  auto Pch = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
+  Pch->addFile(Preamble.PchPath, /*ModificationTime=*/0,
+               llvm::MemoryBuffer::getMemBuffer(Preamble.Pch->getMemBufferRef(),
+                                                /*RequiresNullTerminator=*/
+                                                false));
+  auto Overlay = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(VFS);
+  Overlay->pushOverlay(std::move(Pch));
+  VFS = std::move(Overlay);
+  // Clang's own storage is a file: it finds the PCH through VFS.
+  Preamble.Clang.AddImplicitPreamble(Invocation, VFS, Main.release());
+}
+
 struct PreambleStore::Entry {
-  std::optional<PrecompiledPreamble> Preamble; // none: parse whole
+  std::optional<ReadyPreamble> Preamble; // none: parse whole
   /// The editor's buffers the preamble read, with the hash of their text.
   std::vector<std::pair<std::string, uint64_t>> Buffers;
   /// The hash of the preamble region that could not be built cleanly (it
@@ -249,14 +265,14 @@ bool buffersUnchanged(
 /// editor's buffers it read and the headers' part of the analysis; or why
 /// there is none.
 struct BuiltPreamble {
-  std::optional<PrecompiledPreamble> Preamble;
+  std::optional<ReadyPreamble> Preamble;
   std::vector<std::pair<std::string, uint64_t>> Buffers;
   HeaderPart Part;
   std::string Failure; // empty: built
 };
 
 /// Builds the preamble of the main file Main (its text Buf, its preamble
-/// region Bounds) under Invocation into StorageDir, then the headers' part
+/// region Bounds) under Invocation under StorageDir, then the headers' part
 /// of the analysis on that region (Headers). A build with errors in the
 /// headers, or whose headers could not be analyzed, is a failure.
 BuiltPreamble buildPreamble(const CompilerInvocation &Invocation,
@@ -282,16 +298,26 @@ BuiltPreamble buildPreamble(const CompilerInvocation &Invocation,
       CompilerInstance::createDiagnostics(&Parse.getDiagnosticOpts(), &Errors,
                                           /*ShouldOwnClient=*/false);
   PreambleParse Callbacks(FullParse);
+  BuiltPreamble Out;
+  PchDirectory Dir(StorageDir);
+  if (Dir.path().empty()) {
+    Out.Failure = "no directory for its PCH could be made";
+    return Out;
+  }
   auto Built = PrecompiledPreamble::Build(
       Parse, &Buf, Bounds, *Diags, VFS, PCHOps,
-      /*StoreInMemory=*/false, StorageDir, Callbacks);
-  BuiltPreamble Out;
+      /*StoreInMemory=*/false, Dir.path(), Callbacks);
   if (!Built) {
     Out.Failure = Built.getError().message();
     return Out;
   }
   if (Errors.Errors) {
     Out.Failure = std::to_string(Errors.Errors) + " error(s) in its headers";
+    return Out;
+  }
+  auto Pch = mapPch(Dir);
+  if (!Pch) {
+    Out.Failure = "its PCH could not be mapped";
     return Out;
   }
   std::optional<HeaderPart> Part =
@@ -301,7 +327,8 @@ BuiltPreamble buildPreamble(const CompilerInvocation &Invocation,
     Out.Failure = "its headers were not analyzed";
     return Out;
   }
-  Out.Preamble = std::move(*Built);
+  Out.Preamble.emplace(ReadyPreamble{std::move(*Built), std::move(Pch->first),
+                                     std::move(Pch->second)});
   Out.Buffers = std::move(Callbacks.Buffers);
   Out.Part = std::move(*Part);
   return Out;
@@ -341,7 +368,7 @@ PreambleStore::prepare(const tooling::CompileCommand &Command,
       return;
     }
     if (E.Preamble && E.HeaderKey == Headers.Key &&
-        E.Preamble->CanReuse(Invocation, **Buf, Bounds, *VFS) &&
+        E.Preamble->Clang.CanReuse(Invocation, **Buf, Bounds, *VFS) &&
         buffersUnchanged(E.Buffers, *VFS)) {
       Log = "preamble reused for " + File;
       return;
@@ -356,11 +383,16 @@ PreambleStore::prepare(const tooling::CompileCommand &Command,
     }
     E.FailedRegion = Region; // until it is built cleanly
     Built = true;
+    std::string Swept;
+    if (!std::exchange(this->Swept, true))
+      if (unsigned N = sweepAbandonedPchDirectories(StorageDir))
+        Swept = "; removed " + std::to_string(N) +
+                " PCH directories that ended processes left";
     BuiltPreamble B =
         buildPreamble(Invocation, Main, **Buf, Bounds, VFS, std::move(PCHOps),
                       StorageDir, FullParse, Headers);
     if (!B.Failure.empty()) {
-      Log = "no preamble for " + File + ": " + B.Failure;
+      Log = "no preamble for " + File + ": " + B.Failure + Swept;
       return;
     }
     E.Preamble = std::move(B.Preamble);
@@ -370,7 +402,7 @@ PreambleStore::prepare(const tooling::CompileCommand &Command,
     E.Generation = ++Builds;
     E.FailedRegion.reset();
     Log = "preamble built for " + File + " (" +
-          std::to_string(E.Preamble->getSize() >> 10) + " KiB)";
+          std::to_string(E.Preamble->Clang.getSize() >> 10) + " KiB)" + Swept;
   };
 
   OneCommandDatabase DB(frontendCommand(Command, FullParse));
@@ -407,7 +439,7 @@ size_t PreambleStore::forget(const std::string &File) {
   return Before - Entries.size();
 }
 
-const PrecompiledPreamble *
+const ReadyPreamble *
 PreambleStore::current(const tooling::CompileCommand &Command,
                        bool FullParse) const {
   auto It = Entries.find(keyOf(Command, FullParse));

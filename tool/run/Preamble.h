@@ -26,8 +26,11 @@
 //
 // The store lives in the process that forks the analysis workers
 // (UnitIsolation.h): prepare() runs there before the fork, so a worker
-// inherits the preamble. The PCH is a temporary file (clangd's default
-// --pch-storage=disk), removed with its entry. Building runs under crash
+// inherits the preamble. The PCH is a file only while clang writes it: it
+// is then mapped into the store's process (a worker inherits the mapping)
+// and removed, so no process leaves one behind, not even one killed; its
+// pages are the page cache's, as with clangd's default --pch-storage=disk,
+// until the entry goes. Building runs under crash
 // recovery on a large stack of its own on which clang keeps deep recursion
 // (it moves it to threads without an alternate signal stack only where it
 // was told the stack's bottom): a unit whose headers crash clang costs its
@@ -40,9 +43,11 @@
 
 #include "CallGraph.h"
 #include "Finding.h"
+#include "clang/Frontend/PrecompiledPreamble.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/ADT/IntrusiveRefCntPtr.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
 #include <cstdint>
@@ -53,7 +58,7 @@
 
 namespace clang {
 class ASTContext;
-class PrecompiledPreamble;
+class CompilerInvocation;
 } // namespace clang
 
 namespace factoryguard {
@@ -80,9 +85,26 @@ struct HeaderAnalysis {
   std::function<HeaderPart(clang::ASTContext &)> Run;
 };
 
+/// A preamble as an edit's parse reads it (PreambleStore::current):
+/// clang's, and its PCH, which no file holds any more.
+struct ReadyPreamble {
+  clang::PrecompiledPreamble Clang;
+  std::string PchPath;                     // the name clang reads the PCH by
+  std::unique_ptr<llvm::MemoryBuffer> Pch; // mapped
+};
+
+/// Makes Invocation parse its main file, whose text Main it takes, after
+/// Preamble; VFS becomes the files the parse reads: the PCH under its name
+/// over VFS.
+void addPreamble(const ReadyPreamble &Preamble,
+                 clang::CompilerInvocation &Invocation,
+                 llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> &VFS,
+                 std::unique_ptr<llvm::MemoryBuffer> Main);
+
 class PreambleStore {
 public:
-  /// PCH files go to StorageDir ("" = the system's temporary directory).
+  /// PCH files are written under StorageDir ("" = the system's temporary
+  /// directory), each in a directory of its own, and removed once mapped.
   explicit PreambleStore(std::string StorageDir = "");
   ~PreambleStore();
   PreambleStore(const PreambleStore &) = delete;
@@ -106,8 +128,8 @@ public:
   /// The preamble prepare() last made current for that unit; null when it
   /// has none (no preamble region, or it could not be built cleanly: the
   /// unit is then parsed whole, headers included).
-  const clang::PrecompiledPreamble *
-  current(const clang::tooling::CompileCommand &Command, bool FullParse) const;
+  const ReadyPreamble *current(const clang::tooling::CompileCommand &Command,
+                               bool FullParse) const;
   /// The headers' part of the analysis made with that preamble (null with
   /// no preamble).
   const HeaderPart *headerPart(const clang::tooling::CompileCommand &Command,
@@ -131,6 +153,7 @@ private:
   std::map<std::string, std::unique_ptr<Entry>> Entries; // by key
   uint64_t Clock = 0;  // prepare() calls so far: the entries' ages
   uint64_t Builds = 0; // preambles built so far: their generations
+  bool Swept = false;  // sweepAbandonedPchDirectories ran (PchFiles.h)
 };
 
 } // namespace factoryguard
