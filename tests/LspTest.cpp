@@ -41,14 +41,7 @@ namespace {
 /// A directory outside the build tree (where no compile_commands.json is
 /// found by walking up).
 std::string makeOutsideTempDir(const std::string &Name) {
-  llvm::SmallString<128> Tmp;
-  llvm::sys::path::system_temp_directory(true, Tmp);
-  llvm::sys::path::append(Tmp, "fg-lsp-" + Name);
-  llvm::SmallString<128> Dir;
-  llvm::sys::fs::createUniqueDirectory(Tmp, Dir);
-  llvm::SmallString<128> Real;
-  llvm::sys::fs::real_path(Dir, Real);
-  return std::string(Real);
+  return makeTempDir("lsp-" + Name);
 }
 
 /// A project: a copy of a testdata file, the rules' configuration and a

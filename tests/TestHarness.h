@@ -78,7 +78,8 @@ bool hasFixExpectations(const std::string &File);
 
 std::string readFile(const std::string &Path);
 void writeFile(const std::string &Path, const std::string &Text);
-/// A fresh temporary directory (removed by the caller or left in /tmp).
+/// A fresh temporary directory, removed when the test program ends with
+/// every test passed (kept when one failed, or with FG_KEEP_TEMP set).
 std::string makeTempDir(const std::string &Name);
 /// Copies a file or directory tree.
 void copyTree(const std::string &From, const std::string &To);
