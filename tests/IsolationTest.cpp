@@ -327,6 +327,36 @@ TEST(WorkerPool, AWorkerStartedEarlyWorksMeanwhileAndCanBeCancelled) {
   EXPECT_EQ(Next.Output.rfind("3 buffers in ", 0), 0u) << Next.Output;
 }
 
+// Work a request defers (deferUntilAnswered: freeing the AST of a kept
+// worker's edit) runs after its answer is written, before the worker takes
+// its next request: the answer does not wait for it, and the next request
+// finds it done.
+TEST(WorkerPool, WorkDeferredUntilAnsweredRunsAfterTheAnswer) {
+  const std::string Dir = makeTempDir("after-answer");
+  const std::string Go = Dir + "/go", Done = Dir + "/done";
+  factoryguard::WorkerPool Pool([&](uint64_t Request, const std::string *) {
+    if (Request == 1)
+      factoryguard::deferUntilAnswered([&] {
+        // Waits (10 s at most) for the file the test writes once the
+        // answer arrived.
+        for (int I = 0; I < 1000 && !llvm::sys::fs::exists(Go); ++I)
+          usleep(10000);
+        writeFile(Done, llvm::sys::fs::exists(Go) ? "after" : "waited");
+      });
+    return std::to_string(Request) + " in " + std::to_string(getpid()) +
+           " done: " + (llvm::sys::fs::exists(Done) ? readFile(Done) : "no");
+  });
+  factoryguard::ChildRun First = Pool.run(1);
+  ASSERT_TRUE(First.Ok) << First.Signal;
+  EXPECT_FALSE(llvm::sys::fs::exists(Done)) << readFile(Done);
+  const std::string Pid = First.Output.substr(5, First.Output.find(' ', 5) - 5);
+  EXPECT_EQ(First.Output, "1 in " + Pid + " done: no");
+  writeFile(Go, "");
+  factoryguard::ChildRun Second = Pool.run(2);
+  ASSERT_TRUE(Second.Ok) << Second.Signal;
+  EXPECT_EQ(Second.Output, "2 in " + Pid + " done: after");
+}
+
 // A worker runs its requests on one thread for its life (no thread per
 // request): a unit that overflows the stack after others ran there is still
 // that unit's crash (its alternate stack and recovery hold for every

@@ -26,6 +26,7 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendActions.h"
 #include "clang/Frontend/TextDiagnosticPrinter.h"
+#include "clang/Sema/Sema.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
@@ -187,10 +188,12 @@ private:
 
 class AnalysisAction : public ASTFrontendAction {
 public:
+  /// KeepAst: the AST is not freed when the parse ends but with the action
+  /// (after the answer, runInvocation).
   AnalysisAction(Analysis &A, TestCrash Crash, bool SkipSystemBodies,
-                 bool EditOnly)
+                 bool EditOnly, bool KeepAst)
       : A(A), Crash(Crash), SkipSystemBodies(SkipSystemBodies),
-        EditOnly(EditOnly) {}
+        EditOnly(EditOnly), KeepAst(KeepAst) {}
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  llvm::StringRef) override {
     // ParseAST reads the flag after the consumer is made; without it the
@@ -200,12 +203,33 @@ public:
         A, Crash, SkipSystemBodies ? &CI.getSourceManager() : nullptr,
         EditOnly ? std::make_unique<EditScope>() : nullptr);
   }
+  /// Runs just before clang frees the AST (FrontendAction::EndSourceFile):
+  /// with KeepAst, it is taken instead, to go in clang's order (Sema, the
+  /// context, the consumer) when the action goes.
+  void EndSourceFileAction() override {
+    if (!KeepAst)
+      return;
+    CompilerInstance &CI = getCompilerInstance();
+    if (CI.hasASTConsumer())
+      Kept.Consumer = CI.takeASTConsumer();
+    if (CI.hasASTContext())
+      Kept.Context = &CI.getASTContext();
+    if (CI.hasSema())
+      Kept.Semantic = CI.takeSema();
+  }
 
 private:
   Analysis &A;
   TestCrash Crash;
   bool SkipSystemBodies;
   bool EditOnly; // the headers' part is analyzed already (EditScope.h)
+  bool KeepAst;
+  struct {
+    // Destroyed bottom up.
+    std::unique_ptr<ASTConsumer> Consumer;
+    llvm::IntrusiveRefCntPtr<ASTContext> Context;
+    std::unique_ptr<Sema> Semantic;
+  } Kept;
 };
 
 /// Makes Invocation parse its main file after Preamble (the language
@@ -239,7 +263,8 @@ public:
   /// preamble's own part of the analysis is added to the unit's result.
   std::unique_ptr<FrontendAction> create() override {
     return std::make_unique<AnalysisAction>(A, Crash, SkipSystemBodies,
-                                            Preamble != nullptr);
+                                            Preamble != nullptr,
+                                            Preamble && WorkerStays);
   }
   /// FrontendActionFactory::runInvocation, except that the compiler's
   /// "N errors generated." goes with the unit's other diagnostics instead of
@@ -258,17 +283,30 @@ public:
       // the next edit in the same memory.
       Invocation->getFrontendOpts().DisableFree = !WorkerStays;
     }
-    CompilerInstance Compiler(std::move(PCHContainerOps));
-    Compiler.setInvocation(std::move(Invocation));
-    Compiler.setFileManager(Files);
-    std::unique_ptr<FrontendAction> Action(create());
-    Compiler.createDiagnostics(DiagConsumer, /*ShouldOwnClient=*/false);
-    if (!Compiler.hasDiagnostics())
+    auto Compiler =
+        std::make_shared<CompilerInstance>(std::move(PCHContainerOps));
+    Compiler->setInvocation(std::move(Invocation));
+    Compiler->setFileManager(Files);
+    std::shared_ptr<FrontendAction> Action(create());
+    Compiler->createDiagnostics(DiagConsumer, /*ShouldOwnClient=*/false);
+    if (!Compiler->hasDiagnostics())
       return false;
-    Compiler.setVerboseOutputStream(Verbose);
-    Compiler.createSourceManager(*Files);
-    const bool Success = Compiler.ExecuteAction(*Action);
+    Compiler->setVerboseOutputStream(Verbose);
+    Compiler->createSourceManager(*Files);
+    const bool Success = Compiler->ExecuteAction(*Action);
     Files->clearStatCache();
+    if (Preamble && WorkerStays) {
+      // Freeing the AST is no part of the answer (1.5 ms of each edit of
+      // cpp-httplib's example/server.cc): the kept worker frees it after
+      // answering (the action kept it), then what it was parsed with. The
+      // diagnostics' consumer is gone by then.
+      Compiler->getDiagnostics().setClient(new IgnoringDiagConsumer(),
+                                           /*ShouldOwnClient=*/true);
+      deferUntilAnswered([Compiler, Action]() mutable {
+        Action.reset();
+        Compiler.reset();
+      });
+    }
     return Success;
   }
 

@@ -213,6 +213,19 @@ bool runOnUnitStack(llvm::function_ref<void()> Body, int &RetCode,
   return Ok;
 }
 
+/// What the request this thread runs deferred (deferUntilAnswered).
+thread_local std::vector<std::function<void()>> AfterAnswer;
+
+/// Runs and drops what the request deferred, in order.
+void runDeferred() {
+  std::vector<std::function<void()>> Work = std::move(AfterAnswer);
+  AfterAnswer.clear();
+  for (std::function<void()> &W : Work) {
+    W();
+    W = nullptr; // what it holds goes now, in order
+  }
+}
+
 /// A worker: each request from In is acknowledged (Taken), run and
 /// answered on Out (the output's size, then the output), until In ends. A
 /// crash ends the worker with 128 + the signal. Never returns. The requests
@@ -244,6 +257,10 @@ bool runOnUnitStack(llvm::function_ref<void()> Body, int &RetCode,
                         sizeof(Size)) ||
               !writeAll(Out, Output.data(), Output.size()))
             _exit(127);
+          // A crash here ends the worker after its answer: the pool then
+          // replaces it, as one killed while it waits.
+          if (!runRecovered(runDeferred, RetCode))
+            _exit(RetCode > 128 ? RetCode : 127);
         }
       },
       /*TellClangTheBottom=*/true);
@@ -334,6 +351,10 @@ bool WorkerPool::start(WorkerProcess &W) {
   return true;
 }
 
+void deferUntilAnswered(std::function<void()> Work) {
+  AfterAnswer.push_back(std::move(Work));
+}
+
 void stopWorker(WorkerProcess &W) {
   close(W.ToWorker);
   close(W.FromWorker);
@@ -395,7 +416,10 @@ ChildRun WorkerPool::run(uint64_t Request) {
   auto InProcess = [&] {
     int RetCode = 0;
     R.Ok = runIsolated(
-        [&] { R.Output = Work(Request, Carried ? &*Carried : nullptr); },
+        [&] {
+          R.Output = Work(Request, Carried ? &*Carried : nullptr);
+          runDeferred();
+        },
         RetCode);
     R.Signal = R.Ok || RetCode <= 128 ? 0 : RetCode - 128;
     return R;

@@ -50,6 +50,13 @@ bool runIsolated(llvm::function_ref<void()> Body, int &RetCode);
 /// work's memory) stays.
 bool runRecoveredInProcess(llvm::function_ref<void()> Body, int &RetCode);
 
+/// Work that the answer of the request this thread runs need not wait
+/// for (freeing what it built): a worker (WorkerPool) runs it after the
+/// answer is written and before its next request, under the same crash
+/// recovery; work run in this process instead runs it when the request's
+/// work returns.
+void deferUntilAnswered(std::function<void()> Work);
+
 /// How a unit run by a worker ended.
 struct ChildRun {
   bool Ok = false;    // the work returned and its whole output arrived
