@@ -1,32 +1,48 @@
 #!/usr/bin/env python3
-"""Edit-to-diagnostics time of one language server on one file (ci/bench-lsp).
+"""Edit-to-diagnostics time of language servers on one file (ci/bench-lsp).
 
-Starts SERVER... (the command line of `clangd-19` or `factoryguard lsp`) in
-the working directory over pipes, initializes, opens FILE with its text on
-disk and waits for the first textDocument/publishDiagnostics of that
-version: the preamble (the parsed headers) is built then, by both servers.
-It then makes one warm-up edit and EDITS timed edits, one at a time, each a
-full-text didChange of the next version that changes a statement inside a
-function body: after LINE (1-based, a statement ending with ';') an edit
-appends either a comment or an empty statement, in turn. Each edit's time
-runs from the didChange written to the publishDiagnostics of that version
-read (a server that does not say the version: the next publish of the
-file). No edit is sent before the previous one's diagnostics arrived, so
-none supersedes another and a debounce adds to every edit's time.
+Starts each SERVER (the command line of `clangd-19` or `factoryguard lsp`,
+given as --server LABEL COMMAND, or one as -- SERVER...) in the working
+directory over pipes and initializes it. Then, one server at a time, opens
+FILE with its text on disk and waits for the first
+textDocument/publishDiagnostics of that version: the preamble (the parsed
+headers) is built then, by each server. It then makes one warm-up edit and
+EDITS timed edits, each a full-text didChange of the next version that
+changes a statement inside a function body: after LINE (1-based, a
+statement ending with ';') an edit appends either a comment or an empty
+statement, in turn. Each edit's time runs from the didChange written to the
+publishDiagnostics of that version read (a server that does not say the
+version: the next publish of the file). No edit is sent before the previous
+one's diagnostics arrived, so none supersedes another and a debounce adds
+to every edit's time.
 
-While the server runs, the proportional set size (Pss, which counts pages a
+The servers are paired edit by edit: edit n goes to every server in turn,
+one at a time, the first one in rotation (clangd, factoryguard; then
+factoryguard, clangd; ...), each after SETTLE ms of quiet. A slow spell of
+a shared machine thus falls on every server alike, instead of on whichever
+ran alone at the time; edit n's times of two servers are a pair.
+
+While a server runs, the proportional set size (Pss, which counts pages a
 forked worker shares with the server once) of the server and every process
 under it is summed every 50 ms; the largest sum is its peak memory. Prints
-one JSON object: the times in milliseconds, their median and 90th
-percentile, the peak memory in MiB, and the last lines of the server's
-stderr that say what it did with the preamble and how long the analysis
-took (factoryguard's log).
+one JSON object per server (one line each): the times in milliseconds in
+edit order, their median and 90th percentile, the peak memory in MiB, and
+the lines of the server's stderr that say what it did with the preamble and
+how long the analysis took (factoryguard's log).
 
-Usage: bench_lsp.py --file F --line N [--edits 20] [--timeout S] -- SERVER...
+With --cpu N every server runs on CPU N alone (its processes and threads
+inherit it) and this script on the other CPUs: the two vCPUs of a shared
+VM can differ in speed by half, and which one is slow changes from minute
+to minute, so an edit's time would otherwise depend on the CPU it got.
+
+Usage: bench_lsp.py --file F --line N [--edits 20] [--timeout S]
+                    [--settle-ms 200] [--cpu N]
+                    (--server LABEL COMMAND)... [-- SERVER...]
 """
 import argparse
 import json
 import os
+import shlex
 import subprocess
 import sys
 import threading
@@ -98,10 +114,12 @@ def edited(lines, line, n):
 
 
 class Server:
-    def __init__(self, cmd, stderr_lines):
+    def __init__(self, cmd, stderr_lines, cpu=None):
+        pin = None if cpu is None else (
+            lambda: os.sched_setaffinity(0, {cpu}))
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
+                                     stderr=subprocess.PIPE, preexec_fn=pin)
         self.stderr_lines = stderr_lines
         threading.Thread(target=self._drain_stderr, daemon=True).start()
 
@@ -131,17 +149,72 @@ class Server:
                 self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
 
 
+def published(uri, version):
+    def pred(msg):
+        if msg.get("method") != "textDocument/publishDiagnostics":
+            return False
+        p = msg["params"]
+        # Compared decoded: clangd escapes '+' (%2B), we do not.
+        return (urllib.parse.unquote(p.get("uri", "")) == uri and
+                p.get("version", version) == version)
+    return pred
+
+
+class Measured:
+    """One server under measurement: its process, memory sampler and times."""
+
+    def __init__(self, label, cmd, cpu):
+        self.label, self.stderr_lines = label, []
+        self.server = Server(cmd, self.stderr_lines, cpu)
+        self.sampler = MemorySampler(self.server.proc.pid)
+        self.sampler.start()
+        self.times, self.open_ms, self.first = [], 0.0, None
+
+    def edit(self, uri, lines, line, n):
+        """Edit n (version n + 2); its time in ms."""
+        version = n + 2
+        start = time.monotonic()
+        self.server.send({"jsonrpc": "2.0", "method": "textDocument/didChange",
+                          "params": {"textDocument": {"uri": uri,
+                                                      "version": version},
+                                     "contentChanges": [
+                                         {"text": edited(lines, line, n)}]}})
+        self.server.wait_for(published(uri, version),
+                             "version %d's diagnostics" % version)
+        return (time.monotonic() - start) * 1000
+
+    def result(self, path):
+        log = [line for line in self.stderr_lines
+               if any(k in line for k in ("preamble", "published", "phases",
+                                          "worker:"))]
+        return {"server": self.label, "file": path,
+                "open_ms": round(self.open_ms),
+                "first_diagnostics": len(self.first["params"]["diagnostics"]),
+                "edit_ms": [round(t, 1) for t in self.times],
+                "median_ms": round(percentile(self.times, 0.5), 1),
+                "p90_ms": round(percentile(self.times, 0.9), 1),
+                "peak_pss_mib": round(self.sampler.peak_kib / 1024),
+                "server_log": log[-8:], "server_log_all": log}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--file", required=True)
     ap.add_argument("--line", type=int, required=True)
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--timeout", type=float, default=600)
-    ap.add_argument("server", nargs=argparse.REMAINDER)
+    ap.add_argument("--settle-ms", type=float, default=200)
+    ap.add_argument("--cpu", type=int)
+    ap.add_argument("--server", nargs=2, action="append", default=[],
+                    metavar=("LABEL", "COMMAND"))
+    ap.add_argument("server_cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
-    cmd = a.server[1:] if a.server[:1] == ["--"] else a.server
-    if not cmd:
-        sys.exit("bench_lsp.py: no server command after --")
+    servers = [(label, shlex.split(cmd)) for label, cmd in a.server]
+    cmd = a.server_cmd[1:] if a.server_cmd[:1] == ["--"] else a.server_cmd
+    if cmd:
+        servers.append(("server", cmd))
+    if not servers:
+        sys.exit("bench_lsp.py: no server (--server LABEL COMMAND, or -- SERVER...)")
     # clangd names a file by its real path (symbolic links resolved).
     path = os.path.realpath(a.file)
     uri = "file://" + path
@@ -151,77 +224,75 @@ def main():
         sys.exit("bench_lsp.py: line %d of %s is not a statement: %r" %
                  (a.line, path, lines[a.line - 1]))
 
-    stderr_lines = []
-    s = Server(cmd, stderr_lines)
-    sampler = MemorySampler(s.proc.pid)
-    sampler.start()
-    timer = threading.Timer(a.timeout, s.proc.kill)
+    if a.cpu is not None:
+        # The servers (and every process and thread they start) on one CPU,
+        # this script on the others: each server's edit runs on the same
+        # CPU as the other's (the CPUs of a shared VM differ in speed, and
+        # which is slower changes), and the memory sampler does not compete.
+        others = os.sched_getaffinity(0) - {a.cpu}
+        if others:
+            os.sched_setaffinity(0, others)
+    measured = [Measured(label, c, a.cpu) for label, c in servers]
+    timer = threading.Timer(
+        a.timeout, lambda: [m.server.proc.kill() for m in measured])
     timer.start()
-
-    def published(version):
-        def pred(msg):
-            if msg.get("method") != "textDocument/publishDiagnostics":
-                return False
-            p = msg["params"]
-            # Compared decoded: clangd escapes '+' (%2B), we do not.
-            return (urllib.parse.unquote(p.get("uri", "")) == uri and
-                    p.get("version", version) == version)
-        return pred
-
+    settle = a.settle_ms / 1000
+    current = None
     try:
-        s.send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                "params": {"processId": os.getpid(), "rootUri": None,
-                           "capabilities": {}}})
-        s.wait_for(lambda m: m.get("id") == 1, "initialize")
-        s.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
-        start = time.monotonic()
-        s.send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
-                "params": {"textDocument": {"uri": uri, "languageId": "cpp",
-                                            "version": 1,
-                                            "text": "".join(lines)}}})
-        first = s.wait_for(published(1), "the first diagnostics")
-        open_ms = (time.monotonic() - start) * 1000
-        times = []
-        for n in range(0, a.edits + 1):  # edit 0: the warm-up
-            version = n + 2
+        for m in measured:
+            current = m
+            m.server.send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                           "params": {"processId": os.getpid(),
+                                      "rootUri": None, "capabilities": {}}})
+            m.server.wait_for(lambda msg: msg.get("id") == 1, "initialize")
+            m.server.send({"jsonrpc": "2.0", "method": "initialized",
+                           "params": {}})
+        for m in measured:  # one at a time: each open has the CPUs alone
+            current = m
+            time.sleep(settle)
             start = time.monotonic()
-            s.send({"jsonrpc": "2.0", "method": "textDocument/didChange",
-                    "params": {"textDocument": {"uri": uri,
-                                                "version": version},
-                               "contentChanges": [
-                                   {"text": edited(lines, a.line, n)}]}})
-            s.wait_for(published(version), "version %d's diagnostics" %
-                       version)
-            if n:
-                times.append((time.monotonic() - start) * 1000)
-        s.send({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
-        s.wait_for(lambda m: m.get("id") == 2, "the shutdown answer")
-        s.send({"jsonrpc": "2.0", "method": "exit"})
-        s.proc.stdin.close()
-        s.proc.wait(timeout=30)
+            m.server.send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+                           "params": {"textDocument": {
+                               "uri": uri, "languageId": "cpp", "version": 1,
+                               "text": "".join(lines)}}})
+            m.first = m.server.wait_for(published(uri, 1),
+                                        "the first diagnostics")
+            m.open_ms = (time.monotonic() - start) * 1000
+        for n in range(0, a.edits + 1):  # edit 0: the warm-up
+            # Edit n of every server, one server at a time, the first one
+            # in turn: a slow spell of the machine falls on all of them.
+            k = n % len(measured)
+            for m in measured[k:] + measured[:k]:
+                current = m
+                time.sleep(settle)
+                t = m.edit(uri, lines, a.line, n)
+                if n:
+                    m.times.append(t)
+        for m in measured:
+            current = m
+            m.server.send({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
+            m.server.wait_for(lambda msg: msg.get("id") == 2,
+                              "the shutdown answer")
+            m.server.send({"jsonrpc": "2.0", "method": "exit"})
+            m.server.proc.stdin.close()
+            m.server.proc.wait(timeout=30)
     except (RuntimeError, BrokenPipeError, subprocess.TimeoutExpired) as e:
-        s.proc.kill()
-        s.proc.wait()
-        sys.stderr.write("bench_lsp.py: %s\n%s\n" %
-                         (e, "\n".join(stderr_lines[-30:])))
+        for m in measured:
+            m.server.proc.kill()
+            m.server.proc.wait()
+        sys.stderr.write("bench_lsp.py: %s: %s\n%s\n" %
+                         (current.label if current else "", e,
+                          "\n".join(current.stderr_lines[-30:]
+                                    if current else [])))
         return 1
     finally:
         timer.cancel()
-        sampler.stop.set()
-    sampler.join()
-    server_log = [line for line in stderr_lines
-                  if any(k in line for k in ("preamble", "published",
-                                             "phases", "worker:"))]
-    json.dump({"file": path,
-               "open_ms": round(open_ms),
-               "first_diagnostics": len(first["params"]["diagnostics"]),
-               "edit_ms": [round(t, 1) for t in times],
-               "median_ms": round(percentile(times, 0.5), 1),
-               "p90_ms": round(percentile(times, 0.9), 1),
-               "peak_pss_mib": round(sampler.peak_kib / 1024),
-               "server_log": server_log[-8:], "server_log_all": server_log},
-              sys.stdout)
-    sys.stdout.write("\n")
+        for m in measured:
+            m.sampler.stop.set()
+    for m in measured:
+        m.sampler.join()
+        json.dump(m.result(path), sys.stdout)
+        sys.stdout.write("\n")
     return 0
 
 
