@@ -1342,6 +1342,29 @@ TEST(LspDebounce, IsClangdsPolicyOverTheLastRebuilds) {
   EXPECT_EQ(factoryguard::debounceAfter(History), 60u);
 }
 
+// The debounce goes by the rebuilds of a warm (kept) worker once there is
+// one: the open's worker was forked for it and paid the fork and its first
+// touch of memory, which no edit after it pays.
+TEST(LspDebounce, GoesByAKeptWorkersRebuildsOnceThereIsOne) {
+  using factoryguard::debounceAfter;
+  using factoryguard::debounceBasis;
+  using factoryguard::Rebuild;
+  using Ms = std::vector<unsigned>;
+  EXPECT_EQ(debounceBasis({}), Ms());
+  // Before any kept worker (the open, or a document whose worker is never
+  // kept): every rebuild counts.
+  EXPECT_EQ(debounceBasis({{180, false}}), Ms({180}));
+  EXPECT_EQ(debounceBasis({{100, false}, {120, false}}), Ms({100, 120}));
+  // The open (180 ms) and the warm-up edit (40): the open no longer counts,
+  // so the next edit waits 50 ms, not 180.
+  std::vector<Rebuild> AfterOpen = {{180, false}, {40, true}};
+  EXPECT_EQ(debounceBasis(AfterOpen), Ms({40}));
+  EXPECT_EQ(debounceAfter(debounceBasis(AfterOpen)), 50u);
+  // A fresh worker after the preamble was built again: skipped too.
+  EXPECT_EQ(debounceBasis({{180, false}, {40, true}, {200, false}, {45, true}}),
+            Ms({40, 45}));
+}
+
 // SPEC §9: the worker that analyzed a document stays for its next edit
 // (KeptWorkers, UnitIsolation.h) and parses it in the memory it has
 // touched already, instead of a fork per edit. It was forked with the

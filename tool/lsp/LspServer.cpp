@@ -154,9 +154,9 @@ private:
   std::map<std::string, Published> Results;         // by path
   std::set<std::string> MessagesShown;
   bool InferredShown = false;
-  /// By path: the workers' time of the document's last 15 analyses, the
-  /// latest last (debounceAfter).
-  std::map<std::string, std::vector<unsigned>> RebuildMs;
+  /// By path: the document's last 15 analyses, the latest last
+  /// (debounceBasis).
+  std::map<std::string, std::vector<Rebuild>> Rebuilds;
 
   // The worker's own.
   struct CachedDatabase {
@@ -410,9 +410,9 @@ Document *Server::documentOf(const json::Object &P) {
 unsigned Server::debounceOf(const std::string &Path) const {
   if (Opts.DebounceMs)
     return *Opts.DebounceMs;
-  auto It = RebuildMs.find(Path);
-  return debounceAfter(It == RebuildMs.end() ? std::vector<unsigned>()
-                                             : It->second);
+  auto It = Rebuilds.find(Path);
+  return debounceAfter(It == Rebuilds.end() ? std::vector<unsigned>()
+                                            : debounceBasis(It->second));
 }
 
 void Server::schedule(const std::string &Path, unsigned DelayMs) {
@@ -848,10 +848,10 @@ void Server::analyzeAndPublish(Job J) {
 
   std::lock_guard<std::mutex> G(M);
   if (Result) {
-    std::vector<unsigned> &Rebuilds = RebuildMs[J.Path];
-    Rebuilds.push_back(Result->WorkersMs);
-    if (Rebuilds.size() > 15)
-      Rebuilds.erase(Rebuilds.begin());
+    std::vector<Rebuild> &History = Rebuilds[J.Path];
+    History.push_back({Result->WorkersMs, Result->WorkerKept});
+    if (History.size() > 15)
+      History.erase(History.begin());
     for (const std::string &Line : Result->PreambleLog)
       log(Line);
   }
@@ -937,6 +937,16 @@ unsigned debounceAfter(std::vector<unsigned> RebuildsMs) {
   auto Median = RebuildsMs.begin() + RebuildsMs.size() / 2;
   std::nth_element(RebuildsMs.begin(), Median, RebuildsMs.end());
   return std::clamp(*Median, 50U, 500U);
+}
+
+std::vector<unsigned> debounceBasis(const std::vector<Rebuild> &History) {
+  bool AnyKept = std::any_of(History.begin(), History.end(),
+                             [](const Rebuild &R) { return R.KeptWorker; });
+  std::vector<unsigned> Ms;
+  for (const Rebuild &R : History)
+    if (R.KeptWorker || !AnyKept)
+      Ms.push_back(R.Ms);
+  return Ms;
 }
 
 int runLanguageServer(ServerOptions O) {

@@ -43,6 +43,23 @@ struct ServerOptions {
 /// rules and the result read back).
 unsigned debounceAfter(std::vector<unsigned> RebuildsMs);
 
+/// One analysis of a document, as its debounce counts it: the workers'
+/// time (DriverResult::WorkersMs), and whether a worker kept from the
+/// document's last analysis ran it (DriverResult::WorkerKept).
+struct Rebuild {
+  unsigned Ms = 0;
+  bool KeptWorker = false;
+};
+
+/// The rebuild times debounceAfter goes by, from a document's last 15
+/// (History, the latest last): a kept worker's when there are any. A
+/// freshly forked worker (the open; the first edit after the preamble was
+/// built again) also pays the fork and its first touch of memory, which no
+/// later edit pays: on cpp-httplib's example/server.cc 110-120 ms against
+/// 20-45, so the first edits after an open waited about twice as long as
+/// the rest. A document no worker is kept for goes by all of them.
+std::vector<unsigned> debounceBasis(const std::vector<Rebuild> &History);
+
 /// Serves on standard input and output until the client sends `exit` or
 /// closes standard input, then exits the process (0 after shutdown, 1
 /// without it); returns 2 when standard output cannot be set up.

@@ -1721,6 +1721,7 @@ llvm::Expected<DriverResult> runAnalysis(const DriverOptions &Opts,
       FirstRequest = Lap;
     Results = runJobs(Workers, Jobs, UnitConfig, Cfgs, Opts, Cache.get());
     UnitsMs = lapMs(Lap);
+    Result.WorkerKept = KeptStarted;
     Result.WorkersMs = static_cast<unsigned>(
         std::chrono::duration_cast<std::chrono::milliseconds>(Lap -
                                                               FirstRequest)

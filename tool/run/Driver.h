@@ -171,6 +171,9 @@ struct DriverResult {
   /// last result read back (the language server: clangd's "rebuild", which
   /// its debounce follows).
   unsigned WorkersMs = 0;
+  /// Whether the language server's unit ran in the worker kept from its
+  /// last analysis (not one forked for this run).
+  bool WorkerKept = false;
 };
 
 /// `<Prefix>: cache <dir>: H hits, M misses, E entries, B bytes` (or
