@@ -20,6 +20,7 @@
 
 #include <malloc.h>
 #include <optional>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -272,9 +273,10 @@ struct BuiltPreamble {
 };
 
 /// Builds the preamble of the main file Main (its text Buf, its preamble
-/// region Bounds) under Invocation under StorageDir, then the headers' part
-/// of the analysis on that region (Headers). A build with errors in the
-/// headers, or whose headers could not be analyzed, is a failure.
+/// region Bounds) under Invocation under StorageDir and, at the same time,
+/// the headers' part of the analysis on that region (Headers). A build with
+/// errors in the headers, or whose headers could not be analyzed, is a
+/// failure.
 BuiltPreamble buildPreamble(const CompilerInvocation &Invocation,
                             const std::string &Main,
                             const llvm::MemoryBuffer &Buf,
@@ -304,9 +306,26 @@ BuiltPreamble buildPreamble(const CompilerInvocation &Invocation,
     Out.Failure = "no directory for its PCH could be made";
     return Out;
   }
+  // The headers' part parses the same region once more, with the bodies
+  // the analysis needs (the PCH skips them): on a thread of its own, so
+  // that on two CPUs an open waits for the longer of the two parses, not
+  // for both (cpp-httplib's example/server.cc: 2.4 -> 1.5 s).
+  std::optional<HeaderPart> Part;
+  bool PartRan = false;
+  std::thread HeaderThread([&] {
+    int RetCode = 0;
+    PartRan = runRecoveredInProcess(
+        [&] {
+          Part = analyzeRegion(Invocation, Main,
+                               Buf.getBuffer().take_front(Bounds.Size), VFS,
+                               PCHOps, FullParse, Headers);
+        },
+        RetCode);
+  });
   auto Built = PrecompiledPreamble::Build(
       Parse, &Buf, Bounds, *Diags, VFS, PCHOps,
       /*StoreInMemory=*/false, Dir.path(), Callbacks);
+  HeaderThread.join();
   if (!Built) {
     Out.Failure = Built.getError().message();
     return Out;
@@ -320,9 +339,10 @@ BuiltPreamble buildPreamble(const CompilerInvocation &Invocation,
     Out.Failure = "its PCH could not be mapped";
     return Out;
   }
-  std::optional<HeaderPart> Part =
-      analyzeRegion(Invocation, Main, Buf.getBuffer().take_front(Bounds.Size),
-                    VFS, std::move(PCHOps), FullParse, Headers);
+  if (!PartRan) {
+    Out.Failure = "clang crashed analyzing its headers";
+    return Out;
+  }
   if (!Part) {
     Out.Failure = "its headers were not analyzed";
     return Out;

@@ -20,9 +20,10 @@
 // (EditScope.h). The other is the PCH the edits read: it keeps of the
 // headers what an edit's parse may need, declarations and the bodies of
 // templates (which an edit may instantiate), and skips every other body,
-// as clangd skips its preamble's bodies. A crash in either is one while
-// building. A change of the configuration or rules (the analysis's key)
-// builds the preamble again.
+// as clangd skips its preamble's bodies. The two are parsed at the same
+// time, on two threads (an open waits for the longer parse); a crash in
+// either is one while building. A change of the configuration or rules (the
+// analysis's key) builds the preamble again.
 //
 // The store lives in the process that forks the analysis workers
 // (UnitIsolation.h): prepare() runs there before the fork, so a worker
