@@ -18,7 +18,10 @@ to every edit's time.
 
 The servers are paired edit by edit: edit n goes to every server in turn,
 one at a time, the first one in rotation (clangd, factoryguard; then
-factoryguard, clangd; ...), each after SETTLE ms of quiet. A slow spell of
+factoryguard, clangd; ...), each after SETTLE ms and once every server is
+quiet (less than a tenth of a CPU over 100 ms: clangd indexes the headers
+after its first diagnostics, factoryguard frees an edit's AST after it
+answered), as is each open. A slow spell of
 a shared machine thus falls on every server alike, instead of on whichever
 ran alone at the time; edit n's times of two servers are a pair.
 
@@ -94,6 +97,33 @@ class MemorySampler(threading.Thread):
             total = sum(pss_kib(p) for p in descendants(self.pid))
             self.peak_kib = max(self.peak_kib, total)
             self.stop.wait(0.05)
+
+
+def cpu_ticks(pids):
+    """User and system CPU time of pids so far, in clock ticks (/proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def wait_quiet(pids, cap_s=10.0):
+    """Waits until the processes pids and those under them use less than a
+    tenth of a CPU over 100 ms (at most cap_s): what a server does after it
+    published (clangd indexes the headers it parsed, factoryguard frees an
+    edit's AST) must not fall on the next server's time."""
+    deadline = time.monotonic() + cap_s
+    while time.monotonic() < deadline:
+        tree = [q for p in pids for q in descendants(p)]
+        before = cpu_ticks(tree)
+        time.sleep(0.1)
+        if cpu_ticks(tree) - before <= 1:
+            return
 
 
 def percentile(values, q):
@@ -191,8 +221,10 @@ class Measured:
                 "open_ms": round(self.open_ms),
                 "first_diagnostics": len(self.first["params"]["diagnostics"]),
                 "edit_ms": [round(t, 1) for t in self.times],
-                "median_ms": round(percentile(self.times, 0.5), 1),
-                "p90_ms": round(percentile(self.times, 0.9), 1),
+                "median_ms": (round(percentile(self.times, 0.5), 1)
+                              if self.times else None),
+                "p90_ms": (round(percentile(self.times, 0.9), 1)
+                           if self.times else None),
                 "peak_pss_mib": round(self.sampler.peak_kib / 1024),
                 "server_log": log[-8:], "server_log_all": log}
 
@@ -247,9 +279,11 @@ def main():
             m.server.wait_for(lambda msg: msg.get("id") == 1, "initialize")
             m.server.send({"jsonrpc": "2.0", "method": "initialized",
                            "params": {}})
+        pids = [m.server.proc.pid for m in measured]
         for m in measured:  # one at a time: each open has the CPUs alone
             current = m
             time.sleep(settle)
+            wait_quiet(pids)
             start = time.monotonic()
             m.server.send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
                            "params": {"textDocument": {
@@ -265,6 +299,7 @@ def main():
             for m in measured[k:] + measured[:k]:
                 current = m
                 time.sleep(settle)
+                wait_quiet(pids)
                 t = m.edit(uri, lines, a.line, n)
                 if n:
                     m.times.append(t)
