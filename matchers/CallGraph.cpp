@@ -39,7 +39,15 @@ std::string rootMessage(const GraphNode &N) {
 
 } // namespace
 
-void CallGraph::add(const TUFacts &Facts) {
+void CallGraph::add(const TUFacts &Facts) { Added.push_back(&Facts); }
+
+/// Merges what add() was given since the last build, in order.
+void CallGraph::build() {
+  for (; Merged < Added.size(); ++Merged)
+    merge(*Added[Merged]);
+}
+
+void CallGraph::merge(const TUFacts &Facts) {
   Done = false;
   for (const GraphNode &N : Facts.Nodes) {
     auto It = Nodes.find(N.Id);
@@ -81,6 +89,7 @@ bool CallGraph::definedInRequestScope(const GraphNode &N,
 }
 
 void CallGraph::infer() {
+  build();
   if (Done)
     return;
   Done = true;
@@ -136,6 +145,7 @@ void CallGraph::attachChains(std::vector<Finding> &Findings) {
     Any = Any || !F.ChainAnchor.empty();
   if (!Any)
     return;
+  build();
 
   // Deterministic multi-source BFS: roots in source order, edges in source
   // order; the first visit is a shortest path.

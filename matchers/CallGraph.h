@@ -82,6 +82,10 @@ struct TUFacts {
 
 class CallGraph {
 public:
+  /// Adds a unit's facts. They are read when the graph is first asked
+  /// (build): a run with no finding to decide or chain never pays for the
+  /// graph (an edit in the language server, mostly). Facts must stay alive
+  /// and unchanged as long as the graph is asked.
   void add(const TUFacts &Facts);
   /// SPEC §1 "in request scope" for a node, beyond a context at the call
   /// (which the rule decides in its unit): a factory, a lambda defined in
@@ -96,9 +100,13 @@ public:
   const GraphNode *chainRoot(const std::string &Anchor) const;
 
 private:
+  void build();
+  void merge(const TUFacts &Facts);
   void infer();
   bool definedInRequestScope(const GraphNode &N, unsigned Depth) const;
 
+  std::vector<const TUFacts *> Added; // add()'s, in order
+  size_t Merged = 0;                  // how many of Added are in Nodes
   std::map<std::string, GraphNode> Nodes;
   std::map<std::string, std::vector<GraphEdge>> Out; // by From
   std::map<std::string, std::vector<const GraphEdge *>> In; // by To

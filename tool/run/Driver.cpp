@@ -569,8 +569,15 @@ std::string whichCommand(const UnitJob &J) {
 
 /// The unit's result when an edit's parse saw only what the preamble did
 /// not (EditScope.h): the headers' part, made with the preamble, then the
-/// edit's, each finding and call site once (as TUState records them).
+/// edit's, each finding and call site once (as TUState records them). A
+/// part that could not be read fails the unit.
 void addHeaderPart(UnitResult &R, UnitResult Part) {
+  if (Part.Failed) {
+    R.Failed = true;
+    R.FailMessage = "the analysis of its headers, made with their "
+                    "preamble, could not be read";
+    return;
+  }
   std::set<std::tuple<std::string, std::string, unsigned>> Seen;
   std::vector<Finding> Findings;
   for (std::vector<Finding> *From : {&Part.Findings, &R.Findings})
@@ -801,37 +808,41 @@ std::string keptWorkerKey(const UnitJob &J, const Config &Cfg, uint64_t CfgHash,
   return K;
 }
 
-/// The headers' part of the unit's analysis when its worker parsed it
-/// after a preamble (analyzeCommand): the worker sent only what the edit's
-/// parse made, and the part is added here, where it is kept.
-void addHeaderPartOf(UnitResult &R, const UnitJob &J, const Config &Cfg,
-                     const DriverOptions &Opts, bool Record) {
+/// The headers' part of the unit's analysis when its worker parses it
+/// after a preamble (analyzeCommand): the worker sends only what the edit's
+/// parse made, and the part, kept here, is added to that (addHeaderPart).
+/// A copy, made while the worker parses; nullopt when the worker parses the
+/// whole unit. Failed when the part cannot be read.
+std::optional<UnitResult> headerPartOf(const UnitJob &J, const Config &Cfg,
+                                       const DriverOptions &Opts, bool Record) {
   if (!Opts.Preambles || Record ||
       !Opts.Preambles->current(J.Command, Opts.FullParse))
-    return;
+    return std::nullopt;
   const HeaderPart *Kept =
       Opts.Preambles->headerPart(J.Command, Opts.FullParse);
   UnitResult Part;
   if (!Kept || !matchesFromJson(&Kept->Matches, Cfg, Part.ConfigMatches)) {
-    R.Failed = true;
-    R.FailMessage = "the analysis of its headers, made with their "
-                    "preamble, could not be read";
-    return;
+    Part.Failed = true;
+    return Part;
   }
   Part.Findings = Kept->Findings;
   Part.Facts = Kept->Facts;
   Part.CallSites = Kept->CallSites;
-  addHeaderPart(R, std::move(Part));
+  return Part;
 }
 
 /// One unit, analyzed by a worker process (UnitIsolation.h): whatever the
 /// analysis does, even kill the process that runs it, costs this unit only.
 UnitResult runUnit(WorkerPool &Workers, size_t Job, const UnitJob &J,
                    const Config &Cfg, const DriverOptions &Opts, bool Record) {
-  ChildRun Run = Workers.run(unitRequest(Job, Record));
+  std::optional<UnitResult> Part;
+  ChildRun Run = Workers.run(unitRequest(Job, Record), [&] {
+    Part = headerPartOf(J, Cfg, Opts, Record);
+  });
   if (Run.Ok)
     if (std::optional<UnitResult> R = unitResultFromJson(Run.Output, Cfg)) {
-      addHeaderPartOf(*R, J, Cfg, Opts, Record);
+      if (Part)
+        addHeaderPart(*R, std::move(*Part));
       return std::move(*R);
     }
   return crashedUnit(J, Run.Signal);

@@ -398,7 +398,8 @@ void WorkerPool::cancelEarly(uint64_t Request) {
     killWorker(W);
 }
 
-ChildRun WorkerPool::run(uint64_t Request) {
+ChildRun WorkerPool::run(uint64_t Request,
+                         llvm::function_ref<void()> Meanwhile) {
   WorkerProcess W;
   std::optional<std::string> Carried;
   bool Started = false; // W took the request already (startEarly)
@@ -414,6 +415,8 @@ ChildRun WorkerPool::run(uint64_t Request) {
   }
   ChildRun R;
   auto InProcess = [&] {
+    if (Meanwhile)
+      Meanwhile();
     int RetCode = 0;
     R.Ok = runIsolated(
         [&] {
@@ -436,6 +439,8 @@ ChildRun WorkerPool::run(uint64_t Request) {
       return InProcess();
     R.Ok = handOver(W, Request, Carried);
   }
+  if (Meanwhile)
+    Meanwhile();
   uint64_t Size = 0;
   R.Ok = R.Ok &&
          readAll(W.FromWorker, reinterpret_cast<char *>(&Size), sizeof(Size));

@@ -97,8 +97,10 @@ public:
   /// Ends every worker and waits for it.
   ~WorkerPool();
 
-  /// Runs Work(Request) in a worker; any thread may call it.
-  ChildRun run(uint64_t Request);
+  /// Runs Work(Request) in a worker; any thread may call it. Meanwhile:
+  /// what the caller does that needs no answer, run once while the worker
+  /// works (before the work, when it runs in this process).
+  ChildRun run(uint64_t Request, llvm::function_ref<void()> Meanwhile = {});
   /// Each request from now on carries Payload.
   void setPayload(std::string Payload);
   /// Takes an idle worker out of the pool, to outlive it (KeptWorkers).
