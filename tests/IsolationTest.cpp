@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
 #include <unistd.h>
 
 using namespace fgtest;
@@ -276,6 +277,39 @@ TEST(WorkerPool, AWorkerKilledWhileItWaitsIsReplacedNotReportedAsACrash) {
   factoryguard::ChildRun Crash = Pool.run(Dies);
   EXPECT_FALSE(Crash.Ok);
   EXPECT_EQ(Crash.Signal, SIGKILL);
+}
+
+// run(Request, Meanwhile): the caller's own work runs once, while the
+// worker works (the language server copies the headers' part of the
+// analysis then), for a unit that crashes too. The worker here waits (10 s
+// at most) for the file Meanwhile writes.
+TEST(WorkerPool, MeanwhileRunsOnceWhileTheWorkerWorks) {
+  const std::string Go = makeTempDir("meanwhile") + "/go";
+  const uint64_t Dies = 2;
+  factoryguard::WorkerPool Pool(
+      [&Go, Dies](uint64_t Request, const std::string *) {
+        for (int I = 0; I < 1000 && !llvm::sys::fs::exists(Go); ++I)
+          usleep(10000);
+        if (Request == Dies)
+          raise(SIGKILL);
+        return std::string(llvm::sys::fs::exists(Go) ? "meanwhile" : "after");
+      });
+  for (uint64_t Request : {uint64_t(1), Dies}) {
+    llvm::sys::fs::remove(Go);
+    int Calls = 0;
+    factoryguard::ChildRun R = Pool.run(Request, [&] {
+      ++Calls;
+      std::ofstream(Go) << "go";
+    });
+    EXPECT_EQ(Calls, 1) << "request " << Request;
+    if (Request == Dies) {
+      EXPECT_FALSE(R.Ok);
+      EXPECT_EQ(R.Signal, SIGKILL);
+    } else {
+      ASSERT_TRUE(R.Ok);
+      EXPECT_EQ(R.Output, "meanwhile");
+    }
+  }
 }
 
 // The language server's kept worker is handed an edit before the server
