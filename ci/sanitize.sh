@@ -95,13 +95,14 @@ if [[ $steps == *" tests "* ]]; then
   #    run here. They took 93 s of this step (2026-12-07), with the CI run
   #    at 42 minutes of its 40-minute budget.
   exclude='^(tidy\.|[A-Za-z0-9_]*/?Parity\.|package\.|bazel\.)'
-  # Run with leak detection off, and only these: the tests that crash a unit
-  # or a --changed preprocessor scan on purpose (FACTORYGUARD_TEST_CRASH_*).
+  # Run with leak detection off, and only these: the tests that crash a unit,
+  # a --changed preprocessor scan or the language server's headers' part on
+  # purpose (FACTORYGUARD_TEST_CRASH_*).
   # Crash recovery unwinds past the crashed unit's frames, so what that unit
   # had allocated is leaked by design (UnitIsolation.cpp, runIsolated: a
   # worker process that crashed ends without a leak check, but a --changed
   # scan recovers in process); every other ASan and UBSan check stays on.
-  crash_tests='^(Units\.(TheCrashOfOneCommandKeepsEveryOtherFinding|AStackOverflowDoesNotKillTheRun)|precommit\.Changed\.ACrashingScanIsIsolatedAndItsUnitAnalyzed)$'
+  crash_tests='^(Units\.(TheCrashOfOneCommandKeepsEveryOtherFinding|AStackOverflowDoesNotKillTheRun)|precommit\.Changed\.ACrashingScanIsIsolatedAndItsUnitAnalyzed|Lsp\.ACrashInTheHeadersPartCostsThePreambleNotTheServer)$'
   set +e
   (cd "$build" && ASAN_OPTIONS="$base_asan:log_path=$reports/asan" \
      UBSAN_OPTIONS="$UBSAN_OPTIONS:log_path=$reports/ubsan" \

@@ -49,13 +49,16 @@ inline std::string uriOf(const std::string &Path) { return "file://" + Path; }
 class LspClient {
 public:
   /// Env: variables set for the server on top of ours (NAME, value).
+  /// Binary: the CLI that serves (the tests' hooks binary, for a crash on
+  /// purpose).
   LspClient(const std::vector<std::string> &Args, const std::string &Cwd,
             const std::string &StderrFile,
-            const std::vector<std::pair<std::string, std::string>> &Env = {}) {
+            const std::vector<std::pair<std::string, std::string>> &Env = {},
+            const std::string &Binary = FG_BINARY) {
     int In[2], Out[2];
     EXPECT_EQ(pipe(In), 0);
     EXPECT_EQ(pipe(Out), 0);
-    std::vector<std::string> Argv = {FG_BINARY, "lsp"};
+    std::vector<std::string> Argv = {Binary, "lsp"};
     Argv.insert(Argv.end(), Args.begin(), Args.end());
     std::vector<char *> CArgv;
     for (std::string &A : Argv)

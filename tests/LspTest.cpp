@@ -1512,6 +1512,66 @@ TEST(Lsp, AUnitThatCrashesWithAPreambleCostsItsDiagnosticsNotTheServer) {
   EXPECT_FALSE(C.framingError()) << C.framingErrorText();
 }
 
+// The headers' part of a preamble's analysis runs in the server's own
+// process, on a thread beside clang's PCH build (Preamble.cpp). A crash
+// there, a null write or a stack overflow (the tests' binary crashes it on
+// purpose), costs the document its preamble, not its diagnostics and not
+// the server: the unit is parsed whole, in a worker, with the diagnostics
+// it has without the crash, on open and on each edit, and the next
+// document gets its preamble.
+TEST(Lsp, ACrashInTheHeadersPartCostsThePreambleNotTheServer) {
+  for (const char *Kind : {"null-write", "stack-overflow"}) {
+    SCOPED_TRACE(Kind);
+    std::string Dir = makeExampleProject(std::string("headers-crash-") + Kind);
+    std::string Log = Dir + "/stderr.txt";
+    std::string Handlers = Dir + "/src/handlers.cpp";
+    std::string Text = readFile(Handlers);
+    std::vector<std::string> Expected;
+    {
+      LspClient Plain({"--debounce", "0", "--no-cache"}, Dir,
+                      Dir + "/plain.txt");
+      Plain.initialize();
+      Plain.open(Handlers, Text);
+      auto D = Plain.diagnostics(uriOf(Handlers), 1);
+      ASSERT_TRUE(D) << readFile(Dir + "/plain.txt");
+      Expected = lspWithRelated(*D, Dir);
+      ASSERT_FALSE(Expected.empty());
+    }
+    std::optional<AsanWithoutSigaltstack> Instrumented(std::in_place);
+    LspClient C({"--debounce", "0", "--no-cache"}, Dir, Log,
+                {{"FACTORYGUARD_TEST_CRASH_HEADERS", "handlers.cpp"},
+                 {"FACTORYGUARD_TEST_CRASH_KIND", Kind}},
+                FG_TEST_HOOKS_BINARY);
+    Instrumented.reset();
+    C.initialize();
+    C.open(Handlers, Text);
+    auto H = C.diagnostics(uriOf(Handlers), 1);
+    ASSERT_TRUE(H) << readFile(Log);
+    EXPECT_EQ(lspWithRelated(*H, Dir), Expected) << readFile(Log);
+    C.change(Handlers, Text + "// edited\n", 2);
+    auto H2 = C.diagnostics(uriOf(Handlers), 2);
+    ASSERT_TRUE(H2) << readFile(Log);
+    EXPECT_EQ(lspWithRelated(*H2, Dir), Expected) << readFile(Log);
+    EXPECT_GE(logLines(Log, "no preamble for " + Handlers +
+                                ": clang crashed analyzing its headers"),
+              1u)
+        << readFile(Log);
+    EXPECT_EQ(logLines(Log, "preamble reused for " + Handlers), 0u)
+        << readFile(Log);
+
+    std::string Main = Dir + "/src/main.cpp";
+    std::string MainText = readFile(Main);
+    C.open(Main, MainText);
+    ASSERT_TRUE(C.diagnostics(uriOf(Main), 1)) << readFile(Log);
+    C.change(Main, MainText + "// edited\n", 2);
+    ASSERT_TRUE(C.diagnostics(uriOf(Main), 2)) << readFile(Log);
+    EXPECT_EQ(logLines(Log, "preamble reused for " + Main), 1u)
+        << readFile(Log);
+    EXPECT_EQ(C.waitExit(100), -1) << "the server is still running";
+    EXPECT_FALSE(C.framingError()) << C.framingErrorText();
+  }
+}
+
 TEST(Lsp, NeovimShowsTheCliFindings) {
   ASSERT_TRUE(llvm::sys::fs::can_execute(FG_NVIM))
       << "nvim not found (" FG_NVIM "); run ci/install.sh";

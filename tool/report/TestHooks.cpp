@@ -20,6 +20,13 @@ std::string envOrEmpty(const char *Name) {
   return V ? *V : std::string();
 }
 
+/// FACTORYGUARD_TEST_CRASH_KIND's crash.
+TestCrash crashKind() {
+  static const std::string Kind = envOrEmpty("FACTORYGUARD_TEST_CRASH_KIND");
+  return Kind == "stack-overflow" ? TestCrash::StackOverflow
+                                  : TestCrash::NullWrite;
+}
+
 } // namespace
 
 void runTestHook(TestHook Hook) {
@@ -35,13 +42,18 @@ void runTestHook(TestHook Hook) {
 
 TestCrash testCrashFor(llvm::StringRef File, unsigned Index) {
   static const std::string Unit = envOrEmpty("FACTORYGUARD_TEST_CRASH_UNIT");
-  static const std::string Kind = envOrEmpty("FACTORYGUARD_TEST_CRASH_KIND");
   llvm::StringRef Name = llvm::sys::path::filename(File);
   if (Unit.empty() ||
       (Unit != Name && Unit != (Name + "#" + llvm::Twine(Index)).str()))
     return TestCrash::None;
-  return Kind == "stack-overflow" ? TestCrash::StackOverflow
-                                  : TestCrash::NullWrite;
+  return crashKind();
+}
+
+TestCrash testCrashForHeaders(llvm::StringRef File) {
+  static const std::string Unit = envOrEmpty("FACTORYGUARD_TEST_CRASH_HEADERS");
+  if (Unit.empty() || Unit != llvm::sys::path::filename(File))
+    return TestCrash::None;
+  return crashKind();
 }
 
 #else
@@ -49,6 +61,8 @@ TestCrash testCrashFor(llvm::StringRef File, unsigned Index) {
 void runTestHook(TestHook) {}
 
 TestCrash testCrashFor(llvm::StringRef, unsigned) { return TestCrash::None; }
+
+TestCrash testCrashForHeaders(llvm::StringRef) { return TestCrash::None; }
 
 #endif
 

@@ -32,6 +32,12 @@ void runTestHook(TestHook Hook);
 enum class TestCrash { None, NullWrite, StackOverflow };
 TestCrash testCrashFor(llvm::StringRef File, unsigned Index);
 
+/// How the headers' part of a unit's preamble crashes on purpose (the
+/// language server analyzes it in its own process, on a thread beside
+/// clang's PCH build: Preamble.cpp): FACTORYGUARD_TEST_CRASH_HEADERS=<file
+/// name of the unit>, and FACTORYGUARD_TEST_CRASH_KIND as above.
+TestCrash testCrashForHeaders(llvm::StringRef File);
+
 } // namespace factoryguard
 
 #endif

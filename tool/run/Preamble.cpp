@@ -113,6 +113,10 @@ public:
     return analysisSkips(SM, D, FullParse);
   }
   void HandleTranslationUnit(ASTContext &Ctx) override {
+    if (OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID()))
+      if (TestCrash Crash = testCrashForHeaders(Main->getName());
+          Crash != TestCrash::None)
+        crashForTest(Crash); // the tests' binary only (TestHooks.h)
     if (!Ctx.getDiagnostics().hasErrorOccurred())
       Part = Headers.Run(Ctx);
   }
@@ -339,6 +343,14 @@ BuiltPreamble buildPreamble(const CompilerInvocation &Invocation,
     Out.Failure = "clang crashed building it";
     return Out;
   }
+  // Before the build's errors: a crash anywhere in this process also
+  // removes the temporary files clang registered for removal on a signal,
+  // the other thread's too (the PCH being written, whose build then fails
+  // renaming it: seen with the test's crash in the headers' part).
+  if (!PartRan) {
+    Out.Failure = "clang crashed analyzing its headers";
+    return Out;
+  }
   if (!*Built) {
     Out.Failure = Built->getError().message();
     return Out;
@@ -350,10 +362,6 @@ BuiltPreamble buildPreamble(const CompilerInvocation &Invocation,
   auto Pch = mapPch(Dir);
   if (!Pch) {
     Out.Failure = "its PCH could not be mapped";
-    return Out;
-  }
-  if (!PartRan) {
-    Out.Failure = "clang crashed analyzing its headers";
     return Out;
   }
   if (!Part) {
